@@ -1,0 +1,5 @@
+"""Allow ``python -m studyplan``."""
+
+from studyplan.cli import main
+
+main()

@@ -1,0 +1,120 @@
+"""The Typer application, its global options, and the one place errors become exit codes.
+
+Command modules are registered here; each keeps its heavy imports (SQLModel, bibtexparser,
+YAML, the graph library) inside the functions that need them so that ``--help`` and the
+everyday commands start fast (see ``benchmarks/``).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from studyplan import __version__
+from studyplan.cli.state import State
+from studyplan.errors import EXIT_INTERNAL, StudyplanError
+
+
+class StudyplanGroup(TyperGroup):
+    """Turns every ``StudyplanError`` into its message on stderr and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except StudyplanError as exc:
+            if _debug(ctx):
+                raise
+            for line in exc.lines():
+                click.echo(line, err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+        except BrokenPipeError:
+            sys.stderr.close()
+            ctx.exit(0)
+        except Exception as exc:
+            if _debug(ctx):
+                raise
+            click.echo(
+                f"error: internal error: {type(exc).__name__}: {exc} "
+                "(run again with --debug for a traceback, and please report it)",
+                err=True,
+            )
+            ctx.exit(EXIT_INTERNAL)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        # Keep the order in which commands were registered (a tour, not an index).
+        return list(self.commands)
+
+
+def _debug(ctx: click.Context) -> bool:
+    obj = ctx.find_root().obj
+    return bool(getattr(obj, "debug", False)) or "--debug" in sys.argv
+
+
+app = typer.Typer(
+    cls=StudyplanGroup,
+    name="studyplan",
+    help="Plan a study path through the foundations of large-model research: "
+    "prerequisites, readings, schedule, progress and BibTeX.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"studyplan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    curricula: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--curricula",
+            metavar="DIR",
+            help="Extra curricula directory (repeatable); also $STUDYPLAN_CURRICULA.",
+        ),
+    ] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            metavar="PATH",
+            help="Progress database; default $STUDYPLAN_DB, else <app data>/progress.db.",
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    ctx.obj = State(curricula_dirs=list(curricula or []), db=db, debug=debug)
+
+
+def _register() -> None:
+    from studyplan.cli import curricula
+
+    curricula.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,168 @@
+"""Read-only commands over the curricula: curricula, topics, show, validate, schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from studyplan.cli.output import console, esc, print_json, table
+from studyplan.cli.state import state
+from studyplan.curriculum.catalog import Catalog, Topic
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+def topic_json(catalog: Catalog, topic: Topic) -> dict[str, Any]:
+    def reading(r: Any) -> dict[str, Any]:
+        ref = catalog.references.get(r.key)
+        data: dict[str, Any] = {
+            "key": r.key,
+            "where": r.where,
+            "core": r.core,
+            "access": r.access,
+            "url": r.url,
+            "hours": r.hours,
+        }
+        if ref is not None:
+            data.update(title=ref.title, authors=ref.authors, year=ref.year, venue=ref.venue)
+        return data
+
+    return {
+        "id": topic.id,
+        "title": topic.title,
+        "title_zh": topic.title_zh,
+        "curriculum": topic.curriculum,
+        "summary": topic.summary,
+        "hours": topic.hours,
+        "level": topic.level,
+        "goal": topic.goal,
+        "tags": list(topic.tags),
+        "prerequisites": [{"id": p.id, "reason": p.reason} for p in topic.prerequisites],
+        "readings": [reading(r) for r in topic.readings],
+    }
+
+
+def cmd_curricula(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """List the curricula: id, title, topic count, hours."""
+    catalog = state(ctx).catalog()
+    rows = [
+        {
+            "id": c.id,
+            "title": c.title,
+            "title_zh": c.title_zh,
+            "topics": len(c.topic_ids),
+            "hours": catalog.curriculum_hours(c.id),
+            "source": c.source,
+        }
+        for c in catalog.curricula.values()
+    ]
+    if as_json:
+        print_json(rows)
+        return
+    out = table("id", "title", "topics", "hours")
+    for row in rows:
+        out.add_row(row["id"], esc(f"{row['title']} · {row['title_zh']}"), str(row["topics"]), f"{row['hours']:g}")
+    console().print(out)
+
+
+def cmd_topics(
+    ctx: typer.Context,
+    curriculum: Annotated[str | None, typer.Option("--curriculum", "-c", help="Only this curriculum.")] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", "-s", help="Case-insensitive text in id, titles, summary or tags.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List topics, optionally of one curriculum or matching a text."""
+    catalog = state(ctx).catalog()
+    ids = catalog.curriculum(curriculum).topic_ids if curriculum else tuple(catalog.topics)
+    found = [catalog.topics[t] for t in ids]
+    if search:
+        needle = search.casefold()
+        found = [
+            t
+            for t in found
+            if needle in " ".join((t.id, t.title, t.title_zh, t.summary, *t.tags)).casefold()
+        ]
+    if as_json:
+        print_json([topic_json(catalog, t) for t in found])
+        return
+    out = table("id", "title", "h", "prerequisites")
+    for t in found:
+        out.add_row(t.id, esc(f"{t.title} · {t.title_zh}"), f"{t.hours:g}", esc(", ".join(t.prerequisite_ids)))
+    console().print(out)
+    console().print(f"{len(found)} topics")
+
+
+def cmd_show(
+    ctx: typer.Context,
+    topic_id: Annotated[str, typer.Argument(metavar="TOPIC", help="A topic id, e.g. infotheory.entropy.")],
+    tree: Annotated[bool, typer.Option("--tree", help="Draw the prerequisite tree.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Everything about one topic: summary, prerequisites with reasons, readings."""
+    from studyplan import render
+
+    catalog = state(ctx).catalog()
+    topic = catalog.topic(topic_id)
+    if as_json:
+        data = topic_json(catalog, topic)
+        if tree:
+            data["tree"] = render.prerequisite_tree_data(catalog, topic.id)
+        print_json(data)
+        return
+    console().print(render.topic_panel(catalog, topic))
+    if tree:
+        console().print(render.prerequisite_tree(catalog, topic.id))
+
+
+def cmd_validate(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(metavar="[PATH]...", help="Curriculum files or directories to check with the rest."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check every curriculum (built-in, user, and PATHs) and report every problem."""
+    from studyplan import workspace
+    from studyplan.errors import CurriculumError
+
+    st = state(ctx)
+    inputs = workspace.gather(st.curricula_dirs, paths or [])
+    problems = workspace.check(inputs)
+    if as_json:
+        print_json(
+            {
+                "ok": not problems,
+                "files": [s.label for s in inputs.sources],
+                "problems": [
+                    {"file": p.source, "line": p.line, "topic": p.topic, "message": p.message, "hint": p.hint}
+                    for p in problems
+                ],
+            }
+        )
+        if problems:
+            raise typer.Exit(CurriculumError(problems).exit_code)
+        return
+    if problems:
+        raise CurriculumError(problems)
+    topics = sum(1 for _ in inputs.sources)
+    typer.echo(f"ok: {topics} curriculum files valid")
+
+
+def cmd_schema() -> None:
+    """Print the JSON Schema of a curriculum file."""
+    from studyplan.curriculum.model import json_schema
+
+    print_json(json_schema())
+
+
+def register(app: typer.Typer) -> None:
+    app.command("curricula")(cmd_curricula)
+    app.command("topics")(cmd_topics)
+    app.command("show")(cmd_show)
+    app.command("validate")(cmd_validate)
+    app.command("schema")(cmd_schema)

@@ -1,0 +1,1 @@
+"""Curricula: the file format (pydantic), the loader/validator, and the merged catalog."""

@@ -1,0 +1,421 @@
+"""Read curriculum files, validate them together, and build the ``Catalog``.
+
+Validation collects *every* problem (``studyplan.errors.Problem``) instead of stopping at
+the first: YAML syntax, types and fields (via the pydantic models), ids, duplicates,
+dangling prerequisites, cycles and citation keys. Each problem carries its file and line.
+YAML is loaded with the safe loader only: no object construction from tags.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from studyplan.curriculum.catalog import Catalog, Curriculum, Prerequisite, Reading, Topic
+from studyplan.errors import CurriculumError, Problem, did_you_mean
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One curriculum file: its path, how to name it in messages, and its bytes."""
+
+    path: Path
+    label: str
+    data: bytes
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """YAML files named directly or found (sorted, non-recursive) in directories.
+
+    A path that does not exist is kept: reading it reports the problem.
+    """
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for path in paths:
+        candidates = (
+            sorted(p for p in path.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+            if path.is_dir()
+            else [path]
+        )
+        for candidate in candidates:
+            key = candidate.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append(candidate)
+    return found
+
+
+def read_sources(paths: Sequence[Path]) -> tuple[list[Source], list[Problem]]:
+    sources: list[Source] = []
+    problems: list[Problem] = []
+    for path in paths:
+        label = _label(path)
+        try:
+            sources.append(Source(path, label, path.read_bytes()))
+        except FileNotFoundError:
+            problems.append(Problem(label, "no such file or directory", "check the path"))
+        except OSError as exc:
+            problems.append(Problem(label, f"cannot read: {exc.strerror}", "check permissions"))
+    return sources, problems
+
+
+def _label(path: Path) -> str:
+    """A short name for messages: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+# -- YAML with line numbers ------------------------------------------------------------------
+
+
+def _compose(source: Source) -> tuple[Any, Any, list[Problem]]:
+    """Parse one file into (yaml node tree, plain data); problems if it is not usable."""
+    import yaml
+
+    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        text = source.data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return (
+            None,
+            None,
+            [Problem(source.label, f"not UTF-8 text (byte {exc.start})", "save the file as UTF-8")],
+        )
+    if not text.strip():
+        return (
+            None,
+            None,
+            [
+                Problem(
+                    source.label,
+                    "empty file",
+                    "add a curriculum (see docs/curricula.md) or delete the file",
+                )
+            ],
+        )
+    loader = loader_cls(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        what = " ".join(part for part in (exc.context, exc.problem) if part)
+        return (
+            None,
+            None,
+            [Problem(source.label, f"YAML syntax error: {what}", "fix the YAML syntax", line=line)],
+        )
+    except yaml.YAMLError as exc:
+        return None, None, [Problem(source.label, f"YAML error: {exc}", "fix the YAML syntax")]
+    finally:
+        loader.dispose()
+    if data is None:
+        return (
+            None,
+            None,
+            [
+                Problem(
+                    source.label,
+                    "empty file",
+                    "add a curriculum (see docs/curricula.md) or delete the file",
+                )
+            ],
+        )
+    if not isinstance(data, dict):
+        return (
+            None,
+            None,
+            [
+                Problem(
+                    source.label,
+                    f"expected a mapping with id, title, topics; found a {type(data).__name__}",
+                    "see docs/curricula.md",
+                    line=1,
+                )
+            ],
+        )
+    return node, data, []
+
+
+def _line_of(node: Any, loc: Sequence[str | int]) -> int | None:
+    """The 1-based line of the YAML node at a pydantic error location (or its parent)."""
+    import yaml
+
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            match = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
+            match = node.value[part]
+        else:
+            match = None
+        if match is None:
+            break
+        node = match
+        line = node.start_mark.line + 1
+    return line
+
+
+def _describe(error: dict[str, Any]) -> tuple[str, str]:
+    """A one-line message and hint for one pydantic error."""
+    loc = ".".join(str(p) for p in error["loc"])
+    kind = error["type"]
+    value = error.get("input")
+    if kind == "missing":
+        return f"missing field '{loc}'", "add it (see docs/curricula.md)"
+    if kind == "extra_forbidden":
+        return f"unknown field '{loc}'", "remove it or fix its spelling (see docs/curricula.md)"
+    if kind in ("greater_than", "greater_than_equal") and str(error["loc"][-1]) == "hours":
+        return f"{loc} must be greater than 0 (got {value!r})", "give a positive estimate in hours"
+    if kind == "string_pattern_mismatch":
+        field = str(error["loc"][-1])
+        rule = (
+            "<curriculum>.<slug> in lowercase letters, digits and '-'"
+            if field == "id" and len(error["loc"]) > 1
+            else "lowercase letters, digits and '-'"
+        )
+        return f"{loc} {value!r} is not a valid id", f"use {rule}"
+    return f"{loc}: {error['msg'].lower()} (got {value!r})", "see docs/curricula.md"
+
+
+# -- validation -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Parsed:
+    curriculum: Curriculum
+    topics: list[Topic]
+
+
+def _parse_one(source: Source) -> tuple[_Parsed | None, list[Problem]]:
+    from pydantic import ValidationError
+
+    from studyplan.curriculum.model import CurriculumHeader, TopicSpec
+
+    node, data, problems = _compose(source)
+    if data is None:
+        return None, problems
+
+    header_data = {k: v for k, v in data.items() if k != "topics"}
+    try:
+        header = CurriculumHeader.model_validate(header_data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            msg, hint = _describe(dict(err))
+            problems.append(Problem(source.label, msg, hint, line=_line_of(node, err["loc"])))
+        header = None
+
+    raw_topics = data.get("topics")
+    topics: list[Topic] = []
+    if not isinstance(raw_topics, list) or not raw_topics:
+        got = (
+            "nothing" if raw_topics is None else f"{type(raw_topics).__name__} {raw_topics!r}"[:60]
+        )
+        problems.append(
+            Problem(
+                source.label,
+                f"'topics' must be a non-empty list (got {got})",
+                "add at least one topic",
+                line=_line_of(node, ["topics"]),
+            )
+        )
+        raw_topics = []
+    for index, raw in enumerate(raw_topics):
+        loc_prefix: tuple[str | int, ...] = ("topics", index)
+        raw_id = raw.get("id") if isinstance(raw, dict) else None
+        topic_label = raw_id if isinstance(raw_id, str) else None
+        try:
+            spec = TopicSpec.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                full_loc = (*loc_prefix, *err["loc"])
+                msg, hint = _describe({**err, "loc": full_loc})
+                problems.append(
+                    Problem(
+                        source.label, msg, hint, line=_line_of(node, full_loc), topic=topic_label
+                    )
+                )
+            continue
+        line = _line_of(node, loc_prefix)
+        if header is not None and not spec.id.startswith(header.id + "."):
+            problems.append(
+                Problem(
+                    source.label,
+                    f"topic id must start with '{header.id}.'",
+                    f"rename it to '{header.id}.{spec.id.split('.', 1)[1]}'",
+                    line=line,
+                    topic=spec.id,
+                )
+            )
+        topics.append(
+            Topic(
+                id=spec.id,
+                curriculum=header.id if header else "",
+                title=spec.title,
+                title_zh=spec.title_zh,
+                summary=spec.summary,
+                hours=spec.hours,
+                prerequisites=tuple(Prerequisite(p.id, p.reason) for p in spec.prerequisites),
+                readings=tuple(
+                    Reading(r.key, r.where, r.core, r.access, r.url, r.hours) for r in spec.readings
+                ),
+                tags=tuple(spec.tags),
+                level=spec.level,
+                goal=spec.goal,
+                source=source.label,
+                line=line,
+            )
+        )
+    if header is None:
+        return None, problems
+    curriculum = Curriculum(
+        header.id,
+        header.title,
+        header.title_zh,
+        header.description,
+        tuple(t.id for t in topics),
+        source.label,
+    )
+    return _Parsed(curriculum, topics), problems
+
+
+def _reading_line(topic: Topic, _index: int) -> int | None:
+    return topic.line
+
+
+def validate(
+    sources: Sequence[Source], known_keys: set[str] | frozenset[str]
+) -> tuple[Catalog, list[Problem]]:
+    """Validate the sources together; return the catalog built from what was valid and
+    every problem found. The catalog is only safe to use when the list is empty."""
+    from studyplan.graph import PrerequisiteGraph
+
+    problems: list[Problem] = []
+    curricula: dict[str, Curriculum] = {}
+    topics: dict[str, Topic] = {}
+    for source in sources:
+        parsed, found = _parse_one(source)
+        problems += found
+        if parsed is None:
+            continue
+        cur = parsed.curriculum
+        if cur.id in curricula:
+            first = curricula[cur.id]
+            problems.append(
+                Problem(
+                    source.label,
+                    f"duplicate curriculum id '{cur.id}' (also in {first.source})",
+                    "give each curriculum its own id",
+                    line=1,
+                )
+            )
+            continue
+        kept: list[str] = []
+        for topic in parsed.topics:
+            if topic.id in topics:
+                first_topic = topics[topic.id]
+                where = (
+                    f"{first_topic.source}:{first_topic.line}"
+                    if first_topic.line
+                    else first_topic.source
+                )
+                problems.append(
+                    Problem(
+                        source.label,
+                        f"duplicate topic id (first defined at {where})",
+                        "rename one of them; published ids never change, so rename the new one",
+                        line=topic.line,
+                        topic=topic.id,
+                    )
+                )
+                continue
+            topics[topic.id] = topic
+            kept.append(topic.id)
+        curricula[cur.id] = Curriculum(
+            cur.id, cur.title, cur.title_zh, cur.description, tuple(kept), cur.source
+        )
+
+    for topic in topics.values():
+        seen_pre: set[str] = set()
+        for pre in topic.prerequisites:
+            if pre.id == topic.id:
+                problems.append(
+                    Problem(
+                        topic.source,
+                        "lists itself as a prerequisite",
+                        "remove that prerequisite",
+                        line=topic.line,
+                        topic=topic.id,
+                    )
+                )
+            elif pre.id not in topics:
+                hint = did_you_mean(pre.id, topics) or "check the id with 'studyplan topics'"
+                problems.append(
+                    Problem(
+                        topic.source,
+                        f"prerequisite '{pre.id}' names no topic",
+                        hint,
+                        line=topic.line,
+                        topic=topic.id,
+                    )
+                )
+            elif pre.id in seen_pre:
+                problems.append(
+                    Problem(
+                        topic.source,
+                        f"prerequisite '{pre.id}' is listed twice",
+                        "keep one",
+                        line=topic.line,
+                        topic=topic.id,
+                    )
+                )
+            seen_pre.add(pre.id)
+        for reading in topic.readings:
+            if reading.key not in known_keys:
+                hint = (
+                    did_you_mean(reading.key, known_keys)
+                    or "add the entry to references.bib or import it with 'studyplan bib import'"
+                )
+                problems.append(
+                    Problem(
+                        topic.source,
+                        f"citation key '{reading.key}' is not in references.bib or your library",
+                        hint,
+                        line=topic.line,
+                        topic=topic.id,
+                    )
+                )
+
+    graph = PrerequisiteGraph(
+        {tid: [p.id for p in t.prerequisites if p.id != tid] for tid, t in topics.items()}
+    )
+    for cycle in graph.find_cycles():
+        head = topics[cycle[0]]
+        problems.append(
+            Problem(
+                head.source,
+                "prerequisite cycle: " + " → ".join(cycle),
+                "remove one of these prerequisites (each topic requires the next)",
+                line=head.line,
+                topic=head.id,
+            )
+        )
+
+    return Catalog(curricula=curricula, topics=topics), problems
+
+
+def load(sources: Sequence[Source], known_keys: set[str] | frozenset[str]) -> Catalog:
+    """Validate and return the catalog, or raise ``CurriculumError`` with every problem."""
+    catalog, problems = validate(sources, known_keys)
+    if problems:
+        raise CurriculumError(problems)
+    return catalog

@@ -1,0 +1,122 @@
+"""The one exception hierarchy of studyplan.
+
+Every error a user can cause is a ``StudyplanError`` subclass whose message is ready to
+print as one line. The CLI turns them into exit codes in exactly one place
+(``studyplan.cli.app.StudyplanGroup``); nothing else calls ``sys.exit``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+# Exit codes (documented in the README). 1 is left to Python for unexpected crashes and
+# 2 to Click for command-line usage errors.
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_USAGE = 2
+EXIT_INVALID_CURRICULA = 3
+EXIT_NOT_FOUND = 4
+EXIT_STORE = 5
+EXIT_BIBTEX = 6
+EXIT_MISSING_TOOL = 7
+EXIT_CONFLICT = 8
+
+
+class StudyplanError(Exception):
+    """Base class: a one-line, user-ready message and an exit code."""
+
+    exit_code = EXIT_INTERNAL
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def lines(self) -> list[str]:
+        """The lines to print on stderr (the message, then its hint if any)."""
+        return [f"error: {self.message}" + (f" ({self.hint})" if self.hint else "")]
+
+
+class InputError(StudyplanError):
+    """A value given on the command line is not acceptable (bad date, hours <= 0, ...)."""
+
+    exit_code = EXIT_USAGE
+
+
+class NotFoundError(StudyplanError):
+    """A named thing (topic, curriculum, plan, citation key) does not exist."""
+
+    exit_code = EXIT_NOT_FOUND
+
+
+class ConflictError(StudyplanError):
+    """The request would overwrite something the user made (a key, a plan name)."""
+
+    exit_code = EXIT_CONFLICT
+
+
+class StoreError(StudyplanError):
+    """The progress database cannot be used: not a database, corrupt, too new, read-only."""
+
+    exit_code = EXIT_STORE
+
+
+class BibError(StudyplanError):
+    """A BibTeX file cannot be read or an entry is malformed."""
+
+    exit_code = EXIT_BIBTEX
+
+
+class MissingToolError(StudyplanError):
+    """An external program (e.g. Graphviz ``dot``) is needed but not installed."""
+
+    exit_code = EXIT_MISSING_TOOL
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem found in a curriculum file, locatable by file and line or topic id."""
+
+    source: str
+    message: str
+    hint: str = ""
+    line: int | None = None
+    topic: str | None = None
+
+    def render(self) -> str:
+        where = self.source if self.line is None else f"{self.source}:{self.line}"
+        subject = f" topic '{self.topic}':" if self.topic else ""
+        hint = f" — {self.hint}" if self.hint else ""
+        return f"{where}:{subject} {self.message}{hint}"
+
+
+class CurriculumError(StudyplanError):
+    """The curricula do not validate; carries every problem found, one line each."""
+
+    exit_code = EXIT_INVALID_CURRICULA
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        count = len(problems)
+        super().__init__(
+            f"{count} problem{'s' if count != 1 else ''} in the curricula",
+            "fix them and run 'studyplan validate'",
+        )
+        self.problems = list(problems)
+
+    def lines(self) -> list[str]:
+        return [p.render() for p in self.problems] + super().lines()
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """A ' — did you mean …?' suffix hint, or an empty string when nothing is close."""
+    import difflib
+
+    pool = list(candidates)
+    close = difflib.get_close_matches(word, pool, n=3, cutoff=0.6)
+    if not close:
+        # Ids are dotted; a learner often types only the part after the dot.
+        close = [c for c in pool if c.rsplit(".", 1)[-1] == word][:3]
+    if not close:
+        return ""
+    return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"

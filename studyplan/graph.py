@@ -1,0 +1,157 @@
+"""The prerequisite DAG: closure, order, cycles, frontier, unlocks. Pure: no I/O.
+
+Nodes are topic ids; an edge runs from a prerequisite to the topic that needs it, so a
+topic's *ancestors* are everything it requires and its *descendants* everything it
+unlocks. The heavy lifting (cycle search, ancestors, descendants, topological sort) is
+done by rustworkx, chosen by measurement (see the README's design notes and
+``benchmarks/``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+
+class PrerequisiteGraph:
+    """A directed graph over topic ids, built from ``topic -> [prerequisite, ...]``.
+
+    The mapping's iteration order is the declared order, used to break every tie so that
+    all results are deterministic. Prerequisites that name no node are ignored here (the
+    validator reports them).
+    """
+
+    def __init__(self, prerequisites: Mapping[str, Sequence[str]]) -> None:
+        import rustworkx
+
+        self._rx = rustworkx
+        self.ids: list[str] = list(prerequisites)
+        self.index: dict[str, int] = {tid: i for i, tid in enumerate(self.ids)}
+        # Prerequisites sorted by declared order: this is what makes the planner's
+        # depth-first walk deterministic and stable across edits of one file.
+        self.requires: dict[str, list[str]] = {
+            tid: sorted(
+                (p for p in dict.fromkeys(pres) if p in self.index), key=self.index.__getitem__
+            )
+            for tid, pres in prerequisites.items()
+        }
+        graph: Any = rustworkx.PyDiGraph(multigraph=False)
+        graph.add_nodes_from(self.ids)
+        graph.add_edges_from_no_data(
+            [(self.index[p], self.index[t]) for t, pres in self.requires.items() for p in pres]
+        )
+        self._graph = graph
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __contains__(self, topic_id: object) -> bool:
+        return topic_id in self.index
+
+    # -- cycles -------------------------------------------------------------------------
+
+    def is_acyclic(self) -> bool:
+        return bool(self._rx.is_directed_acyclic_graph(self._graph))
+
+    def find_cycles(self) -> list[list[str]]:
+        """One cycle per strongly connected knot, each as ``[a, b, …, a]`` where every
+        topic *requires* the next. Empty when the graph is a DAG."""
+        if self.is_acyclic():
+            return []
+        cycles: list[list[str]] = []
+        for tid, pres in self.requires.items():
+            if tid in pres:
+                cycles.append([tid, tid])
+        for component in self._rx.strongly_connected_components(self._graph):
+            if len(component) < 2:
+                continue
+            sub = self._graph.subgraph(sorted(component))
+            edges = self._rx.digraph_find_cycle(sub, source=0)
+            # Edges run prerequisite -> dependent; reverse to read "requires". The
+            # subgraph keeps node payloads (the ids) but renumbers indices.
+            ring: list[str] = [sub[a] for a, _ in reversed(edges)]
+            start = min(range(len(ring)), key=lambda k: self.index[ring[k]])
+            ring = ring[start:] + ring[:start]
+            cycles.append([*ring, ring[0]])
+        cycles.sort(key=lambda c: self.index[c[0]])
+        return cycles
+
+    # -- closure and order --------------------------------------------------------------
+
+    def ancestors(self, topic_id: str) -> set[str]:
+        """Everything ``topic_id`` requires, transitively (not itself)."""
+        return {self.ids[i] for i in self._rx.ancestors(self._graph, self.index[topic_id])}
+
+    def descendants(self, topic_id: str) -> set[str]:
+        """Everything that requires ``topic_id``, transitively (not itself)."""
+        return {self.ids[i] for i in self._rx.descendants(self._graph, self.index[topic_id])}
+
+    def closure(self, topic_ids: Iterable[str]) -> set[str]:
+        """The topics and all their prerequisites, transitively."""
+        seen: set[str] = set()
+        for tid in topic_ids:
+            if tid not in seen:
+                seen.add(tid)
+                seen |= self.ancestors(tid)
+        return seen
+
+    def topological_order(self, subset: Iterable[str] | None = None) -> list[str]:
+        """Prerequisites first; ties broken by declared order. Requires a DAG."""
+        if subset is None:
+            order = self._rx.lexicographical_topological_sort(
+                self._graph, key=lambda node: f"{self.index[node]:012d}"
+            )
+            return list(order)
+        wanted = set(subset)
+        return [t for t in self.topological_order() if t in wanted]
+
+    def postorder(
+        self, goals: Sequence[str], skip: set[str] | frozenset[str] = frozenset()
+    ) -> list[str]:
+        """Depth-first post-order from the goals (Metacademy's learning-plan order).
+
+        A topic comes after all of its prerequisites, and a chain of prerequisites stays
+        together instead of being interleaved breadth-first with unrelated subjects.
+        Topics in ``skip`` are neither listed nor descended into. Requires a DAG.
+        """
+        requires = self.requires
+        visited: set[str] = set(skip)
+        out: list[str] = []
+        for goal in goals:
+            if goal in visited:
+                continue
+            visited.add(goal)
+            stack = [(goal, iter(requires[goal]))]
+            while stack:
+                node, pending = stack[-1]
+                for pre in pending:
+                    if pre not in visited:
+                        visited.add(pre)
+                        stack.append((pre, iter(requires[pre])))
+                        break
+                else:
+                    stack.pop()
+                    out.append(node)
+        return out
+
+    # -- what can be learnt ---------------------------------------------------------------
+
+    def frontier(
+        self, satisfied: set[str] | frozenset[str], within: Iterable[str] | None = None
+    ) -> list[str]:
+        """Topics not yet satisfied whose prerequisites all are, in declared order."""
+        candidates = self.ids if within is None else within
+        return [
+            t
+            for t in candidates
+            if t not in satisfied and all(p in satisfied for p in self.requires[t])
+        ]
+
+    def direct_dependents(self, topic_id: str) -> list[str]:
+        succ = self._graph.successor_indices(self.index[topic_id])
+        return [self.ids[i] for i in sorted(succ)]
+
+    def unlocks(self, topic_id: str) -> tuple[list[str], list[str]]:
+        """(direct dependents, all transitive dependents), both in declared order."""
+        transitive = sorted(self.descendants(topic_id), key=self.index.__getitem__)
+        return self.direct_dependents(topic_id), transitive

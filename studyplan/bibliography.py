@@ -41,9 +41,9 @@ def short_authors(authors: str) -> str:
 
 def summaries_from_text(text: str) -> dict[str, BibSummary]:
     """Parse BibTeX text and summarise each entry (first definition wins on duplicates)."""
-    import bibtexparser
+    from bibtexparser.entrypoint import parse_string
 
-    library: Any = bibtexparser.parse_string(text)
+    library: Any = parse_string(text)
     result: dict[str, BibSummary] = {}
     for entry in library.entries:
         fields = {f.key.lower(): str(f.value) for f in entry.fields}

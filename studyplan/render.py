@@ -26,7 +26,11 @@ def reading_line(catalog: Catalog, reading: Reading) -> str:
         who = ref.authors
         from studyplan.bibliography import short_authors
 
-        head = f"{short_authors(who)} ({ref.year}), {ref.title}" if who else f"{ref.title} ({ref.year})"
+        head = (
+            f"{short_authors(who)} ({ref.year}), {ref.title}"
+            if who
+            else f"{ref.title} ({ref.year})"
+        )
     return f"{head} — {reading.where} [{reading.access}]"
 
 
@@ -54,7 +58,11 @@ def topic_panel(catalog: Catalog, topic: Topic, status: str | None = None) -> An
         parts.append(Text("\nPrerequisites", style="bold"))
         for pre in topic.prerequisites:
             title = catalog.topics[pre.id].title if pre.id in catalog.topics else "?"
-            parts.append(Text.from_markup(f"  • [cyan]{escape(pre.id)}[/] {escape(title)} — {escape(pre.reason)}"))
+            parts.append(
+                Text.from_markup(
+                    f"  • [cyan]{escape(pre.id)}[/] {escape(title)} — {escape(pre.reason)}"
+                )
+            )
     if topic.readings:
         parts.append(Text("\nReadings", style="bold"))
         for r in topic.readings:
@@ -91,7 +99,9 @@ def prerequisite_tree_data(
     return node(topic_id)
 
 
-def prerequisite_tree(catalog: Catalog, topic_id: str, status: Mapping[str, str] | None = None) -> Any:
+def prerequisite_tree(
+    catalog: Catalog, topic_id: str, status: Mapping[str, str] | None = None
+) -> Any:
     from rich.markup import escape
     from rich.tree import Tree
 

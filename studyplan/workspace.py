@@ -57,7 +57,9 @@ def gather(
     missing_dirs = [p for p in candidates[1:] if not p.is_dir()]
     sources, problems = read_sources(found)
     problems = [
-        Problem(str(p), "curricula directory does not exist", "check --curricula / STUDYPLAN_CURRICULA")
+        Problem(
+            str(p), "curricula directory does not exist", "check --curricula / STUDYPLAN_CURRICULA"
+        )
         for p in missing_dirs
     ] + problems
     bib = paths.builtin_bibliography()

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -23,19 +22,19 @@ from studyplan.errors import EXIT_INTERNAL, StudyplanError
 class StudyplanGroup(TyperGroup):
     """Turns every ``StudyplanError`` into its message on stderr and its exit code."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except StudyplanError as exc:
             if _debug(ctx):
                 raise
             for line in exc.lines():
-                click.echo(line, err=True)
+                typer.echo(line, err=True)
             ctx.exit(exc.exit_code)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
+            typer.echo("interrupted", err=True)
             ctx.exit(130)
         except BrokenPipeError:
             sys.stderr.close()
@@ -43,19 +42,19 @@ class StudyplanGroup(TyperGroup):
         except Exception as exc:
             if _debug(ctx):
                 raise
-            click.echo(
+            typer.echo(
                 f"error: internal error: {type(exc).__name__}: {exc} "
                 "(run again with --debug for a traceback, and please report it)",
                 err=True,
             )
             ctx.exit(EXIT_INTERNAL)
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: Any) -> list[str]:
         # Keep the order in which commands were registered (a tour, not an index).
         return list(self.commands)
 
 
-def _debug(ctx: click.Context) -> bool:
+def _debug(ctx: Any) -> bool:
     obj = ctx.find_root().obj
     return bool(getattr(obj, "debug", False)) or "--debug" in sys.argv
 

@@ -63,15 +63,25 @@ def cmd_curricula(ctx: typer.Context, as_json: JsonOption = False) -> None:
         return
     out = table("id", "title", "topics", "hours")
     for row in rows:
-        out.add_row(row["id"], esc(f"{row['title']} · {row['title_zh']}"), str(row["topics"]), f"{row['hours']:g}")
+        out.add_row(
+            row["id"],
+            esc(f"{row['title']} · {row['title_zh']}"),
+            str(row["topics"]),
+            f"{row['hours']:g}",
+        )
     console().print(out)
 
 
 def cmd_topics(
     ctx: typer.Context,
-    curriculum: Annotated[str | None, typer.Option("--curriculum", "-c", help="Only this curriculum.")] = None,
+    curriculum: Annotated[
+        str | None, typer.Option("--curriculum", "-c", help="Only this curriculum.")
+    ] = None,
     search: Annotated[
-        str | None, typer.Option("--search", "-s", help="Case-insensitive text in id, titles, summary or tags.")
+        str | None,
+        typer.Option(
+            "--search", "-s", help="Case-insensitive text in id, titles, summary or tags."
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -91,14 +101,21 @@ def cmd_topics(
         return
     out = table("id", "title", "h", "prerequisites")
     for t in found:
-        out.add_row(t.id, esc(f"{t.title} · {t.title_zh}"), f"{t.hours:g}", esc(", ".join(t.prerequisite_ids)))
+        out.add_row(
+            t.id,
+            esc(f"{t.title} · {t.title_zh}"),
+            f"{t.hours:g}",
+            esc(", ".join(t.prerequisite_ids)),
+        )
     console().print(out)
     console().print(f"{len(found)} topics")
 
 
 def cmd_show(
     ctx: typer.Context,
-    topic_id: Annotated[str, typer.Argument(metavar="TOPIC", help="A topic id, e.g. infotheory.entropy.")],
+    topic_id: Annotated[
+        str, typer.Argument(metavar="TOPIC", help="A topic id, e.g. infotheory.entropy.")
+    ],
     tree: Annotated[bool, typer.Option("--tree", help="Draw the prerequisite tree.")] = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -122,7 +139,9 @@ def cmd_validate(
     ctx: typer.Context,
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(metavar="[PATH]...", help="Curriculum files or directories to check with the rest."),
+        typer.Argument(
+            metavar="[PATH]...", help="Curriculum files or directories to check with the rest."
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -139,7 +158,13 @@ def cmd_validate(
                 "ok": not problems,
                 "files": [s.label for s in inputs.sources],
                 "problems": [
-                    {"file": p.source, "line": p.line, "topic": p.topic, "message": p.message, "hint": p.hint}
+                    {
+                        "file": p.source,
+                        "line": p.line,
+                        "topic": p.topic,
+                        "message": p.message,
+                        "hint": p.hint,
+                    }
                     for p in problems
                 ],
             }

@@ -165,26 +165,31 @@ def _line_of(node: Any, loc: Sequence[str | int]) -> int | None:
     return line
 
 
-def _describe(error: dict[str, Any]) -> tuple[str, str]:
-    """A one-line message and hint for one pydantic error."""
-    loc = ".".join(str(p) for p in error["loc"])
+def _describe(error: dict[str, Any], loc: Sequence[str | int]) -> tuple[str, str]:
+    """A one-line message and hint for one pydantic error; ``loc`` is how to name the field."""
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
     kind = error["type"]
     value = error.get("input")
+    field = str(error["loc"][-1]) if error["loc"] else ""
     if kind == "missing":
-        return f"missing field '{loc}'", "add it (see docs/curricula.md)"
+        return f"missing field '{where}'", "add it (see docs/curricula.md)"
     if kind == "extra_forbidden":
-        return f"unknown field '{loc}'", "remove it or fix its spelling (see docs/curricula.md)"
-    if kind in ("greater_than", "greater_than_equal") and str(error["loc"][-1]) == "hours":
-        return f"{loc} must be greater than 0 (got {value!r})", "give a positive estimate in hours"
-    if kind == "string_pattern_mismatch":
-        field = str(error["loc"][-1])
-        rule = (
-            "<curriculum>.<slug> in lowercase letters, digits and '-'"
-            if field == "id" and len(error["loc"]) > 1
-            else "lowercase letters, digits and '-'"
+        return f"unknown field '{where}'", "remove it or fix its spelling (see docs/curricula.md)"
+    if kind in ("greater_than", "greater_than_equal") and field == "hours":
+        return (
+            f"{where} must be greater than 0 (got {value!r})",
+            "give a positive estimate in hours",
         )
-        return f"{loc} {value!r} is not a valid id", f"use {rule}"
-    return f"{loc}: {error['msg'].lower()} (got {value!r})", "see docs/curricula.md"
+    if kind == "string_pattern_mismatch" and field == "id":
+        rule = "<curriculum>.<slug>" if len(error["loc"]) > 1 or "topics" in loc else "<slug>"
+        return (
+            f"{where} {value!r} is not a valid id",
+            f"use {rule} in lowercase letters, digits and '-'",
+        )
+    return (
+        f"{where}: {error['msg'][0].lower()}{error['msg'][1:]} (got {value!r})",
+        "see docs/curricula.md",
+    )
 
 
 # -- validation -------------------------------------------------------------------------------
@@ -210,7 +215,7 @@ def _parse_one(source: Source) -> tuple[_Parsed | None, list[Problem]]:
         header = CurriculumHeader.model_validate(header_data)
     except ValidationError as exc:
         for err in exc.errors():
-            msg, hint = _describe(dict(err))
+            msg, hint = _describe(dict(err), err["loc"])
             problems.append(Problem(source.label, msg, hint, line=_line_of(node, err["loc"])))
         header = None
 
@@ -238,7 +243,9 @@ def _parse_one(source: Source) -> tuple[_Parsed | None, list[Problem]]:
         except ValidationError as exc:
             for err in exc.errors():
                 full_loc = (*loc_prefix, *err["loc"])
-                msg, hint = _describe({**err, "loc": full_loc})
+                # With the topic's id printed, name the field within the topic.
+                named = err["loc"] if topic_label else full_loc
+                msg, hint = _describe(dict(err), named)
                 problems.append(
                     Problem(
                         source.label, msg, hint, line=_line_of(node, full_loc), topic=topic_label

@@ -1,0 +1,142 @@
+"""Read-only commands through Typer's CliRunner, and the installed command as a subprocess."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURE_DATA, Cli
+from studyplan import __version__
+from studyplan.errors import EXIT_NOT_FOUND
+
+
+def test_version(cli: Cli) -> None:
+    result = cli("--version")
+    assert result.exit_code == 0 and result.stdout.strip() == f"studyplan {__version__}"
+
+
+def test_curricula_lists_counts_and_hours(cli: Cli) -> None:
+    rows = cli.json("curricula")
+    assert rows == [
+        {
+            "id": "mini",
+            "title": "Mini curriculum",
+            "title_zh": "迷你课程",
+            "topics": 5,
+            "hours": 29.0,
+            "source": rows[0]["source"],
+        }
+    ]
+    assert "Mini curriculum" in cli("curricula").stdout
+
+
+def test_topics_json_shape_and_filters(cli: Cli) -> None:
+    topics = cli.json("topics")
+    assert [t["id"] for t in topics][:2] == ["mini.probability", "mini.entropy"]
+    first = topics[1]
+    assert {"id", "title", "title_zh", "curriculum", "prerequisites", "readings", "hours"} <= set(
+        first
+    )
+    assert first["prerequisites"] == [
+        {"id": "mini.probability", "reason": "Entropy is an expectation over a distribution."}
+    ]
+    assert first["readings"][0]["key"] == "mackay2003information"
+    assert [t["id"] for t in cli.json("topics", "--search", "熵")] == ["mini.entropy", "mini.kl"]
+    assert cli.json("topics", "--search", "nothing-like-this") == []
+
+
+def test_topics_unknown_curriculum_suggests(cli: Cli) -> None:
+    result = cli("topics", "--curriculum", "minni")
+    assert result.exit_code == EXIT_NOT_FOUND
+    assert result.stderr.strip() == "error: unknown curriculum 'minni' (did you mean 'mini'?)"
+
+
+def test_show_resolves_readings_and_draws_tree(cli: Cli) -> None:
+    data = cli.json("show", "mini.ib", "--tree")
+    assert data["readings"][0]["title"] == "Deep Learning and the Information Bottleneck Principle"
+    assert data["readings"][0]["authors"].startswith("Tishby, Naftali")
+    assert data["readings"][0]["year"] == "2015"
+    assert data["tree"]["prerequisites"][0]["id"] == "mini.mutual-information"
+    text = cli("show", "mini.ib", "--tree").stdout
+    assert "Tishby & Zaslavsky (2015)" in text
+    assert "mini.probability" in text and "(see above)" in text
+
+
+def test_show_unknown_topic(cli: Cli) -> None:
+    result = cli("show", "mini.entropyy")
+    assert result.exit_code == EXIT_NOT_FOUND
+    assert result.stderr.startswith(
+        "error: unknown topic 'mini.entropyy' (did you mean 'mini.entropy'"
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_catalog_cache_follows_file_contents(
+    cli: Cli, write_curriculum, isolated_home: Path
+) -> None:  # type: ignore[no-untyped-def]
+    text = """
+id: mine
+title: Mine
+title_zh: 我的
+description: d
+topics:
+  - {id: mine.a, title: A, title_zh: 甲, summary: s, hours: 1}
+"""
+    folder = write_curriculum("mine.yaml", text)
+    assert cli.json("--curricula", str(folder), "topics", "-c", "mine")[0]["title"] == "A"
+    assert list((isolated_home / "cache").glob("catalog-*.pickle"))
+    write_curriculum("mine.yaml", text.replace("title: A", "title: B"))
+    assert cli.json("--curricula", str(folder), "topics", "-c", "mine")[0]["title"] == "B"
+
+
+def test_usage_error_exit_code(cli: Cli) -> None:
+    assert cli("show").exit_code == 2
+
+
+def _installed_command() -> str | None:
+    """The console script of an installed (not source-tree) studyplan, if any."""
+    exe = shutil.which("studyplan")
+    return exe
+
+
+@pytest.mark.slow
+def test_installed_command_runs_from_outside_the_checkout(tmp_path: Path) -> None:
+    exe = _installed_command()
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install the package ('pip install .') before the tests")
+        pytest.skip("studyplan is not installed on PATH")
+    env = {k: v for k, v in os.environ.items() if k != "STUDYPLAN_BUILTIN_DIR"}
+    env["STUDYPLAN_HOME"] = str(tmp_path / "home")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    where = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import studyplan, studyplan.paths as p; print(p.builtin_data_dir())",
+        ],
+        cwd=outside,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert Path(where, "curricula").is_dir() and Path(where, "references.bib").is_file()
+    result = subprocess.run(
+        [exe, "curricula", "--json"], cwd=outside, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "[" in result.stdout
+    env["STUDYPLAN_BUILTIN_DIR"] = str(FIXTURE_DATA)
+    result = subprocess.run(
+        [exe, "show", "mini.nope"], cwd=outside, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == EXIT_NOT_FOUND
+    assert result.stderr.startswith("error: unknown topic 'mini.nope'")
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,118 @@
+"""The pure graph core: closure, order, cycles, frontier, unlocks, with property tests."""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from studyplan.graph import PrerequisiteGraph
+
+
+def diamond() -> PrerequisiteGraph:
+    # a <- b, a <- c, (b, c) <- d, e stands alone
+    return PrerequisiteGraph({"a": [], "b": ["a"], "c": ["a"], "d": ["c", "b"], "e": []})
+
+
+def test_closure_and_ancestors() -> None:
+    g = diamond()
+    assert g.ancestors("d") == {"a", "b", "c"}
+    assert g.closure(["d", "e"]) == {"a", "b", "c", "d", "e"}
+    assert g.closure([]) == set()
+
+
+def test_topological_order_breaks_ties_by_declared_order() -> None:
+    assert diamond().topological_order() == ["a", "b", "c", "d", "e"]
+    assert diamond().topological_order(["d", "b"]) == ["b", "d"]
+
+
+def test_postorder_keeps_chains_together_and_skips_known() -> None:
+    g = PrerequisiteGraph({"p1": [], "p2": ["p1"], "q1": [], "q2": ["q1"], "goal": ["q2", "p2"]})
+    # Prerequisites are visited in declared order (p before q), depth first.
+    assert g.postorder(["goal"]) == ["p1", "p2", "q1", "q2", "goal"]
+    assert g.postorder(["goal"], skip={"p2"}) == ["q1", "q2", "goal"]
+
+
+def test_frontier_and_unlocks() -> None:
+    g = diamond()
+    assert g.frontier(set()) == ["a", "e"]
+    assert g.frontier({"a"}) == ["b", "c", "e"]
+    assert g.frontier({"a", "b", "c"}, within=["d"]) == ["d"]
+    assert g.unlocks("a") == (["b", "c"], ["b", "c", "d"])
+    assert g.unlocks("d") == ([], [])
+
+
+def test_cycles_are_found_and_printed_in_requires_direction() -> None:
+    g = PrerequisiteGraph({"a": ["c"], "b": ["a"], "c": ["b"], "d": [], "e": ["e"]})
+    assert not g.is_acyclic()
+    assert g.find_cycles() == [["a", "c", "b", "a"], ["e", "e"]]
+    assert diamond().find_cycles() == []
+
+
+def test_unknown_prerequisites_are_ignored_by_the_graph() -> None:
+    g = PrerequisiteGraph({"a": ["nowhere"]})
+    assert g.ancestors("a") == set()
+
+
+@st.composite
+def dags(draw: st.DrawFn) -> dict[str, list[str]]:
+    n = draw(st.integers(min_value=1, max_value=40))
+    names = [f"t{i}" for i in range(n)]
+    # Only edges to earlier nodes in a random permutation: always acyclic.
+    perm = draw(st.permutations(names))
+    rank = {name: i for i, name in enumerate(perm)}
+    graph: dict[str, list[str]] = {}
+    for name in names:
+        earlier = [m for m in names if rank[m] < rank[name]]
+        graph[name] = (
+            draw(st.lists(st.sampled_from(earlier), max_size=4, unique=True)) if earlier else []
+        )
+    return graph
+
+
+@settings(max_examples=150, deadline=None)
+@given(dags())
+def test_random_dags_order_prerequisites_first(edges: dict[str, list[str]]) -> None:
+    g = PrerequisiteGraph(edges)
+    assert g.is_acyclic() and g.find_cycles() == []
+    for order in (g.topological_order(), g.postorder(list(edges))):
+        pos = {t: i for i, t in enumerate(order)}
+        assert sorted(order) == sorted(edges)
+        for topic, pres in edges.items():
+            assert all(pos[p] < pos[topic] for p in pres)
+
+
+@settings(max_examples=150, deadline=None)
+@given(dags(), st.data())
+def test_closure_is_closed_under_prerequisites(
+    edges: dict[str, list[str]], data: st.DataObject
+) -> None:
+    g = PrerequisiteGraph(edges)
+    goals = data.draw(st.lists(st.sampled_from(sorted(edges)), max_size=3))
+    closure = g.closure(goals)
+    assert set(goals) <= closure
+    for topic in closure:
+        assert set(edges[topic]) <= closure
+    assert set(g.postorder(goals)) == closure
+
+
+@settings(max_examples=200, deadline=None)
+@given(dags(), st.data())
+def test_planted_cycle_is_always_rejected_with_that_cycle(
+    edges: dict[str, list[str]], data: st.DataObject
+) -> None:
+    # Plant a ring of fresh topics hung onto the DAG; it must be reported exactly.
+    size = data.draw(st.integers(min_value=1, max_value=6))
+    ring = [f"c{i}" for i in range(size)]
+    anchor = data.draw(st.sampled_from(sorted(edges)))
+    planted = {name: [ring[(i + 1) % size]] for i, name in enumerate(ring)}
+    planted[ring[0]].append(anchor)
+    g = PrerequisiteGraph({**edges, **planted})
+    cycles = g.find_cycles()
+    assert len(cycles) == 1
+    cycle = cycles[0]
+    assert cycle[0] == cycle[-1] == "c0"
+    assert cycle[:-1] == ring
+    for here, needed in itertools.pairwise(cycle):
+        assert needed in {**edges, **planted}[here]

@@ -1,0 +1,401 @@
+"""The planner: goals + what the learner has got + an hours budget -> an ordered, explained,
+scheduled plan. Pure and deterministic: no I/O, no clock (callers pass ``today``).
+
+What is in a plan: the goals' prerequisite closure minus every topic the learner has done
+or knows *and everything those require* (knowing Adam implies knowing SGD). That is
+stronger than Metacademy, which only drops what is reachable solely through a known
+topic. Skipped topics are left out too, but skipping does not vouch for their
+prerequisites. Order: depth-first post-order from the goals, prerequisites in declared
+order, so a chain stays together.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from studyplan.curriculum.catalog import Catalog, Topic
+from studyplan.errors import InputError, NotFoundError, did_you_mean
+from studyplan.graph import PrerequisiteGraph
+
+SATISFIED = frozenset({"done", "known"})
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """``topic`` is needed by ``needed_by`` because ``reason``."""
+
+    topic: str
+    needed_by: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Step:
+    topic: Topic
+    why: tuple[Link, ...]
+    goal: bool
+    status: str = "todo"
+    week: int | None = None
+    end_week: int | None = None
+    start: date | None = None
+    end: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Covered:
+    """A topic the goals need that the learner already has, and what covers it."""
+
+    topic: Topic
+    by: str
+    status: str
+
+
+@dataclass(slots=True)
+class Schedule:
+    hours_per_week: float
+    start: date
+    weeks: int
+    finish: date
+    deadline: date | None = None
+
+    @property
+    def fits(self) -> bool | None:
+        return None if self.deadline is None else self.finish <= self.deadline
+
+
+@dataclass(slots=True)
+class Plan:
+    goals: list[str]
+    steps: list[Step]
+    covered: list[Covered] = field(default_factory=list)
+    schedule: Schedule | None = None
+
+    @property
+    def total_hours(self) -> float:
+        return sum(s.topic.hours for s in self.steps)
+
+
+def graph_of(catalog: Catalog) -> PrerequisiteGraph:
+    return PrerequisiteGraph({tid: t.prerequisite_ids for tid, t in catalog.topics.items()})
+
+
+def resolve_goals(catalog: Catalog, goals: Sequence[str]) -> list[str]:
+    """Topic ids for goal names: a topic id, or a curriculum id meaning all its topics."""
+    if not goals:
+        raise InputError(
+            "name at least one goal", "a topic id or a curriculum id, see 'studyplan curricula'"
+        )
+    resolved: list[str] = []
+    for goal in goals:
+        if goal in catalog.topics:
+            resolved.append(goal)
+        elif goal in catalog.curricula:
+            resolved.extend(catalog.curricula[goal].topic_ids)
+        else:
+            pool = [*catalog.curricula, *catalog.topics]
+            raise NotFoundError(
+                f"unknown goal '{goal}'",
+                did_you_mean(goal, pool)
+                or "a goal is a topic id or a curriculum id; see 'studyplan topics'",
+            )
+    return list(dict.fromkeys(resolved))
+
+
+def satisfied_closure(graph: PrerequisiteGraph, statuses: Mapping[str, str]) -> dict[str, str]:
+    """Every topic the learner has got -> the done/known topic that vouches for it."""
+    covered: dict[str, str] = {}
+    # Declared order makes "covered by" deterministic when several topics imply one.
+    for tid in graph.ids:
+        if statuses.get(tid) in SATISFIED and tid not in covered:
+            covered[tid] = tid
+    for tid in [t for t in graph.ids if statuses.get(t) in SATISFIED]:
+        for anc in sorted(graph.ancestors(tid), key=graph.index.__getitem__):
+            covered.setdefault(anc, tid)
+    return covered
+
+
+def build_plan(
+    catalog: Catalog,
+    goals: Sequence[str],
+    statuses: Mapping[str, str],
+    graph: PrerequisiteGraph | None = None,
+) -> Plan:
+    """The ordered, explained plan for ``goals`` (already resolved topic ids)."""
+    graph = graph or graph_of(catalog)
+    covered_by = satisfied_closure(graph, statuses)
+    skipped = {t for t, s in statuses.items() if s == "skipped" and t in graph}
+    blocked = set(covered_by) | skipped
+    order = graph.postorder(list(goals), skip=blocked)
+    in_plan = set(order)
+    parents = _paths_to_goals(catalog, graph, goals, in_plan)
+    goal_set = set(goals)
+    steps = [
+        Step(
+            topic=catalog.topics[tid],
+            why=_why(parents, tid),
+            goal=tid in goal_set,
+            status=statuses.get(tid, "todo"),
+        )
+        for tid in order
+    ]
+    needed = graph.closure(goals)
+    covered = [
+        Covered(catalog.topics[t], covered_by.get(t, t), statuses.get(t, "covered"))
+        for t in graph.ids
+        if t in needed and t not in in_plan
+    ]
+    return Plan(goals=list(goals), steps=steps, covered=covered)
+
+
+def _paths_to_goals(
+    catalog: Catalog, graph: PrerequisiteGraph, goals: Sequence[str], in_plan: set[str]
+) -> dict[str, tuple[str, str]]:
+    """Breadth-first from the goals down through prerequisites within the plan:
+    topic -> (the topic that needs it on a shortest path to a goal, the reason)."""
+    parents: dict[str, tuple[str, str]] = {}
+    queue = deque(g for g in goals if g in in_plan)
+    seen = set(queue)
+    while queue:
+        node = queue.popleft()
+        topic = catalog.topics[node]
+        reasons = {p.id: p.reason for p in topic.prerequisites}
+        for pre in graph.requires[node]:
+            if pre in in_plan and pre not in seen:
+                seen.add(pre)
+                parents[pre] = (node, reasons[pre])
+                queue.append(pre)
+    return parents
+
+
+def _why(parents: Mapping[str, tuple[str, str]], tid: str) -> tuple[Link, ...]:
+    links: list[Link] = []
+    while tid in parents:
+        up, reason = parents[tid]
+        links.append(Link(tid, up, reason))
+        tid = up
+    return tuple(links)
+
+
+def why_text(catalog: Catalog, step: Step) -> str:
+    """``entropy → mutual information → information bottleneck (goal)``."""
+    if not step.why:
+        return "goal" if step.goal else ""
+    names = [catalog.topics[step.why[0].topic].title] + [
+        catalog.topics[link.needed_by].title for link in step.why
+    ]
+    return " → ".join(names) + " (goal)"
+
+
+# -- schedule ---------------------------------------------------------------------------------
+
+
+def schedule(plan: Plan, hours_per_week: float, start: date, deadline: date | None = None) -> Plan:
+    """Pack the steps, in order, into weeks of ``hours_per_week`` starting at ``start``.
+
+    A topic longer than what is left of a week continues into the next; every step gets
+    the week it starts and ends in, and those weeks' dates. Already-started hours are not
+    discounted: the estimate is for the whole topic.
+    """
+    if not hours_per_week > 0 or math.isinf(hours_per_week):
+        raise InputError(
+            f"hours per week must be a positive number (got {hours_per_week:g})",
+            "e.g. --hours-per-week 6",
+        )
+    if deadline is not None and deadline < start:
+        raise InputError(
+            f"the deadline {deadline} is before the start {start}",
+            "pick a later --deadline or an earlier --start",
+        )
+    used = 0.0  # hours consumed from the start, continuous
+    eps = 1e-9
+    for step in plan.steps:
+        first = int((used + eps) // hours_per_week)
+        used += step.topic.hours
+        last = max(first, math.ceil(used / hours_per_week - eps) - 1)
+        step.week, step.end_week = first + 1, last + 1
+        step.start = start + timedelta(weeks=first)
+        step.end = start + timedelta(weeks=last + 1) - timedelta(days=1)
+    weeks = (plan.steps[-1].end_week or 0) if plan.steps else 0
+    finish = start + timedelta(weeks=weeks) - timedelta(days=1) if weeks else start
+    plan.schedule = Schedule(hours_per_week, start, weeks, finish, deadline)
+    return plan
+
+
+def hours_needed_for(plan: Plan, start: date, deadline: date) -> float:
+    """Weekly hours that would finish the plan by ``deadline`` (rounded up to 0.5 h)."""
+    weeks = max(((deadline - start).days + 1) / 7, 1 / 7)
+    return math.ceil(plan.total_hours / weeks * 2) / 2
+
+
+# -- JSON and saved plans ---------------------------------------------------------------------
+
+
+def step_json(catalog: Catalog, step: Step) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": step.topic.id,
+        "title": step.topic.title,
+        "title_zh": step.topic.title_zh,
+        "curriculum": step.topic.curriculum,
+        "hours": step.topic.hours,
+        "goal": step.goal,
+        "status": step.status,
+        "why": [
+            {"topic": ln.topic, "needed_by": ln.needed_by, "reason": ln.reason} for ln in step.why
+        ],
+        "why_text": why_text(catalog, step),
+        "readings": [
+            {"key": r.key, "where": r.where, "core": r.core, "access": r.access, "url": r.url}
+            for r in step.topic.readings
+            if r.core
+        ],
+    }
+    if step.week is not None:
+        data.update(
+            week=step.week,
+            end_week=step.end_week,
+            start=step.start.isoformat() if step.start else None,
+            end=step.end.isoformat() if step.end else None,
+        )
+    return data
+
+
+def plan_json(catalog: Catalog, plan: Plan, include_covered: bool = False) -> dict[str, Any]:
+    sched = plan.schedule
+    data: dict[str, Any] = {
+        "goals": plan.goals,
+        "steps": [step_json(catalog, s) for s in plan.steps],
+        "total_hours": plan.total_hours,
+        "weeks": sched.weeks if sched else None,
+        "finish_date": sched.finish.isoformat() if sched and plan.steps else None,
+        "hours_per_week": sched.hours_per_week if sched else None,
+        "start": sched.start.isoformat() if sched else None,
+    }
+    if sched and sched.deadline:
+        data["deadline"] = sched.deadline.isoformat()
+        data["fits_deadline"] = sched.fits
+        data["hours_per_week_needed"] = hours_needed_for(plan, sched.start, sched.deadline)
+    if include_covered:
+        data["covered"] = [
+            {"id": c.topic.id, "title": c.topic.title, "by": c.by, "status": c.status}
+            for c in plan.covered
+        ]
+    return data
+
+
+def plan_payload(plan: Plan, raw_goals: Sequence[str], created: date) -> dict[str, Any]:
+    """What a saved plan keeps: goals, parameters and the schedule as it was made."""
+    sched = plan.schedule
+    return {
+        "version": 1,
+        "goals": list(raw_goals),
+        "topics": plan.goals,
+        "created": created.isoformat(),
+        "hours_per_week": sched.hours_per_week if sched else None,
+        "start": sched.start.isoformat() if sched else None,
+        "deadline": sched.deadline.isoformat() if sched and sched.deadline else None,
+        "total_hours": plan.total_hours,
+        "weeks": sched.weeks if sched else None,
+        "finish_date": sched.finish.isoformat() if sched and plan.steps else None,
+        "steps": [
+            {
+                "id": s.topic.id,
+                "hours": s.topic.hours,
+                "week": s.week,
+                "end_week": s.end_week,
+                "start": s.start.isoformat() if s.start else None,
+                "end": s.end.isoformat() if s.end else None,
+            }
+            for s in plan.steps
+        ],
+    }
+
+
+@dataclass(slots=True)
+class SavedPlanReview:
+    """A saved plan re-evaluated against current progress."""
+
+    name: str
+    payload: dict[str, Any]
+    plan: Plan
+    done_ids: list[str]
+    missing_ids: list[str]
+    hours_total: float
+    hours_done: float
+    hours_expected: float | None
+
+    @property
+    def hours_left(self) -> float:
+        return self.plan.total_hours
+
+    @property
+    def ahead_hours(self) -> float | None:
+        """Positive: ahead of the saved schedule by this many hours; negative: behind."""
+        return None if self.hours_expected is None else self.hours_done - self.hours_expected
+
+
+def review_saved_plan(
+    catalog: Catalog,
+    name: str,
+    payload: Mapping[str, Any],
+    statuses: Mapping[str, str],
+    today: date,
+    graph: PrerequisiteGraph | None = None,
+) -> SavedPlanReview:
+    """Re-plan a saved plan's goals against today's progress and compare with its schedule.
+
+    Topics that have left the curricula since the plan was saved are reported as missing,
+    never a crash.
+    """
+    graph = graph or graph_of(catalog)
+    goals = [g for g in payload.get("topics", []) if g in catalog.topics]
+    plan = build_plan(catalog, goals, statuses, graph)
+    hpw = payload.get("hours_per_week")
+    if hpw:
+        schedule(plan, float(hpw), max(today, date.fromisoformat(payload["start"])))
+    remaining = {s.topic.id for s in plan.steps}
+    saved_steps = payload.get("steps", [])
+    missing = [s["id"] for s in saved_steps if s["id"] not in catalog.topics]
+    missing += [
+        g for g in payload.get("topics", []) if g not in catalog.topics and g not in missing
+    ]
+    done = [s["id"] for s in saved_steps if s["id"] in catalog.topics and s["id"] not in remaining]
+    hours_total = float(sum(s["hours"] for s in saved_steps))
+    hours_done = float(sum(s["hours"] for s in saved_steps if s["id"] in done))
+    expected: float | None = None
+    if hpw and payload.get("start"):
+        elapsed_days = (today - date.fromisoformat(payload["start"])).days
+        expected = min(hours_total, max(0.0, elapsed_days / 7 * float(hpw)))
+    return SavedPlanReview(
+        name, dict(payload), plan, done, missing, hours_total, hours_done, expected
+    )
+
+
+def plan_progress(
+    catalog: Catalog,
+    name: str,
+    payload: Mapping[str, Any],
+    statuses: Mapping[str, str],
+    today: date,
+) -> dict[str, Any]:
+    """A saved plan's progress as plain data (used by ``status`` and ``plan show --json``)."""
+    review = review_saved_plan(catalog, name, payload, statuses, today)
+    sched = review.plan.schedule
+    return {
+        "name": name,
+        "goals": payload.get("goals", []),
+        "steps_total": len(payload.get("steps", [])),
+        "steps_done": len(review.done_ids),
+        "hours_total": review.hours_total,
+        "hours_done": review.hours_done,
+        "hours_left": review.hours_left,
+        "hours_expected_by_today": review.hours_expected,
+        "ahead_hours": review.ahead_hours,
+        "saved_finish_date": payload.get("finish_date"),
+        "finish_date": sched.finish.isoformat() if sched and review.plan.steps else None,
+        "missing_topics": review.missing_ids,
+    }

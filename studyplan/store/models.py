@@ -1,0 +1,102 @@
+"""The SQLModel tables: the one definition of the progress database's schema.
+
+Importing this module imports SQLModel/SQLAlchemy (~350 ms), so only the cold paths use
+it: backup, restore, doctor and the schema tests. The hand-written migrations in
+``migrations.py`` must produce exactly the schema described here; a test and ``doctor``
+check that (``schema.py``). Every timestamp is a naive UTC ``DATETIME`` in SQLAlchemy's
+SQLite text format, which the stdlib hot paths write and read too (``timeutil.py``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+
+class Migration(SQLModel, table=True):
+    """One applied migration: name and when (UTC)."""
+
+    __tablename__ = "_studyplan_migrations"
+
+    name: str = Field(primary_key=True)
+    applied_at: datetime
+
+
+class Action(SQLModel, table=True):
+    """One command that changed progress: a mark (one or more events), a note, or an undo.
+
+    The log is append-only: undoing action N appends an ``undo`` action with
+    ``undoes = N``; an action is *undone* when such a row exists (at most one, by the
+    unique index). ``uid`` identifies the action across databases (backup/restore).
+    """
+
+    __tablename__ = "action"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True)
+    kind: str
+    created: datetime = Field(index=True)
+    command: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    undoes: int | None = Field(default=None, foreign_key="action.id", unique=True)
+
+
+class Event(SQLModel, table=True):
+    """A topic's status as of ``at``; the newest live event per topic is its status."""
+
+    __tablename__ = "event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    topic_id: str = Field(index=True)
+    status: str
+    at: datetime
+    minutes: int | None = None
+    note: str | None = None
+
+
+class Note(SQLModel, table=True):
+    """A free-text note on a topic (``studyplan note``), undoable like any action."""
+
+    __tablename__ = "note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    topic_id: str = Field(index=True)
+    text: str
+
+
+class Plan(SQLModel, table=True):
+    """A saved plan; ``payload`` is the planner's JSON, stored as text."""
+
+    __tablename__ = "plan"
+
+    name: str = Field(primary_key=True)
+    payload: str
+    created: datetime
+    updated: datetime
+
+
+class Setting(SQLModel, table=True):
+    """Small key/value settings (``active_plan``)."""
+
+    __tablename__ = "setting"
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class LibraryEntry(SQLModel, table=True):
+    """One block of the user's personal BibTeX library, kept as its exact text."""
+
+    __tablename__ = "library"
+
+    key: str = Field(primary_key=True)
+    kind: str = Field(default="entry", sa_column_kwargs={"server_default": "entry"})
+    bibtex: str
+    source: str
+    added: datetime
+    position: int = Field(index=True)
+
+
+TABLES: tuple[type[SQLModel], ...] = (Migration, Action, Event, Note, Plan, Setting, LibraryEntry)

@@ -1,0 +1,136 @@
+"""Stdlib ``sqlite3`` plumbing shared by every path: opening, pragmas, error messages,
+timestamps.
+
+The hot paths (``done``, ``status``, ``next``, ``show``) use stdlib ``sqlite3`` directly
+because importing SQLModel/SQLAlchemy costs ~350 ms (README, "Design notes"); the schema
+they read and write is the one the SQLModel tables in ``models.py`` define.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+from studyplan.errors import StoreError
+
+HEADER = b"SQLite format 3\x00"
+#: How long a writer waits for another process's write transaction before giving up.
+BUSY_TIMEOUT_S = 15.0
+#: SQLAlchemy's text format for ``DATETIME`` on SQLite (naive UTC), used by both paths.
+DB_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+_RESTORE_HINT = "restore a backup into a new file: studyplan --db NEW.db restore BACKUP.json"
+
+
+def to_db(moment: datetime) -> str:
+    """An aware datetime as the database's naive-UTC text."""
+    if moment.tzinfo is None:
+        raise ValueError("timestamps must be timezone-aware")
+    return moment.astimezone(UTC).strftime(DB_TIME_FORMAT)
+
+
+def from_db(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def day_start(day: date) -> str:
+    return to_db(datetime.combine(day, time(0), UTC))
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def probe(path: Path) -> str:
+    """``'missing'``, ``'empty'`` (a 0-byte file) or ``'sqlite'``; raises ``StoreError`` for
+    anything else, without writing to the file."""
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory, not a progress database", "give --db a file path")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(100)
+    except FileNotFoundError:
+        return "missing"
+    except OSError as exc:
+        raise StoreError(
+            f"cannot read {path}: {exc.strerror}", "check the file's permissions"
+        ) from exc
+    if not head:
+        return "empty"
+    if len(head) < 100 or not head.startswith(HEADER):
+        raise StoreError(
+            f"{path} is not a SQLite database (left untouched)",
+            "point --db or STUDYPLAN_DB at your progress database, or move this file away",
+        )
+    return "sqlite"
+
+
+def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
+    """A connection in autocommit mode (we issue BEGIN IMMEDIATE ourselves) with the
+    durability pragmas: ``synchronous=FULL`` (a command that returned has committed to
+    disk), foreign keys on, and a busy timeout so concurrent writers wait, not fail."""
+    uri = path.absolute().as_uri() + ("?mode=rwc" if create else "?mode=rw")
+    with translate(path):
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+        except BaseException:
+            conn.close()
+            raise
+    return conn
+
+
+@contextmanager
+def translate(path: Path) -> Iterator[None]:
+    """Turn sqlite3 errors about the file into a one-line ``StoreError``."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise store_error(path, exc) from exc
+
+
+def store_error(path: Path, exc: sqlite3.Error) -> StoreError:
+    msg = str(exc)
+    low = msg.lower()
+    if "readonly" in low or "read-only" in low or "attempt to write" in low:
+        return StoreError(
+            f"{path} is read-only: cannot write progress",
+            "check the permissions of the file and its folder, or pass --db PATH",
+        )
+    if "unable to open" in low or "cannot open" in low:
+        return StoreError(
+            f"cannot open {path} (is its folder writable?)",
+            "check the permissions of the folder, or pass --db PATH",
+        )
+    if "locked" in low or "busy" in low:
+        return StoreError(
+            f"{path} is busy: another process held it for over {BUSY_TIMEOUT_S:g} s",
+            "try again in a moment",
+        )
+    if "malformed" in low or "not a database" in low or "corrupt" in low:
+        return StoreError(f"{path} is corrupt ({msg}); left untouched", _RESTORE_HINT)
+    if "disk i/o" in low or "full" in low:
+        return StoreError(f"cannot write {path}: {msg}", "check free space and the disk")
+    if "no such table" in low or "no such column" in low:
+        return StoreError(
+            f"{path} does not have the expected tables ({msg})", "run 'studyplan doctor'"
+        )
+    return StoreError(f"database error in {path}: {msg}", "run 'studyplan doctor'")
+
+
+@contextmanager
+def write_txn(conn: sqlite3.Connection, path: Path) -> Iterator[sqlite3.Connection]:
+    """One write transaction, taken with BEGIN IMMEDIATE so that two writers queue on the
+    busy timeout instead of failing when a read lock would have to be upgraded."""
+    with translate(path):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")

@@ -1,0 +1,103 @@
+"""Plain data the store hands out. Stdlib only: imported on every hot path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+#: The statuses a topic can have; ``reset`` is recordable but means "no status".
+STATUSES = ("started", "done", "skipped", "known")
+MARKS = (*STATUSES, "reset")
+
+
+@dataclass(frozen=True, slots=True)
+class TopicStatus:
+    """A topic's current status, derived from the live (not undone) events."""
+
+    topic_id: str
+    status: str
+    updated: datetime
+    minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One recorded status change, as ``studyplan log`` shows it."""
+
+    action_id: int
+    topic_id: str
+    status: str
+    at: datetime
+    recorded: datetime
+    minutes: int | None
+    note: str | None
+    command: str
+    undone: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A note on a topic: from ``studyplan note`` (``source == 'note'``) or a mark's
+    ``--note`` (``source`` is that mark's status)."""
+
+    topic_id: str
+    text: str
+    created: datetime
+    action_id: int
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class UndoResult:
+    """What ``undo`` reverted, and each touched topic's status afterwards (None: none)."""
+
+    action_id: int
+    kind: str
+    command: str
+    created: datetime
+    status: str | None
+    topics: tuple[str, ...]
+    now: dict[str, str | None] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        when = self.created.astimezone().strftime("%Y-%m-%d %H:%M")
+        what = self.command or (
+            f"{self.status} {' '.join(self.topics)}"
+            if self.kind == "mark"
+            else f"{self.kind} {' '.join(self.topics)}"
+        )
+        after = ", ".join(f"{t} is now {s or 'not started'}" for t, s in self.now.items())
+        return f"undid '{what}' (recorded {when})" + (f"; {after}" if after else "")
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryEntry:
+    """One block of the personal BibTeX library, in import order."""
+
+    key: str
+    bibtex: str
+    source: str
+    added: datetime
+    position: int
+    kind: str = "entry"
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreResult:
+    """What ``restore`` merged; restoring the same backup again adds nothing."""
+
+    actions_added: int = 0
+    actions_present: int = 0
+    plans_added: int = 0
+    plans_present: int = 0
+    plans_conflicting: tuple[str, ...] = ()
+    library_added: int = 0
+    library_present: int = 0
+    library_conflicting: tuple[str, ...] = ()
+    active_plan_set: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.actions_added or self.plans_added or self.library_added or self.active_plan_set
+        )

@@ -22,25 +22,37 @@ class PrerequisiteGraph:
     """
 
     def __init__(self, prerequisites: Mapping[str, Sequence[str]]) -> None:
-        import rustworkx
-
-        self._rx = rustworkx
         self.ids: list[str] = list(prerequisites)
         self.index: dict[str, int] = {tid: i for i, tid in enumerate(self.ids)}
-        # Prerequisites sorted by declared order: this is what makes the planner's
-        # depth-first walk deterministic and stable across edits of one file.
-        self.requires: dict[str, list[str]] = {
-            tid: sorted(
-                (p for p in dict.fromkeys(pres) if p in self.index), key=self.index.__getitem__
+        index = self.index
+        # Prerequisites in declared order: this is what makes the planner's depth-first
+        # walk deterministic and stable across edits of one file.
+        self.requires: dict[str, list[str]] = {}
+        for tid, pres in prerequisites.items():
+            known = [p for p in pres if p in index]
+            if len(known) > 1:
+                known = sorted(set(known), key=index.__getitem__)
+            self.requires[tid] = known
+        self._graph: Any = None
+
+    @property
+    def _rx(self) -> Any:
+        import rustworkx
+
+        return rustworkx
+
+    @property
+    def rx_graph(self) -> Any:
+        """The rustworkx graph, built on first use (closure and order do not need it)."""
+        if self._graph is None:
+            graph = self._rx.PyDiGraph(multigraph=False)
+            graph.add_nodes_from(self.ids)
+            index = self.index
+            graph.add_edges_from_no_data(
+                [(index[p], index[t]) for t, pres in self.requires.items() for p in pres]
             )
-            for tid, pres in prerequisites.items()
-        }
-        graph: Any = rustworkx.PyDiGraph(multigraph=False)
-        graph.add_nodes_from(self.ids)
-        graph.add_edges_from_no_data(
-            [(self.index[p], self.index[t]) for t, pres in self.requires.items() for p in pres]
-        )
-        self._graph = graph
+            self._graph = graph
+        return self._graph
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -51,7 +63,7 @@ class PrerequisiteGraph:
     # -- cycles -------------------------------------------------------------------------
 
     def is_acyclic(self) -> bool:
-        return bool(self._rx.is_directed_acyclic_graph(self._graph))
+        return bool(self._rx.is_directed_acyclic_graph(self.rx_graph))
 
     def find_cycles(self) -> list[list[str]]:
         """One cycle per strongly connected knot, each as ``[a, b, …, a]`` where every
@@ -62,10 +74,10 @@ class PrerequisiteGraph:
         for tid, pres in self.requires.items():
             if tid in pres:
                 cycles.append([tid, tid])
-        for component in self._rx.strongly_connected_components(self._graph):
+        for component in self._rx.strongly_connected_components(self.rx_graph):
             if len(component) < 2:
                 continue
-            sub = self._graph.subgraph(sorted(component))
+            sub = self.rx_graph.subgraph(sorted(component))
             edges = self._rx.digraph_find_cycle(sub, source=0)
             # Edges run prerequisite -> dependent; reverse to read "requires". The
             # subgraph keeps node payloads (the ids) but renumbers indices.
@@ -80,26 +92,49 @@ class PrerequisiteGraph:
 
     def ancestors(self, topic_id: str) -> set[str]:
         """Everything ``topic_id`` requires, transitively (not itself)."""
-        return {self.ids[i] for i in self._rx.ancestors(self._graph, self.index[topic_id])}
+        found = self.closure([topic_id])
+        found.discard(topic_id)
+        return found
 
     def descendants(self, topic_id: str) -> set[str]:
         """Everything that requires ``topic_id``, transitively (not itself)."""
-        return {self.ids[i] for i in self._rx.descendants(self._graph, self.index[topic_id])}
+        return {self.ids[i] for i in self._rx.descendants(self.rx_graph, self.index[topic_id])}
 
     def closure(self, topic_ids: Iterable[str]) -> set[str]:
         """The topics and all their prerequisites, transitively."""
+        requires = self.requires
         seen: set[str] = set()
-        for tid in topic_ids:
-            if tid not in seen:
-                seen.add(tid)
-                seen |= self.ancestors(tid)
+        stack = [t for t in topic_ids if t in requires]
+        seen.update(stack)
+        while stack:
+            for pre in requires[stack.pop()]:
+                if pre not in seen:
+                    seen.add(pre)
+                    stack.append(pre)
         return seen
+
+    def covering(self, topic_ids: Sequence[str]) -> dict[str, str]:
+        """Each topic in the closure of ``topic_ids`` -> the first of them (in the order
+        given) that requires it, or itself."""
+        requires = self.requires
+        by: dict[str, str] = {}
+        for source in topic_ids:
+            if source in by or source not in requires:
+                continue
+            by[source] = source
+            stack = [source]
+            while stack:
+                for pre in requires[stack.pop()]:
+                    if pre not in by:
+                        by[pre] = source
+                        stack.append(pre)
+        return by
 
     def topological_order(self, subset: Iterable[str] | None = None) -> list[str]:
         """Prerequisites first; ties broken by declared order. Requires a DAG."""
         if subset is None:
             order = self._rx.lexicographical_topological_sort(
-                self._graph, key=lambda node: f"{self.index[node]:012d}"
+                self.rx_graph, key=lambda node: f"{self.index[node]:012d}"
             )
             return list(order)
         wanted = set(subset)
@@ -148,7 +183,7 @@ class PrerequisiteGraph:
         ]
 
     def direct_dependents(self, topic_id: str) -> list[str]:
-        succ = self._graph.successor_indices(self.index[topic_id])
+        succ = self.rx_graph.successor_indices(self.index[topic_id])
         return [self.ids[i] for i in sorted(succ)]
 
     def unlocks(self, topic_id: str) -> tuple[list[str], list[str]]:

@@ -37,13 +37,21 @@ class Link:
 @dataclass(slots=True)
 class Step:
     topic: Topic
-    why: tuple[Link, ...]
     goal: bool
     status: str = "todo"
     week: int | None = None
     end_week: int | None = None
     start: date | None = None
     end: date | None = None
+    # topic -> (the topic that needs it on a shortest path to a goal, why), shared by all
+    # steps of a plan; chains are walked on demand because a deep plan's chains, spelt
+    # out for every step, would be quadratic.
+    paths: Mapping[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+
+    @property
+    def why(self) -> tuple[Link, ...]:
+        """The chain of prerequisite edges from this step up to a goal, with reasons."""
+        return _why(self.paths, self.topic.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +89,7 @@ class Plan:
 
 
 def graph_of(catalog: Catalog) -> PrerequisiteGraph:
-    return PrerequisiteGraph({tid: t.prerequisite_ids for tid, t in catalog.topics.items()})
+    return PrerequisiteGraph(catalog.prerequisite_map())
 
 
 def resolve_goals(catalog: Catalog, goals: Sequence[str]) -> list[str]:
@@ -107,16 +115,13 @@ def resolve_goals(catalog: Catalog, goals: Sequence[str]) -> list[str]:
 
 
 def satisfied_closure(graph: PrerequisiteGraph, statuses: Mapping[str, str]) -> dict[str, str]:
-    """Every topic the learner has got -> the done/known topic that vouches for it."""
-    covered: dict[str, str] = {}
-    # Declared order makes "covered by" deterministic when several topics imply one.
-    for tid in graph.ids:
-        if statuses.get(tid) in SATISFIED and tid not in covered:
-            covered[tid] = tid
-    for tid in [t for t in graph.ids if statuses.get(t) in SATISFIED]:
-        for anc in sorted(graph.ancestors(tid), key=graph.index.__getitem__):
-            covered.setdefault(anc, tid)
-    return covered
+    """Every topic the learner has got -> the done/known topic that vouches for it
+    (the first in declared order, so that "covered by" is deterministic)."""
+    have = [t for t in graph.ids if statuses.get(t) in SATISFIED] if statuses else []
+    # A topic marked done/known vouches for itself even when an earlier one also covers it.
+    by = graph.covering(have)
+    by.update({t: t for t in have})
+    return by
 
 
 def build_plan(
@@ -137,9 +142,9 @@ def build_plan(
     steps = [
         Step(
             topic=catalog.topics[tid],
-            why=_why(parents, tid),
             goal=tid in goal_set,
             status=statuses.get(tid, "todo"),
+            paths=parents,
         )
         for tid in order
     ]

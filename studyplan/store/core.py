@@ -230,7 +230,7 @@ class ProgressStore(PlansMixin, LibraryMixin):
         if self._conn is None:
             return []
         return doctor.check(self._conn, self.path) + [
-            f"orphaned topic '{tid}': {n} row{'s' if n != 1 else ''} refer to a topic the "
+            f"orphaned topic '{tid}': {n} row{'s refer' if n != 1 else ' refers'} to a topic the "
             "curricula no longer have (renamed or removed?)"
             for tid, n in self.orphans(known_topic_ids).items()
         ]

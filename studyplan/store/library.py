@@ -42,7 +42,7 @@ class LibraryMixin(StoreBase):
             (last,) = conn.execute("SELECT COALESCE(MAX(position), 0) FROM library").fetchone()
             for item in entries:
                 key, text, source = item[0], item[1], item[2]
-                kind = item[3] if len(item) > 3 else "entry"  # type: ignore[misc]
+                kind = item[3] if len(item) > 3 else "entry"
                 row = conn.execute(
                     'SELECT bibtex, kind FROM library WHERE "key" = ?', (key,)
                 ).fetchone()

@@ -10,6 +10,7 @@ import typer
 
 if TYPE_CHECKING:
     from studyplan.curriculum.catalog import Catalog
+    from studyplan.store import ProgressStore
 
 
 @dataclass(slots=True)
@@ -18,6 +19,7 @@ class State:
     db: Path | None = None
     debug: bool = False
     _catalog: Catalog | None = None
+    _store: ProgressStore | None = None
 
     def catalog(self) -> Catalog:
         """The validated catalog (built-in + user curricula); raises on any problem."""
@@ -26,6 +28,21 @@ class State:
 
             self._catalog = workspace.catalog(workspace.gather(self.curricula_dirs))
         return self._catalog
+
+    def store(self, *, create: bool = False) -> ProgressStore:
+        """The progress database (``--db`` / ``$STUDYPLAN_DB`` / ``<home>/progress.db``).
+
+        ``create=False`` (read-only commands) never creates the file: a missing database
+        reads as empty. ``create=True`` (commands that record something) creates it.
+        """
+        if self._store is None or (create and not self._store.exists):
+            from studyplan import paths
+            from studyplan.store import open_store
+
+            if self._store is not None:
+                self._store.close()
+            self._store = open_store(paths.db_path(self.db), create=create)
+        return self._store
 
 
 def state(ctx: typer.Context) -> State:

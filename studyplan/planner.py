@@ -186,13 +186,19 @@ def _why(parents: Mapping[str, tuple[str, str]], tid: str) -> tuple[Link, ...]:
     return tuple(links)
 
 
-def why_text(catalog: Catalog, step: Step) -> str:
-    """``entropy → mutual information → information bottleneck (goal)``."""
-    if not step.why:
+def why_text(catalog: Catalog, step: Step, longest: int | None = None) -> str:
+    """``entropy → mutual information → information bottleneck (goal)``.
+
+    With ``longest``, a chain of more topics keeps its two first and its last, joined by
+    ``…`` (for tables; ``studyplan why`` prints the whole chain).
+    """
+    why = step.why
+    if not why:
         return "goal" if step.goal else ""
-    names = [catalog.topics[step.why[0].topic].title] + [
-        catalog.topics[link.needed_by].title for link in step.why
-    ]
+    ids = [why[0].topic] + [link.needed_by for link in why]
+    if longest is not None and len(ids) > longest:
+        ids = [*ids[:2], "…", ids[-1]]
+    names = [catalog.topics[t].title if t != "…" else t for t in ids]
     return " → ".join(names) + " (goal)"
 
 

@@ -109,7 +109,7 @@ class TopicTable(Mapping[str, Topic]):
             row = self._rows[topic_id]
             topic = Topic(
                 *row[:6],
-                tuple(Prerequisite(*p) for p in row[6]),  # type: ignore[arg-type]
+                tuple(Prerequisite(*p) for p in row[6]),
                 tuple(Reading(*r) for r in row[7]),
                 *row[8:],
             )

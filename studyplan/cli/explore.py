@@ -1,0 +1,179 @@
+"""Commands that look around a topic: next, unlocks, why."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from studyplan.cli.output import console, esc, print_json, table
+from studyplan.cli.plan import statuses
+from studyplan.cli.state import state
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+def _active_goals(ctx: typer.Context, plan: str | None) -> tuple[str | None, list[str] | None]:
+    from studyplan.cli.plan import _saved
+
+    st = state(ctx)
+    name = plan or st.store(create=False).active_plan()
+    if name is None:
+        return None, None
+    payload = _saved(st, name)
+    catalog = st.catalog()
+    return name, [g for g in payload.get("topics", []) if g in catalog.topics]
+
+
+def cmd_next(
+    ctx: typer.Context,
+    plan: Annotated[
+        str | None, typer.Option("--plan", help="Use this saved plan instead of the active one.")
+    ] = None,
+    count: Annotated[int, typer.Option("-n", "--count", min=1, help="How many topics.")] = 5,
+    as_json: JsonOption = False,
+) -> None:
+    """What you can start now: topics whose prerequisites are all done or known."""
+    from studyplan.frontier import next_topics
+    from studyplan.planner import graph_of
+    from studyplan.render import reading_line
+
+    st = state(ctx)
+    catalog = st.catalog()
+    name, goals = _active_goals(ctx, plan)
+    found = next_topics(catalog, graph_of(catalog), statuses(st), goals, count)
+    rows: list[dict[str, Any]] = []
+    for item in found:
+        topic = catalog.topics[item.topic_id]
+        core = topic.core_readings
+        rows.append(
+            {
+                "id": topic.id,
+                "title": topic.title,
+                "title_zh": topic.title_zh,
+                "curriculum": topic.curriculum,
+                "hours": topic.hours,
+                "status": item.status,
+                "reading": reading_line(catalog, core[0]) if core else None,
+                "url": core[0].url if core else None,
+            }
+        )
+    if as_json:
+        print_json({"plan": name, "topics": rows})
+        return
+    out = console()
+    out.print(f"next in plan '{name}':" if name else "next, across all curricula:")
+    if not rows:
+        out.print("nothing to start: every topic in reach is done" if name else "nothing to start")
+        return
+    grid = table("topic", "h", "read")
+    for row in rows:
+        mark = " (in progress)" if row["status"] == "started" else ""
+        grid.add_row(
+            esc(f"{row['title']}{mark}\n{row['id']}"),
+            f"{row['hours']:g}",
+            esc((row["reading"] or "") + (f"\n{row['url']}" if row["url"] else "")),
+        )
+    out.print(grid)
+
+
+def cmd_unlocks(
+    ctx: typer.Context,
+    topic_id: Annotated[str, typer.Argument(metavar="TOPIC")],
+    as_json: JsonOption = False,
+) -> None:
+    """What finishing TOPIC enables, directly and transitively, and what becomes startable."""
+    from studyplan.frontier import unlocks
+    from studyplan.planner import graph_of
+
+    st = state(ctx)
+    catalog = st.catalog()
+    topic = catalog.topic(topic_id)
+    result = unlocks(graph_of(catalog), topic.id, statuses(st))
+    if as_json:
+        print_json(
+            {
+                "topic": topic.id,
+                "direct": result.direct,
+                "transitive": result.transitive,
+                "startable": result.startable,
+            }
+        )
+        return
+    out = console()
+    out.print(
+        f"finishing {topic.id} ({esc(topic.title)}) enables {len(result.transitive)} topics, {len(result.direct)} directly"
+    )
+    grid = table("topic", "direct", "startable then")
+    for tid in result.transitive:
+        grid.add_row(
+            esc(f"{catalog.topics[tid].title}\n{tid}"),
+            "yes" if tid in result.direct else "",
+            "yes" if tid in result.startable else "",
+        )
+    if result.transitive:
+        out.print(grid)
+
+
+def cmd_why(
+    ctx: typer.Context,
+    topic_id: Annotated[str, typer.Argument(metavar="TOPIC")],
+    goal: Annotated[
+        list[str] | None,
+        typer.Option("--goal", "-g", help="Explain with respect to this goal (repeatable)."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Why TOPIC is in your path: the chain of prerequisites and reasons up to each goal."""
+    from studyplan.frontier import chain_to, goals_needing
+    from studyplan.planner import graph_of, resolve_goals
+
+    st = state(ctx)
+    catalog = st.catalog()
+    topic = catalog.topic(topic_id)
+    graph = graph_of(catalog)
+    if goal:
+        goals = resolve_goals(catalog, goal)
+        source = "the goals given"
+    else:
+        name, active = _active_goals(ctx, None)
+        goals = active or goals_needing(graph, catalog, topic.id)
+        source = f"plan '{name}'" if active else "the goal topics that need it"
+    chains: list[dict[str, Any]] = []
+    for g in goals:
+        links = chain_to(graph, catalog, topic.id, g)
+        if links is not None:
+            chains.append(
+                {
+                    "goal": g,
+                    "links": [
+                        {"topic": ln.topic, "needed_by": ln.needed_by, "reason": ln.reason}
+                        for ln in links
+                    ],
+                }
+            )
+    if as_json:
+        print_json(
+            {
+                "topic": topic.id,
+                "chains": chains,
+                "prerequisites": [{"id": p.id, "reason": p.reason} for p in topic.prerequisites],
+            }
+        )
+        return
+    out = console()
+    if not chains:
+        out.print(
+            f"{topic.id} is not needed by {source}" + (f": {', '.join(goals)}" if goals else "")
+        )
+        return
+    out.print(f"{esc(topic.title)} ({topic.id}) is needed by {source}:")
+    for chain in chains:
+        path = [topic.id] + [ln["needed_by"] for ln in chain["links"]]
+        out.print(
+            f"\n  {' → '.join(path)} (goal)"
+            if chain["links"]
+            else f"\n  {topic.id} is itself a goal"
+        )
+        for ln in chain["links"]:
+            out.print(f"    {esc(ln['needed_by'])} needs {esc(ln['topic'])}: {esc(ln['reason'])}")

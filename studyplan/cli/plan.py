@@ -1,0 +1,289 @@
+"""Planning commands: plan (and plan show/use/rm), plans, why, next, unlocks."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from studyplan.cli.output import console, esc, print_json, table
+from studyplan.cli.state import State, state
+from studyplan.errors import InputError, NotFoundError, did_you_mean
+
+if TYPE_CHECKING:
+    from studyplan.curriculum.catalog import Catalog
+    from studyplan.planner import Plan
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+PLAN_ACTIONS = ("show", "use", "rm")
+
+
+def parse_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(
+            f"{option}: '{value}' is not a date", "use YYYY-MM-DD, e.g. 2027-01-31"
+        ) from None
+
+
+def statuses(st: State) -> dict[str, str]:
+    return {tid: row.status for tid, row in st.store(create=False).statuses().items()}
+
+
+def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> None:
+    """One block per step: number, weeks, topic, hours; what to read; why it is there.
+
+    Written as plain lines (styled only on a terminal) so that a plan of tens of
+    thousands of steps prints in a moment.
+    """
+    import sys
+
+    from studyplan.cli.output import plain
+    from studyplan.planner import hours_needed_for, why_text
+    from studyplan.render import reading_line
+
+    lines: list[str] = []
+    sched = plan.schedule
+    head = f"{len(plan.steps)} steps · {plan.total_hours:g} h"
+    if sched and plan.steps:
+        head += (
+            f" · {sched.weeks} weeks at {sched.hours_per_week:g} h/week · done by {sched.finish}"
+        )
+    lines.append(head)
+    if sched and sched.deadline:
+        if sched.fits:
+            lines.append(f"fits the deadline {sched.deadline}")
+        else:
+            need = hours_needed_for(plan, sched.start, sched.deadline)
+            lines.append(f"does not fit the deadline {sched.deadline}: it needs {need:g} h/week")
+    width = len(str(len(plan.steps)))
+    for number, step in enumerate(plan.steps, 1):
+        topic = step.topic
+        when = ""
+        if step.week is not None:
+            weeks = f"{step.week}" if step.week == step.end_week else f"{step.week}–{step.end_week}"
+            when = f"wk {weeks}  "
+        mark = "  (in progress)" if step.status == "started" else ""
+        lines.append("")
+        lines.append(
+            f"{number:>{width}}. {when}{topic.title} · {topic.title_zh}  [{topic.id}]  {topic.hours:g} h{mark}"
+        )
+        pad = " " * (width + 2)
+        for reading in topic.core_readings:
+            lines.append(f"{pad}read  {reading_line(catalog, reading)}")
+        lines.append(f"{pad}why   {why_text(catalog, step, longest=5)}")
+    if show_covered and plan.covered:
+        lines.append("")
+        lines.append("already covered:")
+        for item in plan.covered:
+            by = "" if item.by == item.topic.id else f" (by {item.by})"
+            lines.append(f"  ✔ {item.topic.id} {item.topic.title} — {item.status}{by}")
+    if plain():
+        sys.stdout.write("\n".join(lines) + "\n")
+        return
+    out = console()
+    for line in lines:
+        out.print(esc(line), highlight=False)
+
+
+def make_plan(
+    st: State,
+    goals: list[str],
+    hours_per_week: float | None,
+    start: date | None,
+    deadline: date | None,
+) -> tuple[Catalog, Plan]:
+    from studyplan.planner import build_plan, resolve_goals, schedule
+
+    if hours_per_week is not None and not hours_per_week > 0:
+        raise InputError(
+            f"--hours-per-week must be a positive number (got {hours_per_week:g})",
+            "e.g. --hours-per-week 6",
+        )
+    if deadline is not None and hours_per_week is None:
+        raise InputError(
+            "--deadline needs --hours-per-week", "give your weekly hours, e.g. --hours-per-week 6"
+        )
+    catalog = st.catalog()
+    resolved = resolve_goals(catalog, goals)
+    plan = build_plan(catalog, resolved, statuses(st))
+    if hours_per_week is not None:
+        schedule(plan, hours_per_week, start or date.today(), deadline)
+    return catalog, plan
+
+
+def cmd_plan(
+    ctx: typer.Context,
+    goals: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="GOAL...",
+            help="Topic or curriculum ids; or 'show NAME', 'use NAME', 'rm NAME'.",
+        ),
+    ],
+    hours_per_week: Annotated[
+        float | None,
+        typer.Option("--hours-per-week", "-H", help="Weekly study hours: schedules the plan."),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="First day, YYYY-MM-DD (default today).")
+    ] = None,
+    deadline: Annotated[
+        str | None, typer.Option("--deadline", help="Finish by, YYYY-MM-DD: says whether it fits.")
+    ] = None,
+    save: Annotated[
+        str | None, typer.Option("--save", help="Save as NAME and make it the active plan.")
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="With --save: overwrite a saved plan of that name.")
+    ] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also list the steps already covered, and by what.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Plan the path to one or more goals from what you already know.
+
+    'plan show NAME' re-evaluates a saved plan; 'plan use NAME' makes it active; 'plan rm NAME'
+    deletes it.
+    """
+    st = state(ctx)
+    if goals[0] in PLAN_ACTIONS and len(goals) == 2 and "." not in goals[1]:
+        {"show": plan_show, "use": plan_use, "rm": plan_rm}[goals[0]](st, goals[1], as_json)
+        return
+    from studyplan.planner import plan_json, plan_payload
+
+    catalog, plan = make_plan(
+        st, goals, hours_per_week, parse_date(start, "--start"), parse_date(deadline, "--deadline")
+    )
+    if save:
+        store = st.store(create=True)
+        store.save_plan(save, plan_payload(plan, goals, date.today()), replace=replace)
+        store.set_active_plan(save)
+    if as_json:
+        data = plan_json(catalog, plan, include_covered=show_all)
+        if save:
+            data["saved_as"] = save
+        print_json(data)
+        return
+    if not plan.steps:
+        console().print(
+            f"nothing left to learn for {', '.join(goals)}: you have every topic it needs"
+        )
+        if show_all:
+            render_plan(catalog, plan, show_covered=True)
+        return
+    render_plan(catalog, plan, show_covered=show_all)
+    if save:
+        console().print(f"saved as '{save}' (now the active plan)")
+
+
+def _saved(st: State, name: str) -> dict[str, Any]:
+    store = st.store(create=False)
+    payload = store.get_plan(name)
+    if payload is None:
+        names = [n for n, _, _ in store.list_plans()]
+        raise NotFoundError(
+            f"no saved plan '{name}'", did_you_mean(name, names) or "see 'studyplan plans'"
+        )
+    return payload
+
+
+def plan_show(st: State, name: str, as_json: bool) -> None:
+    from studyplan.planner import plan_json, plan_progress, review_saved_plan
+
+    payload = _saved(st, name)
+    catalog = st.catalog()
+    progress = statuses(st)
+    today = date.today()
+    review = review_saved_plan(catalog, name, payload, progress, today)
+    if as_json:
+        print_json(
+            {
+                **plan_progress(catalog, name, payload, progress, today),
+                "plan": plan_json(catalog, review.plan),
+            }
+        )
+        return
+    out = console()
+    out.print(f"plan '{name}' for {', '.join(payload.get('goals', []))}")
+    out.print(
+        f"{len(review.done_ids)}/{len(payload.get('steps', []))} steps done · "
+        f"{review.hours_done:g}/{review.hours_total:g} h · {review.hours_left:g} h left"
+    )
+    if review.ahead_hours is not None:
+        ahead = review.ahead_hours
+        pace = (
+            "on schedule"
+            if abs(ahead) < 0.5
+            else (f"{ahead:g} h ahead" if ahead > 0 else f"{-ahead:g} h behind")
+        )
+        sched = review.plan.schedule
+        new_finish = f"; finishes {sched.finish}" if sched and review.plan.steps else ""
+        out.print(
+            f"{pace} of the saved schedule (saved finish {payload.get('finish_date')}{new_finish})"
+        )
+    for tid in review.done_ids:
+        out.print(f"  ✔ {esc(tid)} {esc(catalog.topics[tid].title)}")
+    if review.missing_ids:
+        out.print(f"no longer in the curricula (orphaned): {', '.join(review.missing_ids)}")
+    if review.plan.steps:
+        render_plan(catalog, review.plan)
+
+
+def plan_use(st: State, name: str, as_json: bool) -> None:
+    _saved(st, name)
+    st.store(create=True).set_active_plan(name)
+    if as_json:
+        print_json({"active": name})
+    else:
+        console().print(f"'{name}' is now the active plan")
+
+
+def plan_rm(st: State, name: str, as_json: bool) -> None:
+    _saved(st, name)
+    store = st.store(create=True)
+    store.delete_plan(name)
+    if store.active_plan() == name:
+        store.set_active_plan(None)
+    if as_json:
+        print_json({"removed": name})
+    else:
+        console().print(f"removed plan '{name}'")
+
+
+def cmd_plans(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """List saved plans (the active one is marked)."""
+    store = state(ctx).store(create=False)
+    active = store.active_plan()
+    rows = [
+        {
+            "name": name,
+            "active": name == active,
+            "goals": payload.get("goals", []),
+            "saved": saved.isoformat(),
+            "total_hours": payload.get("total_hours"),
+            "finish_date": payload.get("finish_date"),
+        }
+        for name, saved, payload in store.list_plans()
+    ]
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        console().print("no saved plans: make one with 'studyplan plan GOAL --save NAME'")
+        return
+    grid = table("", "name", "goals", "h", "finish")
+    for row in rows:
+        grid.add_row(
+            "*" if row["active"] else "",
+            esc(row["name"]),
+            esc(" ".join(row["goals"])),
+            f"{row['total_hours']:g}",
+            str(row["finish_date"] or ""),
+        )
+    console().print(grid)

@@ -1,0 +1,96 @@
+"""What can be learnt now, what a topic unlocks, and why a topic matters. Pure, no I/O."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from studyplan.curriculum.catalog import Catalog
+from studyplan.graph import PrerequisiteGraph
+from studyplan.planner import Link, build_plan, satisfied_closure
+
+
+@dataclass(frozen=True, slots=True)
+class NextTopic:
+    topic_id: str
+    status: str  # "todo" or "started"
+
+
+def next_topics(
+    catalog: Catalog,
+    graph: PrerequisiteGraph,
+    statuses: Mapping[str, str],
+    goals: Sequence[str] | None = None,
+    limit: int | None = None,
+) -> list[NextTopic]:
+    """Topics whose prerequisites are all done or known (in plan order when ``goals`` is
+    given, else across all curricula in declared order); in-progress topics first."""
+    have = set(satisfied_closure(graph, statuses))
+    skipped = {t for t, s in statuses.items() if s == "skipped"}
+    if goals is not None:
+        candidates = [s.topic.id for s in build_plan(catalog, goals, statuses, graph).steps]
+    else:
+        candidates = [t for t in graph.ids if t not in have and t not in skipped]
+    ready = [t for t in candidates if all(p in have for p in graph.requires[t])]
+    started = [t for t in ready if statuses.get(t) == "started"]
+    result = [NextTopic(t, "started") for t in started] + [
+        NextTopic(t, "todo") for t in ready if t not in started
+    ]
+    return result[:limit] if limit is not None else result
+
+
+@dataclass(frozen=True, slots=True)
+class Unlocks:
+    direct: list[str]
+    transitive: list[str]
+    startable: list[str]
+
+
+def unlocks(graph: PrerequisiteGraph, topic_id: str, statuses: Mapping[str, str]) -> Unlocks:
+    """What finishing ``topic_id`` enables; ``startable``: those whose prerequisites would
+    then all be satisfied."""
+    direct, transitive = graph.unlocks(topic_id)
+    have = set(satisfied_closure(graph, {**statuses, topic_id: "done"}))
+    startable = [
+        t for t in transitive if t not in have and all(p in have for p in graph.requires[t])
+    ]
+    return Unlocks(direct, transitive, startable)
+
+
+def chain_to(
+    graph: PrerequisiteGraph, catalog: Catalog, topic_id: str, goal: str
+) -> tuple[Link, ...] | None:
+    """The shortest chain of prerequisite edges from ``topic_id`` up to ``goal``, with
+    reasons; None when the goal does not need the topic."""
+    if topic_id == goal:
+        return ()
+    if topic_id not in graph.ancestors(goal):
+        return None
+    parent: dict[str, str] = {}
+    queue = deque([goal])
+    seen = {goal}
+    while queue:
+        node = queue.popleft()
+        for pre in graph.requires[node]:
+            if pre not in seen:
+                seen.add(pre)
+                parent[pre] = node
+                if pre == topic_id:
+                    queue.clear()
+                    break
+                queue.append(pre)
+    links: list[Link] = []
+    here = topic_id
+    while here != goal:
+        up = parent[here]
+        reason = next(p.reason for p in catalog.topics[up].prerequisites if p.id == here)
+        links.append(Link(here, up, reason))
+        here = up
+    return tuple(links)
+
+
+def goals_needing(graph: PrerequisiteGraph, catalog: Catalog, topic_id: str) -> list[str]:
+    """Goal topics (``goal: true``) whose closure contains ``topic_id``, in declared order."""
+    above = graph.descendants(topic_id)
+    return [t for t in graph.ids if catalog.topics[t].goal and t in above]

@@ -8,7 +8,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from studyplan.store.sqlite import translate, write_txn
+from studyplan.errors import StoreError
+from studyplan.store.sqlite import RESTORE_HINT, translate, write_txn
 
 
 class StoreBase:
@@ -46,4 +47,15 @@ class StoreBase:
         if self._conn is None:
             raise RuntimeError("this store was opened with create=False and has no file")
         with write_txn(self._conn, self.path) as conn:
+            self._check_pages(conn)
             yield conn
+
+    def _check_pages(self, conn: sqlite3.Connection) -> None:
+        """Refuse to write into a damaged file: SQLite only notices damage in the pages
+        it touches, so a write could otherwise succeed next to a broken page. O(size):
+        ~1 ms for 1k events, ~28 ms for 100k (README, "Design notes")."""
+        row = conn.execute("PRAGMA quick_check(1)").fetchone()
+        if row is None or row[0] != "ok":
+            lines = str(row[0]).splitlines() if row else ["no answer"]
+            detail = "; ".join(x for x in lines if not x.startswith("***")) or "damaged"
+            raise StoreError(f"{self.path} is corrupt ({detail}); left untouched", RESTORE_HINT)

@@ -36,19 +36,20 @@ from studyplan.store.types import MARKS, Event, Note, TopicStatus, UndoResult
 if TYPE_CHECKING:
     from studyplan.store.types import RestoreResult
 
-_UNDONE = "EXISTS (SELECT 1 FROM action u WHERE u.undoes = a.id)"
+_UNDONE = "a.id IN (SELECT undoes FROM action WHERE undoes IS NOT NULL)"
 _LIVE = f"NOT {_UNDONE}"
 
+# The newest live event per topic. SQLite takes bare columns (status, at) from the row
+# that holds the MAX(); ``created`` is unique per action (``_new_action``), so that is the
+# newest recorded mark. One pass over the event index; see the README for the figures.
 _STATUS_SQL = f"""
 SELECT topic_id, status, at, total FROM (
-    SELECT e.topic_id, e.status, e.at,
-           SUM(COALESCE(e.minutes, 0)) OVER (PARTITION BY e.topic_id) AS total,
-           ROW_NUMBER() OVER (
-               PARTITION BY e.topic_id ORDER BY a.created DESC, a.id DESC, e.id DESC
-           ) AS rn
+    SELECT e.topic_id, e.status, e.at, MAX(a.created) AS newest,
+           SUM(COALESCE(e.minutes, 0)) AS total
     FROM event e JOIN action a ON a.id = e.action_id
     WHERE {_LIVE} {{where}}
-) WHERE rn = 1 AND status != 'reset'
+    GROUP BY e.topic_id
+) WHERE status != 'reset'
 ORDER BY topic_id
 """
 
@@ -221,6 +222,8 @@ class ProgressStore(PlansMixin, LibraryMixin):
 
         if self._conn is None:
             raise RuntimeError("restore needs a store opened with create=True")
+        with translate(self.path):
+            self._check_pages(self._conn)
         return backup.restore(self.path, data, source)
 
     def doctor(self, known_topic_ids: set[str]) -> list[str]:
@@ -229,7 +232,10 @@ class ProgressStore(PlansMixin, LibraryMixin):
 
         if self._conn is None:
             return []
-        return doctor.check(self._conn, self.path) + [
+        problems = doctor.check(self._conn, self.path)
+        if any(p.startswith("integrity check") for p in problems):
+            return problems  # the rows cannot be trusted enough to look for orphans
+        return problems + [
             f"orphaned topic '{tid}': {n} row{'s refer' if n != 1 else ' refers'} to a topic the "
             "curricula no longer have (renamed or removed?)"
             for tid, n in self.orphans(known_topic_ids).items()

@@ -14,11 +14,13 @@ _LIMIT = 20
 def check(conn: sqlite3.Connection, path: Path) -> list[str]:
     """Every problem in the database file (orphaned topics are checked by the caller)."""
     problems: list[str] = []
-    with translate(path):
+    try:
         rows = [r[0] for r in conn.execute(f"PRAGMA integrity_check({_LIMIT})")]
-        if rows != ["ok"]:
-            problems += [f"integrity check: {r}" for r in rows]
-            return problems  # nothing else can be trusted
+    except sqlite3.DatabaseError as exc:  # damage bad enough that the check cannot run
+        rows = [str(exc)]
+    if rows != ["ok"]:
+        return [f"integrity check: {line}" for r in rows for line in r.splitlines()]
+    with translate(path):
         for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
             problems.append(f"foreign key: {table} row {rowid} refers to a missing {parent} row")
         names = migrations.applied(conn)

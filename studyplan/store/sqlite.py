@@ -22,7 +22,7 @@ BUSY_TIMEOUT_S = 15.0
 #: SQLAlchemy's text format for ``DATETIME`` on SQLite (naive UTC), used by both paths.
 DB_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
-_RESTORE_HINT = "restore a backup into a new file: studyplan --db NEW.db restore BACKUP.json"
+RESTORE_HINT = "restore a backup into a new file: studyplan --db NEW.db restore BACKUP.json"
 
 
 def to_db(moment: datetime) -> str:
@@ -112,7 +112,7 @@ def store_error(path: Path, exc: sqlite3.Error) -> StoreError:
             "try again in a moment",
         )
     if "malformed" in low or "not a database" in low or "corrupt" in low:
-        return StoreError(f"{path} is corrupt ({msg}); left untouched", _RESTORE_HINT)
+        return StoreError(f"{path} is corrupt ({msg}); left untouched", RESTORE_HINT)
     if "disk i/o" in low or "full" in low:
         return StoreError(f"cannot write {path}: {msg}", "check free space and the disk")
     if "no such table" in low or "no such column" in low:

@@ -1,0 +1,404 @@
+"""Progress commands: start/done/skip/know/reset, undo, log, note(s), status, backup,
+restore, doctor.
+
+``done`` and ``status`` are everyday commands, so this module stays light: no rich, no
+SQLModel, no graph library on their paths (the store uses stdlib sqlite3; see the
+README's design notes). Output is plain lines through ``typer.echo``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from studyplan.cli.state import State, state
+from studyplan.errors import InputError, NotFoundError, did_you_mean
+
+if TYPE_CHECKING:
+    from studyplan.curriculum.catalog import Catalog
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+TopicsArg = Annotated[list[str], typer.Argument(metavar="TOPIC...", help="Topic ids.")]
+NoteOption = Annotated[str | None, typer.Option("--note", help="A note to keep with it.")]
+OnOption = Annotated[
+    str | None,
+    typer.Option("--on", metavar="DATE", help="When (YYYY-MM-DD, today, yesterday)."),
+]
+MinutesOption = Annotated[
+    int | None, typer.Option("--minutes", metavar="M", help="Minutes spent on it.")
+]
+
+VERB = {"started": "start", "done": "done", "skipped": "skip", "known": "know", "reset": "reset"}
+
+
+def _json(data: Any) -> None:
+    from studyplan.cli.output import print_json
+
+    print_json(data)
+
+
+def parse_day(value: str | None, option: str) -> date | None:
+    """A date option: YYYY-MM-DD, ``today`` or ``yesterday``; never in the future."""
+    if value is None:
+        return None
+    words = {"today": date.today(), "yesterday": date.today() - timedelta(days=1)}
+    try:
+        day = words.get(value.lower()) or date.fromisoformat(value)
+    except ValueError:
+        raise InputError(
+            f"{option}: '{value}' is not a date", "use YYYY-MM-DD, e.g. 2025-03-01"
+        ) from None
+    if day > date.today():
+        raise InputError(f"{option}: {day} is in the future", "progress is recorded as it happens")
+    return day
+
+
+def check_topics(catalog: Catalog, ids: list[str], recorded: set[str] | None = None) -> list[str]:
+    """The ids, de-duplicated, after checking every one (did-you-mean on the first unknown).
+
+    ``recorded`` ids are accepted too (``reset`` can clear an orphaned topic)."""
+    unique = list(dict.fromkeys(ids))
+    for tid in unique:
+        if tid not in catalog.topics and not (recorded and tid in recorded):
+            catalog.topic(tid)  # raises NotFoundError with a did-you-mean
+    return unique
+
+
+def _mark(status: str) -> Callable[..., None]:
+    verb = VERB[status]
+
+    def command(
+        ctx: typer.Context,
+        topics: TopicsArg,
+        minutes: MinutesOption = None,
+        note: NoteOption = None,
+        on: OnOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        st = state(ctx)
+        catalog = st.catalog()
+        if minutes is not None and minutes <= 0:
+            raise InputError(f"--minutes must be a positive whole number, not {minutes}")
+        if status == "reset" and (minutes is not None or note or on):
+            raise InputError("reset takes no --minutes, --note or --on")
+        day = parse_day(on, "--on")
+        recorded = set(st.store(create=False).statuses()) if status == "reset" else None
+        ids = check_topics(catalog, topics, recorded)
+        if minutes is not None and len(ids) > 1:
+            raise InputError(
+                "--minutes is for one topic", "mark topics one at a time to record time"
+            )
+        import shlex
+
+        words = [verb, *ids]
+        words += ["--minutes", str(minutes)] if minutes is not None else []
+        words += ["--note", note] if note else []
+        words += ["--on", day.isoformat()] if day else []
+        action = st.store(create=True).record(
+            ids, status, minutes=minutes, note=note, on=day, command=shlex.join(words)
+        )
+        if as_json:
+            _json({"action": action, "status": status, "topics": ids})
+            return
+        for tid in ids:
+            title = catalog.topics[tid].title if tid in catalog.topics else "(orphaned)"
+            extra = f" · {minutes} min" if minutes else ""
+            extra += f" · {day}" if day else ""
+            typer.echo(f"{status if status != 'reset' else 'cleared'}: {tid} — {title}{extra}")
+
+    command.__doc__ = {
+        "started": "Mark topics as started (in progress).",
+        "done": "Mark topics as done; several topics apply all or nothing.",
+        "skipped": "Mark topics as skipped (not needed for you).",
+        "known": "Mark topics you already know (your plans drop them and what they require).",
+        "reset": "Clear topics' status (as if never marked).",
+    }[status]
+    return command
+
+
+def cmd_undo(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Undo the last action (repeatable: each undo goes one further back)."""
+    result = state(ctx).store(create=False)
+    undone = result.undo() if result.exists else None
+    if as_json:
+        _json(
+            None
+            if undone is None
+            else {
+                "action": undone.action_id,
+                "kind": undone.kind,
+                "command": undone.command,
+                "recorded": undone.created.isoformat(),
+                "topics": list(undone.topics),
+                "now": undone.now,
+            }
+        )
+        return
+    typer.echo(undone.describe() if undone else "nothing to undo")
+
+
+def _known_or_recorded(st: State, topic: str) -> None:
+    catalog = st.catalog()
+    if topic in catalog.topics:
+        return
+    store = st.store(create=False)
+    if topic in store.orphans(set(catalog.topics)):
+        return
+    raise NotFoundError(
+        f"unknown topic '{topic}'", did_you_mean(topic, catalog.topics) or "see 'studyplan topics'"
+    )
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d")
+
+
+def cmd_log(
+    ctx: typer.Context,
+    topic: Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="DATE", help="Only from this date on.")
+    ] = None,
+    include_undone: Annotated[
+        bool, typer.Option("--all", help="Include undone entries, marked as such.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """The history of your marks, oldest first."""
+    st = state(ctx)
+    day = parse_day(since, "--since")
+    if topic is not None:
+        _known_or_recorded(st, topic)
+    events = st.store(create=False).log(topic, day, include_undone=include_undone)
+    if as_json:
+        _json(
+            [
+                {
+                    "topic": e.topic_id,
+                    "status": e.status,
+                    "at": e.at.isoformat(),
+                    "recorded": e.recorded.isoformat(),
+                    "minutes": e.minutes,
+                    "note": e.note,
+                    "command": e.command,
+                    "action": e.action_id,
+                    "undone": e.undone,
+                }
+                for e in events
+            ]
+        )
+        return
+    if not events:
+        typer.echo("no progress recorded" + (" for that selection" if topic or day else " yet"))
+        return
+    width = max(len(e.topic_id) for e in events)
+    for e in events:
+        extra = f"  {e.minutes} min" if e.minutes else ""
+        extra += f"  — {e.note}" if e.note else ""
+        extra += "  (undone)" if e.undone else ""
+        typer.echo(f"{_when(e.at)}  {e.status:<8} {e.topic_id:<{width}}{extra}".rstrip())
+
+
+def cmd_note(
+    ctx: typer.Context,
+    topic: Annotated[str, typer.Argument(metavar="TOPIC", help="A topic id.")],
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="The note.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Keep a note on a topic (undo removes it again)."""
+    import shlex
+
+    st = state(ctx)
+    (tid,) = check_topics(st.catalog(), [topic])
+    action = st.store(create=True).add_note(tid, text, command=shlex.join(["note", tid, text]))
+    if as_json:
+        _json({"action": action, "topic": tid, "text": text})
+        return
+    typer.echo(f"noted on {tid}")
+
+
+def cmd_notes(
+    ctx: typer.Context,
+    topic: Annotated[str | None, typer.Argument(metavar="[TOPIC]", help="Only this topic.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Your notes (from 'note' and from marks' --note), oldest first."""
+    st = state(ctx)
+    if topic is not None:
+        _known_or_recorded(st, topic)
+    found = st.store(create=False).notes(topic)
+    if as_json:
+        _json(
+            [
+                {
+                    "topic": n.topic_id,
+                    "text": n.text,
+                    "created": n.created.isoformat(),
+                    "source": n.source,
+                    "action": n.action_id,
+                }
+                for n in found
+            ]
+        )
+        return
+    if not found:
+        typer.echo("no notes" + (f" on {topic}" if topic else " yet"))
+    for n in found:
+        src = "" if n.source == "note" else f" [{n.source}]"
+        typer.echo(f"{_when(n.created)}  {n.topic_id}{src}: {n.text}")
+
+
+def cmd_status(
+    ctx: typer.Context,
+    curriculum: Annotated[
+        str | None, typer.Option("--curriculum", "-c", help="Only this curriculum.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Progress per curriculum and per saved plan, what is in progress, recently finished."""
+    from studyplan.cli import progress_view
+
+    st = state(ctx)
+    catalog = st.catalog()
+    if curriculum is not None:
+        catalog.curriculum(curriculum)
+    summary = progress_view.summarize(catalog, st.store(create=False), curriculum, date.today())
+    if as_json:
+        _json(summary)
+        return
+    progress_view.render(summary)
+
+
+def cmd_backup(
+    ctx: typer.Context,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write here.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE.")] = False,
+) -> None:
+    """Write all progress, notes, plans and your library as JSON (stdout without -o)."""
+    import json
+
+    from studyplan.cli.output import print_json
+    from studyplan.errors import ConflictError
+
+    data = state(ctx).store(create=False).backup()
+    if output is None:
+        print_json(data)
+        return
+    if output.exists() and not force:
+        raise ConflictError(f"{output} already exists", "pass --force to overwrite it")
+    import os
+
+    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=2)
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, output)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"cannot write {output}: {exc.strerror}") from exc
+    typer.echo(
+        f"backed up {len(data['actions'])} actions, {len(data['plans'])} plans and "
+        f"{len(data['library'])} library entries to {output}"
+    )
+
+
+def cmd_restore(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A file from 'studyplan backup'.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Merge a backup into your progress (restoring the same file twice changes nothing)."""
+    import json
+
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{file}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {file}: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{file}:{exc.lineno}: not valid JSON ({exc.msg})",
+            "is this a file written by 'studyplan backup'?",
+        ) from None
+    result = state(ctx).store(create=True).restore(data, source=str(file))
+    if as_json:
+        from dataclasses import asdict
+
+        _json(asdict(result))
+        return
+    typer.echo(
+        f"restored {result.actions_added} actions ({result.actions_present} already here), "
+        f"{result.plans_added} plans, {result.library_added} library entries"
+    )
+    if result.active_plan_set:
+        typer.echo(f"active plan: {result.active_plan_set}")
+    for name in result.plans_conflicting:
+        typer.echo(f"kept your plan '{name}': the backup's differs", err=True)
+    for key in result.library_conflicting:
+        typer.echo(f"kept your library entry '{key}': the backup's differs", err=True)
+
+
+def cmd_doctor(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Check the progress database: integrity, schema, and orphaned topic ids."""
+    from studyplan.errors import StoreError
+
+    st = state(ctx)
+    catalog = st.catalog()
+    store = st.store(create=False)
+    known = set(catalog.topics)
+    problems = [p for p in store.doctor(known) if not p.startswith("orphaned topic")]
+    orphans = store.orphans(known) if not problems else {}
+    if as_json:
+        _json(
+            {
+                "database": str(store.path),
+                "exists": store.exists,
+                "ok": not problems,
+                "problems": problems,
+                "orphans": [{"id": t, "rows": n} for t, n in orphans.items()],
+            }
+        )
+    else:
+        if not store.exists:
+            typer.echo(f"no progress database yet at {store.path} (nothing to check)")
+        for line in problems:
+            typer.echo(f"problem: {line}")
+        for tid, n in orphans.items():
+            hint = did_you_mean(tid, known)
+            typer.echo(
+                f"orphaned: {tid} ({n} row{'s' if n != 1 else ''}) is not in the curricula"
+                + (f" — {hint}" if hint else "")
+                + f"; clear it with 'studyplan reset {tid}'"
+            )
+        if store.exists and not problems:
+            typer.echo(f"ok: {store.path} passes the integrity and schema checks")
+    if problems:
+        if as_json:
+            raise typer.Exit(StoreError.exit_code)
+        raise StoreError(
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {store.path}",
+            "restore a backup into a new file: studyplan --db NEW.db restore BACKUP.json",
+        )
+
+
+def register(app: typer.Typer) -> None:
+    for status in ("started", "done", "skipped", "known", "reset"):
+        app.command(VERB[status])(_mark(status))
+    app.command("undo")(cmd_undo)
+    app.command("log")(cmd_log)
+    app.command("note")(cmd_note)
+    app.command("notes")(cmd_notes)
+    app.command("status")(cmd_status)
+    app.command("backup")(cmd_backup)
+    app.command("restore")(cmd_restore)
+    app.command("doctor")(cmd_doctor)

@@ -106,9 +106,10 @@ def root(
 
 
 def _register() -> None:
-    from studyplan.cli import curricula
+    from studyplan.cli import curricula, progress
 
     curricula.register(app)
+    progress.register(app)
 
 
 _register()

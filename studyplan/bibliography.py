@@ -1,26 +1,57 @@
 """BibTeX adapter: the only module that imports bibtexparser.
 
 For the catalog it turns a library's text into ``BibSummary`` records (title, authors,
-year, venue, links) for display; the import/export machinery builds on the same parser.
+year, venue, links) for display. For import, export and check it parses text into
+``studyplan.bibtex.model.Block`` records — structure, line numbers and each block's exact
+text — and hands them to the pure engine in ``studyplan/bibtex/``. bibtexparser's
+middleware is never used on that path: it would decode LaTeX, strip case-protecting braces
+and resolve macros, and the engine keeps every block's text as written.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from studyplan.bibtex.keys import latex_to_text
+from studyplan.bibtex.model import (
+    COMMENT,
+    ENTRY,
+    PREAMBLE,
+    STRING,
+    Block,
+    Field,
+    Item,
+    ParsedFile,
+    kind_of_key,
+    preamble_key,
+    string_key,
+)
+from studyplan.bibtex.values import ValueSyntaxError, text_of
 from studyplan.curriculum.catalog import BibSummary
+from studyplan.errors import BibError, Problem
+
+if TYPE_CHECKING:
+    from studyplan.store import LibraryEntry
 
 _VENUE_FIELDS = ("journal", "booktitle", "publisher", "school", "institution", "howpublished")
+# bibtexparser starts a block at '@type{' or '@type(' at a line start even inside a value;
+# cutting a file there for progress reports therefore changes nothing it parses.
+_BLOCK_LINE = re.compile(r"(?m)^[ \t]*@\w*[ \t]*[{(]")
+_CHUNK_BLOCKS = 500
+
+Progress = Callable[[int], None]
 
 
 def _plain(value: str) -> str:
-    """LaTeX to readable Unicode for the terminal (``{\\AA}str{\\"o}m`` -> Åström)."""
-    if "\\" in value or "{" in value or "$" in value:
-        from pylatexenc.latex2text import LatexNodes2Text
+    """LaTeX to readable Unicode for the terminal (``{\\AA}str{\\"o}m`` -> Åström).
 
-        value = LatexNodes2Text(math_mode="verbatim").latex_to_text(value)
-    return re.sub(r"\s+", " ", value).strip()
+    A bare ``%`` is a percent sign here, not a LaTeX comment eating the rest of the value.
+    """
+    return re.sub(r"\s+", " ", latex_to_text(value)).strip()
 
 
 def short_authors(authors: str) -> str:
@@ -40,25 +71,243 @@ def short_authors(authors: str) -> str:
 
 
 def summaries_from_text(text: str) -> dict[str, BibSummary]:
-    """Parse BibTeX text and summarise each entry (first definition wins on duplicates)."""
-    from bibtexparser.entrypoint import parse_string
+    """Parse BibTeX text and summarise each entry (first definition wins on duplicates).
 
-    library: Any = parse_string(text)
+    Macros (``@string``, ``#`` concatenation) are expanded and LaTeX is rendered as text.
+    """
+    return summaries(parse_text(text, "").blocks)
+
+
+def summaries(blocks: Sequence[Block]) -> dict[str, BibSummary]:
+    """``BibSummary`` of each entry block, macros from the string blocks among them."""
+    strings: dict[str, str] = {}
+    for block in blocks:
+        if block.kind == STRING and block.fields:
+            strings.setdefault(block.fields[0].name.lower(), block.fields[0].value)
     result: dict[str, BibSummary] = {}
-    for entry in library.entries:
-        fields = {f.key.lower(): str(f.value) for f in entry.fields}
-        if entry.key in result:
+    for block in blocks:
+        if block.kind != ENTRY or block.key in result:
             continue
+        fields: dict[str, str] = {}
+        for fld in block.fields:
+            try:
+                fields.setdefault(fld.name.lower(), text_of(fld.value, strings))
+            except ValueSyntaxError:
+                fields.setdefault(fld.name.lower(), fld.value)
         venue = next((fields[f] for f in _VENUE_FIELDS if fields.get(f)), "")
-        result[entry.key] = BibSummary(
-            key=entry.key,
-            entry_type=entry.entry_type.lower(),
+        result[block.key] = BibSummary(
+            key=block.key,
+            entry_type=block.entry_type.lower(),
             title=_plain(fields.get("title", "")),
             authors=_plain(fields.get("author", fields.get("editor", ""))),
-            year=fields.get("year", ""),
+            year=fields.get("year", "").strip(),
             venue=_plain(venue),
-            url=fields.get("url", ""),
-            doi=fields.get("doi", ""),
-            eprint=fields.get("eprint", ""),
+            url=fields.get("url", "").strip(),
+            doi=fields.get("doi", "").strip(),
+            eprint=fields.get("eprint", "").strip(),
         )
     return result
+
+
+class _quiet:
+    """bibtexparser logs each failed block as a warning; we report them ourselves."""
+
+    def __enter__(self) -> None:
+        import logging
+
+        self.logger = logging.getLogger("bibtexparser")
+        self.level = self.logger.level
+        self.logger.setLevel(logging.CRITICAL)
+
+    def __exit__(self, *exc: object) -> None:
+        self.logger.setLevel(self.level)
+
+
+# ---- parsing into blocks -------------------------------------------------------------
+
+
+def parse_text(text: str, source: str, first_line: int = 1) -> ParsedFile:
+    """Every block of ``text`` with its exact text and 1-based lines; failures as problems.
+
+    Duplicate fields and keys are *not* failures here: the engine reports them (case-
+    insensitively, as BibTeX compares them) with both lines.
+    """
+    from bibtexparser import model
+    from bibtexparser.splitter import Splitter
+
+    with _quiet():
+        library: Any = Splitter(text).split()
+    offset = first_line  # the splitter counts lines from 0
+    blocks: list[Block] = []
+    failures: list[Problem] = []
+    for raw in library.blocks:
+        block = raw
+        if isinstance(raw, model.DuplicateFieldKeyBlock | model.DuplicateBlockKeyBlock):
+            block = raw.ignore_error_block
+        line = (block.start_line or 0) + offset
+        if isinstance(block, model.Entry):
+            fields = tuple(
+                Field(f.key, f.value, (f.start_line or 0) + offset) for f in block.fields
+            )
+            blocks.append(
+                Block(ENTRY, block.key, block.raw or "", source, line, block.entry_type, fields)
+            )
+        elif isinstance(block, model.String):
+            fld = (Field(block.key, block.value, line),)
+            blocks.append(Block(STRING, "", block.raw or "", source, line, "string", fld))
+        elif isinstance(block, model.Preamble):
+            blocks.append(Block(PREAMBLE, "", block.raw or "", source, line))
+        elif isinstance(block, model.ExplicitComment | model.ImplicitComment):
+            blocks.append(Block(COMMENT, "", block.raw or "", source, line))
+        elif isinstance(block, model.ParsingFailedBlock):
+            failures.append(_failure(block, source, line))
+    return ParsedFile(source, blocks, failures)
+
+
+def _failure(block: Any, source: str, line: int) -> Problem:
+    reason = getattr(block.error, "abort_reason", None) or str(block.error)
+    head = (block.raw or "").lstrip().split("\n", 1)[0][:60]
+    return Problem(
+        source,
+        f"cannot parse '{head}': {reason.strip().rstrip('.')}",
+        "fix the block (an unclosed brace or quote, or a missing comma, is the usual cause)",
+        line,
+    )
+
+
+def read_bib(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise BibError(f"{path}: no such file", "check the path") from None
+    except UnicodeDecodeError as exc:
+        raise BibError(
+            f"{path}: not UTF-8 text (byte {exc.start})", "convert the file to UTF-8 first"
+        ) from None
+    except OSError as exc:
+        raise BibError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def count_blocks(text: str) -> int:
+    return sum(1 for _ in _BLOCK_LINE.finditer(text))
+
+
+def parse_file_text(text: str, source: str, progress: Progress | None = None) -> ParsedFile:
+    """``parse_text`` in chunks of a few hundred blocks, reporting each to ``progress``."""
+    cuts = [m.start() for n, m in enumerate(_BLOCK_LINE.finditer(text)) if n % _CHUNK_BLOCKS == 0]
+    if len(cuts) <= 1:
+        parsed = parse_text(text, source)
+        if progress:
+            progress(count_blocks(text))
+        return parsed
+    cuts[0] = 0
+    cuts.append(len(text))
+    blocks: list[Block] = []
+    failures: list[Problem] = []
+    line = 1
+    for start, end in itertools.pairwise(cuts):
+        chunk = text[start:end]
+        part = parse_text(chunk, source, line)
+        blocks += part.blocks
+        failures += part.failures
+        line += chunk.count("\n")
+        if progress:
+            progress(count_blocks(chunk))
+    return ParsedFile(source, blocks, failures)
+
+
+def parse_items(items: Sequence[Item]) -> list[Block]:
+    """Parse stored items (not comments) back into blocks, one per item, in order."""
+    if not items:
+        return []
+    parsed = parse_text("\n\n".join(i.text for i in items), "library")
+    blocks = [b for b in parsed.blocks if b.kind != COMMENT]
+    if parsed.failures or len(blocks) != len(items):
+        bad = next((i for i in items if len(parse_text(i.text, i.key).blocks) != 1), items[0])
+        raise BibError(
+            f"stored BibTeX of '{bad.key}' ({bad.origin}) cannot be parsed",
+            "re-import it with --replace, or run 'studyplan bib check'",
+        )
+    return [
+        Block(b.kind, i.key, i.text, i.source or i.origin, 0, b.entry_type, b.fields)
+        for i, b in zip(items, blocks, strict=True)
+    ]
+
+
+def builtin_items(path: Path | None = None) -> list[Item]:
+    """The built-in references.bib as items (comments left out)."""
+    from studyplan import paths
+
+    path = path or paths.builtin_bibliography()
+    if not path.is_file():
+        return []
+    parsed = parse_text(read_bib(path), str(path))
+    items = []
+    for block in parsed.blocks:
+        if block.kind == ENTRY:
+            items.append(Item(ENTRY, block.key, block.text, "builtin", str(path)))
+        elif block.kind == STRING:
+            key = string_key(block.fields[0].name)
+            items.append(Item(STRING, key, block.text, "builtin", str(path)))
+        elif block.kind == PREAMBLE:
+            key = preamble_key(block.text)
+            items.append(Item(PREAMBLE, key, block.text, "builtin", str(path)))
+    return items
+
+
+def library_items(rows: Sequence[LibraryEntry]) -> list[Item]:
+    """The store's library rows (in import order) as items."""
+    return [
+        Item(getattr(r, "kind", None) or kind_of_key(r.key), r.key, r.bibtex, "library", r.source)
+        for r in rows
+    ]
+
+
+class LibrarySummaries(Mapping[str, BibSummary]):
+    """The personal library's entries as ``BibSummary``, for ``workspace.gather(library=)``.
+
+    Keys come straight from the rows; the BibTeX is parsed only when a value is first
+    needed (the catalog cache is keyed by the keys alone, so a warm run never parses).
+    """
+
+    def __init__(self, rows: Sequence[LibraryEntry]) -> None:
+        self._items = library_items(rows)
+        self._keys = [i.key for i in self._items if i.kind == ENTRY]
+        self._key_set = set(self._keys)
+        self._parsed: dict[str, BibSummary] | None = None
+
+    def _summaries(self) -> dict[str, BibSummary]:
+        if self._parsed is None:
+            self._parsed = summaries(parse_items([i for i in self._items if i.kind != COMMENT]))
+        return self._parsed
+
+    def __getitem__(self, key: str) -> BibSummary:
+        if key not in self._key_set:
+            raise KeyError(key)
+        return self._summaries()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._key_set
+
+
+def library_summaries(rows: Sequence[LibraryEntry]) -> Mapping[str, BibSummary]:
+    """What ``State.catalog()`` passes to ``workspace.gather(..., library=...)``."""
+    return LibrarySummaries(rows)
+
+
+def summary_of(item: Item, strings: Sequence[Item] = ()) -> BibSummary:
+    """One entry's summary (its macros resolved from ``strings``)."""
+    found = summaries(parse_items([*strings, item]))
+    return found.get(item.key) or BibSummary(item.key, "", "", "", "")
+
+
+def strings_of(items: Sequence[Item]) -> Mapping[str, str]:
+    """Lower-case @string name -> raw value."""
+    blocks = parse_items([i for i in items if i.kind == STRING])
+    return {b.fields[0].name.lower(): b.fields[0].value for b in blocks if b.fields}

@@ -108,6 +108,28 @@ class CurriculumError(StudyplanError):
         return [p.render() for p in self.problems] + super().lines()
 
 
+class BibProblemsError(BibError):
+    """BibTeX input with problems (bad blocks, or a failed ``bib check``): one line each."""
+
+    def __init__(self, problems: Sequence[Problem], message: str, hint: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.problems = list(problems)
+
+    def lines(self) -> list[str]:
+        return [p.render() for p in self.problems] + super().lines()
+
+
+class BibConflictError(ConflictError):
+    """Imported BibTeX blocks whose keys exist with different content: one line each."""
+
+    def __init__(self, problems: Sequence[Problem], message: str, hint: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.problems = list(problems)
+
+    def lines(self) -> list[str]:
+        return [p.render() for p in self.problems] + super().lines()
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """A ' — did you mean …?' suffix hint, or an empty string when nothing is close."""
     import difflib

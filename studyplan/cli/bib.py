@@ -1,0 +1,483 @@
+"""BibTeX commands: ``bib export``, ``bib import``, ``bib show``, ``bib check``.
+
+Thin: each parses its options, calls ``studyplan.bibtex.service`` (which parses through
+``studyplan.bibliography``) and prints. bibtexparser is imported only on these paths.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from studyplan.cli.output import print_json
+from studyplan.cli.state import State, state
+from studyplan.errors import EXIT_BIBTEX, InputError
+
+if TYPE_CHECKING:
+    from studyplan.curriculum.catalog import Catalog, Topic
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+SORTS = ("plan", "key", "year")
+STATUSES = ("started", "done", "skipped", "known")
+
+bib_app = typer.Typer(
+    name="bib",
+    help="BibTeX: export readings, import your own library, show and check entries.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+def _echo_err(line: str) -> None:
+    typer.echo(line, err=True)
+
+
+# ---- export ---------------------------------------------------------------------------
+
+
+def _scope_topics(
+    st: State,
+    catalog: Catalog,
+    *,
+    curriculum: str | None,
+    goals: list[str],
+    plan_name: str | None,
+    topics: list[str],
+    status: str | None,
+) -> tuple[str, list[Topic]]:
+    """The scope's label and its topics in scope order."""
+    if curriculum is not None:
+        return f"curriculum {curriculum}", [
+            catalog.topics[t] for t in catalog.curriculum(curriculum).topic_ids
+        ]
+    if goals:
+        from studyplan.planner import build_plan, resolve_goals
+
+        plan = build_plan(catalog, resolve_goals(catalog, goals), _statuses(st))
+        return f"plan for {' '.join(goals)}", [s.topic for s in plan.steps]
+    if plan_name is not None:
+        return f"saved plan {plan_name}", _saved_plan_topics(st, catalog, plan_name)
+    if topics:
+        return f"topics {' '.join(topics)}", [catalog.topic(t) for t in dict.fromkeys(topics)]
+    assert status is not None
+    marked = _statuses(st)
+    return f"status {status}", [t for tid, t in catalog.topics.items() if marked.get(tid) == status]
+
+
+def _statuses(st: State) -> dict[str, str]:
+    return {tid: row.status for tid, row in st.store(create=False).statuses().items()}
+
+
+def _saved_plan_topics(st: State, catalog: Catalog, name: str) -> list[Topic]:
+    from studyplan.errors import NotFoundError, did_you_mean
+
+    store = st.store(create=False)
+    payload = store.get_plan(name)
+    if payload is None:
+        names = [n for n, _, _ in store.list_plans()]
+        raise NotFoundError(
+            f"no saved plan '{name}'", did_you_mean(name, names) or "see 'studyplan plans'"
+        )
+    steps = [s["id"] for s in payload.get("steps", []) if isinstance(s, dict) and "id" in s]
+    if not steps and payload.get("goals"):
+        from studyplan.planner import build_plan, resolve_goals
+
+        goals = resolve_goals(catalog, list(payload["goals"]))
+        return [s.topic for s in build_plan(catalog, goals, _statuses(st)).steps]
+    gone = [t for t in steps if t not in catalog.topics]
+    if gone:
+        _echo_err(
+            f"warning: saved plan '{name}' has topics no longer in the curricula: "
+            + ", ".join(gone)
+        )
+    return [catalog.topics[t] for t in steps if t in catalog.topics]
+
+
+@bib_app.command("export")
+def cmd_export(
+    ctx: typer.Context,
+    everything: Annotated[
+        bool,
+        typer.Option("--all", help="Everything: references.bib and your library (the default)."),
+    ] = False,
+    library: Annotated[
+        bool, typer.Option("--library", help="Your personal library only, as imported.")
+    ] = False,
+    curriculum: Annotated[
+        str | None,
+        typer.Option("--curriculum", "-c", metavar="ID", help="One curriculum's readings."),
+    ] = None,
+    goal: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--goal",
+            metavar="GOAL",
+            help="The readings of the plan for this goal (repeatable), as 'plan' makes it.",
+        ),
+    ] = None,
+    plan: Annotated[
+        str | None, typer.Option("--plan", metavar="NAME", help="A saved plan's readings.")
+    ] = None,
+    topic: Annotated[
+        list[str] | None,
+        typer.Option("--topic", "-t", metavar="TOPIC", help="One topic's readings (repeatable)."),
+    ] = None,
+    done: Annotated[
+        bool, typer.Option("--done", help="The readings of the topics you have done.")
+    ] = False,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status", metavar="S", help="Topics with this status: " + ", ".join(STATUSES)
+        ),
+    ] = None,
+    core_only: Annotated[
+        bool, typer.Option("--core-only", help="Only core readings, not optional ones.")
+    ] = False,
+    annotate: Annotated[
+        bool,
+        typer.Option(
+            "--annotate", help="Add a note: which topics cite it, where to read, your status."
+        ),
+    ] = False,
+    sort: Annotated[
+        str, typer.Option("--sort", metavar="ORDER", help="plan (scope order), key or year.")
+    ] = "plan",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Export BibTeX that the real bibtex reads without a warning: entries exactly as
+    stored, plus the @string macros, @preamble and crossref parents they need."""
+    from studyplan import __version__
+    from studyplan.bibtex import scope, service
+
+    if status is not None and status not in STATUSES:
+        raise InputError(f"--status: unknown status '{status}'", "one of " + ", ".join(STATUSES))
+    if sort not in SORTS:
+        raise InputError(f"--sort: unknown order '{sort}'", "one of " + ", ".join(SORTS))
+    if done:
+        if status not in (None, "done"):
+            raise InputError("--done and --status are one scope", "use one of them")
+        status = "done"
+    chosen = [
+        name
+        for name, on in (
+            ("--all", everything),
+            ("--library", library),
+            ("--curriculum", curriculum is not None),
+            ("--goal", bool(goal)),
+            ("--plan", plan is not None),
+            ("--topic", bool(topic)),
+            ("--done/--status", status is not None),
+        )
+        if on
+    ]
+    if len(chosen) > 1:
+        raise InputError(f"choose one scope, not {' and '.join(chosen)}", "see 'bib export --help'")
+    st = state(ctx)
+    rows = st.store(create=False).library()
+    statuses = _statuses(st) if annotate else {}
+    if chosen in ([], ["--all"], ["--library"]):
+        if core_only:
+            raise InputError(
+                "--core-only needs a scope of topics", "e.g. --curriculum ID or --goal GOAL"
+            )
+        label = "your library" if library else "everything"
+        keys = None
+        notes_topics: list[Topic] = list(st.catalog().topics.values()) if annotate else []
+    else:
+        catalog = st.catalog()
+        label, notes_topics = _scope_topics(
+            st,
+            catalog,
+            curriculum=curriculum,
+            goals=list(goal or []),
+            plan_name=plan,
+            topics=list(topic or []),
+            status=status,
+        )
+        keys = scope.cited_keys(notes_topics, core_only)
+    notes = scope.notes(notes_topics, statuses, core_only) if annotate else None
+    header = f"% studyplan {__version__} export: {label}".replace("@", "(at)")
+    result = service.export_text(
+        rows,
+        keys,
+        library_only=library,
+        sort=sort,
+        notes=notes,
+        header=header,
+    )
+    for warning in result.warnings:
+        _echo_err(f"warning: bibtex will warn: {warning}")
+    if output is not None:
+        _write_atomically(output, result.text)
+    if as_json:
+        data: dict[str, Any] = {"scope": label, "keys": result.keys, "warnings": result.warnings}
+        data.update({"file": str(output)} if output else {"bibtex": result.text})
+        print_json(data)
+    elif output is None:
+        sys.stdout.write(result.text)
+    else:
+        _echo_err(f"wrote {len(result.keys)} entries to {output}")
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    import os
+
+    from studyplan.errors import InputError
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"cannot write {path}: {exc.strerror}", "check the path") from None
+
+
+# ---- import ---------------------------------------------------------------------------
+
+
+class _Bar:
+    """A rich progress bar on stderr that appears only if the work takes a moment."""
+
+    DELAY = 0.4
+
+    def __init__(self, total: int) -> None:
+        import time
+
+        self.total = total
+        self.done = 0
+        self.started = time.monotonic()
+        self.progress: Any = None
+        self.task: Any = None
+
+    def __call__(self, count: int) -> None:
+        import time
+
+        self.done += count
+        if self.progress is None and time.monotonic() - self.started > self.DELAY:
+            if not sys.stderr.isatty():
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.progress = Progress(
+                TextColumn("reading"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.progress.start()
+            self.task = self.progress.add_task("read", total=self.total)
+        if self.progress is not None:
+            self.progress.update(self.task, completed=self.done)
+
+    def phase(self, text: str) -> None:
+        if self.progress is not None:
+            self.progress.columns[0].text_format = text
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+@bib_app.command("import")
+def cmd_import(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE...", help="BibTeX files; @string-only files first."),
+    ],
+    skip_bad: Annotated[
+        bool, typer.Option("--skip-bad", help="Import the good blocks, list the bad ones.")
+    ] = False,
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Overwrite entries whose key exists with other content."),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check and report; change nothing.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Add BibTeX files to your personal library, exactly as written (all or nothing)."""
+    from studyplan.bibtex import service
+    from studyplan.errors import BibConflictError, BibProblemsError
+
+    st = state(ctx)
+    texts, total = service.count_blocks(files)
+    rows = st.store(create=False).library()
+    bar = _Bar(total)
+    try:
+        plan = service.plan_import(files, texts, rows, skip_bad=skip_bad, progress=bar)
+        bar.phase("saving")
+        if plan.bad and not skip_bad:
+            raise BibProblemsError(
+                plan.bad,
+                f"{len(plan.bad)} bad block{'s' if len(plan.bad) != 1 else ''}; nothing imported",
+                "fix them, or pass --skip-bad to import the rest",
+            )
+        if plan.conflicts and not replace:
+            raise BibConflictError(
+                plan.conflicts,
+                f"{len(plan.conflicts)} key{'s' if len(plan.conflicts) != 1 else ''} "
+                "already exist with different content; nothing imported",
+                "pass --replace to overwrite them",
+            )
+        if not dry_run and plan.rows:
+            st.store(create=True).add_library(
+                [(r.key, r.text, r.source, r.kind) for r in plan.rows], replace=replace
+            )
+    finally:
+        bar.close()
+    _report_import(plan, skip_bad, dry_run, as_json)
+
+
+def _report_import(plan: Any, skip_bad: bool, dry_run: bool, as_json: bool) -> None:
+    entry_keys = {r.key for r in plan.rows if r.kind == "entry"}
+    added = [k for k in plan.added if k in entry_keys]
+    replaced = [k for k in plan.replaced if k in entry_keys]
+    if as_json:
+        print_json(
+            {
+                "dry_run": dry_run,
+                "entries_read": plan.entries_read,
+                "added": added,
+                "replaced": replaced,
+                "unchanged": [k for k in plan.unchanged if not k.startswith("@")],
+                "other_blocks": len(plan.rows) - len(added) - len(replaced),
+                "generated_keys": [{"where": w, "key": k} for w, k in plan.generated],
+                "skipped": [p.render() for p in plan.bad] if skip_bad else [],
+                "warnings": [p.render() for p in plan.warnings],
+            }
+        )
+        return
+    for problem in plan.bad:
+        _echo_err(f"skipped: {problem.render()}")
+    for problem in plan.warnings:
+        _echo_err(f"warning: {problem.render()}")
+    for where, key in plan.generated:
+        typer.echo(f"new key {key} for the entry at {where}")
+    verb = "would add" if dry_run else "added"
+    parts = [f"{verb} {len(added)} entr{'y' if len(added) == 1 else 'ies'}"]
+    if replaced:
+        parts.append(f"{'would replace' if dry_run else 'replaced'} {len(replaced)}")
+    unchanged = [k for k in plan.unchanged if not k.startswith("@")]
+    if unchanged:
+        parts.append(f"{len(unchanged)} already in your library")
+    others = len(plan.rows) - len(added) - len(replaced)
+    if others:
+        parts.append(f"{others} @string/@preamble/comment block{'s' if others != 1 else ''}")
+    if plan.bad:
+        parts.append(f"skipped {len(plan.bad)} bad")
+    typer.echo(", ".join(parts))
+
+
+# ---- show and check -------------------------------------------------------------------
+
+
+@bib_app.command("show")
+def cmd_show(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(metavar="KEY", help="A citation key.")],
+    as_json: JsonOption = False,
+) -> None:
+    """One entry: summary, where it comes from, which topics cite it, its BibTeX."""
+    from studyplan import bibliography
+    from studyplan.bibtex import service
+    from studyplan.errors import CurriculumError
+
+    st = state(ctx)
+    item, corpus = service.find(key, st.store(create=False).library())
+    summary = bibliography.summary_of(item, corpus.strings())
+    cited: list[dict[str, str]] = []
+    try:
+        catalog = st.catalog()
+        cited = [
+            {"topic": t.id, "title": t.title, "where": r.where, "core": str(r.core).lower()}
+            for t in catalog.topics.values()
+            for r in t.readings
+            if r.key == item.key
+        ]
+    except CurriculumError:
+        _echo_err("warning: the curricula do not validate, so 'cited by' is left out")
+    origin = (
+        "built-in references.bib" if item.origin == "builtin" else f"your library ({item.source})"
+    )
+    if as_json:
+        print_json(
+            {
+                "key": item.key,
+                "type": summary.entry_type,
+                "title": summary.title,
+                "authors": summary.authors,
+                "year": summary.year,
+                "venue": summary.venue,
+                "url": summary.url,
+                "doi": summary.doi,
+                "origin": item.origin,
+                "source": item.source,
+                "cited_by": cited,
+                "bibtex": item.text,
+            }
+        )
+        return
+    lines = [f"{item.key}  ({summary.entry_type}, {origin})", f"  {summary.title}"]
+    who = ", ".join(x for x in (summary.authors, summary.year, summary.venue) if x)
+    if who:
+        lines.append(f"  {who}")
+    lines += [
+        f"  {label}: {value}"
+        for label, value in (("url", summary.url), ("doi", summary.doi))
+        if value
+    ]
+    for c in cited:
+        lines.append(f"  cited by {c['topic']} ({c['title']}): {c['where']}")
+    typer.echo("\n".join(lines) + "\n\n" + item.text.rstrip())
+
+
+@bib_app.command("check")
+def cmd_check(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Check references.bib and your library: syntax, duplicates, undefined macros,
+    crossrefs, what plain.bst would warn about, and keys cited by curricula but absent."""
+    from studyplan.bibtex import service
+    from studyplan.errors import BibProblemsError
+
+    st = state(ctx)
+    rows = st.store(create=False).library()
+    report = service.check(rows)
+    report.errors += service.missing_citations(st.curricula_dirs, rows)
+    problems = report.errors + report.warnings
+    summary = f"{report.builtin_entries} built-in entries, {report.library_entries} in your library"
+    if as_json:
+        print_json(
+            {
+                "ok": not problems,
+                "builtin_entries": report.builtin_entries,
+                "library_entries": report.library_entries,
+                "errors": [p.render() for p in report.errors],
+                "warnings": [p.render() for p in report.warnings],
+            }
+        )
+        if problems:
+            raise typer.Exit(EXIT_BIBTEX)
+        return
+    if problems:
+        raise BibProblemsError(
+            report.errors + report.warnings,
+            f"{len(report.errors)} error(s) and {len(report.warnings)} warning(s) in {summary}",
+            "fix the entries, or re-import them with --replace",
+        )
+    typer.echo(f"ok: {summary}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(bib_app, name="bib")

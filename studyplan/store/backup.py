@@ -28,17 +28,20 @@ VERSION = 1
 KINDS = ("mark", "note", "undo")
 
 
-def engine(path: Path) -> Engine:
-    """A SQLAlchemy engine on the file with the same pragmas as the hot paths, whose
-    transactions begin with BEGIN IMMEDIATE (pysqlite's own BEGIN handling is off)."""
+def engine(path: Path, snapshot: bool = False, write: bool = False) -> Engine:
+    """A SQLAlchemy engine on the file with the same pragmas as the hot paths. Every
+    session is one transaction: BEGIN IMMEDIATE to write (writers queue on the busy
+    timeout), plain BEGIN to read one consistent state (pysqlite's own BEGIN is off)."""
     from sqlalchemy import create_engine, event
     from sqlalchemy.pool import NullPool
 
-    eng = create_engine("sqlite://", creator=lambda: connect(path), poolclass=NullPool)
+    eng = create_engine(
+        "sqlite://", creator=lambda: connect(path, snapshot=snapshot), poolclass=NullPool
+    )
 
     @event.listens_for(eng, "begin")
     def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return eng
 
@@ -62,13 +65,13 @@ def empty() -> dict[str, Any]:
     }
 
 
-def dump(path: Path) -> dict[str, Any]:
+def dump(path: Path, snapshot: bool = False) -> dict[str, Any]:
     from sqlmodel import Session, col, select
 
     from studyplan.store import models as m
 
     data = empty()
-    with Session(engine(path)) as session:
+    with Session(engine(path, snapshot)) as session:
         uids = {a.id: a.uid for a in session.exec(select(m.Action))}
         events: dict[int, list[dict[str, Any]]] = {}
         for e in session.exec(select(m.Event).order_by(col(m.Event.id))):
@@ -130,7 +133,7 @@ def restore(path: Path, data: Any, source: str) -> RestoreResult:
 
     _validate(data, source)
     result: dict[str, Any] = {}
-    with Session(engine(path)) as session, session.begin():
+    with Session(engine(path, write=True)) as session, session.begin():
         local = {a.uid: a for a in session.exec(select(m.Action))}
         undone = {a.undoes for a in local.values() if a.undoes is not None}
         added = present = 0

@@ -16,9 +16,13 @@ class StoreBase:
     """A progress database at ``path``; ``conn`` is None when the file does not exist and
     the store was opened without ``create`` (it then reads as empty and never writes)."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection | None) -> None:
+    def __init__(
+        self, path: Path, conn: sqlite3.Connection | None, *, snapshot: bool = False
+    ) -> None:
         self.path = path
         self._conn = conn
+        #: True when reading an immutable snapshot of a file in a read-only folder.
+        self.snapshot = snapshot
 
     @property
     def exists(self) -> bool:

@@ -13,6 +13,7 @@ through the SQLModel tables and import SQLAlchemy when called.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -214,7 +215,9 @@ class ProgressStore(PlansMixin, LibraryMixin):
         """All progress, notes, plans and the library as JSON-ready data."""
         from studyplan.store import backup
 
-        return backup.dump(self.path) if self._conn is not None else backup.empty()
+        if self._conn is None:
+            return backup.empty()
+        return backup.dump(self.path, snapshot=self.snapshot)
 
     def restore(self, data: dict[str, Any], *, source: str = "backup") -> RestoreResult:
         """Merge a backup idempotently (restoring it twice changes nothing)."""
@@ -280,7 +283,10 @@ def open_store(path: Path, *, create: bool) -> ProgressStore:
                 f"cannot create the folder {path.parent}: {exc.strerror}",
                 "pass --db PATH in a writable place",
             ) from exc
-    conn = connect(path, create=kind != "sqlite")
+    if create:
+        conn, snapshot = connect(path, create=kind != "sqlite"), False
+    else:
+        conn, snapshot = _open_to_read(path)
     try:
         with translate(path):
             version = migrations.check_version(conn, path)
@@ -291,4 +297,21 @@ def open_store(path: Path, *, create: bool) -> ProgressStore:
     except BaseException:
         conn.close()
         raise
-    return ProgressStore(path, conn)
+    return ProgressStore(path, conn, snapshot=snapshot)
+
+
+def _open_to_read(path: Path) -> tuple[sqlite3.Connection, bool]:
+    """Open an existing database for reading; when its folder is read-only (WAL mode
+    cannot create ``-shm`` there) and it was closed cleanly (no ``-wal`` file: the main
+    file holds every commit), read an immutable snapshot instead of failing."""
+    try:
+        conn = connect(path)
+        with translate(path):
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        return conn, False
+    except StoreError as exc:
+        cause = str(exc.__cause__ or "").lower()
+        stuck = "readonly" in cause or "unable to open" in cause
+        if not stuck or path.with_name(path.name + "-wal").exists():
+            raise
+    return connect(path, snapshot=True), True

@@ -148,8 +148,9 @@ def check_version(conn: sqlite3.Connection, path: Path) -> int:
     return version
 
 
-def migrate(conn: sqlite3.Connection, path: Path, upto: int = CURRENT_VERSION) -> list[str]:
-    """Apply the pending migrations (up to ``upto``, for tests); return the names applied.
+def migrate(conn: sqlite3.Connection, path: Path, upto: int | None = None) -> list[str]:
+    """Apply the pending migrations (the first ``upto`` only, for fixtures); return the
+    names applied.
 
     Each runs in its own BEGIN IMMEDIATE transaction and re-reads what is applied inside
     it, so two processes opening a new database at once apply each migration once.
@@ -160,7 +161,7 @@ def migrate(conn: sqlite3.Connection, path: Path, upto: int = CURRENT_VERSION) -
             conn.execute(_BOOTSTRAP)
             if name in applied(conn):
                 continue
-            unknown = sorted(set(applied(conn)) - set(NAMES))
+            unknown = sorted(set(applied(conn)) - {n for n, _ in MIGRATIONS})
             if unknown:
                 raise StoreError(
                     f"{path} has migrations this studyplan does not know ({', '.join(unknown)})",

@@ -68,11 +68,16 @@ def probe(path: Path) -> str:
     return "sqlite"
 
 
-def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
+def connect(path: Path, *, create: bool = False, snapshot: bool = False) -> sqlite3.Connection:
     """A connection in autocommit mode (we issue BEGIN IMMEDIATE ourselves) with the
     durability pragmas: ``synchronous=FULL`` (a command that returned has committed to
-    disk), foreign keys on, and a busy timeout so concurrent writers wait, not fail."""
-    uri = path.absolute().as_uri() + ("?mode=rwc" if create else "?mode=rw")
+    disk), foreign keys on, and a busy timeout so concurrent writers wait, not fail.
+
+    ``snapshot`` opens the file read-only and immutable: for reading a database whose
+    folder is read-only (WAL mode cannot create its ``-shm`` file there) and that was
+    closed cleanly (no ``-wal`` file), so the main file holds every commit."""
+    mode = "?mode=ro&immutable=1" if snapshot else "?mode=rwc" if create else "?mode=rw"
+    uri = path.absolute().as_uri() + mode
     with translate(path):
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         try:

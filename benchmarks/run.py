@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-BENCHES = ["bench_startup"]
+BENCHES = ["bench_startup", "bench_planner"]
 
 
 def main() -> int:

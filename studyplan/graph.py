@@ -13,6 +13,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 
+def normalize(
+    prerequisites: Mapping[str, Sequence[str]], index: Mapping[str, int]
+) -> dict[str, tuple[str, ...]]:
+    """Prerequisites that name a node, once each, in declared order: what makes the
+    planner's depth-first walk deterministic and stable across edits of one file."""
+    result: dict[str, tuple[str, ...]] = {}
+    for tid, pres in prerequisites.items():
+        known = [p for p in pres if p in index]
+        if len(known) > 1:
+            known = sorted(set(known), key=index.__getitem__)
+        result[tid] = tuple(known)
+    return result
+
+
 class PrerequisiteGraph:
     """A directed graph over topic ids, built from ``topic -> [prerequisite, ...]``.
 
@@ -21,19 +35,18 @@ class PrerequisiteGraph:
     validator reports them).
     """
 
-    def __init__(self, prerequisites: Mapping[str, Sequence[str]]) -> None:
+    def __init__(
+        self, prerequisites: Mapping[str, Sequence[str]], *, normalized: bool = False
+    ) -> None:
         self.ids: list[str] = list(prerequisites)
         self.index: dict[str, int] = {tid: i for i, tid in enumerate(self.ids)}
-        index = self.index
-        # Prerequisites in declared order: this is what makes the planner's depth-first
-        # walk deterministic and stable across edits of one file.
-        self.requires: dict[str, list[str]] = {}
-        for tid, pres in prerequisites.items():
-            known = [p for p in pres if p in index]
-            if len(known) > 1:
-                known = sorted(set(known), key=index.__getitem__)
-            self.requires[tid] = known
         self._graph: Any = None
+        if normalized:
+            # Already known-only and in declared order (see ``normalize``): the cached
+            # catalog keeps it that way so that a warm start skips the sorting.
+            self.requires: Mapping[str, Sequence[str]] = prerequisites
+            return
+        self.requires = normalize(prerequisites, self.index)
 
     @property
     def _rx(self) -> Any:

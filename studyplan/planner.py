@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from studyplan.curriculum.catalog import Catalog, Topic
+from studyplan.curriculum.catalog import Catalog, Topic, TopicTable
 from studyplan.errors import InputError, NotFoundError, did_you_mean
 from studyplan.graph import PrerequisiteGraph
 
@@ -36,22 +36,31 @@ class Link:
 
 @dataclass(slots=True)
 class Step:
-    topic: Topic
+    """One topic of a plan. The topic itself is looked up on first use: a plan of tens
+    of thousands of steps is mostly counted and scheduled, not printed in full."""
+
+    topic_id: str
+    hours: float
     goal: bool
+    table: TopicTable = field(repr=False)
     status: str = "todo"
     week: int | None = None
     end_week: int | None = None
     start: date | None = None
     end: date | None = None
-    # topic -> (the topic that needs it on a shortest path to a goal, why), shared by all
-    # steps of a plan; chains are walked on demand because a deep plan's chains, spelt
-    # out for every step, would be quadratic.
-    paths: Mapping[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+    # topic -> (the topic that needs it on a shortest path to a goal, why, that goal,
+    # links to it), shared by all steps of a plan; chains are walked on demand because a
+    # deep plan's chains, spelt out for every step, would be quadratic.
+    paths: Mapping[str, tuple[str, str, str, int]] = field(default_factory=dict, repr=False)
+
+    @property
+    def topic(self) -> Topic:
+        return self.table[self.topic_id]
 
     @property
     def why(self) -> tuple[Link, ...]:
         """The chain of prerequisite edges from this step up to a goal, with reasons."""
-        return _why(self.paths, self.topic.id)
+        return _why(self.paths, self.topic_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,16 +89,22 @@ class Schedule:
 class Plan:
     goals: list[str]
     steps: list[Step]
-    covered: list[Covered] = field(default_factory=list)
     schedule: Schedule | None = None
+    # What the goals need that the learner has, and what vouches for it; worked out only
+    # when asked for (``plan --all``).
+    _covered: Callable[[], list[Covered]] | None = field(default=None, repr=False)
 
     @property
     def total_hours(self) -> float:
-        return sum(s.topic.hours for s in self.steps)
+        return sum(s.hours for s in self.steps)
+
+    @property
+    def covered(self) -> list[Covered]:
+        return self._covered() if self._covered is not None else []
 
 
 def graph_of(catalog: Catalog) -> PrerequisiteGraph:
-    return PrerequisiteGraph(catalog.prerequisite_map())
+    return PrerequisiteGraph(catalog.prerequisite_map(), normalized=True)
 
 
 def resolve_goals(catalog: Catalog, goals: Sequence[str]) -> list[str]:
@@ -134,53 +149,56 @@ def build_plan(
     graph = graph or graph_of(catalog)
     covered_by = satisfied_closure(graph, statuses)
     skipped = {t for t, s in statuses.items() if s == "skipped" and t in graph}
-    blocked = set(covered_by) | skipped
+    blocked = covered_by.keys() | skipped
     order = graph.postorder(list(goals), skip=blocked)
     in_plan = set(order)
-    parents = _paths_to_goals(catalog, graph, goals, in_plan)
+    table = catalog.topics
+    parents = _paths_to_goals(table, graph, goals, in_plan)
     goal_set = set(goals)
+    get_status = statuses.get
     steps = [
-        Step(
-            topic=catalog.topics[tid],
-            goal=tid in goal_set,
-            status=statuses.get(tid, "todo"),
-            paths=parents,
-        )
+        Step(tid, table.hours(tid), tid in goal_set, table, get_status(tid, "todo"), paths=parents)
         for tid in order
     ]
-    needed = graph.closure(goals)
-    covered = [
-        Covered(catalog.topics[t], covered_by.get(t, t), statuses.get(t, "covered"))
-        for t in graph.ids
-        if t in needed and t not in in_plan
-    ]
-    return Plan(goals=list(goals), steps=steps, covered=covered)
+
+    def covered() -> list[Covered]:
+        needed = graph.closure(goals)
+        return [
+            Covered(table[t], covered_by.get(t, t), statuses.get(t, "covered"))
+            for t in graph.ids
+            if t in needed and t not in in_plan
+        ]
+
+    return Plan(goals=list(goals), steps=steps, _covered=covered)
 
 
 def _paths_to_goals(
-    catalog: Catalog, graph: PrerequisiteGraph, goals: Sequence[str], in_plan: set[str]
-) -> dict[str, tuple[str, str]]:
+    table: TopicTable, graph: PrerequisiteGraph, goals: Sequence[str], in_plan: set[str]
+) -> dict[str, tuple[str, str, str, int]]:
     """Breadth-first from the goals down through prerequisites within the plan:
-    topic -> (the topic that needs it on a shortest path to a goal, the reason)."""
-    parents: dict[str, tuple[str, str]] = {}
-    queue = deque(g for g in goals if g in in_plan)
-    seen = set(queue)
+    topic -> (the topic that needs it on a shortest path to a goal, the reason, that
+    goal, the number of links to it)."""
+    parents: dict[str, tuple[str, str, str, int]] = {}
+    queue = deque((g, g, 0) for g in goals if g in in_plan)
+    seen = {g for g, _, _ in queue}
+    requires = graph.requires
     while queue:
-        node = queue.popleft()
-        topic = catalog.topics[node]
-        reasons = {p.id: p.reason for p in topic.prerequisites}
-        for pre in graph.requires[node]:
-            if pre in in_plan and pre not in seen:
-                seen.add(pre)
-                parents[pre] = (node, reasons[pre])
-                queue.append(pre)
+        node, goal, depth = queue.popleft()
+        pending = [pre for pre in requires[node] if pre in in_plan and pre not in seen]
+        if not pending:
+            continue
+        reasons = table.reasons(node)
+        for pre in pending:
+            seen.add(pre)
+            parents[pre] = (node, reasons[pre], goal, depth + 1)
+            queue.append((pre, goal, depth + 1))
     return parents
 
 
-def _why(parents: Mapping[str, tuple[str, str]], tid: str) -> tuple[Link, ...]:
+def _why(parents: Mapping[str, tuple[str, str, str, int]], tid: str) -> tuple[Link, ...]:
     links: list[Link] = []
     while tid in parents:
-        up, reason = parents[tid]
+        up, reason, _, _ = parents[tid]
         links.append(Link(tid, up, reason))
         tid = up
     return tuple(links)
@@ -189,17 +207,20 @@ def _why(parents: Mapping[str, tuple[str, str]], tid: str) -> tuple[Link, ...]:
 def why_text(catalog: Catalog, step: Step, longest: int | None = None) -> str:
     """``entropy → mutual information → information bottleneck (goal)``.
 
-    With ``longest``, a chain of more topics keeps its two first and its last, joined by
-    ``…`` (for tables; ``studyplan why`` prints the whole chain).
+    With ``longest``, a chain of more topics keeps its two first and its goal, joined by
+    ``…`` (for tables; ``studyplan why`` prints the whole chain). That costs two look-ups,
+    not a walk of the whole chain.
     """
-    why = step.why
-    if not why:
+    entry = step.paths.get(step.topic_id)
+    if entry is None:
         return "goal" if step.goal else ""
-    ids = [why[0].topic] + [link.needed_by for link in why]
-    if longest is not None and len(ids) > longest:
-        ids = [*ids[:2], "…", ids[-1]]
-    names = [catalog.topics[t].title if t != "…" else t for t in ids]
-    return " → ".join(names) + " (goal)"
+    up, _, goal, depth = entry
+    if longest is not None and depth + 1 > longest:
+        ids = [step.topic_id, up, "…", goal]
+    else:
+        ids = [step.topic_id] + [link.needed_by for link in step.why]
+    title = catalog.topics.title
+    return " → ".join(title(t) if t != "…" else t for t in ids) + " (goal)"
 
 
 # -- schedule ---------------------------------------------------------------------------------
@@ -226,7 +247,7 @@ def schedule(plan: Plan, hours_per_week: float, start: date, deadline: date | No
     eps = 1e-9
     for step in plan.steps:
         first = int((used + eps) // hours_per_week)
-        used += step.topic.hours
+        used += step.hours
         last = max(first, math.ceil(used / hours_per_week - eps) - 1)
         step.week, step.end_week = first + 1, last + 1
         step.start = start + timedelta(weeks=first)
@@ -314,8 +335,8 @@ def plan_payload(plan: Plan, raw_goals: Sequence[str], created: date) -> dict[st
         "finish_date": sched.finish.isoformat() if sched and plan.steps else None,
         "steps": [
             {
-                "id": s.topic.id,
-                "hours": s.topic.hours,
+                "id": s.topic_id,
+                "hours": s.hours,
                 "week": s.week,
                 "end_week": s.end_week,
                 "start": s.start.isoformat() if s.start else None,
@@ -368,7 +389,7 @@ def review_saved_plan(
     hpw = payload.get("hours_per_week")
     if hpw:
         schedule(plan, float(hpw), max(today, date.fromisoformat(payload["start"])))
-    remaining = {s.topic.id for s in plan.steps}
+    remaining = {s.topic_id for s in plan.steps}
     saved_steps = payload.get("steps", [])
     missing = [s["id"] for s in saved_steps if s["id"] not in catalog.topics]
     missing += [

@@ -19,19 +19,19 @@ STATUS_STYLE = {"done": "green", "known": "cyan", "started": "yellow", "skipped"
 
 def reading_line(catalog: Catalog, reading: Reading) -> str:
     """``Cover & Thomas (2006), Elements of Information Theory — Ch. 2 [paid]``."""
-    ref = catalog.references.get(reading.key)
-    if ref is None:
-        head = reading.key
-    else:
-        who = ref.authors
-        from studyplan.bibliography import short_authors
+    return f"{reference_head(catalog, reading.key)} — {reading.where} [{reading.access}]"
 
-        head = (
-            f"{short_authors(who)} ({ref.year}), {ref.title}"
-            if who
-            else f"{ref.title} ({ref.year})"
-        )
-    return f"{head} — {reading.where} [{reading.access}]"
+
+def reference_head(catalog: Catalog, key: str) -> str:
+    """``Cover & Thomas (2006), Elements of Information Theory``, or the key itself."""
+    ref = catalog.references.get(key)
+    if ref is None:
+        return key
+    if not ref.authors:
+        return f"{ref.title} ({ref.year})"
+    from studyplan.bibliography import short_authors
+
+    return f"{short_authors(ref.authors)} ({ref.year}), {ref.title}"
 
 
 def topic_panel(catalog: Catalog, topic: Topic, status: str | None = None) -> Any:

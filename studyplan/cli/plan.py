@@ -44,7 +44,7 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
 
     from studyplan.cli.output import plain
     from studyplan.planner import hours_needed_for, why_text
-    from studyplan.render import reading_line
+    from studyplan.render import reference_head
 
     lines: list[str] = []
     sched = plan.schedule
@@ -61,6 +61,7 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
             need = hours_needed_for(plan, sched.start, sched.deadline)
             lines.append(f"does not fit the deadline {sched.deadline}: it needs {need:g} h/week")
     width = len(str(len(plan.steps)))
+    heads: dict[str, str] = {}  # one formatted reference per key, not per step
     for number, step in enumerate(plan.steps, 1):
         topic = step.topic
         when = ""
@@ -74,7 +75,10 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
         )
         pad = " " * (width + 2)
         for reading in topic.core_readings:
-            lines.append(f"{pad}read  {reading_line(catalog, reading)}")
+            head = heads.get(reading.key)
+            if head is None:
+                head = heads[reading.key] = reference_head(catalog, reading.key)
+            lines.append(f"{pad}read  {head} — {reading.where} [{reading.access}]")
         lines.append(f"{pad}why   {why_text(catalog, step, longest=5)}")
     if show_covered and plan.covered:
         lines.append("")

@@ -107,11 +107,13 @@ class TopicTable(Mapping[str, Topic]):
         topic = self._built.get(topic_id)
         if topic is None:
             row = self._rows[topic_id]
-            topic = Topic(
-                *row[:6],
-                tuple(Prerequisite(*p) for p in row[6]),
-                tuple(Reading(*r) for r in row[7]),
-                *row[8:],
+            topic = Topic._make(
+                (
+                    *row[:6],
+                    tuple(Prerequisite._make(p) for p in row[6]),
+                    tuple(Reading._make(r) for r in row[7]),
+                    *row[8:],
+                )
             )
             self._built[topic_id] = topic
         return topic
@@ -129,6 +131,16 @@ class TopicTable(Mapping[str, Topic]):
         """Without building the topic (the graph needs only this)."""
         return [p[0] for p in self._rows[topic_id][6]]
 
+    def reasons(self, topic_id: str) -> dict[str, str]:
+        """Prerequisite id -> reason, without building the topic."""
+        return dict(self._rows[topic_id][6])
+
+    def hours(self, topic_id: str) -> float:
+        return float(self._rows[topic_id][5])
+
+    def title(self, topic_id: str) -> str:
+        return str(self._rows[topic_id][2])
+
     def __getstate__(self) -> dict[str, tuple[Any, ...]]:
         return self._rows
 
@@ -145,6 +157,7 @@ class Catalog:
     curricula: dict[str, Curriculum]
     topics: TopicTable
     references: dict[str, BibSummary] = field(default_factory=dict)
+    _requires: dict[str, tuple[str, ...]] | None = None
 
     def __init__(
         self,
@@ -155,6 +168,7 @@ class Catalog:
         self.curricula = curricula
         self.topics = topics if isinstance(topics, TopicTable) else TopicTable.from_topics(topics)
         self.references = references or {}
+        self._requires = None
 
     def topic(self, topic_id: str) -> Topic:
         from studyplan.errors import NotFoundError, did_you_mean
@@ -180,7 +194,13 @@ class Catalog:
     def curriculum_hours(self, curriculum_id: str) -> float:
         return sum(self.topics[t].hours for t in self.curricula[curriculum_id].topic_ids)
 
-    def prerequisite_map(self) -> dict[str, list[str]]:
-        """Topic id -> prerequisite ids, in declared order, without building topics."""
-        table = self.topics
-        return {tid: table.prerequisite_ids(tid) for tid in table}
+    def prerequisite_map(self) -> dict[str, tuple[str, ...]]:
+        """Topic id -> prerequisite ids naming a topic, in declared order; computed once
+        and kept in the cached catalog."""
+        if self._requires is None:
+            from studyplan.graph import normalize
+
+            table = self.topics
+            index = {tid: i for i, tid in enumerate(table)}
+            self._requires = normalize({tid: table.prerequisite_ids(tid) for tid in table}, index)
+        return self._requires

@@ -28,12 +28,22 @@ def generate(root: Path, n: int, seed: int = 7) -> str:
     ids = [f"s{i // PER_FILE:03d}.t{i:06d}" for i in range(n)]
     for file_no in range((n + PER_FILE - 1) // PER_FILE):
         cid = f"s{file_no:03d}"
-        lines = [f"id: {cid}", f"title: Synthetic {file_no}", "title_zh: 合成", "description: Generated.", "topics:"]
+        lines = [
+            f"id: {cid}",
+            f"title: Synthetic {file_no}",
+            "title_zh: 合成",
+            "description: Generated.",
+            "topics:",
+        ]
         for i in range(file_no * PER_FILE, min(n, (file_no + 1) * PER_FILE)):
             pres: set[int] = set()
             if i:
                 for _ in range(3):
-                    j = i - 1 - min(int(rng.expovariate(1 / 8)), i - 1) if rng.random() < 0.97 else rng.randrange(i)
+                    j = (
+                        i - 1 - min(int(rng.expovariate(1 / 8)), i - 1)
+                        if rng.random() < 0.97
+                        else rng.randrange(i)
+                    )
                     pres.add(j)
             lines += [
                 f"  - id: {ids[i]}",

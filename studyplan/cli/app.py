@@ -106,10 +106,15 @@ def root(
 
 
 def _register() -> None:
-    from studyplan.cli import curricula, progress
+    from studyplan.cli import curricula, explore, plan, progress
 
     curricula.register(app)
     progress.register(app)
+    app.command("plan")(plan.cmd_plan)
+    app.command("plans")(plan.cmd_plans)
+    app.command("next")(explore.cmd_next)
+    app.command("why")(explore.cmd_why)
+    app.command("unlocks")(explore.cmd_unlocks)
 
 
 _register()

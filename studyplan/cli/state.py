@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -20,6 +20,7 @@ class State:
     debug: bool = False
     _catalog: Catalog | None = None
     _store: ProgressStore | None = None
+    _root: Any = None  # the root click context: closes the store when the command ends
 
     def catalog(self) -> Catalog:
         """The validated catalog (built-in + user curricula); raises on any problem."""
@@ -42,6 +43,9 @@ class State:
             if self._store is not None:
                 self._store.close()
             self._store = open_store(paths.db_path(self.db), create=create)
+            # Close when the command ends: SQLite then checkpoints and removes the WAL.
+            if self._root is not None:
+                self._root.call_on_close(self._store.close)
         return self._store
 
 
@@ -50,4 +54,6 @@ def state(ctx: typer.Context) -> State:
     if not isinstance(obj, State):
         obj = State()
         ctx.find_root().obj = obj
+    if obj._root is None:
+        obj._root = ctx.find_root()
     return obj

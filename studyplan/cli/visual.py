@@ -1,0 +1,241 @@
+"""Pictures: graph (DOT, Mermaid, SVG), report (one HTML page), calendar (ICS)."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from studyplan.cli.output import console, print_json
+from studyplan.cli.state import State, state
+from studyplan.errors import InputError, NotFoundError
+
+if TYPE_CHECKING:
+    from studyplan.visual.model import GraphView
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+GoalsArgument = Annotated[
+    list[str] | None,
+    typer.Argument(metavar="GOAL", help="Topic or curriculum ids (default: the active plan)."),
+]
+PlanOption = Annotated[
+    str | None, typer.Option("--plan", "-p", help="A saved plan (see 'studyplan plans').")
+]
+
+
+class GraphFormat(StrEnum):
+    dot = "dot"
+    mermaid = "mermaid"
+    svg = "svg"
+
+
+def _active_plan(st: State, what: str) -> str:
+    name = st.store(create=False).active_plan()
+    if name is None:
+        raise InputError(
+            f"nothing to {what}: name a goal or --plan NAME (there is no active plan)",
+            "save one with 'studyplan plan GOAL -H 6 --save NAME'",
+        )
+    return name
+
+
+def _say(output: str, text: str) -> None:
+    """A confirmation line, kept off stdout when the file itself went there."""
+    if output == "-":
+        typer.echo(text, err=True)
+    else:
+        console().print(text, markup=False, highlight=False)
+
+
+def graph_view(
+    st: State, goals: list[str] | None, curriculum: str | None, plan: str | None
+) -> GraphView:
+    from studyplan.cli.plan import _saved, statuses
+    from studyplan.planner import graph_of, resolve_goals
+    from studyplan.visual.content import goals_title
+    from studyplan.visual.model import curriculum_view, goals_view
+
+    if sum(bool(x) for x in (goals, curriculum, plan)) > 1:
+        raise InputError(
+            "give either GOALs, --curriculum or --plan, not several",
+            "e.g. 'studyplan graph infotheory.entropy' or 'studyplan graph --curriculum mini'",
+        )
+    catalog = st.catalog()
+    graph = graph_of(catalog)
+    progress = statuses(st)
+    if curriculum:
+        return curriculum_view(catalog, graph, curriculum, progress)
+    if not goals:
+        name = plan or _active_plan(st, "draw")
+        payload = _saved(st, name)
+        resolved = [t for t in payload.get("topics", []) if t in catalog.topics]
+        title = f"{goals_title(catalog, payload.get('goals', []))} (plan '{name}')"
+        return goals_view(catalog, graph, resolved, progress, title)
+    resolved = resolve_goals(catalog, goals)
+    return goals_view(catalog, graph, resolved, progress, goals_title(catalog, goals))
+
+
+def cmd_graph(
+    ctx: typer.Context,
+    goals: GoalsArgument = None,
+    curriculum: Annotated[
+        str | None,
+        typer.Option("--curriculum", "-c", help="Draw a whole curriculum."),
+    ] = None,
+    plan: PlanOption = None,
+    fmt: Annotated[
+        GraphFormat,
+        typer.Option("--format", "-f", help="dot and mermaid need nothing; svg runs Graphviz."),
+    ] = GraphFormat.dot,
+    output: Annotated[
+        str, typer.Option("--output", "-o", metavar="FILE", help="Write here ('-': stdout).")
+    ] = "-",
+    as_json: JsonOption = False,
+) -> None:
+    """The prerequisite graph of goals, a curriculum or a saved plan, coloured by progress.
+
+    Nodes are filled by status (done, in progress, known, covered, skipped, to do), goals
+    have a double border, each curriculum is a cluster, and each arrow's tooltip is the
+    reason the prerequisite is needed.
+    """
+    from studyplan.visual.files import write_output
+
+    view = graph_view(state(ctx), goals, curriculum, plan)
+    if as_json and output == "-":
+        print_json(view.json())
+        return
+    if fmt is GraphFormat.mermaid:
+        from studyplan.visual.mermaid import to_mermaid
+
+        text = to_mermaid(view)
+    else:
+        from studyplan.visual.dot import svg_from_dot, to_dot
+
+        text = to_dot(view)
+        if fmt is GraphFormat.svg:
+            text = svg_from_dot(text)
+    write_output(output, text.encode("utf-8"))
+    if as_json:
+        print_json({**view.json(), "output": output, "format": fmt.value})
+    elif output != "-":
+        _say(output, f"wrote {output}: {len(view.nodes)} topics, {len(view.edges)} prerequisites")
+
+
+def cmd_report(
+    ctx: typer.Context,
+    output: Annotated[
+        str, typer.Option("--output", "-o", metavar="FILE.html", help="Where to write the page.")
+    ],
+    goals: GoalsArgument = None,
+    plan: PlanOption = None,
+    hours_per_week: Annotated[
+        float | None,
+        typer.Option("--hours-per-week", "-H", help="With GOALs: weekly hours, for a schedule."),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="With GOALs: first day, YYYY-MM-DD.")
+    ] = None,
+    deadline: Annotated[
+        str | None, typer.Option("--deadline", help="With GOALs: finish by, YYYY-MM-DD.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One self-contained HTML page: schedule, readings, why-chains, progress and graph."""
+    from studyplan import __version__
+    from studyplan.cli.plan import _saved, make_plan, parse_date, statuses
+    from studyplan.planner import graph_of
+    from studyplan.visual.content import report_for_goals, report_for_saved
+    from studyplan.visual.files import write_output
+    from studyplan.visual.report import attach_graph, render_report
+
+    st = state(ctx)
+    if goals and plan:
+        raise InputError(
+            "give either GOALs or --plan, not both", "e.g. 'studyplan report --plan ib -o ib.html'"
+        )
+    today = date.today()
+    if goals:
+        catalog, fresh = make_plan(
+            st,
+            goals,
+            hours_per_week,
+            parse_date(start, "--start"),
+            parse_date(deadline, "--deadline"),
+        )
+        report = report_for_goals(catalog, graph_of(catalog), goals, fresh, statuses(st), today)
+    else:
+        if hours_per_week is not None or start or deadline:
+            raise InputError(
+                "--hours-per-week, --start and --deadline go with GOALs; a saved plan keeps its own",
+                "re-save the plan with new ones: 'studyplan plan GOAL -H 6 --save NAME --replace'",
+            )
+        name = plan or _active_plan(st, "report on")
+        payload = _saved(st, name)
+        catalog = st.catalog()
+        report = report_for_saved(catalog, graph_of(catalog), name, payload, statuses(st), today)
+    attach_graph(report)
+    write_output(output, render_report(catalog, report, __version__).encode("utf-8"))
+    summary: dict[str, Any] = {
+        "output": output,
+        "title": report.title,
+        "steps": len(report.plan.steps),
+        "total_hours": report.plan.total_hours,
+        "graph": report.svg is not None,
+        "graph_note": report.graph_note,
+    }
+    if as_json:
+        print_json(summary)
+        return
+    graph = "with the graph" if report.svg else "without the graph"
+    _say(output, f"wrote {output}: {summary['steps']} steps, {summary['total_hours']:g} h, {graph}")
+    if report.graph_note:
+        typer.echo(f"note: {report.graph_note}", err=True)
+
+
+def cmd_calendar(
+    ctx: typer.Context,
+    output: Annotated[
+        str,
+        typer.Option("--output", "-o", metavar="FILE.ics", help="Where to write ('-': stdout)."),
+    ],
+    plan: PlanOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A saved plan's schedule (default: the active plan) as calendar events (.ics)."""
+    from studyplan import __version__
+    from studyplan.cli.plan import _saved, statuses
+    from studyplan.visual.calendar import plan_calendar
+    from studyplan.visual.files import write_output
+
+    st = state(ctx)
+    name = plan or st.store(create=False).active_plan()
+    if name is None:
+        raise NotFoundError(
+            "no active plan to export",
+            "save one with 'studyplan plan GOAL -H 6 --save NAME', or pass --plan NAME",
+        )
+    payload = _saved(st, name)
+    data = plan_calendar(st.catalog(), name, payload, statuses(st), __version__)
+    write_output(output, data)
+    steps = payload.get("steps", [])
+    if as_json:
+        print_json(
+            {
+                "output": output,
+                "plan": name,
+                "events": len(steps),
+                "first_day": steps[0]["start"] if steps else None,
+                "last_day": steps[-1]["end"] if steps else None,
+            }
+        )
+        return
+    span = f", {steps[0]['start']} to {steps[-1]['end']}" if steps else ""
+    _say(output, f"wrote {output}: {len(steps)} events for plan '{name}'{span}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("graph")(cmd_graph)
+    app.command("report")(cmd_report)
+    app.command("calendar")(cmd_calendar)

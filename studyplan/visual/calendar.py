@@ -1,0 +1,106 @@
+"""A saved plan's schedule as an iCalendar file (RFC 5545), written by ``icalendar``.
+
+One all-day event per step, spanning the weeks the step was scheduled in when the plan
+was saved; its summary names the topic and its hours, its description the core readings
+with their locations, the why-chain and the step's place in the plan. UIDs are stable
+(plan name + topic id), so importing a newer export updates the events instead of
+duplicating them. icalendar is imported here only, inside the function.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from studyplan.curriculum.catalog import Catalog
+from studyplan.errors import InputError
+
+DONE = ("done", "known", "covered")
+
+
+def _require_schedule(name: str, payload: Mapping[str, Any]) -> list[dict[str, Any]]:
+    steps: list[dict[str, Any]] = list(payload.get("steps", []))
+    if not payload.get("hours_per_week") or any(s.get("start") is None for s in steps):
+        goals = " ".join(payload.get("goals", [])) or "GOAL"
+        raise InputError(
+            f"plan '{name}' was saved without --hours-per-week, so it has no dates to export",
+            f"save it again with a weekly budget: studyplan plan {goals} -H 6 --save {name} --replace",
+        )
+    return steps
+
+
+def _description(
+    catalog: Catalog, step: dict[str, Any], number: int, total: int, name: str, why: str
+) -> str:
+    from studyplan.render import reading_line
+
+    tid = step["id"]
+    topic = catalog.topics.get(tid)
+    lines = []
+    if topic is None:
+        lines.append(f"{tid}: no longer in the curricula.")
+    else:
+        lines.append(f"{topic.title} · {topic.title_zh} ({tid}), {topic.hours:g} h.")
+        core = topic.core_readings
+        for reading in core:
+            lines.append(f"Read: {reading_line(catalog, reading)}")
+            if reading.url:
+                lines.append(f"      {reading.url}")
+        if not core:
+            lines.append("Read: no core reading listed.")
+        if why:
+            lines.append(f"Why: {why}")
+    lines.append(f"Step {number} of {total} of the plan '{name}' (studyplan).")
+    return "\n".join(lines)
+
+
+def plan_calendar(
+    catalog: Catalog,
+    name: str,
+    payload: Mapping[str, Any],
+    statuses: Mapping[str, str],
+    version: str,
+) -> bytes:
+    """The saved plan ``name`` as ICS bytes. InputError when it was saved unscheduled."""
+    from icalendar import Calendar, Event
+
+    from studyplan.planner import build_plan, graph_of, why_text
+    from studyplan.visual.model import display_statuses
+
+    steps = _require_schedule(name, payload)
+    graph = graph_of(catalog)
+    goals = [g for g in payload.get("topics", []) if g in catalog.topics]
+    fresh = {s.topic.id: s for s in build_plan(catalog, goals, {}, graph).steps}
+    shown = display_statuses(graph, statuses, [s["id"] for s in steps if s["id"] in graph])
+    created = date.fromisoformat(payload.get("created") or payload["start"])
+    stamp = datetime(created.year, created.month, created.day, tzinfo=UTC)
+    plan_hash = hashlib.sha1(name.encode("utf-8")).hexdigest()[:12]
+
+    cal = Calendar()
+    cal.add("prodid", f"-//studyplan//studyplan {version}//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"studyplan: {name}")
+    for number, step in enumerate(steps, 1):
+        tid = step["id"]
+        topic = catalog.topics.get(tid)
+        title = f"{topic.title} · {topic.title_zh}" if topic else tid
+        done = shown.get(tid, ("todo", None))[0] in DONE
+        event = Event()
+        event.add("uid", f"{tid}.{plan_hash}@studyplan")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", date.fromisoformat(step["start"]))
+        event.add("dtend", date.fromisoformat(step["end"]) + timedelta(days=1))
+        event.add("summary", f"{'✔ ' if done else ''}{title} ({step['hours']:g} h)")
+        why = why_text(catalog, fresh[tid]) if tid in fresh else ""
+        event.add("description", _description(catalog, step, number, len(steps), name, why))
+        event.add("categories", ["studyplan", topic.curriculum if topic else "orphaned"])
+        event.add("transp", "TRANSPARENT")
+        url = next((r.url for r in topic.core_readings if r.url), None) if topic else None
+        if url:
+            event.add("url", url)
+        cal.add_component(event)
+    data: bytes = cal.to_ical()
+    return data

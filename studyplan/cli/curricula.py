@@ -122,17 +122,21 @@ def cmd_show(
     """Everything about one topic: summary, prerequisites with reasons, readings."""
     from studyplan import render
 
-    catalog = state(ctx).catalog()
+    st = state(ctx)
+    catalog = st.catalog()
     topic = catalog.topic(topic_id)
+    marks: dict[str, str] = {}
+    if tree:
+        marks = {tid: row.status for tid, row in st.store(create=False).statuses().items()}
     if as_json:
         data = topic_json(catalog, topic)
         if tree:
-            data["tree"] = render.prerequisite_tree_data(catalog, topic.id)
+            data["tree"] = render.prerequisite_tree_data(catalog, topic.id, marks)
         print_json(data)
         return
     console().print(render.topic_panel(catalog, topic))
     if tree:
-        console().print(render.prerequisite_tree(catalog, topic.id))
+        console().print(render.prerequisite_tree(catalog, topic.id, marks))
 
 
 def cmd_validate(

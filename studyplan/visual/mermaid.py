@@ -15,8 +15,8 @@ import re
 
 from studyplan.visual.model import GOAL_BORDER, PALETTE, STATUS_LABEL, GraphView
 
-_ENTITY = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "#": "#35;"}
-_SPECIAL = re.compile(r'["<>&#]')
+_ENTITY = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "#": "#35;", "`": "#96;"}
+_SPECIAL = re.compile(r'["<>&#`]')
 
 
 def label(text: str) -> str:

@@ -34,16 +34,9 @@ def reference_head(catalog: Catalog, key: str) -> str:
     return f"{short_authors(ref.authors)} ({ref.year}), {ref.title}"
 
 
-def topic_panel(catalog: Catalog, topic: Topic, status: str | None = None) -> Any:
-    from rich.console import Group
-    from rich.markup import escape
-    from rich.text import Text
-
-    parts: list[Any] = []
-    header = Text()
-    header.append(topic.title, style="bold")
-    header.append(f"  {topic.title_zh}")
-    parts.append(header)
+def topic_lines(catalog: Catalog, topic: Topic, status: str | None = None) -> list[tuple[str, str]]:
+    """Everything about a topic as (text, style) lines, for ``studyplan show``."""
+    lines: list[tuple[str, str]] = [(f"{topic.title}  {topic.title_zh}", "bold")]
     meta = f"{topic.id} · {catalog.curricula[topic.curriculum].title} · {topic.hours:g} h"
     if topic.level:
         meta += f" · {topic.level}"
@@ -51,32 +44,26 @@ def topic_panel(catalog: Catalog, topic: Topic, status: str | None = None) -> An
         meta += " · goal"
     if status:
         meta += f" · {status}"
-    parts.append(Text(meta, style="dim"))
-    parts.append(Text(""))
-    parts.append(Text(topic.summary))
+    lines += [(meta, "dim"), ("", ""), (topic.summary, "")]
     if topic.prerequisites:
-        parts.append(Text("\nPrerequisites", style="bold"))
+        lines += [("", ""), ("Prerequisites", "bold")]
         for pre in topic.prerequisites:
-            title = catalog.topics[pre.id].title if pre.id in catalog.topics else "?"
-            parts.append(
-                Text.from_markup(
-                    f"  • [cyan]{escape(pre.id)}[/] {escape(title)} — {escape(pre.reason)}"
-                )
-            )
+            title = catalog.topics.title(pre.id) if pre.id in catalog.topics else "?"
+            lines.append((f"  • {pre.id} {title} — {pre.reason}", ""))
     if topic.readings:
-        parts.append(Text("\nReadings", style="bold"))
+        lines += [("", ""), ("Readings", "bold")]
         for r in topic.readings:
-            tag = "core" if r.core else "optional"
-            parts.append(Text(f"  • ({tag}) {reading_line(catalog, r)}"))
+            lines.append(
+                (f"  • ({'core' if r.core else 'optional'}) {reading_line(catalog, r)}", "")
+            )
             if r.url:
-                parts.append(Text(f"      {r.url}", style="dim"))
-    unlocks = [t.id for t in catalog.topics.values() if topic.id in t.prerequisite_ids]
+                lines.append((f"      {r.url}", "dim"))
+    unlocks = [t for t in catalog.topics if topic.id in catalog.prerequisite_map()[t]]
     if unlocks:
-        parts.append(Text("\nUnlocks", style="bold"))
-        parts.append(Text("  " + ", ".join(unlocks)))
+        lines += [("", ""), ("Unlocks", "bold"), ("  " + ", ".join(unlocks), "")]
     if topic.tags:
-        parts.append(Text(f"\ntags: {', '.join(topic.tags)}", style="dim"))
-    return Group(*parts)
+        lines += [("", ""), (f"tags: {', '.join(topic.tags)}", "dim")]
+    return lines
 
 
 def prerequisite_tree_data(
@@ -97,6 +84,33 @@ def prerequisite_tree_data(
         return data
 
     return node(topic_id)
+
+
+def tree_lines(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """A prerequisite tree (``prerequisite_tree_data``) drawn with box characters, each
+    line styled by its status."""
+
+    def label(item: dict[str, Any]) -> tuple[str, str]:
+        st = item["status"]
+        text = f"{STATUS_MARK.get(st, '·')} {item['id']} {item['title']}"
+        if st not in ("todo", ""):
+            text += f" ({st})"
+        if item.get("repeated"):
+            text += " (see above)"
+        return text, STATUS_STYLE.get(st, "")
+
+    lines = [label(data)]
+
+    def grow(item: dict[str, Any], prefix: str) -> None:
+        children = item.get("prerequisites", [])
+        for i, child in enumerate(children):
+            last = i == len(children) - 1
+            text, style = label(child)
+            lines.append((f"{prefix}{'└── ' if last else '├── '}{text}", style))
+            grow(child, prefix + ("    " if last else "│   "))
+
+    grow(data, "")
+    return lines
 
 
 def prerequisite_tree(

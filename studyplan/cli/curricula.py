@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from studyplan.cli.output import console, esc, print_json, table
+from studyplan.cli.output import emit_lines, emit_table, print_json
 from studyplan.cli.state import state
 from studyplan.curriculum.catalog import Catalog, Topic
 
@@ -61,15 +61,13 @@ def cmd_curricula(ctx: typer.Context, as_json: JsonOption = False) -> None:
     if as_json:
         print_json(rows)
         return
-    out = table("id", "title", "topics", "hours")
-    for row in rows:
-        out.add_row(
-            row["id"],
-            esc(f"{row['title']} · {row['title_zh']}"),
-            str(row["topics"]),
-            f"{row['hours']:g}",
-        )
-    console().print(out)
+    emit_table(
+        ("id", "title", "topics", "hours"),
+        [
+            (str(r["id"]), f"{r['title']} · {r['title_zh']}", str(r["topics"]), f"{r['hours']:g}")
+            for r in rows
+        ],
+    )
 
 
 def cmd_topics(
@@ -99,16 +97,14 @@ def cmd_topics(
     if as_json:
         print_json([topic_json(catalog, t) for t in found])
         return
-    out = table("id", "title", "h", "prerequisites")
-    for t in found:
-        out.add_row(
-            t.id,
-            esc(f"{t.title} · {t.title_zh}"),
-            f"{t.hours:g}",
-            esc(", ".join(t.prerequisite_ids)),
-        )
-    console().print(out)
-    console().print(f"{len(found)} topics")
+    emit_table(
+        ("id", "title", "h", "prerequisites"),
+        [
+            (t.id, f"{t.title} · {t.title_zh}", f"{t.hours:g}", ", ".join(t.prerequisite_ids))
+            for t in found
+        ],
+    )
+    emit_lines([(f"{len(found)} topics", "dim")])
 
 
 def cmd_show(
@@ -125,18 +121,18 @@ def cmd_show(
     st = state(ctx)
     catalog = st.catalog()
     topic = catalog.topic(topic_id)
-    marks: dict[str, str] = {}
-    if tree:
-        marks = {tid: row.status for tid, row in st.store(create=False).statuses().items()}
+    marks = {tid: row.status for tid, row in st.store(create=False).statuses().items()}
     if as_json:
         data = topic_json(catalog, topic)
         if tree:
             data["tree"] = render.prerequisite_tree_data(catalog, topic.id, marks)
         print_json(data)
         return
-    console().print(render.topic_panel(catalog, topic))
+    emit_lines(render.topic_lines(catalog, topic, marks.get(topic.id)))
     if tree:
-        console().print(render.prerequisite_tree(catalog, topic.id, marks))
+        emit_lines(
+            [("", ""), *render.tree_lines(render.prerequisite_tree_data(catalog, topic.id, marks))]
+        )
 
 
 def cmd_validate(

@@ -1,13 +1,16 @@
-"""Terminal output: one rich console for stdout, JSON for scripts.
+"""Terminal output: rich on a terminal, plain text when piped, JSON for scripts.
 
-Rich already drops colour when stdout is not a terminal or ``NO_COLOR`` is set; tables
-then use plain ASCII borders so that piped output stays greppable.
+On a terminal, tables, trees and bars go through rich (which also honours ``NO_COLOR``).
+When stdout is not a terminal the same data is written as plain, aligned, colourless
+text without importing rich at all: piped output stays greppable and the everyday
+commands start faster (see benchmarks/bench_startup.py).
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -23,8 +26,59 @@ def console() -> Console:
 
 
 def plain() -> bool:
-    """True when output should carry no decoration (not a TTY)."""
-    return not console().is_terminal
+    """True when output should carry no decoration (stdout is not a terminal)."""
+    try:
+        return not sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return True
+
+
+def cell_width(text: str) -> int:
+    """Columns a string takes in a terminal (CJK characters take two)."""
+    import unicodedata
+
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def emit_table(
+    columns: Sequence[str], rows: Sequence[Sequence[str]], title: str | None = None
+) -> None:
+    """A table: rich on a terminal, aligned plain text otherwise."""
+    if not plain():
+        grid = table(*columns, title=title)
+        for row in rows:
+            grid.add_row(*(esc(cell) for cell in row))
+        console().print(grid)
+        return
+    lines = [title] if title else []
+    widths = [
+        max([cell_width(c), *(cell_width(r[i]) for r in rows)]) for i, c in enumerate(columns)
+    ]
+
+    def fmt(cells: Sequence[str]) -> str:
+        padded = [
+            cell + " " * (w - cell_width(cell)) for cell, w in zip(cells, widths, strict=True)
+        ]
+        return "  ".join(padded).rstrip()
+
+    lines.append(fmt(columns))
+    lines.append("  ".join("-" * w for w in widths))
+    lines += [fmt(row) for row in rows]
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def emit_lines(lines: Sequence[tuple[str, str]]) -> None:
+    """Lines of (text, rich style): styled on a terminal, plain otherwise."""
+    if plain():
+        sys.stdout.write("\n".join(text for text, _ in lines) + "\n")
+        return
+    from rich.text import Text
+
+    out = console()
+    for text, style in lines:
+        out.print(Text(text, style=style))
 
 
 def print_json(data: Any) -> None:

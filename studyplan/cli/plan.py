@@ -75,9 +75,9 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
         )
         pad = " " * (width + 2)
         for reading in topic.core_readings:
-            head = heads.get(reading.key)
-            if head is None:
-                head = heads[reading.key] = reference_head(catalog, reading.key)
+            if reading.key not in heads:
+                heads[reading.key] = reference_head(catalog, reading.key)
+            head = heads[reading.key]
             lines.append(f"{pad}read  {head} — {reading.where} [{reading.access}]")
         lines.append(f"{pad}why   {why_text(catalog, step, longest=5)}")
     if show_covered and plan.covered:

@@ -7,11 +7,12 @@ The warning rules follow plain.bst (the style the export is tested with).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from studyplan.bibtex.model import ENTRY, MONTH_MACROS, STRING, Block
+from studyplan.bibtex.model import COMMENT, ENTRY, MONTH_MACROS, STRING, Block
 from studyplan.bibtex.values import ValueSyntaxError, check_value, expand, name_problem, text_of
 from studyplan.errors import Problem
 
@@ -19,6 +20,9 @@ from studyplan.errors import Problem
 _KEY = re.compile(r"[^\s\"#%'(),={}\\~]+")
 _FIELD_NAME = re.compile(r"[A-Za-z][\w.:+/-]*")
 _NAME_FIELDS = ("author", "editor")
+# Outside entries BibTeX reads every '@' as a command; only '@comment' is harmless there
+# (and an @comment{...} block does not hide an '@' inside it).
+_STRAY_AT = re.compile(r"@(?!\s*comment\b)", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -33,10 +37,22 @@ def problem(block: Block, message: str, hint: str = "") -> Problem:
     return Problem(block.source, message, hint, block.line or None)
 
 
+@dataclass(slots=True)
+class Facts:
+    """What ``find_errors`` learns on its way, for the warnings that follow it."""
+
+    present: dict[int, dict[str, str]] = field(default_factory=dict)  # non-empty fields
+    crossref: dict[int, str] = field(default_factory=dict)  # entry index -> target key
+
+
 def find_errors(
-    blocks: Sequence[Block], known: Known, excluded: frozenset[int] = frozenset()
+    blocks: Sequence[Block],
+    known: Known,
+    excluded: frozenset[int] = frozenset(),
+    facts: Facts | None = None,
 ) -> dict[int, list[Problem]]:
     """Index of each bad block -> its problems. ``excluded`` blocks count as absent."""
+    facts = facts if facts is not None else Facts()
     live = [(i, b) for i, b in enumerate(blocks) if i not in excluded]
     batch_strings: dict[str, tuple[int, str]] = {}
     batch_entries: dict[str, int] = {}
@@ -52,12 +68,16 @@ def find_errors(
     for i, block in live:
         found: list[Problem] = []
         if block.kind == ENTRY:
-            found = _entry_errors(block, i, blocks, batch_entries, known, values, all_strings)
+            found = _entry_errors(
+                block, i, blocks, batch_entries, known, values, all_strings, facts
+            )
         elif block.kind == STRING:
             found = _string_errors(block, i, batch_strings, known)
+        elif block.kind == COMMENT and "@" in block.text:
+            found = _comment_errors(block)
         if found:
             errors[i] = found
-    for i, message in _crossref_cycles(blocks, live, batch_entries):
+    for i, message in _crossref_cycles(blocks, facts.crossref, batch_entries):
         errors.setdefault(i, []).append(problem(blocks[i], message))
     return errors
 
@@ -70,8 +90,11 @@ def _entry_errors(
     known: Known,
     values: Mapping[str, str],
     strings: set[str],
+    facts: Facts,
 ) -> list[Problem]:
     out: list[Problem] = []
+    present: dict[str, str] = {}
+    facts.present[index] = present
     key = block.key
     if key and not _KEY.fullmatch(key):
         out.append(
@@ -102,7 +125,7 @@ def _entry_errors(
     seen: dict[str, int] = {}
     for fld in block.fields:
         name = fld.name.lower()
-        if not _FIELD_NAME.fullmatch(fld.name):
+        if not (name.isalpha() or _FIELD_NAME.fullmatch(fld.name)):
             out.append(problem(block, f"'{fld.name}' is not a valid field name"))
             continue
         if name in seen:
@@ -115,6 +138,8 @@ def _entry_errors(
             )
             continue
         seen[name] = fld.line
+        if _present(fld.value, values):
+            present[name] = fld.value
         try:
             macros = check_value(fld.value)
         except ValueSyntaxError as exc:
@@ -131,6 +156,7 @@ def _entry_errors(
                 )
         if name == "crossref":
             target = expand(fld.value, values).strip()
+            facts.crossref[index] = target
             if target.casefold() not in batch_entries and target.casefold() not in known.entries:
                 out.append(problem(block, f"entry '{key}' has crossref to unknown key '{target}'"))
             elif target.casefold() == key.casefold():
@@ -140,6 +166,22 @@ def _entry_errors(
             if bad:
                 out.append(problem(block, f"entry '{key}', field '{name}': {bad}"))
     return out
+
+
+def _comment_errors(block: Block) -> list[Problem]:
+    match = _STRAY_AT.search(block.text)
+    if match is None:
+        return []
+    line = block.line + block.text.count("\n", 0, match.start())
+    snippet = block.text[match.start() : match.start() + 20].split("\n")[0]
+    return [
+        Problem(
+            block.source,
+            f"'{snippet}' in a comment: BibTeX reads '@' outside an entry as the start of one",
+            "remove the '@' (e.g. write 'at')",
+            line,
+        )
+    ]
 
 
 def _string_errors(
@@ -167,16 +209,13 @@ def _string_errors(
 
 
 def _crossref_cycles(
-    blocks: Sequence[Block], live: Sequence[tuple[int, Block]], batch_entries: Mapping[str, int]
+    blocks: Sequence[Block], crossref: Mapping[int, str], batch_entries: Mapping[str, int]
 ) -> list[tuple[int, str]]:
     parent: dict[int, int] = {}
-    for i, block in live:
-        if block.kind == ENTRY:
-            fld = block.field("crossref")
-            if fld is not None:
-                target = batch_entries.get(fld.value.strip('{}" ').casefold())
-                if target is not None and target != i:
-                    parent[i] = target
+    for i, target_key in crossref.items():
+        target = batch_entries.get(target_key.casefold())
+        if target is not None and target != i:
+            parent[i] = target
     out: list[tuple[int, str]] = []
     for start in parent:
         seen = {start}
@@ -230,28 +269,54 @@ _BVOLUME_TYPES = frozenset({"book", "inbook", "incollection", "inproceedings", "
 ENTRY_TYPES = frozenset(_REQUIRED)
 
 
+def _present(value: str, strings: Mapping[str, str]) -> bool:
+    """Whether a raw value stands for non-empty text (as BibTeX's ``empty$`` sees it)."""
+    if not value.strip('{}" \t\n'):
+        return False
+    first = value[0]
+    if first == "{" or first == '"' or first.isdigit():
+        return True
+    macro = value.lower()  # a bare macro, or a concatenation: look inside
+    if macro in MONTH_MACROS:
+        return True
+    if macro in strings:
+        return bool(strings[macro].strip('{}" \t\n'))
+    return _expands_to_text(value, strings)
+
+
 def _nonempty(block: Block, strings: Mapping[str, str]) -> dict[str, str]:
+    """Field name -> raw value, for fields whose value is not empty."""
     out: dict[str, str] = {}
     for fld in block.fields:
-        try:
-            text = text_of(fld.value, strings)
-        except ValueSyntaxError:
-            text = fld.value
-        if text.strip():
-            out.setdefault(fld.name.lower(), text.strip())
+        if _present(fld.value, strings):
+            out.setdefault(fld.name.lower(), fld.value)
     return out
 
 
+def _expands_to_text(value: str, strings: Mapping[str, str]) -> bool:
+    try:
+        return bool(text_of(value, strings).strip('{}" \t\n'))
+    except ValueSyntaxError:
+        return True
+
+
 def plain_warnings(
-    block: Block, parent_of: Callable[[str], Block | None], strings: Mapping[str, str]
+    block: Block,
+    parent_of: Callable[[str], Block | None],
+    strings: Mapping[str, str],
+    present: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """The warnings ``bibtex`` with plain.bst would print for this entry."""
+    """The warnings ``bibtex`` with plain.bst would print for this entry (``present``:
+    its non-empty fields, if ``find_errors`` has already worked them out)."""
     etype = block.entry_type.lower()
     key = block.key
     if etype not in _REQUIRED:
         return [f"entry type '@{etype}' of '{key}' is not known to plain.bst (it becomes @misc)"]
-    have = _nonempty(block, strings)
+    have = dict(present) if present is not None else _nonempty(block, strings)
     crossref = have.get("crossref")
+    if crossref:
+        with contextlib.suppress(ValueSyntaxError):
+            crossref = text_of(crossref, strings).strip()
     parent = parent_of(crossref) if crossref else None
     if parent is not None:
         for name, value in _nonempty(parent, strings).items():
@@ -283,7 +348,7 @@ def plain_warnings(
 
 
 def _crossref_warnings(etype: str, key: str, have: Mapping[str, str], parent: str) -> list[str]:
-    editor_usable = "editor" in have and have.get("editor") != have.get("author")
+    editor_usable = "editor" in have and have.get("editor") != have.get("author")  # raw values
     if etype == "article" and "key" not in have and "journal" not in have:
         return [f"'{key}' needs key or journal to crossref '{parent}'"]
     if etype in ("book", "inbook"):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
 from studyplan.bibtex import keys
-from studyplan.bibtex.checks import Known, find_errors, plain_warnings, problem
+from studyplan.bibtex.checks import Facts, Known, find_errors, plain_warnings, problem
 from studyplan.bibtex.model import (
     COMMENT,
     COMMENT_PREFIX,
@@ -85,7 +85,8 @@ def plan_import(
     excluded: frozenset[int] = frozenset()
     errors: dict[int, list[Problem]] = {}
     while True:  # leaving a bad block out can make blocks that need it bad too
-        found = find_errors(blocks, known, excluded)
+        facts = Facts()
+        found = find_errors(blocks, known, excluded, facts)
         errors.update(found)
         if not found or not skip_bad:
             break
@@ -113,7 +114,8 @@ def plan_import(
 
     candidates = _keyed(kept, [f.source for f in files], plan)
     _compare(candidates, library, builtin, parse_items, plan)
-    _warn(plan, candidates, library, builtin, parse_items, strings)
+    present = {(blocks[i].source, blocks[i].line): p for i, p in facts.present.items()}
+    _warn(plan, candidates, library, builtin, parse_items, strings, present)
     return plan
 
 
@@ -244,6 +246,7 @@ def _warn(
     builtin: Sequence[Item],
     parse_items: Callable[[Sequence[Item]], list[Block]],
     strings: dict[str, str],
+    present: dict[tuple[str, int], dict[str, str]],
 ) -> None:
     writing = {r.key for r in plan.rows}
     batch = {b.key.casefold(): b for b in candidates if b.kind == ENTRY}
@@ -262,5 +265,6 @@ def _warn(
 
     for block in candidates:
         if block.kind == ENTRY and block.key in writing:
-            for message in plain_warnings(block, parent_of, strings):
+            facts = present.get((block.source, block.line))
+            for message in plain_warnings(block, parent_of, strings, facts):
                 plan.warnings.append(problem(block, message))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from studyplan.errors import Problem
 
@@ -27,8 +28,9 @@ MONTH_MACROS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+class Field(NamedTuple):
+    """One field of an entry (a named tuple: 95k of them are made per 10k entries)."""
+
     name: str  # as written
     value: str  # the raw value text, delimiters and '#' included
     line: int  # 1-based line of the '='

@@ -7,7 +7,9 @@ The adapter between the CLI and the pure engine: it reads files, parses them thr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import gc
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,13 +41,28 @@ def plan_import(
     progress: Progress | None = None,
 ) -> merge.ImportPlan:
     """What importing ``paths`` (read as ``texts``, in this order) would do."""
-    files: list[ParsedFile] = [
-        bib.parse_file_text(text, str(path), progress)
-        for path, text in zip(paths, texts, strict=True)
-    ]
-    return merge.plan_import(
-        files, bib.library_items(rows), bib.builtin_items(), bib.parse_items, skip_bad=skip_bad
-    )
+    with _no_gc():
+        files: list[ParsedFile] = [
+            bib.parse_file_text(text, str(path), progress)
+            for path, text in zip(paths, texts, strict=True)
+        ]
+        return merge.plan_import(
+            files, bib.library_items(rows), bib.builtin_items(), bib.parse_items, skip_bad=skip_bad
+        )
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Parsing makes ~10 objects per field and frees none of them: the cyclic collector
+    would only rescan them (about 8% of an import of 10k entries). Reference counting
+    still frees everything; the collector runs again afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def export_text(

@@ -16,6 +16,21 @@ _MACRO = re.compile(r"[^\d\s\"#%'(),={}][^\s\"#%'(),={}]*")
 _BRACES = re.compile(r"[{}]")
 _QUOTE_MARKS = re.compile(r'[{}"]')
 _SPACE = re.compile(r"\s*")
+_INNERMOST = re.compile(r"\{[^{}]*\}")
+
+
+def _one_braced(value: str) -> bool:
+    """True if ``value`` is a single ``{...}`` group (as BibTeX counts braces)."""
+    if value[:1] != "{" or value[-1:] != "}":
+        return False
+    inner = value[1:-1]
+    if "{" not in inner and "}" not in inner:
+        return True
+    while True:
+        reduced = _INNERMOST.sub("", inner)
+        if reduced == inner:
+            return "{" not in inner and "}" not in inner
+        inner = reduced
 
 
 class ValueSyntaxError(Exception):
@@ -24,7 +39,7 @@ class ValueSyntaxError(Exception):
 
 def check_value(value: str) -> tuple[str, ...]:
     """The macro names (lower case) a value references; raises ``ValueSyntaxError``."""
-    if value[:1] == "{" and value[-1:] == "}" and value.count("{") == 1 and value.count("}") == 1:
+    if _one_braced(value):
         return ()
     if value.isdigit():
         return ()
@@ -108,7 +123,7 @@ def _escaped_note(value: str) -> str:
 
 def text_of(value: str, strings: Mapping[str, str]) -> str:
     """Like ``expand`` with a fast path for the usual ``{...}``, number and macro values."""
-    if value[:1] == "{" and value[-1:] == "}" and value.count("{") == 1 and value.count("}") == 1:
+    if _one_braced(value):
         return value[1:-1]
     if value.isdigit():
         return value
@@ -156,24 +171,26 @@ def split_names(text: str) -> list[str]:
     return [n for n in names if n]
 
 
-def top_level_commas(name: str) -> int:
-    depth = 0
-    count = 0
-    for char in name:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-        elif char == "," and depth == 0:
-            count += 1
-    return count
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+
+
+def _top_level(text: str) -> str:
+    """``text`` with every braced group replaced by ``x`` (what BibTeX parses names on)."""
+    while "{" in text or "}" in text:
+        reduced = _INNERMOST.sub("x", text)
+        if reduced == text:
+            return text.replace("{", "").replace("}", "")  # unbalanced: checked elsewhere
+        text = reduced
+    return text
 
 
 def name_problem(text: str) -> str | None:
     """BibTeX's 'too many commas in name' error, for an expanded author/editor value."""
     if text.count(",") <= 2:
         return None
-    for number, name in enumerate(split_names(text), 1):
-        if top_level_commas(name) > 2:
-            return f"too many commas in name {number} ('{name}')"
+    for number, name in enumerate(_AND.split(_top_level(text).strip()), 1):
+        if name.count(",") > 2:
+            original = split_names(text)
+            shown = original[number - 1] if number <= len(original) else name
+            return f"too many commas in name {number} ('{shown}')"
     return None

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from studyplan.cli.output import console, esc, print_json, table
+from studyplan.cli.output import emit_lines, emit_table, print_json
 from studyplan.cli.plan import statuses
 from studyplan.cli.state import state
 
@@ -61,20 +61,25 @@ def cmd_next(
     if as_json:
         print_json({"plan": name, "topics": rows})
         return
-    out = console()
-    out.print(f"next in plan '{name}':" if name else "next, across all curricula:")
+    lines = [(f"next in plan '{name}':" if name else "next, across all curricula:", "bold")]
     if not rows:
-        out.print("nothing to start: every topic in reach is done" if name else "nothing to start")
-        return
-    grid = table("topic", "h", "read")
-    for row in rows:
-        mark = " (in progress)" if row["status"] == "started" else ""
-        grid.add_row(
-            esc(f"{row['title']}{mark}\n{row['id']}"),
-            f"{row['hours']:g}",
-            esc((row["reading"] or "") + (f"\n{row['url']}" if row["url"] else "")),
+        lines.append(
+            ("nothing to start: every topic in reach is done" if name else "nothing to start", "")
         )
-    out.print(grid)
+    for row in rows:
+        mark = "  (in progress)" if row["status"] == "started" else ""
+        lines.append(("", ""))
+        lines.append(
+            (
+                f"  {row['title']} · {row['title_zh']}  [{row['id']}]  {row['hours']:g} h{mark}",
+                "bold",
+            )
+        )
+        if row["reading"]:
+            lines.append((f"    read  {row['reading']}", ""))
+        if row["url"]:
+            lines.append((f"          {row['url']}", "dim"))
+    emit_lines(lines)
 
 
 def cmd_unlocks(
@@ -100,19 +105,28 @@ def cmd_unlocks(
             }
         )
         return
-    out = console()
-    out.print(
-        f"finishing {topic.id} ({esc(topic.title)}) enables {len(result.transitive)} topics, {len(result.direct)} directly"
+    emit_lines(
+        [
+            (
+                f"finishing {topic.id} ({topic.title}) enables {len(result.transitive)} topics, "
+                f"{len(result.direct)} directly",
+                "bold",
+            )
+        ]
     )
-    grid = table("topic", "direct", "startable then")
-    for tid in result.transitive:
-        grid.add_row(
-            esc(f"{catalog.topics[tid].title}\n{tid}"),
-            "yes" if tid in result.direct else "",
-            "yes" if tid in result.startable else "",
-        )
     if result.transitive:
-        out.print(grid)
+        emit_table(
+            ("topic", "title", "direct", "startable then"),
+            [
+                (
+                    tid,
+                    catalog.topics.title(tid),
+                    "yes" if tid in result.direct else "",
+                    "yes" if tid in result.startable else "",
+                )
+                for tid in result.transitive
+            ],
+        )
 
 
 def cmd_why(
@@ -161,19 +175,22 @@ def cmd_why(
             }
         )
         return
-    out = console()
     if not chains:
-        out.print(
-            f"{topic.id} is not needed by {source}" + (f": {', '.join(goals)}" if goals else "")
+        missing = f"{topic.id} is not needed by {source}" + (
+            f": {', '.join(goals)}" if goals else ""
         )
+        emit_lines([(missing, "")])
         return
-    out.print(f"{esc(topic.title)} ({topic.id}) is needed by {source}:")
+    lines = [(f"{topic.title} ({topic.id}) is needed by {source}:", "bold")]
     for chain in chains:
         path = [topic.id] + [ln["needed_by"] for ln in chain["links"]]
-        out.print(
-            f"\n  {' → '.join(path)} (goal)"
-            if chain["links"]
-            else f"\n  {topic.id} is itself a goal"
+        lines.append(("", ""))
+        head = (
+            f"  {' → '.join(path)} (goal)" if chain["links"] else f"  {topic.id} is itself a goal"
         )
-        for ln in chain["links"]:
-            out.print(f"    {esc(ln['needed_by'])} needs {esc(ln['topic'])}: {esc(ln['reason'])}")
+        lines.append((head, "bold"))
+        lines += [
+            (f"    {ln['needed_by']} needs {ln['topic']}: {ln['reason']}", "")
+            for ln in chain["links"]
+        ]
+    emit_lines(lines)

@@ -100,3 +100,8 @@ def esc(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
+
+
+def say(text: str, style: str = "") -> None:
+    """One line of output."""
+    emit_lines([(text, style)])

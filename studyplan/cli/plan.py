@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from studyplan.cli.output import console, esc, print_json, table
+from studyplan.cli.output import emit_lines, emit_table, print_json, say
 from studyplan.cli.state import State, state
 from studyplan.errors import InputError, NotFoundError, did_you_mean
 
@@ -40,9 +40,7 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
     Written as plain lines (styled only on a terminal) so that a plan of tens of
     thousands of steps prints in a moment.
     """
-    import sys
 
-    from studyplan.cli.output import plain
     from studyplan.planner import hours_needed_for, why_text
     from studyplan.render import reference_head
 
@@ -86,12 +84,7 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
         for item in plan.covered:
             by = "" if item.by == item.topic.id else f" (by {item.by})"
             lines.append(f"  ✔ {item.topic.id} {item.topic.title} — {item.status}{by}")
-    if plain():
-        sys.stdout.write("\n".join(lines) + "\n")
-        return
-    out = console()
-    for line in lines:
-        out.print(esc(line), highlight=False)
+    emit_lines([(line, "") for line in lines])
 
 
 def make_plan(
@@ -175,15 +168,13 @@ def cmd_plan(
         print_json(data)
         return
     if not plan.steps:
-        console().print(
-            f"nothing left to learn for {', '.join(goals)}: you have every topic it needs"
-        )
+        say(f"nothing left to learn for {', '.join(goals)}: you have every topic it needs")
         if show_all:
             render_plan(catalog, plan, show_covered=True)
         return
     render_plan(catalog, plan, show_covered=show_all)
     if save:
-        console().print(f"saved as '{save}' (now the active plan)")
+        say(f"saved as '{save}' (now the active plan)")
 
 
 def _saved(st: State, name: str) -> dict[str, Any]:
@@ -213,12 +204,14 @@ def plan_show(st: State, name: str, as_json: bool) -> None:
             }
         )
         return
-    out = console()
-    out.print(f"plan '{name}' for {', '.join(payload.get('goals', []))}")
-    out.print(
-        f"{len(review.done_ids)}/{len(payload.get('steps', []))} steps done · "
-        f"{review.hours_done:g}/{review.hours_total:g} h · {review.hours_left:g} h left"
-    )
+    lines = [
+        (f"plan '{name}' for {', '.join(payload.get('goals', []))}", "bold"),
+        (
+            f"{len(review.done_ids)}/{len(payload.get('steps', []))} steps done · "
+            f"{review.hours_done:g}/{review.hours_total:g} h · {review.hours_left:g} h left",
+            "",
+        ),
+    ]
     if review.ahead_hours is not None:
         ahead = review.ahead_hours
         pace = (
@@ -228,13 +221,13 @@ def plan_show(st: State, name: str, as_json: bool) -> None:
         )
         sched = review.plan.schedule
         new_finish = f"; finishes {sched.finish}" if sched and review.plan.steps else ""
-        out.print(
-            f"{pace} of the saved schedule (saved finish {payload.get('finish_date')}{new_finish})"
-        )
-    for tid in review.done_ids:
-        out.print(f"  ✔ {esc(tid)} {esc(catalog.topics[tid].title)}")
+        lines.append((f"{pace} (saved finish {payload.get('finish_date')}{new_finish})", ""))
+    lines += [(f"  ✔ {tid} {catalog.topics.title(tid)}", "green") for tid in review.done_ids]
     if review.missing_ids:
-        out.print(f"no longer in the curricula (orphaned): {', '.join(review.missing_ids)}")
+        lines.append(
+            (f"no longer in the curricula (orphaned): {', '.join(review.missing_ids)}", "yellow")
+        )
+    emit_lines(lines)
     if review.plan.steps:
         render_plan(catalog, review.plan)
 
@@ -245,7 +238,7 @@ def plan_use(st: State, name: str, as_json: bool) -> None:
     if as_json:
         print_json({"active": name})
     else:
-        console().print(f"'{name}' is now the active plan")
+        say(f"'{name}' is now the active plan")
 
 
 def plan_rm(st: State, name: str, as_json: bool) -> None:
@@ -257,7 +250,7 @@ def plan_rm(st: State, name: str, as_json: bool) -> None:
     if as_json:
         print_json({"removed": name})
     else:
-        console().print(f"removed plan '{name}'")
+        say(f"removed plan '{name}'")
 
 
 def cmd_plans(ctx: typer.Context, as_json: JsonOption = False) -> None:
@@ -279,15 +272,18 @@ def cmd_plans(ctx: typer.Context, as_json: JsonOption = False) -> None:
         print_json(rows)
         return
     if not rows:
-        console().print("no saved plans: make one with 'studyplan plan GOAL --save NAME'")
+        say("no saved plans: make one with 'studyplan plan GOAL --save NAME'")
         return
-    grid = table("", "name", "goals", "h", "finish")
-    for row in rows:
-        grid.add_row(
-            "*" if row["active"] else "",
-            esc(row["name"]),
-            esc(" ".join(row["goals"])),
-            f"{row['total_hours']:g}",
-            str(row["finish_date"] or ""),
-        )
-    console().print(grid)
+    emit_table(
+        ("", "name", "goals", "h", "finish"),
+        [
+            (
+                "*" if row["active"] else "",
+                row["name"],
+                " ".join(row["goals"]),
+                f"{row['total_hours']:g}",
+                str(row["finish_date"] or ""),
+            )
+            for row in rows
+        ],
+    )

@@ -1,0 +1,130 @@
+"""The database itself: backup, restore, doctor (cold paths: these use SQLModel)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from studyplan.cli.output import print_json
+from studyplan.cli.progress import JsonOption
+from studyplan.cli.state import state
+from studyplan.errors import InputError, did_you_mean
+
+
+def cmd_backup(
+    ctx: typer.Context,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write here.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE.")] = False,
+) -> None:
+    """Write all progress, notes, plans and your library as JSON (stdout without -o)."""
+    import json
+
+    from studyplan.errors import ConflictError
+
+    data = state(ctx).store(create=False).backup()
+    if output is None:
+        print_json(data)
+        return
+    if output.exists() and not force:
+        raise ConflictError(f"{output} already exists", "pass --force to overwrite it")
+    import os
+
+    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=2)
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, output)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"cannot write {output}: {exc.strerror}") from exc
+    typer.echo(
+        f"backed up {len(data['actions'])} actions, {len(data['plans'])} plans and "
+        f"{len(data['library'])} library entries to {output}"
+    )
+
+
+def cmd_restore(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A file from 'studyplan backup'.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Merge a backup into your progress (restoring the same file twice changes nothing)."""
+    import json
+
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{file}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {file}: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{file}:{exc.lineno}: not valid JSON ({exc.msg})",
+            "is this a file written by 'studyplan backup'?",
+        ) from None
+    result = state(ctx).store(create=True).restore(data, source=str(file))
+    if as_json:
+        from dataclasses import asdict
+
+        print_json(asdict(result))
+        return
+    typer.echo(
+        f"restored {result.actions_added} actions ({result.actions_present} already here), "
+        f"{result.plans_added} plans, {result.library_added} library entries"
+    )
+    if result.active_plan_set:
+        typer.echo(f"active plan: {result.active_plan_set}")
+    for name in result.plans_conflicting:
+        typer.echo(f"kept your plan '{name}': the backup's differs", err=True)
+    for key in result.library_conflicting:
+        typer.echo(f"kept your library entry '{key}': the backup's differs", err=True)
+
+
+def cmd_doctor(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Check the progress database: integrity, schema, and orphaned topic ids."""
+    from studyplan.errors import StoreError
+
+    st = state(ctx)
+    catalog = st.catalog()
+    store = st.store(create=False)
+    known = set(catalog.topics)
+    problems = [p for p in store.doctor(known) if not p.startswith("orphaned topic")]
+    orphans = store.orphans(known) if not problems else {}
+    if as_json:
+        print_json(
+            {
+                "database": str(store.path),
+                "exists": store.exists,
+                "ok": not problems,
+                "problems": problems,
+                "orphans": [{"id": t, "rows": n} for t, n in orphans.items()],
+            }
+        )
+    else:
+        if not store.exists:
+            typer.echo(f"no progress database yet at {store.path} (nothing to check)")
+        for line in problems:
+            typer.echo(f"problem: {line}")
+        for tid, n in orphans.items():
+            hint = did_you_mean(tid, known)
+            typer.echo(
+                f"orphaned: {tid} ({n} row{'s' if n != 1 else ''}) is not in the curricula"
+                + (f" — {hint}" if hint else "")
+                + f"; clear it with 'studyplan reset {tid}'"
+            )
+        if store.exists and not problems:
+            typer.echo(f"ok: {store.path} passes the integrity and schema checks")
+    if problems:
+        if as_json:
+            raise typer.Exit(StoreError.exit_code)
+        raise StoreError(
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {store.path}",
+            "restore a backup into a new file: studyplan --db NEW.db restore BACKUP.json",
+        )

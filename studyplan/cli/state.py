@@ -26,8 +26,12 @@ class State:
         """The validated catalog (built-in + user curricula); raises on any problem."""
         if self._catalog is None:
             from studyplan import workspace
+            from studyplan.bibliography import library_summaries
 
-            self._catalog = workspace.catalog(workspace.gather(self.curricula_dirs))
+            # The personal library: user curricula may cite its keys (parsed lazily).
+            library = library_summaries(self.store().library())
+            inputs = workspace.gather(self.curricula_dirs, library=library)
+            self._catalog = workspace.catalog(inputs)
         return self._catalog
 
     def store(self, *, create: bool = False) -> ProgressStore:

@@ -56,6 +56,32 @@ def _description(
     return "\n".join(lines)
 
 
+def _text_type() -> Any:
+    """icalendar's TEXT value, escaped exactly as RFC 5545 says.
+
+    icalendar 6–7 turn a literal backslash-N in a value into a line break before
+    escaping (its ``escape_char`` maps ``\\N`` to a newline), so a title holding ``\\N``
+    would not come back as written; this subclass escapes backslash, ``;``, ``,`` and
+    line breaks, and nothing else. icalendar's parser reads it back exactly.
+    """
+    from icalendar.prop import vText
+
+    class Text(vText):
+        def to_ical(self) -> bytes:
+            text = (
+                str(self)
+                .replace("\\", "\\\\")
+                .replace(";", "\\;")
+                .replace(",", "\\,")
+                .replace("\r\n", "\n")
+                .replace("\r", "\n")
+                .replace("\n", "\\n")
+            )
+            return text.encode("utf-8")
+
+    return Text
+
+
 def plan_calendar(
     catalog: Catalog,
     name: str,
@@ -82,7 +108,8 @@ def plan_calendar(
     cal.add("prodid", f"-//studyplan//studyplan {version}//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"studyplan: {name}")
+    text = _text_type()
+    cal.add("x-wr-calname", text(f"studyplan: {name}"))
     for number, step in enumerate(steps, 1):
         tid = step["id"]
         topic = catalog.topics.get(tid)
@@ -93,9 +120,9 @@ def plan_calendar(
         event.add("dtstamp", stamp)
         event.add("dtstart", date.fromisoformat(step["start"]))
         event.add("dtend", date.fromisoformat(step["end"]) + timedelta(days=1))
-        event.add("summary", f"{'✔ ' if done else ''}{title} ({step['hours']:g} h)")
+        event.add("summary", text(f"{'✔ ' if done else ''}{title} ({step['hours']:g} h)"))
         why = why_text(catalog, fresh[tid]) if tid in fresh else ""
-        event.add("description", _description(catalog, step, number, len(steps), name, why))
+        event.add("description", text(_description(catalog, step, number, len(steps), name, why)))
         event.add("categories", ["studyplan", topic.curriculum if topic else "orphaned"])
         event.add("transp", "TRANSPARENT")
         url = next((r.url for r in topic.core_readings if r.url), None) if topic else None

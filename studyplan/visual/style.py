@@ -42,7 +42,7 @@ code, .id { font-family: var(--mono); font-size: 12.5px; color: var(--muted); }
 .sub { color: var(--muted); margin: 0 0 18px; }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; margin: 18px 0; }
 .card { border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; }
-.card b { display: block; font-size: 22px; line-height: 1.2; }
+.card b { display: block; font-size: 22px; line-height: 1.2; white-space: nowrap; }
 .card span { color: var(--muted); font-size: 13px; }
 .note { border-left: 4px solid var(--accent); background: #eef3f8; padding: 8px 14px; margin: 12px 0; border-radius: 0 6px 6px 0; }
 .note.warn { border-color: #b26a00; background: #fff6e0; }
@@ -100,6 +100,13 @@ footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
   nav.toc { display: none; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   h2 { break-after: avoid; page-break-after: avoid; }
+  #graph, #steps { break-before: page; page-break-before: always; }
+  .cards { grid-template-columns: repeat(5, 1fr); gap: 8px; }
+  .card { padding: 6px 10px; }
+  .card b { font-size: 12.5pt; }
+  table { font-size: 9pt; }
+  th, td { padding: 3px 6px; }
+  .step { padding: 8px 12px; margin-bottom: 10px; }
   figure.graph { overflow: visible; max-height: none; border: none; padding: 0; break-inside: avoid; }
   figure.graph svg { min-width: 0 !important; max-height: 245mm; width: auto; max-width: 100%; }
   .step, tr, .card { break-inside: avoid; page-break-inside: avoid; }

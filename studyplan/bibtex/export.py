@@ -106,7 +106,9 @@ def export(
     from_library = any(i.origin == "library" for i in order)
     comments = {i.key: i for i in corpus.library if i.kind == COMMENT} if full else {}
     if from_library or full:
-        parts += [i.text for i in corpus.library if i.kind == PREAMBLE]
+        for item in corpus.library:
+            if item.kind == PREAMBLE:
+                parts += _with_comment(item, comments)
     needed = None if full else _macros_needed(order, parsed, strings_items, strings_blocks)
     for item in strings_items:
         if needed is None or item.key in needed:

@@ -102,14 +102,24 @@ def plan_import(
         if i not in excluded and block.kind == STRING and block.fields:
             strings.setdefault(block.fields[0].name.lower(), block.fields[0].value)
     taken = set(known.entries) | {b.key.casefold() for b in blocks if b.kind == ENTRY and b.key}
+    keyless = [i for i, b in enumerate(blocks) if b.kind == ENTRY and not b.key]
+    same_content: dict[tuple[object, ...], str] = {}
+    if keyless:  # an entry imported before without a key keeps the key it was given
+        stored = [i for i in library if i.kind == ENTRY]
+        same_content = {_content(b): b.key for b in parse_items(stored)}
     kept: list[tuple[int, Block]] = []
     for i, block in enumerate(blocks):
         if i in excluded:
             continue
         if block.kind == ENTRY and not block.key:
-            block = _with_new_key(block, strings, taken)
-            taken.add(block.key.casefold())
-            plan.generated.append((block.where, block.key))
+            content = _content(block)
+            if content in same_content:
+                block = _with_key(block, same_content[content])
+            else:
+                block = _with_key(block, _new_key(block, strings, taken))
+                taken.add(block.key.casefold())
+                same_content[content] = block.key
+                plan.generated.append((block.where, block.key))
         kept.append((file_of[i], block))
 
     candidates = _keyed(kept, [f.source for f in files], plan)
@@ -119,7 +129,11 @@ def plan_import(
     return plan
 
 
-def _with_new_key(block: Block, strings: dict[str, str], taken: set[str]) -> Block:
+def _content(block: Block) -> tuple[object, ...]:
+    return (block.entry_type.lower(), tuple((f.name.lower(), f.value) for f in block.fields))
+
+
+def _new_key(block: Block, strings: dict[str, str], taken: set[str]) -> str:
     def text(name: str) -> str:
         fld = block.field(name)
         if fld is None:
@@ -130,10 +144,14 @@ def _with_new_key(block: Block, strings: dict[str, str], taken: set[str]) -> Blo
             return ""
 
     base = keys.base_key(text("author") or text("editor"), text("year"), text("title"))
-    new_key = keys.unique_key(base, taken)
+    return keys.unique_key(base, taken)
+
+
+def _with_key(block: Block, key: str) -> Block:
+    """The block with ``key`` written into its text, right after ``@type{``."""
     match = re.match(r"@\s*\w+\s*[{(]\s*", block.text)
     end = match.end() if match else len(block.text)
-    return replace(block, key=new_key, text=block.text[:end] + new_key + block.text[end:])
+    return replace(block, key=key, text=block.text[:end] + key + block.text[end:])
 
 
 def _keyed(kept: list[tuple[int, Block]], sources: list[str], plan: ImportPlan) -> list[Block]:

@@ -1,0 +1,158 @@
+"""``bib check`` and ``bib show``; the plain.bst warnings agree with the real bibtex; the
+import progress bar; the library reaches the catalog (user curricula cite its keys)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from test_bib_support import BIB, run_bibtex
+
+from conftest import Cli
+from studyplan import bibliography
+from studyplan.bibtex import checks
+from studyplan.errors import EXIT_BIBTEX, EXIT_INVALID_CURRICULA, EXIT_NOT_FOUND
+
+CITES = """\
+id: mine
+title: Mine
+title_zh: 我的
+description: Cites the personal library.
+topics:
+  - id: mine.macros
+    title: Macros
+    title_zh: 宏
+    summary: Read it.
+    hours: 1
+    readings:
+      - key: {key}
+        where: whole paper
+        core: true
+        access: free
+"""
+
+
+def test_check_is_clean_on_good_data(cli: Cli) -> None:
+    assert cli("bib", "import", str(BIB / "strings.bib"), str(BIB / "crossref.bib")).exit_code == 0
+    result = cli("bib", "check")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == "ok: 4 built-in entries, 5 in your library"
+
+
+def test_check_reports_what_bibtex_would_warn_about(cli: Cli) -> None:
+    assert cli("bib", "import", str(BIB / "plain-warnings.bib")).exit_code == 0
+    result = cli("bib", "check")
+    assert result.exit_code == EXIT_BIBTEX
+    assert "'warn2020nojournal' lacks journal" in result.stderr
+    assert result.stderr.strip().endswith(
+        "error: 0 error(s) and 5 warning(s) in 4 built-in entries, 6 in your library "
+        "(fix the entries, or re-import them with --replace)"
+    )
+    data = cli("bib", "check", "--json")
+    assert data.exit_code == EXIT_BIBTEX
+    assert len(json.loads(data.stdout)["warnings"]) == 5
+
+
+def test_plain_warnings_agree_with_real_bibtex(tmp_path: Path) -> None:
+    source = BIB / "plain-warnings.bib"
+    run = run_bibtex(source, workdir=tmp_path)
+    warned_by_bibtex = {
+        m.group(1) for line in run.messages if (m := re.search(r"(warn\d{4}\w+)", line))
+    }
+    parsed = bibliography.parse_text(source.read_text(), str(source))
+    by_key = {b.key: b for b in parsed.blocks if b.kind == "entry"}
+    ours = {
+        key
+        for key, block in by_key.items()
+        if checks.plain_warnings(block, lambda k: by_key.get(k), {})
+    }
+    assert (
+        ours
+        == warned_by_bibtex
+        == {
+            "warn2020nojournal",
+            "warn2020both",
+            "warn2020online",
+            "warn2020number",
+            "warn2020month",
+        }
+    )
+
+
+def test_check_finds_keys_cited_but_absent(
+    cli: Cli, write_curriculum: Callable[[str, str], Path]
+) -> None:
+    folder = write_curriculum("mine.yaml", CITES.format(key="smith2020macro"))
+    result = cli("--curricula", str(folder), "bib", "check")
+    assert result.exit_code == EXIT_BIBTEX
+    assert "citation key 'smith2020macro' is not in references.bib or your library" in (
+        result.stderr
+    )
+    # other commands refuse the curricula too, until the library has the key
+    assert cli("--curricula", str(folder), "topics").exit_code == EXIT_INVALID_CURRICULA
+    assert cli("bib", "import", str(BIB / "strings.bib")).exit_code == 0
+    assert cli("--curricula", str(folder), "bib", "check").exit_code == 0
+    topics = cli.json("--curricula", str(folder), "topics", "-c", "mine")
+    assert topics[0]["readings"][0]["title"] == "Macros in Practice"
+    shown = cli.json("--curricula", str(folder), "bib", "show", "smith2020macro")
+    assert shown["cited_by"] == [
+        {"topic": "mine.macros", "title": "Macros", "where": "whole paper", "core": "true"}
+    ]
+
+
+def test_show_builtin_and_library_entries(cli: Cli) -> None:
+    data = cli.json("bib", "show", "cover2006elements")
+    assert data["origin"] == "builtin" and data["authors"] == "Cover, Thomas M. and Thomas, Joy A."
+    assert [c["topic"] for c in data["cited_by"]] == ["mini.kl", "mini.mutual-information"]
+    assert data["bibtex"].startswith("@book{cover2006elements,")
+    assert cli("bib", "import", str(BIB / "strings.bib")).exit_code == 0
+    mine = cli.json("bib", "show", "smith2020macro")
+    assert mine["origin"] == "library"
+    assert mine["venue"] == "Journal of Machine Learning Research"  # the macro, expanded
+    assert mine["authors"] == "Smith, Ann and Jones, Bob"
+    text = cli("bib", "show", "smith2020macro").stdout
+    assert 'author = "Smith, Ann" # and # {Jones, Bob},' in text
+
+
+def test_show_unknown_key_suggests(cli: Cli) -> None:
+    result = cli("bib", "show", "cover2006element")
+    assert result.exit_code == EXIT_NOT_FOUND
+    assert result.stderr.strip() == (
+        "error: unknown citation key 'cover2006element' (did you mean 'cover2006elements'?)"
+    )
+
+
+def test_summary_keeps_percent_and_expands_macros() -> None:
+    found = bibliography.summaries_from_text(
+        '@string{j = "J. Ex."}\n@article{p, title = {{GPU} at 50% load and 5\\% more},'
+        ' journal = j # { Letters}, author = {M{\\"u}ller, J.}, year = 2020}'
+    )
+    assert found["p"].title == "GPU at 50% load and 5% more"
+    assert found["p"].venue == "J. Ex. Letters"
+    assert found["p"].authors == "Müller, J."
+
+
+def test_progress_bar_appears_only_for_slow_imports(monkeypatch: pytest.MonkeyPatch) -> None:
+    from studyplan.cli import bib as bib_cli
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(bib_cli.sys, "stderr", Tty())
+    quick = bib_cli._Bar(total=10)
+    quick(10)
+    assert quick.progress is None  # finished within the delay: no bar
+    monkeypatch.setattr(bib_cli._Bar, "DELAY", 0.0)
+    slow = bib_cli._Bar(total=1000)
+    slow(500)
+    assert slow.progress is not None
+    assert slow.progress.tasks[0].completed == 500 and slow.progress.tasks[0].total == 1000
+    slow.phase("saving")
+    assert slow.progress.live.is_started
+    slow.close()
+    assert not slow.progress.live.is_started

@@ -118,6 +118,9 @@ def _register() -> None:
     from studyplan.cli import visual
 
     visual.register(app)
+    from studyplan.cli import bib
+
+    bib.register(app)
 
 
 _register()

@@ -84,9 +84,9 @@ def summaries(blocks: Sequence[Block]) -> dict[str, BibSummary]:
     for block in blocks:
         if block.kind == STRING and block.fields:
             strings.setdefault(block.fields[0].name.lower(), block.fields[0].value)
-    result: dict[str, BibSummary] = {}
+    texts: dict[str, dict[str, str]] = {}
     for block in blocks:
-        if block.kind != ENTRY or block.key in result:
+        if block.kind != ENTRY or block.key.casefold() in texts:
             continue
         fields: dict[str, str] = {}
         for fld in block.fields:
@@ -94,6 +94,15 @@ def summaries(blocks: Sequence[Block]) -> dict[str, BibSummary]:
                 fields.setdefault(fld.name.lower(), text_of(fld.value, strings))
             except ValueSyntaxError:
                 fields.setdefault(fld.name.lower(), fld.value)
+        texts[block.key.casefold()] = fields
+    result: dict[str, BibSummary] = {}
+    for block in blocks:
+        if block.kind != ENTRY or block.key in result:
+            continue
+        fields = dict(texts[block.key.casefold()])
+        parent = texts.get(fields.get("crossref", "").strip().casefold())
+        for name, value in (parent or {}).items():  # BibTeX's crossref inheritance
+            fields.setdefault(name, value)
         venue = next((fields[f] for f in _VENUE_FIELDS if fields.get(f)), "")
         result[block.key] = BibSummary(
             key=block.key,
@@ -271,14 +280,17 @@ class LibrarySummaries(Mapping[str, BibSummary]):
     """
 
     def __init__(self, rows: Sequence[LibraryEntry]) -> None:
-        self._items = library_items(rows)
-        self._keys = [i.key for i in self._items if i.kind == ENTRY]
+        self._rows = rows
+        self._keys = [
+            r.key for r in rows if (getattr(r, "kind", None) or kind_of_key(r.key)) == ENTRY
+        ]
         self._key_set = set(self._keys)
         self._parsed: dict[str, BibSummary] | None = None
 
     def _summaries(self) -> dict[str, BibSummary]:
         if self._parsed is None:
-            self._parsed = summaries(parse_items([i for i in self._items if i.kind != COMMENT]))
+            items = [i for i in library_items(self._rows) if i.kind != COMMENT]
+            self._parsed = summaries(parse_items(items))
         return self._parsed
 
     def __getitem__(self, key: str) -> BibSummary:
@@ -301,9 +313,9 @@ def library_summaries(rows: Sequence[LibraryEntry]) -> Mapping[str, BibSummary]:
     return LibrarySummaries(rows)
 
 
-def summary_of(item: Item, strings: Sequence[Item] = ()) -> BibSummary:
-    """One entry's summary (its macros resolved from ``strings``)."""
-    found = summaries(parse_items([*strings, item]))
+def summary_of(item: Item, strings: Sequence[Item] = (), parent: Item | None = None) -> BibSummary:
+    """One entry's summary (macros resolved from ``strings``, gaps filled from ``parent``)."""
+    found = summaries(parse_items([*strings, item, *([parent] if parent else [])]))
     return found.get(item.key) or BibSummary(item.key, "", "", "", "")
 
 

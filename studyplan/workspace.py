@@ -64,7 +64,9 @@ def gather(
     ] + problems
     bib = paths.builtin_bibliography()
     references = bib.read_bytes() if bib.is_file() else b""
-    return Inputs(sources, problems, references, dict(library or {}))
+    # Not copied: the library's mapping parses its BibTeX only when a value is read, and a
+    # warm run needs just its keys (the fingerprint).
+    return Inputs(sources, problems, references, library if library is not None else {})
 
 
 def _references(inputs: Inputs) -> dict[str, BibSummary]:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import cache
+from typing import Any
 
 from studyplan.bibtex.values import split_names
 
@@ -61,15 +63,74 @@ _YEAR = re.compile(r"\d{4}")
 _WORD = re.compile(r"[^\W_]+")
 
 
+_ACCENT = {
+    '"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303",
+    "=": "\u0304", ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b",
+    "c": "\u0327", "k": "\u0328", "r": "\u030a",
+}  # fmt: skip
+_LETTER = {
+    "aa": "å", "AA": "Å", "o": "ø", "O": "Ø", "ss": "ß", "ae": "æ", "AE": "Æ",
+    "oe": "œ", "OE": "Œ", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ",
+}  # fmt: skip
+_ACCENT_RE = re.compile(
+    r"\\([\"'`^~=.])\s*(?:\{\s*(\\?[A-Za-z])\s*\}|(\\?[A-Za-z]))"
+    r"|\\([uvHckr])(?:\s*\{\s*(\\?[A-Za-z])\s*\}|\s+([A-Za-z]))"
+)
+_LETTER_RE = re.compile(r"\\(aa|AA|ss|ae|AE|oe|OE|o|O|l|L|i|j)(?![A-Za-z])(?:\s*\{\})?")
+_ESCAPED = re.compile(r"\\([&%$#_{}])")
+_TEXT_COMMAND = re.compile(
+    r"\\(?:textit|textbf|textrm|textsc|textsf|texttt|textup|textsl|emph|mbox|text|url)\s*(?=\{)"
+)
+_MATH = re.compile(r"(?<!\\)\$[^$]*(?<!\\)\$")
+
+
+def _accent(match: re.Match[str]) -> str:
+    mark, base = (
+        (match.group(1), match.group(2) or match.group(3))
+        if match.group(1)
+        else (
+            match.group(4),
+            match.group(5) or match.group(6),
+        )
+    )
+    base = {"\\i": "i", "\\j": "j"}.get(base, base)
+    return unicodedata.normalize("NFC", base + _ACCENT[mark])
+
+
+def _fast_text(value: str) -> str | None:
+    """The common LaTeX of bibliographies (accents, escapes, case braces, font commands)
+    as text; None when something else is left for the full converter."""
+    value = _ACCENT_RE.sub(_accent, value)
+    value = _LETTER_RE.sub(lambda m: _LETTER[m.group(1)], value)
+    value = _TEXT_COMMAND.sub("", value)
+    value = _ESCAPED.sub(lambda m: "\x00" + m.group(1), value)
+    if "\\" in value:
+        return None
+    value = value.replace("{", "").replace("}", "").replace("---", "—").replace("--", "–")
+    return value.replace("~", " ").replace("\x00", "")
+
+
 def latex_to_text(value: str) -> str:
-    """LaTeX markup to Unicode text; bare '%' is a percent sign, not a comment."""
-    if "\\" not in value and "{" not in value and "$" not in value:
+    """LaTeX markup to Unicode text; math stays as written; a bare '%' is a percent sign."""
+    if "\\" not in value and "{" not in value and "$" not in value and "-" not in value:
         return value
+    parts: list[str] = []
+    start = 0
+    for math in _MATH.finditer(value):
+        parts += [value[start : math.start()], math.group()]
+        start = math.end()
+    parts.append(value[start:])
+    texts = [p if i % 2 else _fast_text(p) for i, p in enumerate(parts)]
+    if all(t is not None for t in texts):
+        return "".join(t or "" for t in texts)
+    return _full_converter().latex_to_text(re.sub(r"(?<!\\)%", r"\\%", value))  # type: ignore[no-any-return]
+
+
+@cache
+def _full_converter() -> Any:
     from pylatexenc.latex2text import LatexNodes2Text
 
-    value = re.sub(r"(?<!\\)%", r"\\%", value)
-    text: str = LatexNodes2Text(math_mode="verbatim").latex_to_text(value)
-    return text
+    return LatexNodes2Text(math_mode="verbatim")
 
 
 def fold(text: str) -> str:

@@ -99,6 +99,15 @@ def find(key: str, rows: Sequence[LibraryEntry]) -> tuple[Item, Corpus]:
     return item, corpus
 
 
+def parent_of(item: Item, corpus: Corpus) -> Item | None:
+    """The entry ``item`` names in its ``crossref`` field, if there is one."""
+    (block,) = bib.parse_items([item])
+    fld = block.field("crossref")
+    if fld is None:
+        return None
+    return corpus.entries.get(fld.value.strip('{}" ').casefold())
+
+
 @dataclass(slots=True)
 class CheckReport:
     errors: list[Problem] = field(default_factory=list)

@@ -397,7 +397,7 @@ def cmd_show(
 
     st = state(ctx)
     item, corpus = service.find(key, st.store(create=False).library())
-    summary = bibliography.summary_of(item, corpus.strings())
+    summary = bibliography.summary_of(item, corpus.strings(), service.parent_of(item, corpus))
     cited: list[dict[str, str]] = []
     try:
         catalog = st.catalog()

@@ -190,8 +190,9 @@ def read_bib(path: Path) -> str:
     except FileNotFoundError:
         raise BibError(f"{path}: no such file", "check the path") from None
     except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
         raise BibError(
-            f"{path}: not UTF-8 text (byte {exc.start})", "convert the file to UTF-8 first"
+            f"{path}:{line}: not UTF-8 text", "convert the file to UTF-8 first"
         ) from None
     except OSError as exc:
         raise BibError(f"{path}: cannot read: {exc.strerror}") from None

@@ -156,3 +156,60 @@ def test_progress_bar_appears_only_for_slow_imports(monkeypatch: pytest.MonkeyPa
     assert slow.progress.live.is_started
     slow.close()
     assert not slow.progress.live.is_started
+
+
+@pytest.mark.parametrize(
+    "latex",
+    [
+        'M{\\"u}ller',
+        '{\\AA}str{\\"o}m',
+        "Erd\\H{o}s",
+        "\\c{C}a\\u{g}lar",
+        "{GPU} and 5\\% more",
+        "Rate--Distortion \\& the $\\omega$-Trade-off in $\\mathbb{R}^n$",
+        "\\textit{italic} and \\emph{x}",
+        "Ko{\\v{s}}ice",
+        'Gr{\\"o}{\\ss}e',
+        "\\o{}re \\L{}ukasz Pe\\~na \\'{E}cole",
+    ],
+)
+def test_fast_latex_to_text_agrees_with_pylatexenc(latex: str) -> None:
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    from studyplan.bibtex.keys import _fast_text, latex_to_text
+
+    assert _fast_text(latex.replace("$\\omega$", "").replace("$\\mathbb{R}^n$", "")) is not None
+    assert latex_to_text(latex) == LatexNodes2Text(math_mode="verbatim").latex_to_text(latex)
+
+
+def test_library_summaries_parse_only_when_read() -> None:
+    from datetime import datetime
+
+    from studyplan import workspace
+    from studyplan.errors import BibError
+    from studyplan.store import LibraryEntry
+
+    when = datetime(2026, 1, 1)
+    rows = [
+        LibraryEntry("good2020", "@misc{good2020, title = {Good}}", "a.bib", when, 1, "entry"),
+        LibraryEntry("@string:x", '@string{x = "X"}', "a.bib", when, 2, "string"),
+        LibraryEntry("broken2020", "@misc{broken2020, title = {", "a.bib", when, 3, "entry"),
+    ]
+    lazy = bibliography.library_summaries(rows)
+    assert list(lazy) == ["good2020", "broken2020"] and "good2020" in lazy
+    inputs = workspace.gather((), library=lazy)
+    assert inputs.library is lazy and inputs.fingerprint()  # keys only: nothing parsed yet
+    with pytest.raises(BibError, match="stored BibTeX of 'broken2020'"):
+        lazy["good2020"]
+
+
+def test_unreadable_files_are_reported(cli: Cli, tmp_path: Path) -> None:
+    missing = cli("bib", "import", str(tmp_path / "nope.bib"))
+    assert missing.exit_code == EXIT_BIBTEX and "nope.bib: no such file" in missing.stderr
+    latin = tmp_path / "latin1.bib"
+    latin.write_bytes("% ok\n@misc{x, title = {M\xfcller}}\n".encode("latin-1"))
+    result = cli("bib", "import", str(latin))
+    assert result.exit_code == EXIT_BIBTEX
+    assert result.stderr.strip() == (
+        f"error: {latin}:2: not UTF-8 text (convert the file to UTF-8 first)"
+    )

@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-BENCHES = ["bench_startup", "bench_planner", "bench_store", "bench_bib"]
+BENCHES = ["bench_startup", "bench_planner", "bench_store", "bench_bib", "bench_visual"]
 
 
 def main() -> int:

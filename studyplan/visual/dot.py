@@ -19,7 +19,7 @@ INSTALL_HINT = (
     "install Graphviz ('apt-get install graphviz' on Debian/Ubuntu, 'brew install graphviz' "
     "on macOS), or use --format dot or --format mermaid, which need nothing"
 )
-DOT_TIMEOUT = 300.0
+DOT_TIMEOUT = 120.0
 
 
 def quote(text: str) -> str:

@@ -17,9 +17,11 @@ if TYPE_CHECKING:
     from studyplan.planner import Step
     from studyplan.visual.content import Report
 
-#: Graphviz lays out a few thousand nodes in seconds; beyond this the picture would be
-#: unreadable anyway and ``studyplan graph --format dot`` is the better tool.
-MAX_DRAWN_NODES = 1500
+#: Graphviz's layout time grows about cubically once edges cross (benchmarks/bench_visual.py:
+#: on synthetic curricula, 5x the 136-topic time at 284 topics, 16x at 423, 70x at 563),
+#: and such a picture is unreadable anyway; beyond this the report leaves the graph out
+#: and says how to get it (``studyplan graph --format dot``) for a graph viewer.
+MAX_DRAWN_NODES = 400
 
 
 def attach_graph(report: Report, max_nodes: int = MAX_DRAWN_NODES) -> Report:

@@ -24,7 +24,15 @@ MINIMUM_TOPICS = {
     "perception": 25,
 }
 MINIMUM_FRONTIER_GOALS = 30
-PAPER_TYPES = {"article", "inproceedings", "misc", "techreport", "phdthesis", "incollection", "unpublished"}
+PAPER_TYPES = {
+    "article",
+    "inproceedings",
+    "misc",
+    "techreport",
+    "phdthesis",
+    "incollection",
+    "unpublished",
+}
 KEY_RULE = re.compile(r"^[a-z]+\d{4}[a-z0-9]+$")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -50,7 +58,10 @@ def bib_entries() -> dict[str, dict[str, str]]:
     assert not library.failed_blocks, [b.start_line for b in library.failed_blocks]
     keys = Counter(e.key for e in library.entries)
     assert [k for k, n in keys.items() if n > 1] == []
-    return {e.key: {"type": e.entry_type.lower(), **{f.key.lower(): str(f.value) for f in e.fields}} for e in library.entries}
+    return {
+        e.key: {"type": e.entry_type.lower(), **{f.key.lower(): str(f.value) for f in e.fields}}
+        for e in library.entries
+    }
 
 
 def test_counts_meet_the_minimums(catalog: Catalog) -> None:
@@ -80,7 +91,9 @@ def test_graph_is_acyclic_and_connected_to_the_foundations(catalog: Catalog) -> 
             assert foundations - {"frontiers"}, f"{tid} needs no foundation topic"
 
 
-def test_every_key_resolves_and_every_entry_is_cited(catalog: Catalog, bib_entries: dict[str, dict[str, str]]) -> None:
+def test_every_key_resolves_and_every_entry_is_cited(
+    catalog: Catalog, bib_entries: dict[str, dict[str, str]]
+) -> None:
     cited = {r.key for t in catalog.topics.values() for r in t.readings}
     assert cited - set(bib_entries) == set()
     assert set(bib_entries) - cited - set(UNCITED_ON_PURPOSE) == set()
@@ -94,7 +107,9 @@ def test_entries_are_complete(bib_entries: dict[str, dict[str, str]]) -> None:
         if entry["type"] == "book":
             assert entry.get("publisher"), f"{key}: book without publisher"
         elif entry["type"] in PAPER_TYPES:
-            assert entry.get("doi") or entry.get("eprint") or entry.get("url"), f"{key}: no doi/eprint/url"
+            assert entry.get("doi") or entry.get("eprint") or entry.get("url"), (
+                f"{key}: no doi/eprint/url"
+            )
         if entry.get("eprint"):
             assert re.fullmatch(r"\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7}", entry["eprint"]), key
         if entry.get("doi"):
@@ -103,7 +118,7 @@ def test_entries_are_complete(bib_entries: dict[str, dict[str, str]]) -> None:
 
 def test_bibliography_is_ascii() -> None:
     text = (ROOT / "references.bib").read_bytes()
-    assert text.isascii(), "write accents as LaTeX ({\\\"o}) so that classic bibtex handles them"
+    assert text.isascii(), 'write accents as LaTeX ({\\"o}) so that classic bibtex handles them'
 
 
 def test_real_bibtex_accepts_every_entry(tmp_path: Path) -> None:

@@ -27,15 +27,28 @@ def ids(data: dict) -> list[str]:  # type: ignore[type-arg]
 def test_plan_json_shape_and_order(cli: Cli) -> None:
     data = cli.json("plan", "mini.ib", "--hours-per-week", "10", "--start", "2027-01-04")
     assert data["goals"] == ["mini.ib"]
-    assert ids(data) == ["mini.probability", "mini.entropy", "mini.kl", "mini.mutual-information", "mini.ib"]
+    assert ids(data) == [
+        "mini.probability",
+        "mini.entropy",
+        "mini.kl",
+        "mini.mutual-information",
+        "mini.ib",
+    ]
     assert data["total_hours"] == 29 and data["weeks"] == 3 and data["finish_date"] == "2027-01-24"
     first = data["steps"][0]
     assert {"id", "title", "curriculum", "hours", "why", "week", "start", "end"} <= set(first)
     assert first["week"] == 1 and first["start"] == "2027-01-04" and first["end"] == "2027-01-10"
     # The shortest chain of prerequisite edges up to the goal.
-    assert [link["needed_by"] for link in first["why"]] == ["mini.entropy", "mini.mutual-information", "mini.ib"]
+    assert [link["needed_by"] for link in first["why"]] == [
+        "mini.entropy",
+        "mini.mutual-information",
+        "mini.ib",
+    ]
     assert first["why"][0]["reason"] == "Entropy is an expectation over a distribution."
-    assert first["why_text"] == "Probability → Entropy → Mutual information → Information bottleneck (goal)"
+    assert (
+        first["why_text"]
+        == "Probability → Entropy → Mutual information → Information bottleneck (goal)"
+    )
 
 
 def test_plan_without_schedule_and_text_output(cli: Cli) -> None:
@@ -43,13 +56,19 @@ def test_plan_without_schedule_and_text_output(cli: Cli) -> None:
     assert data["weeks"] is None and "week" not in data["steps"][0]
     text = cli("plan", "mini.kl").stdout
     assert text.splitlines()[0] == "3 steps · 20 h"
-    assert "read  Bertsekas & Tsitsiklis (2008), Introduction to Probability — Ch. 1–2 [paid]" in text
+    assert (
+        "read  Bertsekas & Tsitsiklis (2008), Introduction to Probability — Ch. 1–2 [paid]" in text
+    )
     assert "why   Probability → Entropy → Relative entropy (goal)" in text
 
 
 def test_curriculum_goal_and_merged_goals(cli: Cli) -> None:
     assert ids(cli.json("plan", "mini"))[-1] == "mini.ib"
-    assert ids(cli.json("plan", "mini.kl", "mini.entropy")) == ["mini.probability", "mini.entropy", "mini.kl"]
+    assert ids(cli.json("plan", "mini.kl", "mini.entropy")) == [
+        "mini.probability",
+        "mini.entropy",
+        "mini.kl",
+    ]
 
 
 def test_known_topics_prune_their_prerequisites(cli: Cli) -> None:
@@ -69,18 +88,40 @@ def test_nothing_left_to_learn(cli: Cli) -> None:
     mark("done", "mini.ib")
     result = cli("plan", "mini.kl")
     assert result.exit_code == 0
-    assert result.stdout.strip() == "nothing left to learn for mini.kl: you have every topic it needs"
+    assert (
+        result.stdout.strip() == "nothing left to learn for mini.kl: you have every topic it needs"
+    )
 
 
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["plan", "mini.ibb"], EXIT_NOT_FOUND, "error: unknown goal 'mini.ibb' (did you mean 'mini.ib'"),
-        (["plan", "mini.ib", "-H", "0"], EXIT_USAGE, "error: --hours-per-week must be a positive number (got 0)"),
-        (["plan", "mini.ib", "-H", "-3"], EXIT_USAGE, "error: --hours-per-week must be a positive number (got -3)"),
+        (
+            ["plan", "mini.ibb"],
+            EXIT_NOT_FOUND,
+            "error: unknown goal 'mini.ibb' (did you mean 'mini.ib'",
+        ),
+        (
+            ["plan", "mini.ib", "-H", "0"],
+            EXIT_USAGE,
+            "error: --hours-per-week must be a positive number (got 0)",
+        ),
+        (
+            ["plan", "mini.ib", "-H", "-3"],
+            EXIT_USAGE,
+            "error: --hours-per-week must be a positive number (got -3)",
+        ),
         (["plan", "mini.ib", "-H", "lots"], EXIT_USAGE, "Invalid value for '--hours-per-week'"),
-        (["plan", "mini.ib", "-H", "5", "--start", "next week"], EXIT_USAGE, "error: --start: 'next week' is not a date (use YYYY-MM-DD"),
-        (["plan", "mini.ib", "-H", "5", "--start", "2027-02-01", "--deadline", "2027-01-01"], EXIT_USAGE, "error: the deadline 2027-01-01 is before the start 2027-02-01"),
+        (
+            ["plan", "mini.ib", "-H", "5", "--start", "next week"],
+            EXIT_USAGE,
+            "error: --start: 'next week' is not a date (use YYYY-MM-DD",
+        ),
+        (
+            ["plan", "mini.ib", "-H", "5", "--start", "2027-02-01", "--deadline", "2027-01-01"],
+            EXIT_USAGE,
+            "error: the deadline 2027-01-01 is before the start 2027-02-01",
+        ),
         (["plan", "show", "nope"], EXIT_NOT_FOUND, "error: no saved plan 'nope'"),
         (["why", "mini.nope"], EXIT_NOT_FOUND, "error: unknown topic 'mini.nope'"),
         (["unlocks", "mini.nope"], EXIT_NOT_FOUND, "error: unknown topic 'mini.nope'"),
@@ -100,9 +141,13 @@ def test_bad_input_writes_nothing(cli: Cli) -> None:
 
 
 def test_deadline_says_whether_it_fits(cli: Cli) -> None:
-    tight = cli.json("plan", "mini.ib", "-H", "2", "--start", "2027-01-04", "--deadline", "2027-01-31")
+    tight = cli.json(
+        "plan", "mini.ib", "-H", "2", "--start", "2027-01-04", "--deadline", "2027-01-31"
+    )
     assert tight["fits_deadline"] is False and tight["hours_per_week_needed"] == 7.5
-    roomy = cli("plan", "mini.ib", "-H", "10", "--start", "2027-01-04", "--deadline", "2027-03-31").stdout
+    roomy = cli(
+        "plan", "mini.ib", "-H", "10", "--start", "2027-01-04", "--deadline", "2027-03-31"
+    ).stdout
     assert "fits the deadline 2027-03-31" in roomy
 
 
@@ -146,7 +191,10 @@ def test_unlocks_and_why(cli: Cli) -> None:
     assert data["startable"] == ["mini.kl"]
     assert cli.json("unlocks", "mini.probability")["startable"] == ["mini.entropy"]
     why = cli.json("why", "mini.entropy", "--goal", "mini.ib")
-    assert [ln["needed_by"] for ln in why["chains"][0]["links"]] == ["mini.mutual-information", "mini.ib"]
+    assert [ln["needed_by"] for ln in why["chains"][0]["links"]] == [
+        "mini.mutual-information",
+        "mini.ib",
+    ]
     text = cli("why", "mini.entropy").stdout
     assert "mini.entropy → mini.mutual-information → mini.ib (goal)" in text
     assert "mini.mutual-information needs mini.entropy: I(X;Y) = H(X) - H(X|Y)." in text
@@ -183,7 +231,10 @@ def test_subprocess_plan_from_another_directory(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run(
         [sys.executable, "-m", "studyplan", "plan", "mini.ib", "--json"],
-        cwd=tmp_path, env=env, capture_output=True, text=True,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["steps"][-1]["id"] == "mini.ib"

@@ -142,3 +142,19 @@ def test_bad_input(cli: Cli, tmp_path: Path, args: list[str], message: str) -> N
     assert result.exit_code == EXIT_USAGE, result.output
     assert message in result.stderr
     assert not Path("x.html").exists()
+
+
+def test_a_graph_too_large_to_draw_is_left_out(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("studyplan.visual.report.MAX_DRAWN_NODES", 4)
+    page = tmp_path / "ib.html"
+    data = cli.json("report", "mini.ib", "-o", str(page))
+    assert data["graph"] is False
+    assert data["graph_note"].startswith("The graph has 5 topics, too many to draw legibly here")
+    dom = parse_html(page.read_text(encoding="utf-8"))
+    assert "svg" not in {tag for tag, _ in dom.tags}
+    assert data["graph_note"] in dom.texts
+    monkeypatch.setattr("studyplan.visual.report.MAX_DRAWN_NODES", 5)
+    if need("dot"):
+        assert cli.json("report", "mini.ib", "-o", str(page))["graph"] is True

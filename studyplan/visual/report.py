@@ -24,13 +24,13 @@ if TYPE_CHECKING:
 MAX_DRAWN_NODES = 400
 
 
-def attach_graph(report: Report, max_nodes: int = MAX_DRAWN_NODES) -> Report:
+def attach_graph(report: Report, max_nodes: int | None = None) -> Report:
     """Draw the report's graph as inline SVG, or explain why there is none."""
     from studyplan.errors import MissingToolError
     from studyplan.visual.dot import INSTALL_HINT, inline_svg, svg_from_dot, to_dot
 
     count = len(report.view.nodes)
-    if count > max_nodes:
+    if count > (MAX_DRAWN_NODES if max_nodes is None else max_nodes):
         report.graph_note = (
             f"The graph has {count} topics, too many to draw legibly here; "
             "run 'studyplan graph … --format dot' to get it for a graph viewer."

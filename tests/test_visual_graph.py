@@ -252,6 +252,9 @@ def test_wrap_counts_cjk_as_two_cells() -> None:
         "更多",
     ]
     assert wrap("") == [""]
+    # No one-letter orphan on a last line when a slightly wider line holds it.
+    assert wrap("Inequalities a < b && c > d") == ["Inequalities a < b && c > d"]
+    assert wrap("特征值、正定矩阵与奇异值分解") == ["特征值、正定矩阵与奇异值分解"]
 
 
 @pytest.mark.slow

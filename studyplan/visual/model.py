@@ -291,4 +291,9 @@ def wrap(text: str, width: int = 26) -> list[str]:
         line, used = line + token, used + size
     if line.strip() or not lines:
         lines.append(line.rstrip())
+    # No orphan: a last line of a letter or two joins the line above when that fits.
+    if len(lines) > 1 and sum(_cells(c) for c in lines[-1]) <= 3:
+        wider = wrap(text, width + 6)
+        if len(wider) < len(lines):
+            return wider
     return lines

@@ -11,12 +11,12 @@ from pathlib import Path
 
 from benchmarks.harness import PYTHON, Case, interleave, report
 
-BARE_APP = '''
+BARE_APP = """
 import typer
 
 app = typer.Typer()
 
-'''
+"""
 BARE_APP += "".join(
     f'''
 @app.command()

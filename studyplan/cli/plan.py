@@ -60,8 +60,9 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
             lines.append(f"does not fit the deadline {sched.deadline}: it needs {need:g} h/week")
     width = len(str(len(plan.steps)))
     heads: dict[str, str] = {}  # one formatted reference per key, not per step
+    brief = catalog.topics.brief
     for number, step in enumerate(plan.steps, 1):
-        topic = step.topic
+        title, title_zh, core = brief(step.topic_id)
         when = ""
         if step.week is not None:
             weeks = f"{step.week}" if step.week == step.end_week else f"{step.week}–{step.end_week}"
@@ -69,10 +70,10 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
         mark = "  (in progress)" if step.status == "started" else ""
         lines.append("")
         lines.append(
-            f"{number:>{width}}. {when}{topic.title} · {topic.title_zh}  [{topic.id}]  {topic.hours:g} h{mark}"
+            f"{number:>{width}}. {when}{title} · {title_zh}  [{step.topic_id}]  {step.hours:g} h{mark}"
         )
         pad = " " * (width + 2)
-        for reading in topic.core_readings:
+        for reading in core:
             if reading.key not in heads:
                 heads[reading.key] = reference_head(catalog, reading.key)
             head = heads[reading.key]

@@ -141,6 +141,12 @@ class TopicTable(Mapping[str, Topic]):
     def title(self, topic_id: str) -> str:
         return str(self._rows[topic_id][2])
 
+    def brief(self, topic_id: str) -> tuple[str, str, tuple[Reading, ...]]:
+        """(title, title_zh, core readings) without building the whole topic: what a
+        plan prints for each of possibly tens of thousands of steps."""
+        row = self._rows[topic_id]
+        return row[2], row[3], tuple(Reading._make(r) for r in row[7] if r[2])
+
     def __getstate__(self) -> dict[str, tuple[Any, ...]]:
         return self._rows
 

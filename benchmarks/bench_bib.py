@@ -143,9 +143,7 @@ def main(rounds: int = 15) -> list[str]:
                 texts, _ = service.count_blocks([path])
                 plan = service.plan_import([path], texts, [])
                 store = open_store(db, create=True)
-                store.add_library(
-                    [(r.key, r.text, r.source, r.kind) for r in plan.rows], replace=False
-                )
+                service.write_import(store, plan, replace=False)
                 store.close()
                 return plan
 

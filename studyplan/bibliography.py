@@ -149,7 +149,15 @@ def parse_text(text: str, source: str, first_line: int = 1) -> ParsedFile:
     offset = first_line  # the splitter counts lines from 0
     blocks: list[Block] = []
     failures: list[Problem] = []
+    entry_class, make_field = model.Entry, Field
     for raw in library.blocks:
+        if type(raw) is entry_class:  # the common case, first and lean
+            fields = tuple([make_field(f.key, f.value, f.start_line + offset) for f in raw.fields])
+            line = (raw.start_line or 0) + offset
+            blocks.append(
+                Block(ENTRY, raw.key, raw.raw or "", source, line, raw.entry_type, fields)
+            )
+            continue
         block = raw
         if isinstance(raw, model.DuplicateFieldKeyBlock | model.DuplicateBlockKeyBlock):
             block = raw.ignore_error_block
@@ -199,30 +207,24 @@ def read_bib(path: Path) -> str:
 
 
 def count_blocks(text: str) -> int:
-    return sum(1 for _ in _BLOCK_LINE.finditer(text))
+    return len(_BLOCK_LINE.findall(text))
 
 
 def parse_file_text(text: str, source: str, progress: Progress | None = None) -> ParsedFile:
     """``parse_text`` in chunks of a few hundred blocks, reporting each to ``progress``."""
-    cuts = [m.start() for n, m in enumerate(_BLOCK_LINE.finditer(text)) if n % _CHUNK_BLOCKS == 0]
-    if len(cuts) <= 1:
-        parsed = parse_text(text, source)
-        if progress:
-            progress(count_blocks(text))
-        return parsed
-    cuts[0] = 0
-    cuts.append(len(text))
+    starts = [m.start() for m in _BLOCK_LINE.finditer(text)]
+    cuts = [0, *starts[_CHUNK_BLOCKS::_CHUNK_BLOCKS], len(text)]
     blocks: list[Block] = []
     failures: list[Problem] = []
     line = 1
-    for start, end in itertools.pairwise(cuts):
+    for number, (start, end) in enumerate(itertools.pairwise(cuts)):
         chunk = text[start:end]
         part = parse_text(chunk, source, line)
         blocks += part.blocks
         failures += part.failures
         line += chunk.count("\n")
         if progress:
-            progress(count_blocks(chunk))
+            progress(min(_CHUNK_BLOCKS, len(starts) - number * _CHUNK_BLOCKS))
     return ParsedFile(source, blocks, failures)
 
 

@@ -217,3 +217,23 @@ def test_iridia_in_two_imports_strings_first(cli: Cli) -> None:
     result = cli("bib", "import", *map(str, IRIDIA_FILES[3:]))
     assert result.exit_code == 0, result.stderr[-1000:]
     assert len(library_keys(cli)) == 3305
+
+
+def test_exact_repeats_kept_once_and_crossref_cycles_refused(cli: Cli, tmp_path: Path) -> None:
+    entry = "@misc{twice2020,\n  title = {Twice},\n  year = 2020\n}\n"
+    repeats = tmp_path / "repeats.bib"
+    repeats.write_text(entry + "\n" + entry)
+    result = cli("bib", "import", str(repeats))
+    assert result.exit_code == 0
+    assert f"warning: {repeats}:6: 'twice2020' repeats {repeats}:1 exactly; kept once" in (
+        result.stderr
+    )
+    assert library_keys(cli) == ["twice2020"]
+    cycle = tmp_path / "cycle.bib"
+    cycle.write_text(
+        "@book{a2020,\n  title = {A},\n  crossref = {b2020}\n}\n\n"
+        "@book{b2020,\n  title = {B},\n  crossref = {a2020}\n}\n"
+    )
+    result = cli("bib", "import", str(cycle))
+    assert result.exit_code == EXIT_BIBTEX
+    assert f"{cycle}:1: entry 'a2020' is part of a crossref cycle" in result.stderr

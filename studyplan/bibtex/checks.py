@@ -123,28 +123,38 @@ def _entry_errors(
                 )
             )
     seen: dict[str, int] = {}
-    for fld in block.fields:
-        name = fld.name.lower()
-        if not (name.isalpha() or _FIELD_NAME.fullmatch(fld.name)):
-            out.append(problem(block, f"'{fld.name}' is not a valid field name"))
-            continue
+    for name_as_written, value, line in block.fields:
+        name = name_as_written.lower()
         if name in seen:
             out.append(
                 problem(
                     block,
-                    f"entry '{key}': field '{name}' appears twice (lines {seen[name]} and {fld.line})",
+                    f"entry '{key}': field '{name}' appears twice (lines {seen[name]} and {line})",
                     "keep one",
                 )
             )
             continue
-        seen[name] = fld.line
-        if _present(fld.value, values):
-            present[name] = fld.value
-        try:
-            macros = check_value(fld.value)
-        except ValueSyntaxError as exc:
-            out.append(problem(block, f"entry '{key}', field '{name}' (line {fld.line}): {exc}"))
+        if not (name.isalpha() or _FIELD_NAME.fullmatch(name_as_written)):
+            out.append(problem(block, f"'{name_as_written}' is not a valid field name"))
             continue
+        seen[name] = line
+        if (
+            value[:1] == "{"
+            and value[-1] == "}"
+            and value.count("{") == 1
+            and value.count("}") == 1
+        ) or value.isdigit():  # the usual shapes: no macros, nothing to check
+            if value.strip('{}" \t\n'):
+                present[name] = value
+            macros: tuple[str, ...] = ()
+        else:
+            if _present(value, values):
+                present[name] = value
+            try:
+                macros = check_value(value)
+            except ValueSyntaxError as exc:
+                out.append(problem(block, f"entry '{key}', field '{name}' (line {line}): {exc}"))
+                continue
         for macro in macros:
             if macro not in strings:
                 out.append(
@@ -155,14 +165,14 @@ def _entry_errors(
                     )
                 )
         if name == "crossref":
-            target = expand(fld.value, values).strip()
+            target = expand(value, values).strip()
             facts.crossref[index] = target
             if target.casefold() not in batch_entries and target.casefold() not in known.entries:
                 out.append(problem(block, f"entry '{key}' has crossref to unknown key '{target}'"))
             elif target.casefold() == key.casefold():
                 out.append(problem(block, f"entry '{key}' has crossref to itself"))
-        elif name in _NAME_FIELDS and (fld.value.count(",") > 2 or macros):
-            bad = name_problem(expand(fld.value, values))
+        elif name in _NAME_FIELDS and (value.count(",") > 2 or macros):
+            bad = name_problem(expand(value, values))
             if bad:
                 out.append(problem(block, f"entry '{key}', field '{name}': {bad}"))
     return out

@@ -21,7 +21,7 @@ from studyplan.bibtex.model import ENTRY, STRING, Block, Item, ParsedFile
 from studyplan.errors import BibError, NotFoundError, Problem, did_you_mean
 
 if TYPE_CHECKING:
-    from studyplan.store import LibraryEntry
+    from studyplan.store import LibraryEntry, ProgressStore
 
 Progress = Callable[[int], None]
 
@@ -49,6 +49,12 @@ def plan_import(
         return merge.plan_import(
             files, bib.library_items(rows), bib.builtin_items(), bib.parse_items, skip_bad=skip_bad
         )
+
+
+def write_import(store: ProgressStore, plan: merge.ImportPlan, *, replace: bool) -> None:
+    """Write a checked plan's rows into the library table, atomically."""
+    with _no_gc():
+        store.add_library([(r.key, r.text, r.source, r.kind) for r in plan.rows], replace=replace)
 
 
 @contextmanager

@@ -333,9 +333,7 @@ def cmd_import(
                 "pass --replace to overwrite them",
             )
         if not dry_run and plan.rows:
-            st.store(create=True).add_library(
-                [(r.key, r.text, r.source, r.kind) for r in plan.rows], replace=replace
-            )
+            service.write_import(st.store(create=True), plan, replace=replace)
     finally:
         bar.close()
     _report_import(plan, skip_bad, dry_run, as_json)

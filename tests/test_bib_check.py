@@ -100,7 +100,7 @@ def test_check_finds_keys_cited_but_absent(
     assert topics[0]["readings"][0]["title"] == "Macros in Practice"
     shown = cli.json("--curricula", str(folder), "bib", "show", "smith2020macro")
     assert shown["cited_by"] == [
-        {"topic": "mine.macros", "title": "Macros", "where": "whole paper", "core": "true"}
+        {"topic": "mine.macros", "title": "Macros", "where": "whole paper", "core": True}
     ]
 
 

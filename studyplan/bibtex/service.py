@@ -51,6 +51,21 @@ def plan_import(
         )
 
 
+def write_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (a temporary file, then a rename)."""
+    import os
+
+    from studyplan.errors import InputError
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"cannot write {path}: {exc.strerror}", "check the path") from None
+
+
 def write_import(store: ProgressStore, plan: merge.ImportPlan, *, replace: bool) -> None:
     """Write a checked plan's rows into the library table, atomically."""
     with _no_gc():

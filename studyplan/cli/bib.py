@@ -17,10 +17,9 @@ from studyplan.cli.state import State, state
 from studyplan.errors import EXIT_BIBTEX, InputError
 
 if TYPE_CHECKING:
-    from studyplan.curriculum.catalog import Catalog, Topic
+    from studyplan.curriculum.catalog import Topic
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-SORTS = ("plan", "key", "year")
 STATUSES = ("started", "done", "skipped", "known")
 
 bib_app = typer.Typer(
@@ -39,40 +38,11 @@ def _echo_err(line: str) -> None:
 # ---- export ---------------------------------------------------------------------------
 
 
-def _scope_topics(
-    st: State,
-    catalog: Catalog,
-    *,
-    curriculum: str | None,
-    goals: list[str],
-    plan_name: str | None,
-    topics: list[str],
-    status: str | None,
-) -> tuple[str, list[Topic]]:
-    """The scope's label and its topics in scope order."""
-    if curriculum is not None:
-        return f"curriculum {curriculum}", [
-            catalog.topics[t] for t in catalog.curriculum(curriculum).topic_ids
-        ]
-    if goals:
-        from studyplan.planner import build_plan, resolve_goals
-
-        plan = build_plan(catalog, resolve_goals(catalog, goals), _statuses(st))
-        return f"plan for {' '.join(goals)}", [s.topic for s in plan.steps]
-    if plan_name is not None:
-        return f"saved plan {plan_name}", _saved_plan_topics(st, catalog, plan_name)
-    if topics:
-        return f"topics {' '.join(topics)}", [catalog.topic(t) for t in dict.fromkeys(topics)]
-    assert status is not None
-    marked = _statuses(st)
-    return f"status {status}", [t for tid, t in catalog.topics.items() if marked.get(tid) == status]
-
-
 def _statuses(st: State) -> dict[str, str]:
     return {tid: row.status for tid, row in st.store(create=False).statuses().items()}
 
 
-def _saved_plan_topics(st: State, catalog: Catalog, name: str) -> list[Topic]:
+def _saved_plan(st: State, name: str) -> dict[str, Any]:
     from studyplan.errors import NotFoundError, did_you_mean
 
     store = st.store(create=False)
@@ -82,19 +52,7 @@ def _saved_plan_topics(st: State, catalog: Catalog, name: str) -> list[Topic]:
         raise NotFoundError(
             f"no saved plan '{name}'", did_you_mean(name, names) or "see 'studyplan plans'"
         )
-    steps = [s["id"] for s in payload.get("steps", []) if isinstance(s, dict) and "id" in s]
-    if not steps and payload.get("goals"):
-        from studyplan.planner import build_plan, resolve_goals
-
-        goals = resolve_goals(catalog, list(payload["goals"]))
-        return [s.topic for s in build_plan(catalog, goals, _statuses(st)).steps]
-    gone = [t for t in steps if t not in catalog.topics]
-    if gone:
-        _echo_err(
-            f"warning: saved plan '{name}' has topics no longer in the curricula: "
-            + ", ".join(gone)
-        )
-    return [catalog.topics[t] for t in steps if t in catalog.topics]
+    return payload
 
 
 @bib_app.command("export")
@@ -157,66 +115,45 @@ def cmd_export(
     from studyplan import __version__
     from studyplan.bibtex import scope, service
 
-    if status is not None and status not in STATUSES:
-        raise InputError(f"--status: unknown status '{status}'", "one of " + ", ".join(STATUSES))
-    if sort not in SORTS:
-        raise InputError(f"--sort: unknown order '{sort}'", "one of " + ", ".join(SORTS))
-    if done:
-        if status not in (None, "done"):
-            raise InputError("--done and --status are one scope", "use one of them")
-        status = "done"
-    chosen = [
-        name
-        for name, on in (
-            ("--all", everything),
-            ("--library", library),
-            ("--curriculum", curriculum is not None),
-            ("--goal", bool(goal)),
-            ("--plan", plan is not None),
-            ("--topic", bool(topic)),
-            ("--done/--status", status is not None),
-        )
-        if on
-    ]
-    if len(chosen) > 1:
-        raise InputError(f"choose one scope, not {' and '.join(chosen)}", "see 'bib export --help'")
+    if done and status not in (None, "done"):
+        raise InputError("--done and --status are one scope", "use one of them")
+    request = scope.Request(
+        everything=everything,
+        library=library,
+        curriculum=curriculum,
+        goals=tuple(goal or ()),
+        plan=plan,
+        topics=tuple(topic or ()),
+        status="done" if done else status,
+        core_only=core_only,
+        sort=sort,
+    ).checked()
     st = state(ctx)
-    rows = st.store(create=False).library()
-    statuses = _statuses(st) if annotate else {}
-    if chosen in ([], ["--all"], ["--library"]):
-        if core_only:
-            raise InputError(
-                "--core-only needs a scope of topics", "e.g. --curriculum ID or --goal GOAL"
-            )
-        label = "your library" if library else "everything"
-        keys = None
-        notes_topics: list[Topic] = list(st.catalog().topics.values()) if annotate else []
-    else:
-        catalog = st.catalog()
-        label, notes_topics = _scope_topics(
-            st,
-            catalog,
-            curriculum=curriculum,
-            goals=list(goal or []),
-            plan_name=plan,
-            topics=list(topic or []),
-            status=status,
-        )
-        keys = scope.cited_keys(notes_topics, core_only)
-    notes = scope.notes(notes_topics, statuses, core_only) if annotate else None
-    header = f"% studyplan {__version__} export: {label}".replace("@", "(at)")
+    statuses = _statuses(st) if annotate or request.goals or request.status else {}
+    keys: list[str] | None = None
+    topics: list[Topic] = []
+    label = "your library" if library else "everything"
+    if request.of_topics:
+        saved = _saved_plan(st, plan) if plan is not None else None
+        resolved = scope.resolve(request, st.catalog(), statuses, saved)
+        for warning in resolved.warnings:
+            _echo_err(f"warning: {warning}")
+        label, topics = resolved.label, resolved.topics
+        keys = scope.cited_keys(topics, core_only)
+    elif annotate:
+        topics = list(st.catalog().topics.values())
     result = service.export_text(
-        rows,
+        st.store(create=False).library(),
         keys,
         library_only=library,
         sort=sort,
-        notes=notes,
-        header=header,
+        notes=scope.notes(topics, statuses, core_only) if annotate else None,
+        header=f"% studyplan {__version__} export: {label}".replace("@", "(at)"),
     )
     for warning in result.warnings:
         _echo_err(f"warning: bibtex will warn: {warning}")
     if output is not None:
-        _write_atomically(output, result.text)
+        service.write_file(output, result.text)
     if as_json:
         data: dict[str, Any] = {"scope": label, "keys": result.keys, "warnings": result.warnings}
         data.update({"file": str(output)} if output else {"bibtex": result.text})
@@ -225,20 +162,6 @@ def cmd_export(
         sys.stdout.write(result.text)
     else:
         _echo_err(f"wrote {len(result.keys)} entries to {output}")
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    import os
-
-    from studyplan.errors import InputError
-
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"cannot write {path}: {exc.strerror}", "check the path") from None
 
 
 # ---- import ---------------------------------------------------------------------------
@@ -396,11 +319,11 @@ def cmd_show(
     st = state(ctx)
     item, corpus = service.find(key, st.store(create=False).library())
     summary = bibliography.summary_of(item, corpus.strings(), service.parent_of(item, corpus))
-    cited: list[dict[str, str]] = []
+    cited: list[dict[str, Any]] = []
     try:
         catalog = st.catalog()
         cited = [
-            {"topic": t.id, "title": t.title, "where": r.where, "core": str(r.core).lower()}
+            {"topic": t.id, "title": t.title, "where": r.where, "core": r.core}
             for t in catalog.topics.values()
             for r in t.readings
             if r.key == item.key
@@ -411,34 +334,21 @@ def cmd_show(
         "built-in references.bib" if item.origin == "builtin" else f"your library ({item.source})"
     )
     if as_json:
-        print_json(
-            {
-                "key": item.key,
-                "type": summary.entry_type,
-                "title": summary.title,
-                "authors": summary.authors,
-                "year": summary.year,
-                "venue": summary.venue,
-                "url": summary.url,
-                "doi": summary.doi,
-                "origin": item.origin,
-                "source": item.source,
-                "cited_by": cited,
-                "bibtex": item.text,
-            }
-        )
+        from dataclasses import asdict
+
+        data = {**asdict(summary), "origin": item.origin, "source": item.source}
+        print_json({**data, "cited_by": cited, "bibtex": item.text})
         return
     lines = [f"{item.key}  ({summary.entry_type}, {origin})", f"  {summary.title}"]
     who = ", ".join(x for x in (summary.authors, summary.year, summary.venue) if x)
     if who:
         lines.append(f"  {who}")
     lines += [
-        f"  {label}: {value}"
-        for label, value in (("url", summary.url), ("doi", summary.doi))
+        f"  {name}: {value}"
+        for name, value in (("url", summary.url), ("doi", summary.doi))
         if value
     ]
-    for c in cited:
-        lines.append(f"  cited by {c['topic']} ({c['title']}): {c['where']}")
+    lines += [f"  cited by {c['topic']} ({c['title']}): {c['where']}" for c in cited]
     typer.echo("\n".join(lines) + "\n\n" + item.text.rstrip())
 
 

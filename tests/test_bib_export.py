@@ -225,6 +225,11 @@ def test_real_references_export_cleanly(cli: Cli, real_builtin: Path, tmp_path: 
     original = entries((ROOT / "references.bib").read_text(encoding="utf-8"))
     assert entries(text) == original and len(original) > 100
     bibtex_clean(text, tmp_path)
+    # every entry cited by the curricula gets a note, some of them long: still clean
+    annotated = cli("bib", "export", "--all", "--annotate").stdout
+    notes = [dict(fields).get("note", "") for _, fields in entries(annotated).values()]
+    assert sum("Cited by" in n for n in notes) > 100 and max(map(len, notes)) > 1000
+    bibtex_clean(annotated, tmp_path, "annotated")
 
 
 @pytest.mark.slow

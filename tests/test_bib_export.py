@@ -248,3 +248,18 @@ def test_export_as_a_subprocess(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert entry_keys(result.stdout)[0] == "bertsekas2008introduction"
     bibtex_clean(result.stdout, tmp_path)
+
+
+def test_saved_plan_payloads_old_and_orphaned(cli: Cli) -> None:
+    from studyplan import workspace
+    from studyplan.bibtex import scope
+
+    catalog = workspace.catalog(workspace.gather())
+    request = scope.Request(plan="old").checked()
+    orphaned = scope.resolve(request, catalog, {}, {"steps": [{"id": "mini.kl"}, {"id": "x.y"}]})
+    assert [t.id for t in orphaned.topics] == ["mini.kl"]
+    assert orphaned.warnings == ["saved plan 'old' has topics no longer in the curricula: x.y"]
+    goals_only = scope.resolve(
+        request, catalog, {"mini.probability": "known"}, {"goals": ["mini.kl"]}
+    )
+    assert [t.id for t in goals_only.topics] == ["mini.entropy", "mini.kl"]

@@ -31,6 +31,7 @@ from studyplan.store.sqlite import (
     probe,
     to_db,
     translate,
+    use_wal,
 )
 from studyplan.store.types import MARKS, Event, Note, TopicStatus, UndoResult
 
@@ -291,8 +292,7 @@ def open_store(path: Path, *, create: bool) -> ProgressStore:
         with translate(path):
             version = migrations.check_version(conn, path)
             if version < migrations.CURRENT_VERSION:
-                if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                    conn.execute("PRAGMA journal_mode=WAL")
+                use_wal(conn)
                 migrations.migrate(conn, path)
     except BaseException:
         conn.close()

@@ -89,6 +89,29 @@ def connect(path: Path, *, create: bool = False, snapshot: bool = False) -> sqli
     return conn
 
 
+def use_wal(conn: sqlite3.Connection) -> None:
+    """Switch a new database to WAL, waiting out other processes doing the same.
+
+    Changing the journal mode needs an exclusive lock, and SQLite answers "database is
+    locked" at once instead of calling the busy handler when two processes create the
+    same database together; so retry for as long as the busy timeout would have waited.
+    """
+    import random
+    import time as clock
+
+    deadline = clock.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode=WAL").fetchone()
+            return
+        except sqlite3.OperationalError as exc:
+            text = str(exc).lower()
+            if ("locked" not in text and "busy" not in text) or clock.monotonic() > deadline:
+                raise
+            clock.sleep(0.005 + random.random() * 0.02)
+
+
 @contextmanager
 def translate(path: Path) -> Iterator[None]:
     """Turn sqlite3 errors about the file into a one-line ``StoreError``."""

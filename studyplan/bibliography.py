@@ -279,7 +279,7 @@ class LibrarySummaries(Mapping[str, BibSummary]):
     """The personal library's entries as ``BibSummary``, for ``workspace.gather(library=)``.
 
     Keys come straight from the rows; the BibTeX is parsed only when a value is first
-    needed (the catalog cache is keyed by the keys alone, so a warm run never parses).
+    needed (the catalog cache is keyed by ``digest()``, so a warm run never parses).
     """
 
     def __init__(self, rows: Sequence[LibraryEntry]) -> None:
@@ -289,6 +289,16 @@ class LibrarySummaries(Mapping[str, BibSummary]):
         ]
         self._key_set = set(self._keys)
         self._parsed: dict[str, BibSummary] | None = None
+
+    def digest(self) -> str:
+        """A hash of every row's key and exact text: replacing an entry's text (``bib
+        import --replace``) changes it, so the cached summaries are rebuilt."""
+        import hashlib
+
+        hasher = hashlib.blake2b(digest_size=20)
+        for row in self._rows:
+            hasher.update(f"{row.key}\0{row.bibtex}\0".encode())
+        return hasher.hexdigest()
 
     def _summaries(self) -> dict[str, BibSummary]:
         if self._parsed is None:

@@ -40,8 +40,12 @@ class Inputs:
             digest.update(source.data)
         digest.update(b"\0references\0")
         digest.update(self.references)
-        for key in sorted(self.library):
-            digest.update(f"\0lib\0{key}".encode())
+        library_digest = getattr(self.library, "digest", None)
+        if callable(library_digest):  # the personal library: keys and exact text
+            digest.update(f"\0lib\0{library_digest()}".encode())
+        else:
+            for key in sorted(self.library):
+                digest.update(f"\0lib\0{key}".encode())
         return digest.hexdigest()
 
 

@@ -237,3 +237,24 @@ def test_exact_repeats_kept_once_and_crossref_cycles_refused(cli: Cli, tmp_path:
     result = cli("bib", "import", str(cycle))
     assert result.exit_code == EXIT_BIBTEX
     assert f"{cycle}:1: entry 'a2020' is part of a crossref cycle" in result.stderr
+
+
+def test_replaced_entry_shows_its_new_title_in_user_curricula(cli: Cli, tmp_path: Path) -> None:
+    """The catalog cache is keyed by the library's text, not only its keys."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "mine.yaml").write_text(
+        "id: mine\ntitle: Mine\ntitle_zh: 我的\ndescription: d\ntopics:\n"
+        "  - id: mine.a\n    title: A\n    title_zh: 甲\n    summary: s\n    hours: 1\n"
+        "    readings: [{key: same2020key, where: whole paper, core: true, access: free}]\n"
+    )
+    first = tmp_path / "first.bib"
+    first.write_text("@misc{same2020key,\n  title = {Original},\n  year = 2020\n}\n")
+    second = tmp_path / "second.bib"
+    second.write_text("@misc{same2020key,\n  title = {Changed},\n  year = 2020\n}\n")
+    assert cli("bib", "import", str(first)).exit_code == 0
+    shown = cli.json("--curricula", str(folder), "show", "mine.a")
+    assert shown["readings"][0]["title"] == "Original"
+    assert cli("bib", "import", "--replace", str(second)).exit_code == 0
+    shown = cli.json("--curricula", str(folder), "show", "mine.a")
+    assert shown["readings"][0]["title"] == "Changed"

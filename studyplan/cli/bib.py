@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from studyplan.cli.output import print_json
-from studyplan.cli.state import State, state
+from studyplan.cli.state import state
 from studyplan.errors import EXIT_BIBTEX, InputError
 
 if TYPE_CHECKING:
@@ -36,23 +36,6 @@ def _echo_err(line: str) -> None:
 
 
 # ---- export ---------------------------------------------------------------------------
-
-
-def _statuses(st: State) -> dict[str, str]:
-    return {tid: row.status for tid, row in st.store(create=False).statuses().items()}
-
-
-def _saved_plan(st: State, name: str) -> dict[str, Any]:
-    from studyplan.errors import NotFoundError, did_you_mean
-
-    store = st.store(create=False)
-    payload = store.get_plan(name)
-    if payload is None:
-        names = [n for n, _, _ in store.list_plans()]
-        raise NotFoundError(
-            f"no saved plan '{name}'", did_you_mean(name, names) or "see 'studyplan plans'"
-        )
-    return payload
 
 
 @bib_app.command("export")
@@ -129,12 +112,12 @@ def cmd_export(
         sort=sort,
     ).checked()
     st = state(ctx)
-    statuses = _statuses(st) if annotate or request.goals or request.status else {}
+    statuses = st.statuses() if annotate or request.goals or request.status else {}
     keys: list[str] | None = None
     topics: list[Topic] = []
     label = "your library" if library else "everything"
     if request.of_topics:
-        saved = _saved_plan(st, plan) if plan is not None else None
+        saved = st.saved_plan(plan) if plan is not None else None
         resolved = scope.resolve(request, st.catalog(), statuses, saved)
         for warning in resolved.warnings:
             _echo_err(f"warning: {warning}")

@@ -121,7 +121,7 @@ def cmd_show(
     st = state(ctx)
     catalog = st.catalog()
     topic = catalog.topic(topic_id)
-    marks = {tid: row.status for tid, row in st.store(create=False).statuses().items()}
+    marks = st.statuses()
     if as_json:
         data = topic_json(catalog, topic)
         if tree:

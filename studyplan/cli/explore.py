@@ -7,20 +7,17 @@ from typing import Annotated, Any
 import typer
 
 from studyplan.cli.output import emit_lines, emit_table, print_json
-from studyplan.cli.plan import statuses
 from studyplan.cli.state import state
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 def _active_goals(ctx: typer.Context, plan: str | None) -> tuple[str | None, list[str] | None]:
-    from studyplan.cli.plan import _saved
-
     st = state(ctx)
     name = plan or st.store(create=False).active_plan()
     if name is None:
         return None, None
-    payload = _saved(st, name)
+    payload = st.saved_plan(name)
     catalog = st.catalog()
     return name, [g for g in payload.get("topics", []) if g in catalog.topics]
 
@@ -41,7 +38,7 @@ def cmd_next(
     st = state(ctx)
     catalog = st.catalog()
     name, goals = _active_goals(ctx, plan)
-    found = next_topics(catalog, graph_of(catalog), statuses(st), goals, count)
+    found = next_topics(catalog, graph_of(catalog), st.statuses(), goals, count)
     rows: list[dict[str, Any]] = []
     for item in found:
         topic = catalog.topics[item.topic_id]
@@ -94,7 +91,7 @@ def cmd_unlocks(
     st = state(ctx)
     catalog = st.catalog()
     topic = catalog.topic(topic_id)
-    result = unlocks(graph_of(catalog), topic.id, statuses(st))
+    result = unlocks(graph_of(catalog), topic.id, st.statuses())
     if as_json:
         print_json(
             {

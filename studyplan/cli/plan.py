@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from studyplan.cli.output import emit_lines, emit_table, print_json, say
 from studyplan.cli.state import State, state
-from studyplan.errors import InputError, NotFoundError, did_you_mean
+from studyplan.errors import InputError
 
 if TYPE_CHECKING:
     from studyplan.curriculum.catalog import Catalog
@@ -28,10 +28,6 @@ def parse_date(value: str | None, option: str) -> date | None:
         raise InputError(
             f"{option}: '{value}' is not a date", "use YYYY-MM-DD, e.g. 2027-01-31"
         ) from None
-
-
-def statuses(st: State) -> dict[str, str]:
-    return {tid: row.status for tid, row in st.store(create=False).statuses().items()}
 
 
 def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> None:
@@ -108,7 +104,7 @@ def make_plan(
         )
     catalog = st.catalog()
     resolved = resolve_goals(catalog, goals)
-    plan = build_plan(catalog, resolved, statuses(st))
+    plan = build_plan(catalog, resolved, st.statuses())
     if hours_per_week is not None:
         schedule(plan, hours_per_week, start or date.today(), deadline)
     return catalog, plan
@@ -178,23 +174,12 @@ def cmd_plan(
         say(f"saved as '{save}' (now the active plan)")
 
 
-def _saved(st: State, name: str) -> dict[str, Any]:
-    store = st.store(create=False)
-    payload = store.get_plan(name)
-    if payload is None:
-        names = [n for n, _, _ in store.list_plans()]
-        raise NotFoundError(
-            f"no saved plan '{name}'", did_you_mean(name, names) or "see 'studyplan plans'"
-        )
-    return payload
-
-
 def plan_show(st: State, name: str, as_json: bool) -> None:
     from studyplan.planner import plan_json, plan_progress, review_saved_plan
 
-    payload = _saved(st, name)
+    payload = st.saved_plan(name)
     catalog = st.catalog()
-    progress = statuses(st)
+    progress = st.statuses()
     today = date.today()
     review = review_saved_plan(catalog, name, payload, progress, today)
     if as_json:
@@ -234,7 +219,7 @@ def plan_show(st: State, name: str, as_json: bool) -> None:
 
 
 def plan_use(st: State, name: str, as_json: bool) -> None:
-    _saved(st, name)
+    st.saved_plan(name)
     st.store(create=True).set_active_plan(name)
     if as_json:
         print_json({"active": name})
@@ -243,7 +228,7 @@ def plan_use(st: State, name: str, as_json: bool) -> None:
 
 
 def plan_rm(st: State, name: str, as_json: bool) -> None:
-    _saved(st, name)
+    st.saved_plan(name)
     store = st.store(create=True)
     store.delete_plan(name)
     if store.active_plan() == name:

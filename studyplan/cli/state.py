@@ -34,6 +34,23 @@ class State:
             self._catalog = workspace.catalog(inputs)
         return self._catalog
 
+    def statuses(self) -> dict[str, str]:
+        """Topic id -> recorded status (started/done/skipped/known), read-only."""
+        return {tid: row.status for tid, row in self.store(create=False).statuses().items()}
+
+    def saved_plan(self, name: str) -> dict[str, Any]:
+        """A saved plan's payload; ``NotFoundError`` with a did-you-mean when there is none."""
+        from studyplan.errors import NotFoundError, did_you_mean
+
+        store = self.store(create=False)
+        payload = store.get_plan(name)
+        if payload is None:
+            names = [n for n, _, _ in store.list_plans()]
+            raise NotFoundError(
+                f"no saved plan '{name}'", did_you_mean(name, names) or "see 'studyplan plans'"
+            )
+        return payload
+
     def store(self, *, create: bool = False) -> ProgressStore:
         """The progress database (``--db`` / ``$STUDYPLAN_DB`` / ``<home>/progress.db``).
 

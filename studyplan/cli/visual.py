@@ -52,7 +52,6 @@ def _say(output: str, text: str) -> None:
 def graph_view(
     st: State, goals: list[str] | None, curriculum: str | None, plan: str | None
 ) -> GraphView:
-    from studyplan.cli.plan import _saved, statuses
     from studyplan.planner import graph_of, resolve_goals
     from studyplan.visual.content import goals_title
     from studyplan.visual.model import curriculum_view, goals_view
@@ -64,12 +63,12 @@ def graph_view(
         )
     catalog = st.catalog()
     graph = graph_of(catalog)
-    progress = statuses(st)
+    progress = st.statuses()
     if curriculum:
         return curriculum_view(catalog, graph, curriculum, progress)
     if not goals:
         name = plan or _active_plan(st, "draw")
-        payload = _saved(st, name)
+        payload = st.saved_plan(name)
         resolved = [t for t in payload.get("topics", []) if t in catalog.topics]
         title = f"{goals_title(catalog, payload.get('goals', []))} (plan '{name}')"
         return goals_view(catalog, graph, resolved, progress, title)
@@ -144,7 +143,7 @@ def cmd_report(
 ) -> None:
     """One self-contained HTML page: schedule, readings, why-chains, progress and graph."""
     from studyplan import __version__
-    from studyplan.cli.plan import _saved, make_plan, parse_date, statuses
+    from studyplan.cli.plan import make_plan, parse_date
     from studyplan.planner import graph_of
     from studyplan.visual.content import report_for_goals, report_for_saved
     from studyplan.visual.files import write_output
@@ -164,7 +163,7 @@ def cmd_report(
             parse_date(start, "--start"),
             parse_date(deadline, "--deadline"),
         )
-        report = report_for_goals(catalog, graph_of(catalog), goals, fresh, statuses(st), today)
+        report = report_for_goals(catalog, graph_of(catalog), goals, fresh, st.statuses(), today)
     else:
         if hours_per_week is not None or start or deadline:
             raise InputError(
@@ -172,9 +171,9 @@ def cmd_report(
                 "re-save the plan with new ones: 'studyplan plan GOAL -H 6 --save NAME --replace'",
             )
         name = plan or _active_plan(st, "report on")
-        payload = _saved(st, name)
+        payload = st.saved_plan(name)
         catalog = st.catalog()
-        report = report_for_saved(catalog, graph_of(catalog), name, payload, statuses(st), today)
+        report = report_for_saved(catalog, graph_of(catalog), name, payload, st.statuses(), today)
     attach_graph(report)
     write_output(output, render_report(catalog, report, __version__).encode("utf-8"))
     summary: dict[str, Any] = {
@@ -205,7 +204,6 @@ def cmd_calendar(
 ) -> None:
     """A saved plan's schedule (default: the active plan) as calendar events (.ics)."""
     from studyplan import __version__
-    from studyplan.cli.plan import _saved, statuses
     from studyplan.visual.calendar import plan_calendar
     from studyplan.visual.files import write_output
 
@@ -216,8 +214,8 @@ def cmd_calendar(
             "no active plan to export",
             "save one with 'studyplan plan GOAL -H 6 --save NAME', or pass --plan NAME",
         )
-    payload = _saved(st, name)
-    data = plan_calendar(st.catalog(), name, payload, statuses(st), __version__)
+    payload = st.saved_plan(name)
+    data = plan_calendar(st.catalog(), name, payload, st.statuses(), __version__)
     write_output(output, data)
     steps = payload.get("steps", [])
     if as_json:

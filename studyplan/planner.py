@@ -370,6 +370,15 @@ class SavedPlanReview:
         return None if self.hours_expected is None else self.hours_done - self.hours_expected
 
 
+def pace_text(ahead_hours: float) -> str:
+    """``on schedule`` / ``3 h ahead of the saved schedule`` / ``2.5 h behind …``."""
+    if abs(ahead_hours) < 0.5:
+        return "on schedule"
+    if ahead_hours > 0:
+        return f"{ahead_hours:g} h ahead of the saved schedule"
+    return f"{-ahead_hours:g} h behind the saved schedule"
+
+
 def review_saved_plan(
     catalog: Catalog,
     name: str,

@@ -186,3 +186,11 @@ def test_plan_is_closure_minus_known_closure(case, hours_per_week) -> None:  # t
             remaining -= room
         assert week == step.end_week
     assert all(v <= hours_per_week + 1e-6 for v in load.values())
+
+
+def test_pace_text() -> None:
+    from studyplan.planner import pace_text
+
+    assert pace_text(0.2) == "on schedule"
+    assert pace_text(3) == "3 h ahead of the saved schedule"
+    assert pace_text(-2.5) == "2.5 h behind the saved schedule"

@@ -175,7 +175,7 @@ def cmd_plan(
 
 
 def plan_show(st: State, name: str, as_json: bool) -> None:
-    from studyplan.planner import plan_json, plan_progress, review_saved_plan
+    from studyplan.planner import pace_text, plan_json, plan_progress, review_saved_plan
 
     payload = st.saved_plan(name)
     catalog = st.catalog()
@@ -199,12 +199,7 @@ def plan_show(st: State, name: str, as_json: bool) -> None:
         ),
     ]
     if review.ahead_hours is not None:
-        ahead = review.ahead_hours
-        pace = (
-            "on schedule"
-            if abs(ahead) < 0.5
-            else (f"{ahead:g} h ahead" if ahead > 0 else f"{-ahead:g} h behind")
-        )
+        pace = pace_text(review.ahead_hours)
         sched = review.plan.schedule
         new_finish = f"; finishes {sched.finish}" if sched and review.plan.steps else ""
         lines.append((f"{pace} (saved finish {payload.get('finish_date')}{new_finish})", ""))

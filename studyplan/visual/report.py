@@ -111,13 +111,10 @@ def _notes(report: Report) -> list[str]:
                 f"it needs {report.needed_per_week:g} h/week.</p>"
             )
     if prog.ahead_hours is not None:
+        from studyplan.planner import pace_text
+
         ahead = prog.ahead_hours
-        pace = (
-            "On schedule"
-            if abs(ahead) < 0.5
-            else (f"{ahead:g} h ahead of" if ahead > 0 else f"{-ahead:g} h behind")
-        )
-        pace += "" if pace == "On schedule" else " the saved schedule"
+        pace = pace_text(ahead).capitalize()
         finish = f" (saved finish {_e(prog.saved_finish)})" if prog.saved_finish else ""
         cls = "note warn" if ahead <= -0.5 else "note"
         notes.append(f'<p class="{cls}">{_e(pace)}{finish}.</p>')

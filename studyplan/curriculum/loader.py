@@ -88,17 +88,7 @@ def _compose(source: Source) -> tuple[Any, Any, list[Problem]]:
             [Problem(source.label, f"not UTF-8 text (byte {exc.start})", "save the file as UTF-8")],
         )
     if not text.strip():
-        return (
-            None,
-            None,
-            [
-                Problem(
-                    source.label,
-                    "empty file",
-                    "add a curriculum (see docs/curricula.md) or delete the file",
-                )
-            ],
-        )
+        return None, None, [_empty(source)]
     loader = loader_cls(text)
     try:
         node = loader.get_single_node()
@@ -116,18 +106,8 @@ def _compose(source: Source) -> tuple[Any, Any, list[Problem]]:
         return None, None, [Problem(source.label, f"YAML error: {exc}", "fix the YAML syntax")]
     finally:
         loader.dispose()
-    if data is None:
-        return (
-            None,
-            None,
-            [
-                Problem(
-                    source.label,
-                    "empty file",
-                    "add a curriculum (see docs/curricula.md) or delete the file",
-                )
-            ],
-        )
+    if data is None:  # only comments or a bare document marker
+        return None, None, [_empty(source)]
     if not isinstance(data, dict):
         return (
             None,
@@ -142,6 +122,12 @@ def _compose(source: Source) -> tuple[Any, Any, list[Problem]]:
             ],
         )
     return node, data, []
+
+
+def _empty(source: Source) -> Problem:
+    return Problem(
+        source.label, "empty file", "add a curriculum (see docs/curricula.md) or delete the file"
+    )
 
 
 def _line_of(node: Any, loc: Sequence[str | int]) -> int | None:

@@ -86,7 +86,7 @@ def test_done_options_are_checked_before_anything_is_written(cli: Cli) -> None:
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
     cases = {
         ("done", "mini.kl", "--on", "2025-13-01"): (
-            "error: --on: '2025-13-01' is not a date (use YYYY-MM-DD, e.g. 2025-03-01)\n"
+            "error: --on: '2025-13-01' is not a date (use YYYY-MM-DD, today or yesterday)\n"
         ),
         ("done", "mini.kl", "--on", tomorrow): (
             f"error: --on: {tomorrow} is in the future (progress is recorded as it happens)\n"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from studyplan.cli.dates import parse_date
 from studyplan.cli.output import emit_lines, emit_table, print_json, say
 from studyplan.cli.state import State, state
 from studyplan.errors import InputError
@@ -17,17 +18,6 @@ if TYPE_CHECKING:
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 PLAN_ACTIONS = ("show", "use", "rm")
-
-
-def parse_date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(
-            f"{option}: '{value}' is not a date", "use YYYY-MM-DD, e.g. 2027-01-31"
-        ) from None
 
 
 def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> None:

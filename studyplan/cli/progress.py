@@ -9,11 +9,12 @@ README's design notes). Output is plain lines through ``typer.echo``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from studyplan.cli.dates import parse_date
 from studyplan.cli.state import State, state
 from studyplan.errors import InputError, NotFoundError, did_you_mean
 
@@ -38,22 +39,6 @@ def _json(data: Any) -> None:
     from studyplan.cli.output import print_json
 
     print_json(data)
-
-
-def parse_day(value: str | None, option: str) -> date | None:
-    """A date option: YYYY-MM-DD, ``today`` or ``yesterday``; never in the future."""
-    if value is None:
-        return None
-    words = {"today": date.today(), "yesterday": date.today() - timedelta(days=1)}
-    try:
-        day = words.get(value.lower()) or date.fromisoformat(value)
-    except ValueError:
-        raise InputError(
-            f"{option}: '{value}' is not a date", "use YYYY-MM-DD, e.g. 2025-03-01"
-        ) from None
-    if day > date.today():
-        raise InputError(f"{option}: {day} is in the future", "progress is recorded as it happens")
-    return day
 
 
 def check_topics(catalog: Catalog, ids: list[str], recorded: set[str] | None = None) -> list[str]:
@@ -84,7 +69,7 @@ def _mark(status: str) -> Callable[..., None]:
             raise InputError(f"--minutes must be a positive whole number, not {minutes}")
         if status == "reset" and (minutes is not None or note or on):
             raise InputError("reset takes no --minutes, --note or --on")
-        day = parse_day(on, "--on")
+        day = parse_date(on, "--on", past_only=True)
         recorded = set(st.store(create=False).statuses()) if status == "reset" else None
         ids = check_topics(catalog, topics, recorded)
         if minutes is not None and len(ids) > 1:
@@ -169,7 +154,7 @@ def cmd_log(
 ) -> None:
     """The history of your marks, oldest first."""
     st = state(ctx)
-    day = parse_day(since, "--since")
+    day = parse_date(since, "--since", past_only=True)
     if topic is not None:
         _known_or_recorded(st, topic)
     events = st.store(create=False).log(topic, day, include_undone=include_undone)

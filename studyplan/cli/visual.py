@@ -143,7 +143,8 @@ def cmd_report(
 ) -> None:
     """One self-contained HTML page: schedule, readings, why-chains, progress and graph."""
     from studyplan import __version__
-    from studyplan.cli.plan import make_plan, parse_date
+    from studyplan.cli.dates import parse_date
+    from studyplan.cli.plan import make_plan
     from studyplan.planner import graph_of
     from studyplan.visual.content import report_for_goals, report_for_saved
     from studyplan.visual.files import write_output

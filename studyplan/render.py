@@ -111,28 +111,3 @@ def tree_lines(data: dict[str, Any]) -> list[tuple[str, str]]:
 
     grow(data, "")
     return lines
-
-
-def prerequisite_tree(
-    catalog: Catalog, topic_id: str, status: Mapping[str, str] | None = None
-) -> Any:
-    from rich.markup import escape
-    from rich.tree import Tree
-
-    data = prerequisite_tree_data(catalog, topic_id, status)
-
-    def label(item: dict[str, Any]) -> str:
-        st = item["status"]
-        style = STATUS_STYLE.get(st, "")
-        text = f"{STATUS_MARK.get(st, '·')} {escape(item['id'])} {escape(item['title'])}"
-        if item.get("repeated"):
-            text += " [dim](see above)[/]"
-        return f"[{style}]{text}[/]" if style else text
-
-    def grow(branch: Tree, item: dict[str, Any]) -> None:
-        for child in item.get("prerequisites", []):
-            grow(branch.add(label(child)), child)
-
-    root = Tree(label(data))
-    grow(root, data)
-    return root

@@ -281,10 +281,6 @@ def _parse_one(source: Source) -> tuple[_Parsed | None, list[Problem]]:
     return _Parsed(curriculum, topics), problems
 
 
-def _reading_line(topic: Topic, _index: int) -> int | None:
-    return topic.line
-
-
 def validate(
     sources: Sequence[Source], known_keys: set[str] | frozenset[str]
 ) -> tuple[Catalog, list[Problem]]:

@@ -10,6 +10,7 @@ done by rustworkx, chosen by measurement (see the README's design notes and
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -27,20 +28,72 @@ def normalize(
     return result
 
 
+@dataclass(frozen=True, slots=True)
+class WhyTree:
+    """Why each topic of a plan is there: the topic that needs it on a shortest chain of
+    prerequisite links up to the nearest goal, the chain's length and that goal.
+
+    Among equally short chains, each link goes to the earliest-declared topic, so the
+    explanation is deterministic and does not depend on how the search was run. Lists are
+    by topic index; -1 means "none" (a goal has no ``up``; a topic outside the plan has no
+    depth).
+    """
+
+    ids: Sequence[str]
+    index: Mapping[str, int]
+    up: list[int]
+    depth: list[int]
+    goal: list[int]
+
+    def needed_by(self, topic_id: str) -> str | None:
+        up = self.up[self.index[topic_id]]
+        return self.ids[up] if up >= 0 else None
+
+    def goal_of(self, topic_id: str) -> str | None:
+        goal = self.goal[self.index[topic_id]]
+        return self.ids[goal] if goal >= 0 else None
+
+    def links(self, topic_id: str) -> int:
+        """How many prerequisite links lead from the topic to its goal (0 for a goal)."""
+        return self.depth[self.index[topic_id]]
+
+    def chain(self, topic_id: str) -> list[str]:
+        """The topic, the topic that needs it, and so on up to the goal."""
+        node = self.index[topic_id]
+        chain = [node]
+        while (node := self.up[node]) >= 0:
+            chain.append(node)
+        return [self.ids[n] for n in chain]
+
+
 class PrerequisiteGraph:
     """A directed graph over topic ids, built from ``topic -> [prerequisite, ...]``.
 
     The mapping's iteration order is the declared order, used to break every tie so that
     all results are deterministic. Prerequisites that name no node are ignored here (the
     validator reports them).
+
+    From ``NATIVE_MIN_TOPICS`` topics up, planning passes (closure, post-order, why-tree)
+    run in rustworkx and numpy (``studyplan.native``); below that, in plain Python, which
+    is faster there because it imports nothing. ``native`` forces one or the other.
     """
 
+    NATIVE_MIN_TOPICS = 3000
+
     def __init__(
-        self, prerequisites: Mapping[str, Sequence[str]], *, normalized: bool = False
+        self,
+        prerequisites: Mapping[str, Sequence[str]],
+        *,
+        normalized: bool = False,
+        native: bool | None = None,
     ) -> None:
         self.ids: list[str] = list(prerequisites)
         self.index: dict[str, int] = {tid: i for i, tid in enumerate(self.ids)}
+        self.native = len(self.ids) >= self.NATIVE_MIN_TOPICS if native is None else native
         self._graph: Any = None
+        self._planning: Any = None
+        self._edges: tuple[list[int], list[int]] | None = None
+        self._requires_index: list[list[int]] | None = None
         if normalized:
             # Already known-only and in declared order (see ``normalize``): the cached
             # catalog keeps it that way so that a warm start skips the sorting.
@@ -162,10 +215,75 @@ class PrerequisiteGraph:
         together instead of being interleaved breadth-first with unrelated subjects.
         Topics in ``skip`` are neither listed nor descended into. Requires a DAG.
         """
-        requires = self.requires
-        visited: set[str] = set(skip)
-        out: list[str] = []
-        for goal in goals:
+        index = self.index
+        blocked = {index[t] for t in skip if t in index}
+        ids = self.ids
+        return [ids[i] for i in self.postorder_indices(goals, blocked)]
+
+    # -- planning passes, by index ------------------------------------------------------
+
+    def edges(self) -> tuple[list[int], list[int]]:
+        """Every prerequisite link as two columns, (topic index, prerequisite index), in
+        declared order."""
+        if self._edges is None:
+            index = self.index
+            pres = list(self.requires.values())
+            targets = [index[p] for group in pres for p in group]
+            sources = [i for i, group in enumerate(pres) for _ in group]
+            self._edges = (sources, targets)
+        return self._edges
+
+    def requires_index(self) -> list[list[int]]:
+        """Prerequisite indices of each topic, by index, in declared order."""
+        if self._requires_index is None:
+            index = self.index
+            self._requires_index = [[index[p] for p in pres] for pres in self.requires.values()]
+        return self._requires_index
+
+    def _planning_graph(self) -> Any:
+        if self._planning is None:
+            from studyplan import native
+
+            self._planning = native.planning_graph(len(self.ids), *self.edges())
+        return self._planning
+
+    def closure_indices(self, topic_ids: Iterable[str]) -> set[int]:
+        """Indices of the topics and all their prerequisites, transitively."""
+        index = self.index
+        starts = list(dict.fromkeys(index[t] for t in topic_ids if t in index))
+        if self.native:
+            from studyplan import native
+
+            return set(native.closure(self._planning_graph(), starts))
+        requires = self.requires_index()
+        seen = set(starts)
+        stack = list(starts)
+        while stack:
+            for pre in requires[stack.pop()]:
+                if pre not in seen:
+                    seen.add(pre)
+                    stack.append(pre)
+        return seen
+
+    def _goal_indices(self, goals: Sequence[str], blocked: set[int]) -> list[int]:
+        index = self.index
+        found = (index[g] for g in goals if g in index)
+        return [g for g in dict.fromkeys(found) if g not in blocked]
+
+    def postorder_indices(self, goals: Sequence[str], blocked: set[int]) -> list[int]:
+        """``postorder`` by index, never entering the ``blocked`` indices."""
+        starts = self._goal_indices(goals, blocked)
+        if self.native:
+            from studyplan import native
+
+            order: list[int] = native.postorder(
+                self._planning_graph(), starts, sorted(blocked)
+            ).tolist()
+            return order
+        requires = self.requires_index()
+        visited = set(blocked)
+        out: list[int] = []
+        for goal in starts:
             if goal in visited:
                 continue
             visited.add(goal)
@@ -181,6 +299,47 @@ class PrerequisiteGraph:
                     stack.pop()
                     out.append(node)
         return out
+
+    def why_tree(self, goals: Sequence[str], blocked: set[int]) -> WhyTree:
+        """Shortest chains of prerequisite links from every topic the goals need (outside
+        ``blocked``) up to a goal; see ``WhyTree``."""
+        starts = self._goal_indices(goals, blocked)
+        if self.native:
+            from studyplan import native
+
+            sources, targets = native.edge_arrays(*self.edges())
+            up, depth, goal = native.why_tree(
+                self._planning_graph(), sources, targets, starts, sorted(blocked)
+            )
+            return WhyTree(self.ids, self.index, up, depth, goal)
+        requires = self.requires_index()
+        size = len(self.ids)
+        depth = [-1] * size
+        for g in starts:
+            depth[g] = 0
+        layers = [starts]
+        while layers[-1]:
+            below: list[int] = []
+            level = len(layers)
+            for node in layers[-1]:
+                for pre in requires[node]:
+                    if depth[pre] < 0 and pre not in blocked:
+                        depth[pre] = level
+                        below.append(pre)
+            layers.append(below)
+        up = [-1] * size
+        for node in sorted(n for layer in layers for n in layer):  # earliest-declared first
+            level = depth[node] + 1
+            for pre in requires[node]:
+                if up[pre] < 0 and depth[pre] == level:
+                    up[pre] = node
+        goal = [-1] * size
+        for g in starts:
+            goal[g] = g
+        for layer in layers[1:]:
+            for node in layer:
+                goal[node] = goal[up[node]]
+        return WhyTree(self.ids, self.index, up, depth, goal)
 
     # -- what can be learnt ---------------------------------------------------------------
 

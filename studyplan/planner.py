@@ -12,15 +12,15 @@ order, so a chain stays together.
 from __future__ import annotations
 
 import math
-from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from itertools import accumulate, pairwise
+from typing import Any, overload
 
 from studyplan.curriculum.catalog import Catalog, Topic, TopicTable
 from studyplan.errors import InputError, NotFoundError, did_you_mean
-from studyplan.graph import PrerequisiteGraph
+from studyplan.graph import PrerequisiteGraph, WhyTree
 
 SATISFIED = frozenset({"done", "known"})
 
@@ -36,31 +36,27 @@ class Link:
 
 @dataclass(slots=True)
 class Step:
-    """One topic of a plan. The topic itself is looked up on first use: a plan of tens
-    of thousands of steps is mostly counted and scheduled, not printed in full."""
+    """One topic of a plan, made when asked for: a plan of tens of thousands of steps is
+    mostly counted, scheduled and printed from its columns, not turned into objects."""
 
     topic_id: str
     hours: float
     goal: bool
-    table: TopicTable = field(repr=False)
-    status: str = "todo"
+    status: str
+    plan: Plan = field(repr=False)
     week: int | None = None
     end_week: int | None = None
     start: date | None = None
     end: date | None = None
-    # topic -> (the topic that needs it on a shortest path to a goal, why, that goal,
-    # links to it), shared by all steps of a plan; chains are walked on demand because a
-    # deep plan's chains, spelt out for every step, would be quadratic.
-    paths: Mapping[str, tuple[str, str, str, int]] = field(default_factory=dict, repr=False)
 
     @property
     def topic(self) -> Topic:
-        return self.table[self.topic_id]
+        return self.plan.table[self.topic_id]
 
     @property
     def why(self) -> tuple[Link, ...]:
         """The chain of prerequisite edges from this step up to a goal, with reasons."""
-        return _why(self.paths, self.topic_id)
+        return self.plan.why(self.topic_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +75,9 @@ class Schedule:
     weeks: int
     finish: date
     deadline: date | None = None
+    # Per step, in plan order: the week (counted from 0) it starts in and the one it ends in.
+    first_weeks: list[int] = field(default_factory=list, repr=False)
+    last_weeks: list[int] = field(default_factory=list, repr=False)
 
     @property
     def fits(self) -> bool | None:
@@ -87,20 +86,90 @@ class Schedule:
 
 @dataclass(slots=True)
 class Plan:
+    """An ordered plan kept as columns (topic ids, hours), with its why-tree worked out on
+    first use: a plan that is only counted, scheduled or saved never needs it."""
+
     goals: list[str]
-    steps: list[Step]
+    topic_ids: list[str]
+    hours: list[float]
+    table: TopicTable = field(repr=False)
+    statuses: Mapping[str, str] = field(repr=False)
+    total_hours: float = 0.0
     schedule: Schedule | None = None
+    _why_tree: Callable[[], WhyTree] | None = field(default=None, repr=False)
+    _tree: WhyTree | None = field(default=None, repr=False)
     # What the goals need that the learner has, and what vouches for it; worked out only
     # when asked for (``plan --all``).
     _covered: Callable[[], list[Covered]] | None = field(default=None, repr=False)
 
     @property
-    def total_hours(self) -> float:
-        return sum(s.hours for s in self.steps)
+    def steps(self) -> Steps:
+        return Steps(self)
 
     @property
     def covered(self) -> list[Covered]:
         return self._covered() if self._covered is not None else []
+
+    @property
+    def goal_set(self) -> frozenset[str]:
+        return frozenset(self.goals)
+
+    def why_tree(self) -> WhyTree:
+        if self._tree is None:
+            if self._why_tree is None:
+                raise ValueError("this plan was built without a graph")
+            self._tree = self._why_tree()
+        return self._tree
+
+    def why(self, topic_id: str) -> tuple[Link, ...]:
+        """The chain of prerequisite edges from ``topic_id`` up to a goal, with reasons."""
+        chain = self.why_tree().chain(topic_id)
+        reasons = self.table.reasons
+        return tuple(Link(a, b, reasons(b).get(a, "")) for a, b in pairwise(chain))
+
+    def step(self, position: int) -> Step:
+        tid = self.topic_ids[position]
+        step = Step(
+            tid, self.hours[position], tid in self.goals, self.statuses.get(tid, "todo"), self
+        )
+        sched = self.schedule
+        if sched is not None and sched.first_weeks:
+            first, last = sched.first_weeks[position], sched.last_weeks[position]
+            step.week, step.end_week = first + 1, last + 1
+            step.start = sched.start + timedelta(weeks=first)
+            step.end = sched.start + timedelta(weeks=last + 1) - timedelta(days=1)
+        return step
+
+
+class Steps(Sequence[Step]):
+    """A plan's steps, in order, each made on access."""
+
+    __slots__ = ("_plan",)
+
+    def __init__(self, plan: Plan) -> None:
+        self._plan = plan
+
+    def __len__(self) -> int:
+        return len(self._plan.topic_ids)
+
+    @overload
+    def __getitem__(self, position: int) -> Step: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> list[Step]: ...
+
+    def __getitem__(self, position: int | slice) -> Step | list[Step]:
+        if isinstance(position, slice):
+            return [self._plan.step(k) for k in range(*position.indices(len(self)))]
+        size = len(self)
+        if not -size <= position < size:
+            raise IndexError("plan step out of range")
+        return self._plan.step(position % size)
+
+    def __iter__(self) -> Iterator[Step]:
+        step = self._plan.step
+        for position in range(len(self)):
+            yield step(position)
 
 
 def graph_of(catalog: Catalog) -> PrerequisiteGraph:
@@ -145,80 +214,63 @@ def build_plan(
     statuses: Mapping[str, str],
     graph: PrerequisiteGraph | None = None,
 ) -> Plan:
-    """The ordered, explained plan for ``goals`` (already resolved topic ids)."""
+    """The ordered, explained plan for ``goals`` (already resolved topic ids).
+
+    ``graph`` must be ``graph_of(catalog)`` (its indices are the catalog's positions).
+    """
     graph = graph or graph_of(catalog)
-    covered_by = satisfied_closure(graph, statuses)
-    skipped = {t for t, s in statuses.items() if s == "skipped" and t in graph}
-    blocked = covered_by.keys() | skipped
-    order = graph.postorder(list(goals), skip=blocked)
-    in_plan = set(order)
+    index = graph.index
+    blocked = graph.closure_indices(t for t, s in statuses.items() if s in SATISFIED)
+    blocked.update(index[t] for t, s in statuses.items() if s == "skipped" and t in index)
+    order = graph.postorder_indices(goals, blocked)
+    ids = graph.ids
+    hours_column = catalog.topics.hours_column()
+    hours = [hours_column[i] for i in order]
     table = catalog.topics
-    parents = _paths_to_goals(table, graph, goals, in_plan)
-    goal_set = set(goals)
-    get_status = statuses.get
-    steps = [
-        Step(tid, table.hours(tid), tid in goal_set, table, get_status(tid, "todo"), paths=parents)
-        for tid in order
-    ]
+    topic_ids = [ids[i] for i in order]
 
     def covered() -> list[Covered]:
+        covered_by = satisfied_closure(graph, statuses)
         needed = graph.closure(goals)
+        in_plan = set(topic_ids)
         return [
             Covered(table[t], covered_by.get(t, t), statuses.get(t, "covered"))
             for t in graph.ids
             if t in needed and t not in in_plan
         ]
 
-    return Plan(goals=list(goals), steps=steps, _covered=covered)
-
-
-def _paths_to_goals(
-    table: TopicTable, graph: PrerequisiteGraph, goals: Sequence[str], in_plan: set[str]
-) -> dict[str, tuple[str, str, str, int]]:
-    """Breadth-first from the goals down through prerequisites within the plan:
-    topic -> (the topic that needs it on a shortest path to a goal, the reason, that
-    goal, the number of links to it)."""
-    parents: dict[str, tuple[str, str, str, int]] = {}
-    queue = deque((g, g, 0) for g in goals if g in in_plan)
-    seen = {g for g, _, _ in queue}
-    requires = graph.requires
-    while queue:
-        node, goal, depth = queue.popleft()
-        pending = [pre for pre in requires[node] if pre in in_plan and pre not in seen]
-        if not pending:
-            continue
-        reasons = table.reasons(node)
-        for pre in pending:
-            seen.add(pre)
-            parents[pre] = (node, reasons[pre], goal, depth + 1)
-            queue.append((pre, goal, depth + 1))
-    return parents
-
-
-def _why(parents: Mapping[str, tuple[str, str, str, int]], tid: str) -> tuple[Link, ...]:
-    links: list[Link] = []
-    while tid in parents:
-        up, reason, _, _ = parents[tid]
-        links.append(Link(tid, up, reason))
-        tid = up
-    return tuple(links)
+    return Plan(
+        goals=list(goals),
+        topic_ids=topic_ids,
+        hours=hours,
+        table=table,
+        statuses=statuses,
+        total_hours=float(sum(hours)),
+        _why_tree=lambda: graph.why_tree(goals, blocked),
+        _covered=covered,
+    )
 
 
 def why_text(catalog: Catalog, step: Step, longest: int | None = None) -> str:
+    """``entropy → mutual information → information bottleneck (goal)``; see ``chain_text``."""
+    return chain_text(catalog, step.plan, step.topic_id, longest)
+
+
+def chain_text(catalog: Catalog, plan: Plan, topic_id: str, longest: int | None = None) -> str:
     """``entropy → mutual information → information bottleneck (goal)``.
 
     With ``longest``, a chain of more topics keeps its two first and its goal, joined by
     ``…`` (for tables; ``studyplan why`` prints the whole chain). That costs two look-ups,
     not a walk of the whole chain.
     """
-    entry = step.paths.get(step.topic_id)
-    if entry is None:
-        return "goal" if step.goal else ""
-    up, _, goal, depth = entry
-    if longest is not None and depth + 1 > longest:
-        ids = [step.topic_id, up, "…", goal]
+    tree = plan.why_tree()
+    up = tree.needed_by(topic_id)
+    if up is None:
+        return "goal" if topic_id in plan.goals else ""
+    if longest is not None and tree.links(topic_id) + 1 > longest:
+        ids = [topic_id, up, "…", tree.goal_of(topic_id) or ""]
     else:
-        ids = [step.topic_id] + [link.needed_by for link in step.why]
+        ids = tree.chain(topic_id)
     title = catalog.topics.title
     return " → ".join(title(t) if t != "…" else t for t in ids) + " (goal)"
 
@@ -243,18 +295,17 @@ def schedule(plan: Plan, hours_per_week: float, start: date, deadline: date | No
             f"the deadline {deadline} is before the start {start}",
             "pick a later --deadline or an earlier --start",
         )
-    used = 0.0  # hours consumed from the start, continuous
     eps = 1e-9
-    for step in plan.steps:
-        first = int((used + eps) // hours_per_week)
-        used += step.hours
-        last = max(first, math.ceil(used / hours_per_week - eps) - 1)
-        step.week, step.end_week = first + 1, last + 1
-        step.start = start + timedelta(weeks=first)
-        step.end = start + timedelta(weeks=last + 1) - timedelta(days=1)
-    weeks = (plan.steps[-1].end_week or 0) if plan.steps else 0
+    ends = list(accumulate(plan.hours))  # hours consumed from the start, continuous
+    befores = [0.0, *ends[:-1]] if ends else []
+    firsts = [int((used + eps) // hours_per_week) for used in befores]
+    lasts = [
+        max(first, math.ceil(used / hours_per_week - eps) - 1)
+        for first, used in zip(firsts, ends, strict=True)
+    ]
+    weeks = lasts[-1] + 1 if lasts else 0
     finish = start + timedelta(weeks=weeks) - timedelta(days=1) if weeks else start
-    plan.schedule = Schedule(hours_per_week, start, weeks, finish, deadline)
+    plan.schedule = Schedule(hours_per_week, start, weeks, finish, deadline, firsts, lasts)
     return plan
 
 
@@ -398,7 +449,7 @@ def review_saved_plan(
     hpw = payload.get("hours_per_week")
     if hpw:
         schedule(plan, float(hpw), max(today, date.fromisoformat(payload["start"])))
-    remaining = {s.topic_id for s in plan.steps}
+    remaining = set(plan.topic_ids)
     saved_steps = payload.get("steps", [])
     missing = [s["id"] for s in saved_steps if s["id"] not in catalog.topics]
     missing += [

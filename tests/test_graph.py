@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,11 +28,40 @@ def test_topological_order_breaks_ties_by_declared_order() -> None:
     assert diamond().topological_order(["d", "b"]) == ["b", "d"]
 
 
-def test_postorder_keeps_chains_together_and_skips_known() -> None:
-    g = PrerequisiteGraph({"p1": [], "p2": ["p1"], "q1": [], "q2": ["q1"], "goal": ["q2", "p2"]})
+@pytest.mark.parametrize("native", [False, True], ids=["python", "native"])
+def test_postorder_keeps_chains_together_and_skips_known(native: bool) -> None:
+    g = PrerequisiteGraph(
+        {"p1": [], "p2": ["p1"], "q1": [], "q2": ["q1"], "goal": ["q2", "p2"]}, native=native
+    )
     # Prerequisites are visited in declared order (p before q), depth first.
     assert g.postorder(["goal"]) == ["p1", "p2", "q1", "q2", "goal"]
     assert g.postorder(["goal"], skip={"p2"}) == ["q1", "q2", "goal"]
+    assert g.postorder(["q2", "goal", "q2"]) == ["q1", "q2", "p1", "p2", "goal"]
+
+
+@pytest.mark.parametrize("native", [False, True], ids=["python", "native"])
+def test_why_tree_takes_the_shortest_chain_to_the_nearest_goal(native: bool) -> None:
+    g = PrerequisiteGraph(
+        {
+            "base": [],
+            "long1": ["base"],
+            "long2": ["long1"],
+            "mid_b": ["base"],
+            "mid_a": ["base"],
+            "goal": ["long2", "mid_a", "mid_b"],
+            "other": ["long1"],
+        },
+        native=native,
+    )
+    tree = g.why_tree(["goal", "other"], set())
+    # base is two links from goal through mid_a or mid_b (mid_b is declared first) and
+    # two from other through long1: the earliest-declared of those is long1.
+    assert tree.chain("base") == ["base", "long1", "other"]
+    assert tree.chain("mid_a") == ["mid_a", "goal"]
+    assert tree.links("long2") == 1 and tree.goal_of("long2") == "goal"
+    assert tree.needed_by("goal") is None and tree.links("goal") == 0
+    blocked = {g.index["long1"]}
+    assert g.why_tree(["goal", "other"], blocked).chain("base") == ["base", "mid_b", "goal"]
 
 
 def test_frontier_and_unlocks() -> None:
@@ -116,3 +146,29 @@ def test_planted_cycle_is_always_rejected_with_that_cycle(
     assert cycle[:-1] == ring
     for here, needed in itertools.pairwise(cycle):
         assert needed in {**edges, **planted}[here]
+
+
+@settings(max_examples=200, deadline=None)
+@given(dags(), st.data())
+def test_native_and_python_passes_agree(edges: dict[str, list[str]], data: st.DataObject) -> None:
+    names = sorted(edges)
+    goals = data.draw(st.lists(st.sampled_from(names), min_size=1, max_size=4))
+    have = data.draw(st.lists(st.sampled_from(names), max_size=4))
+    skipped = data.draw(st.lists(st.sampled_from(names), max_size=2))
+    graphs = [PrerequisiteGraph(edges, native=flag) for flag in (False, True)]
+    results = []
+    for g in graphs:
+        blocked = g.closure_indices(have) | {g.index[t] for t in skipped}
+        tree = g.why_tree(goals, blocked)
+        results.append(
+            (
+                g.closure_indices(goals),
+                g.postorder_indices(goals, blocked),
+                tree.up,
+                tree.depth,
+                tree.goal,
+            )
+        )
+    assert results[0] == results[1]
+    plan = results[0][1]
+    assert {i for i, d in enumerate(results[0][3]) if d >= 0} == set(plan)

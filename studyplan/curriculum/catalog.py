@@ -84,11 +84,12 @@ class TopicTable(Mapping[str, Topic]):
     tuples, and most commands touch a handful of topics, so the cache holds rows.
     """
 
-    __slots__ = ("_built", "_rows")
+    __slots__ = ("_built", "_hours", "_rows")
 
     def __init__(self, rows: dict[str, tuple[Any, ...]]) -> None:
         self._rows = rows
         self._built: dict[str, Topic] = {}
+        self._hours: list[float] | None = None
 
     @classmethod
     def from_topics(cls, topics: Mapping[str, Topic]) -> TopicTable:
@@ -138,6 +139,12 @@ class TopicTable(Mapping[str, Topic]):
     def hours(self, topic_id: str) -> float:
         return float(self._rows[topic_id][5])
 
+    def hours_column(self) -> list[float]:
+        """Every topic's hours, in declared order (the prerequisite graph's index order)."""
+        if self._hours is None:
+            self._hours = [float(row[5]) for row in self._rows.values()]
+        return self._hours
+
     def title(self, topic_id: str) -> str:
         return str(self._rows[topic_id][2])
 
@@ -153,6 +160,7 @@ class TopicTable(Mapping[str, Topic]):
     def __setstate__(self, rows: dict[str, tuple[Any, ...]]) -> None:
         self._rows = rows
         self._built = {}
+        self._hours = None
 
 
 @dataclass(slots=True)

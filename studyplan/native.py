@@ -1,0 +1,124 @@
+"""The planner's graph passes for large catalogs, run in rustworkx and numpy. Pure: no I/O.
+
+``graph.py`` does the same work in plain Python; that is faster for a curriculum of a few
+hundred topics (importing numpy alone costs more than planning one), and this module is
+used from ``NATIVE_MIN_TOPICS`` topics up (see the README's design notes and
+``benchmarks/bench_planner.py``). Both give identical results, and a property test holds
+them to it.
+
+Nodes are indices into the graph's declared-order id list. The *planning graph* has an
+edge from each topic to each of its prerequisites, added in declared order, which is the
+order rustworkx's depth-first search visits them in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import rustworkx as rx
+
+IntArray = Any  # numpy.ndarray of int64; numpy's own generics add nothing here
+
+
+def planning_graph(node_count: int, sources: Sequence[int], targets: Sequence[int]) -> Any:
+    """A rustworkx graph of ``node_count`` nodes with the edges ``sources[k] -> targets[k]``
+    (a topic -> its prerequisite), added in that order."""
+    graph = rx.PyDiGraph(multigraph=True, node_count_hint=node_count + 1)
+    graph.add_nodes_from(range(node_count))
+    graph.add_edges_from_no_data(list(zip(sources, targets, strict=True)))
+    return graph
+
+
+def edge_arrays(sources: Sequence[int], targets: Sequence[int]) -> tuple[IntArray, IntArray]:
+    return np.asarray(sources, dtype=np.int64), np.asarray(targets, dtype=np.int64)
+
+
+def _without(graph: Any, blocked: Sequence[int]) -> Any:
+    """A copy of ``graph`` without the ``blocked`` nodes (indices stay as they are)."""
+    copy = graph.copy()
+    if blocked:
+        copy.remove_nodes_from(list(blocked))
+    return copy
+
+
+def closure(graph: Any, sources: Sequence[int]) -> list[int]:
+    """The sources and everything they require, transitively."""
+    if not sources:
+        return []
+    layers = rx.digraph_bfs_layers(graph, list(sources))
+    return [node for layer in layers for node in layer]
+
+
+def postorder(graph: Any, goals: Sequence[int], blocked: Sequence[int]) -> IntArray:
+    """Depth-first post-order from the goals, in order, never entering ``blocked``.
+
+    rustworkx gives the depth-first tree as edges in discovery order (a pre-order); the
+    post-order position of the node at pre-order position ``i`` is ``end[i] - depth[i]``,
+    where ``end[i]`` is the last pre-order position in its subtree. Both come from pointer
+    doubling in numpy, so nothing here loops over nodes in Python.
+    """
+    work = _without(graph, blocked)
+    root = work.add_node(None)  # may reuse a removed node's index: all below stays in range
+    work.add_edges_from_no_data([(root, g) for g in goals])
+    tree = np.asarray(rx.dfs_edges(work, root), dtype=np.int64).reshape(-1, 2)
+    size = len(tree) + 1
+    nodes = np.empty(size, dtype=np.int64)
+    nodes[0] = root
+    nodes[1:] = tree[:, 1]
+    position = np.empty(graph.num_nodes() + 1, dtype=np.int64)
+    position[nodes] = np.arange(size)
+    parent = np.zeros(size, dtype=np.int64)
+    parent[1:] = position[tree[:, 0]]
+    # end: follow each node's last child down to a leaf.
+    end = np.arange(size)
+    np.maximum.at(end, parent[1:], np.arange(1, size))
+    while True:
+        further = end[end]
+        if np.array_equal(further, end):
+            break
+        end = further
+    # depth: list ranking up the parent pointers (the root is its own parent, depth 0).
+    depth = np.ones(size, dtype=np.int64)
+    depth[0] = 0
+    up = parent.copy()
+    while up.any():
+        depth += depth[up]
+        up = up[up]
+    order = np.empty(size, dtype=np.int64)
+    order[end - depth] = nodes
+    return order[:-1]  # the root finishes last
+
+
+def why_tree(
+    graph: Any,
+    sources: IntArray,
+    targets: IntArray,
+    goals: Sequence[int],
+    blocked: Sequence[int],
+) -> tuple[list[int], list[int], list[int]]:
+    """For every node: (the node that needs it on a shortest chain to a goal, or -1; the
+    length of that chain, or -1 outside the plan; the goal it leads to, or -1).
+
+    Among equally short chains the link goes to the earliest-declared topic, as in
+    ``graph.why_tree``.
+    """
+    work = _without(graph, blocked)
+    node_count = graph.num_nodes()
+    layers = rx.digraph_bfs_layers(work, list(goals))
+    distance = np.full(node_count, -1, dtype=np.int64)
+    flat = [np.asarray(layer, dtype=np.int64) for layer in layers]
+    for depth, layer in enumerate(flat):
+        distance[layer] = depth
+    source_distance = distance[sources]
+    link = (source_distance >= 0) & (distance[targets] == source_distance + 1)
+    up = np.full(node_count, node_count, dtype=np.int64)
+    np.minimum.at(up, targets[link], sources[link])
+    up[up == node_count] = -1
+    goal = np.full(node_count, -1, dtype=np.int64)
+    if flat:
+        goal[flat[0]] = flat[0]
+    for layer in flat[1:]:
+        goal[layer] = goal[up[layer]]
+    return up.tolist(), distance.tolist(), goal.tolist()

@@ -81,25 +81,52 @@ class PrerequisiteGraph:
     NATIVE_MIN_TOPICS = 3000
 
     def __init__(
-        self,
-        prerequisites: Mapping[str, Sequence[str]],
-        *,
-        normalized: bool = False,
-        native: bool | None = None,
+        self, prerequisites: Mapping[str, Sequence[str]], *, native: bool | None = None
     ) -> None:
-        self.ids: list[str] = list(prerequisites)
-        self.index: dict[str, int] = {tid: i for i, tid in enumerate(self.ids)}
-        self.native = len(self.ids) >= self.NATIVE_MIN_TOPICS if native is None else native
+        ids = list(prerequisites)
+        index = {tid: i for i, tid in enumerate(ids)}
+        self._setup(ids, index, native)
+        self._requires = normalize(prerequisites, index)
+
+    _requires: dict[str, tuple[str, ...]] | None
+
+    @classmethod
+    def from_links(
+        cls,
+        ids: Sequence[str],
+        index: Mapping[str, int],
+        links: tuple[Sequence[int], Sequence[int]],
+        *,
+        native: bool | None = None,
+    ) -> PrerequisiteGraph:
+        """From (topic position, prerequisite position) columns, already known-only, once
+        each and in declared order, as the cached catalog keeps them: no sorting and no
+        per-topic dict on a warm start."""
+        graph = cls.__new__(cls)
+        graph._setup(ids, index, native)
+        graph._edges = links
+        return graph
+
+    def _setup(self, ids: Sequence[str], index: Mapping[str, int], native: bool | None) -> None:
+        self.ids = ids
+        self.index = index
+        self.native = len(ids) >= self.NATIVE_MIN_TOPICS if native is None else native
         self._graph: Any = None
         self._planning: Any = None
-        self._edges: tuple[list[int], list[int]] | None = None
+        self._edges: tuple[Sequence[int], Sequence[int]] | None = None
+        self._requires = None
         self._requires_index: list[list[int]] | None = None
-        if normalized:
-            # Already known-only and in declared order (see ``normalize``): the cached
-            # catalog keeps it that way so that a warm start skips the sorting.
-            self.requires: Mapping[str, Sequence[str]] = prerequisites
-            return
-        self.requires = normalize(prerequisites, self.index)
+
+    @property
+    def requires(self) -> Mapping[str, Sequence[str]]:
+        """Topic id -> prerequisite ids (known ones, once each, in declared order)."""
+        if self._requires is None:
+            ids = self.ids
+            groups: list[list[str]] = [[] for _ in ids]
+            for topic, pre in zip(*self.edges(), strict=True):
+                groups[topic].append(ids[pre])
+            self._requires = dict(zip(ids, map(tuple, groups), strict=True))
+        return self._requires
 
     @property
     def _rx(self) -> Any:
@@ -222,7 +249,7 @@ class PrerequisiteGraph:
 
     # -- planning passes, by index ------------------------------------------------------
 
-    def edges(self) -> tuple[list[int], list[int]]:
+    def edges(self) -> tuple[Sequence[int], Sequence[int]]:
         """Every prerequisite link as two columns, (topic index, prerequisite index), in
         declared order."""
         if self._edges is None:
@@ -237,7 +264,14 @@ class PrerequisiteGraph:
         """Prerequisite indices of each topic, by index, in declared order."""
         if self._requires_index is None:
             index = self.index
-            self._requires_index = [[index[p] for p in pres] for pres in self.requires.values()]
+            if self._requires is None:  # straight from the links
+                groups: list[list[int]] = [[] for _ in self.ids]
+                for topic, pre in zip(*self.edges(), strict=True):
+                    groups[topic].append(pre)
+                self._requires_index = groups
+            else:
+                requires = self._requires.values()
+                self._requires_index = [[index[p] for p in pres] for pres in requires]
         return self._requires_index
 
     def _planning_graph(self) -> Any:

@@ -92,6 +92,8 @@ class Plan:
     goals: list[str]
     topic_ids: list[str]
     hours: list[float]
+    # Each step's position in the catalog (and index in the prerequisite graph).
+    positions: list[int] = field(repr=False)
     table: TopicTable = field(repr=False)
     statuses: Mapping[str, str] = field(repr=False)
     total_hours: float = 0.0
@@ -172,8 +174,12 @@ class Steps(Sequence[Step]):
             yield step(position)
 
 
-def graph_of(catalog: Catalog) -> PrerequisiteGraph:
-    return PrerequisiteGraph(catalog.prerequisite_map(), normalized=True)
+def graph_of(catalog: Catalog, *, native: bool | None = None) -> PrerequisiteGraph:
+    """The catalog's prerequisite graph; its indices are the catalog's positions."""
+    table = catalog.topics
+    return PrerequisiteGraph.from_links(
+        table.ids(), table.positions(), table.links(), native=native
+    )
 
 
 def resolve_goals(catalog: Catalog, goals: Sequence[str]) -> list[str]:
@@ -243,6 +249,7 @@ def build_plan(
         goals=list(goals),
         topic_ids=topic_ids,
         hours=hours,
+        positions=order,
         table=table,
         statuses=statuses,
         total_hours=float(sum(hours)),
@@ -260,19 +267,39 @@ def chain_text(catalog: Catalog, plan: Plan, topic_id: str, longest: int | None 
     """``entropy → mutual information → information bottleneck (goal)``.
 
     With ``longest``, a chain of more topics keeps its two first and its goal, joined by
-    ``…`` (for tables; ``studyplan why`` prints the whole chain). That costs two look-ups,
-    not a walk of the whole chain.
+    ``…`` (for tables; ``studyplan why`` prints the whole chain).
     """
+    return _chain_texts(catalog, plan, [catalog.topics.position(topic_id)], longest)[0]
+
+
+def why_texts(catalog: Catalog, plan: Plan, longest: int | None = None) -> list[str]:
+    """``chain_text`` for every step, in order, in one pass over the why-tree's columns:
+    a shortened chain costs three look-ups, not a walk up to its goal."""
+    return _chain_texts(catalog, plan, plan.positions, longest)
+
+
+def _chain_texts(
+    catalog: Catalog, plan: Plan, positions: Sequence[int], longest: int | None
+) -> list[str]:
     tree = plan.why_tree()
-    up = tree.needed_by(topic_id)
-    if up is None:
-        return "goal" if topic_id in plan.goals else ""
-    if longest is not None and tree.links(topic_id) + 1 > longest:
-        ids = [topic_id, up, "…", tree.goal_of(topic_id) or ""]
-    else:
-        ids = tree.chain(topic_id)
-    title = catalog.topics.title
-    return " → ".join(title(t) if t != "…" else t for t in ids) + " (goal)"
+    up, depth, goal = tree.up, tree.depth, tree.goal
+    title = catalog.topics.titles()
+    goals = {tree.index[g] for g in plan.goals if g in tree.index}
+    cut = longest if longest is not None else len(up) + 1
+    texts: list[str] = []
+    for i in positions:
+        above = up[i]
+        if above < 0:
+            texts.append("goal" if i in goals else "")
+        elif depth[i] + 1 > cut:
+            texts.append(f"{title[i]} → {title[above]} → … → {title[goal[i]]} (goal)")
+        else:
+            chain = [title[i]]
+            node = i
+            while (node := up[node]) >= 0:
+                chain.append(title[node])
+            texts.append(" → ".join(chain) + " (goal)")
+    return texts
 
 
 # -- schedule ---------------------------------------------------------------------------------

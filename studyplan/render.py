@@ -58,7 +58,9 @@ def topic_lines(catalog: Catalog, topic: Topic, status: str | None = None) -> li
             )
             if r.url:
                 lines.append((f"      {r.url}", "dim"))
-    unlocks = [t for t in catalog.topics if topic.id in catalog.prerequisite_map()[t]]
+    table = catalog.topics
+    here, ids = table.position(topic.id), table.ids()
+    unlocks = [ids[s] for s, t in zip(*table.links(), strict=True) if t == here]
     if unlocks:
         lines += [("", ""), ("Unlocks", "bold"), ("  " + ", ".join(unlocks), "")]
     if topic.tags:

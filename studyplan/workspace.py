@@ -108,7 +108,6 @@ def catalog(inputs: Inputs, use_cache: bool = True) -> Catalog:
     refs = _references(inputs)
     built = load(inputs.sources, frozenset(refs))
     built.references = refs
-    built.prerequisite_map()  # computed now so that it is cached with the catalog
     if use_cache:
         _store(cache_file, built)
     return built

@@ -81,6 +81,14 @@ def emit_lines(lines: Sequence[tuple[str, str]]) -> None:
         out.print(Text(text, style=style))
 
 
+def emit_text(lines: Sequence[str]) -> None:
+    """Unstyled lines, written straight out when piped (a plan can run to 100k lines)."""
+    if plain():
+        sys.stdout.write("\n".join(lines) + "\n")
+        return
+    emit_lines([(line, "") for line in lines])
+
+
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from studyplan.cli.dates import parse_date
-from studyplan.cli.output import emit_lines, emit_table, print_json, say
+from studyplan.cli.output import emit_lines, emit_table, emit_text, print_json, say
 from studyplan.cli.state import State, state
 from studyplan.errors import InputError
 
@@ -23,17 +23,17 @@ PLAN_ACTIONS = ("show", "use", "rm")
 def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> None:
     """One block per step: number, weeks, topic, hours; what to read; why it is there.
 
-    Written as plain lines (styled only on a terminal) so that a plan of tens of
-    thousands of steps prints in a moment.
+    Written from the plan's and the catalog's columns as plain lines (styled only on a
+    terminal), so that a plan of tens of thousands of steps prints in a moment.
     """
 
-    from studyplan.planner import hours_needed_for, why_text
+    from studyplan.planner import hours_needed_for, why_texts
     from studyplan.render import reference_head
 
     lines: list[str] = []
     sched = plan.schedule
-    head = f"{len(plan.steps)} steps · {plan.total_hours:g} h"
-    if sched and plan.steps:
+    head = f"{len(plan.topic_ids)} steps · {plan.total_hours:g} h"
+    if sched and plan.topic_ids:
         head += (
             f" · {sched.weeks} weeks at {sched.hours_per_week:g} h/week · done by {sched.finish}"
         )
@@ -44,34 +44,38 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
         else:
             need = hours_needed_for(plan, sched.start, sched.deadline)
             lines.append(f"does not fit the deadline {sched.deadline}: it needs {need:g} h/week")
-    width = len(str(len(plan.steps)))
+    table = catalog.topics
+    titles, titles_zh, core = table.titles(), table.titles_zh(), table.core_readings()
+    started = {t for t, s in plan.statuses.items() if s == "started"}
+    width = len(str(len(plan.topic_ids)))
+    pad = " " * (width + 2)
     heads: dict[str, str] = {}  # one formatted reference per key, not per step
-    brief = catalog.topics.brief
-    for number, step in enumerate(plan.steps, 1):
-        title, title_zh, core = brief(step.topic_id)
+    steps = zip(
+        plan.positions, plan.topic_ids, plan.hours, why_texts(catalog, plan, 5), strict=True
+    )
+    for number, (i, tid, hours, why) in enumerate(steps, 1):
         when = ""
-        if step.week is not None:
-            weeks = f"{step.week}" if step.week == step.end_week else f"{step.week}–{step.end_week}"
-            when = f"wk {weeks}  "
-        mark = "  (in progress)" if step.status == "started" else ""
+        if sched:
+            first, last = sched.first_weeks[number - 1] + 1, sched.last_weeks[number - 1] + 1
+            when = f"wk {first}  " if first == last else f"wk {first}–{last}  "
+        mark = "  (in progress)" if tid in started else ""
         lines.append("")
         lines.append(
-            f"{number:>{width}}. {when}{title} · {title_zh}  [{step.topic_id}]  {step.hours:g} h{mark}"
+            f"{number:>{width}}. {when}{titles[i]} · {titles_zh[i]}  [{tid}]  {hours:g} h{mark}"
         )
-        pad = " " * (width + 2)
-        for reading in core:
-            if reading.key not in heads:
-                heads[reading.key] = reference_head(catalog, reading.key)
-            head = heads[reading.key]
-            lines.append(f"{pad}read  {head} — {reading.where} [{reading.access}]")
-        lines.append(f"{pad}why   {why_text(catalog, step, longest=5)}")
+        for key, where, _, access, *_ in core[i] or ():
+            ref = heads.get(key)
+            if ref is None:
+                ref = heads[key] = reference_head(catalog, key)
+            lines.append(f"{pad}read  {ref} — {where} [{access}]")
+        lines.append(f"{pad}why   {why}")
     if show_covered and plan.covered:
         lines.append("")
         lines.append("already covered:")
         for item in plan.covered:
             by = "" if item.by == item.topic.id else f" (by {item.by})"
             lines.append(f"  ✔ {item.topic.id} {item.topic.title} — {item.status}{by}")
-    emit_lines([(line, "") for line in lines])
+    emit_text(lines)
 
 
 def make_plan(

@@ -9,7 +9,10 @@ immutable, but about ten times faster to unpickle, which is most of a warm start
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import pickle
+import sys
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -78,89 +81,209 @@ class BibSummary:
 
 
 class TopicTable(Mapping[str, Topic]):
-    """Topics by id, kept as plain tuples and turned into ``Topic`` on first access.
+    """Topics by id, stored as columns in declared order; a ``Topic`` is made on access.
 
-    Unpickling a hundred thousand named tuples costs far more than unpickling plain
-    tuples, and most commands touch a handful of topics, so the cache holds rows.
+    What planning and listing read for every topic (id, curriculum, titles, hours, core
+    readings, the prerequisite links by position) is kept as plain lists and arrays. The
+    rest (summary, every reading, reasons, tags, where it was declared) is pickled into
+    one bytes value and opened on first use: a warm ``plan`` on a 100k-topic catalog
+    never pays for it. See benchmarks/bench_planner.py.
     """
 
-    __slots__ = ("_built", "_hours", "_rows")
+    __slots__ = (
+        "_built",
+        "_core",
+        "_curriculum",
+        "_details",
+        "_details_blob",
+        "_hours",
+        "_ids",
+        "_position",
+        "_sources",
+        "_targets",
+        "_title",
+        "_title_zh",
+    )
 
-    def __init__(self, rows: dict[str, tuple[Any, ...]]) -> None:
-        self._rows = rows
-        self._built: dict[str, Topic] = {}
-        self._hours: list[float] | None = None
-
-    @classmethod
-    def from_topics(cls, topics: Mapping[str, Topic]) -> TopicTable:
-        rows = {
-            tid: (
-                *t[:6],
-                tuple(tuple(p) for p in t.prerequisites),
-                tuple(tuple(r) for r in t.readings),
-                *t[8:],
+    def __init__(self, topics: Mapping[str, Topic]) -> None:
+        text = sys.intern
+        ids = [text(t) for t in topics]
+        position = {tid: i for i, tid in enumerate(ids)}
+        self._set_core(
+            ids,
+            [text(t.curriculum) for t in topics.values()],
+            [t.title for t in topics.values()],
+            [text(t.title_zh) for t in topics.values()],
+            array("d", [t.hours for t in topics.values()]),
+            [tuple(_reading_row(r) for r in t.readings if r.core) or None for t in topics.values()],
+            *_links(topics, position),
+        )
+        self._position = position
+        self._details: list[tuple[Any, ...]] | None = [
+            (
+                t.summary,
+                tuple((text(p.id), text(p.reason)) for p in t.prerequisites),
+                tuple(_reading_row(r) for r in t.readings),
+                tuple(text(tag) for tag in t.tags),
+                t.level,
+                t.goal,
+                text(t.source),
+                t.line,
             )
-            for tid, t in topics.items()
-        }
-        return cls(rows)
+            for t in topics.values()
+        ]
+        self._details_blob = b""
+
+    def _set_core(
+        self,
+        ids: list[str],
+        curriculum: list[str],
+        title: list[str],
+        title_zh: list[str],
+        hours: array[float],
+        core: list[tuple[tuple[Any, ...], ...] | None],
+        sources: array[int],
+        targets: array[int],
+    ) -> None:
+        self._ids = ids
+        self._curriculum = curriculum
+        self._title = title
+        self._title_zh = title_zh
+        self._hours = hours
+        self._core = core
+        self._sources = sources
+        self._targets = targets
+        self._built: dict[str, Topic] = {}
+
+    # -- pickling: the hot columns as they are, the details as one opaque blob ----------
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        blob = self._details_blob or pickle.dumps(self._details, pickle.HIGHEST_PROTOCOL)
+        core = (self._ids, self._curriculum, self._title, self._title_zh, self._hours)
+        return (*core, self._core, self._sources, self._targets, blob)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        *core, blob = state
+        self._set_core(*core)
+        self._position = {tid: i for i, tid in enumerate(self._ids)}
+        self._details = None
+        self._details_blob = blob
+
+    def _detail(self, position: int) -> tuple[Any, ...]:
+        if self._details is None:
+            self._details = pickle.loads(self._details_blob)
+        detail: tuple[Any, ...] = self._details[position]
+        return detail
+
+    # -- the mapping -------------------------------------------------------------------
 
     def __getitem__(self, topic_id: str) -> Topic:
         topic = self._built.get(topic_id)
         if topic is None:
-            row = self._rows[topic_id]
-            topic = Topic._make(
-                (
-                    *row[:6],
-                    tuple(Prerequisite._make(p) for p in row[6]),
-                    tuple(Reading._make(r) for r in row[7]),
-                    *row[8:],
-                )
+            i = self._position[topic_id]
+            summary, pres, readings, tags, level, goal, source, line = self._detail(i)
+            topic = Topic(
+                topic_id,
+                self._curriculum[i],
+                self._title[i],
+                self._title_zh[i],
+                summary,
+                self._hours[i],
+                tuple(Prerequisite._make(p) for p in pres),
+                tuple(Reading._make(r) for r in readings),
+                tags,
+                level,
+                goal,
+                source,
+                line,
             )
             self._built[topic_id] = topic
         return topic
 
     def __contains__(self, topic_id: object) -> bool:
-        return topic_id in self._rows
+        return topic_id in self._position
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._rows)
+        return iter(self._ids)
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self._ids)
+
+    # -- single fields, without building the topic -------------------------------------
+
+    def position(self, topic_id: str) -> int:
+        """The topic's place in declared order (its index in the prerequisite graph)."""
+        return self._position[topic_id]
+
+    def positions(self) -> Mapping[str, int]:
+        return self._position
+
+    def ids(self) -> Sequence[str]:
+        """Every topic id, in declared order (do not modify)."""
+        return self._ids
 
     def prerequisite_ids(self, topic_id: str) -> list[str]:
-        """Without building the topic (the graph needs only this)."""
-        return [p[0] for p in self._rows[topic_id][6]]
+        return [p[0] for p in self._detail(self._position[topic_id])[1]]
 
     def reasons(self, topic_id: str) -> dict[str, str]:
-        """Prerequisite id -> reason, without building the topic."""
-        return dict(self._rows[topic_id][6])
+        """Prerequisite id -> reason."""
+        return dict(self._detail(self._position[topic_id])[1])
 
     def hours(self, topic_id: str) -> float:
-        return float(self._rows[topic_id][5])
-
-    def hours_column(self) -> list[float]:
-        """Every topic's hours, in declared order (the prerequisite graph's index order)."""
-        if self._hours is None:
-            self._hours = [float(row[5]) for row in self._rows.values()]
-        return self._hours
+        return self._hours[self._position[topic_id]]
 
     def title(self, topic_id: str) -> str:
-        return str(self._rows[topic_id][2])
+        return self._title[self._position[topic_id]]
+
+    def curriculum_of(self, topic_id: str) -> str:
+        return self._curriculum[self._position[topic_id]]
 
     def brief(self, topic_id: str) -> tuple[str, str, tuple[Reading, ...]]:
-        """(title, title_zh, core readings) without building the whole topic: what a
-        plan prints for each of possibly tens of thousands of steps."""
-        row = self._rows[topic_id]
-        return row[2], row[3], tuple(Reading._make(r) for r in row[7] if r[2])
+        """(title, title_zh, core readings): what a plan prints for each step."""
+        i = self._position[topic_id]
+        core = self._core[i] or ()
+        return self._title[i], self._title_zh[i], tuple(Reading._make(r) for r in core)
 
-    def __getstate__(self) -> dict[str, tuple[Any, ...]]:
-        return self._rows
+    # -- whole columns, by position -----------------------------------------------------
 
-    def __setstate__(self, rows: dict[str, tuple[Any, ...]]) -> None:
-        self._rows = rows
-        self._built = {}
-        self._hours = None
+    def hours_column(self) -> Sequence[float]:
+        return self._hours
+
+    def titles(self) -> Sequence[str]:
+        return self._title
+
+    def titles_zh(self) -> Sequence[str]:
+        return self._title_zh
+
+    def core_readings(self) -> Sequence[tuple[tuple[Any, ...], ...] | None]:
+        """Per topic, its core readings as plain ``Reading`` rows (None: no core reading)."""
+        return self._core
+
+    def links(self) -> tuple[Sequence[int], Sequence[int]]:
+        """Every prerequisite link that names a topic, once, as (topic position,
+        prerequisite position) columns in declared order: the prerequisite graph."""
+        return self._sources, self._targets
+
+
+def _reading_row(reading: Reading) -> tuple[Any, ...]:
+    key, where, core, access, url, hours = reading
+    return (sys.intern(key), where, core, sys.intern(access), url, hours)
+
+
+def _links(
+    topics: Mapping[str, Topic], position: Mapping[str, int]
+) -> tuple[array[int], array[int]]:
+    """Prerequisites that name a topic, once each, in declared order: what makes the
+    planner's depth-first walk deterministic and stable across edits of one file."""
+    sources: array[int] = array("l")
+    targets: array[int] = array("l")
+    for i, topic in enumerate(topics.values()):
+        known = [position[p.id] for p in topic.prerequisites if p.id in position]
+        if len(known) > 1:
+            known = sorted(set(known))
+        sources.extend([i] * len(known))
+        targets.extend(known)
+    return sources, targets
 
 
 @dataclass(slots=True)
@@ -171,7 +294,6 @@ class Catalog:
     curricula: dict[str, Curriculum]
     topics: TopicTable
     references: dict[str, BibSummary] = field(default_factory=dict)
-    _requires: dict[str, tuple[str, ...]] | None = None
 
     def __init__(
         self,
@@ -180,9 +302,8 @@ class Catalog:
         references: dict[str, BibSummary] | None = None,
     ) -> None:
         self.curricula = curricula
-        self.topics = topics if isinstance(topics, TopicTable) else TopicTable.from_topics(topics)
+        self.topics = topics if isinstance(topics, TopicTable) else TopicTable(topics)
         self.references = references or {}
-        self._requires = None
 
     def topic(self, topic_id: str) -> Topic:
         from studyplan.errors import NotFoundError, did_you_mean
@@ -206,15 +327,5 @@ class Catalog:
         return found
 
     def curriculum_hours(self, curriculum_id: str) -> float:
-        return sum(self.topics[t].hours for t in self.curricula[curriculum_id].topic_ids)
-
-    def prerequisite_map(self) -> dict[str, tuple[str, ...]]:
-        """Topic id -> prerequisite ids naming a topic, in declared order; computed once
-        and kept in the cached catalog."""
-        if self._requires is None:
-            from studyplan.graph import normalize
-
-            table = self.topics
-            index = {tid: i for i, tid in enumerate(table)}
-            self._requires = normalize({tid: table.prerequisite_ids(tid) for tid in table}, index)
-        return self._requires
+        hours = self.topics.hours
+        return sum(hours(t) for t in self.curricula[curriculum_id].topic_ids)

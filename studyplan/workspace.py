@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from studyplan import __version__, paths
-from studyplan.curriculum.catalog import BibSummary, Catalog
+from studyplan.curriculum.catalog import CACHE_LAYOUT, BibSummary, Catalog
 from studyplan.curriculum.loader import Source, discover, load, read_sources, validate
 from studyplan.errors import Problem
 
@@ -34,7 +34,7 @@ class Inputs:
 
     def fingerprint(self) -> str:
         digest = hashlib.blake2b(digest_size=20)
-        digest.update(f"studyplan {__version__}\0".encode())
+        digest.update(f"studyplan {__version__} layout {CACHE_LAYOUT}\0".encode())
         for source in self.sources:
             digest.update(f"{source.label}\0{len(source.data)}\0".encode())
             digest.update(source.data)
@@ -103,8 +103,8 @@ def catalog(inputs: Inputs, use_cache: bool = True) -> Catalog:
                 cached = pickle.load(fh)
             if isinstance(cached, Catalog):
                 return cached
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-            pass  # a missing or stale cache is rebuilt below
+        except Exception:  # a missing, stale or broken cache is rebuilt below
+            pass
     refs = _references(inputs)
     built = load(inputs.sources, frozenset(refs))
     built.references = refs

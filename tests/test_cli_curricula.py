@@ -94,6 +94,16 @@ topics:
     assert cli.json("--curricula", str(folder), "topics", "-c", "mine")[0]["title"] == "B"
 
 
+def test_a_broken_catalog_cache_is_rebuilt(cli: Cli, isolated_home: Path) -> None:
+    first = cli.json("topics")
+    (cached,) = (isolated_home / "cache").glob("catalog-*.pickle")
+    # A cache written by another layout of the same version, or cut short.
+    for junk in (b"not a pickle", cached.read_bytes()[:100], b"\x80\x05K\x01."):
+        cached.write_bytes(junk)
+        assert cli.json("topics") == first
+        assert cached.read_bytes() != junk
+
+
 def test_usage_error_exit_code(cli: Cli) -> None:
     assert cli("show").exit_code == 2
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
@@ -45,30 +46,28 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
             need = hours_needed_for(plan, sched.start, sched.deadline)
             lines.append(f"does not fit the deadline {sched.deadline}: it needs {need:g} h/week")
     table = catalog.topics
-    titles, titles_zh, core = table.titles(), table.titles_zh(), table.core_readings()
+    titles, titles_zh = table.titles(), table.titles_zh()
+    at, keys, wheres, accesses, *_ = table.core_columns()
     started = {t for t, s in plan.statuses.items() if s == "started"}
     width = len(str(len(plan.topic_ids)))
     pad = " " * (width + 2)
-    heads: dict[str, str] = {}  # one formatted reference per key, not per step
-    steps = zip(
-        plan.positions, plan.topic_ids, plan.hours, why_texts(catalog, plan, 5), strict=True
-    )
-    for number, (i, tid, hours, why) in enumerate(steps, 1):
-        when = ""
-        if sched:
-            first, last = sched.first_weeks[number - 1] + 1, sched.last_weeks[number - 1] + 1
-            when = f"wk {first}  " if first == last else f"wk {first}–{last}  "
+    refs: dict[str, str] = {}  # one formatted reference per key, not per step
+    hours_text: dict[float, str] = {}
+    whens = _week_spans(plan)
+    whys = why_texts(catalog, plan, 5)
+    steps = zip(plan.positions, plan.topic_ids, plan.hours, whens, whys, strict=True)
+    for number, (i, tid, hours, when, why) in enumerate(steps, 1):
+        h = hours_text.get(hours) or hours_text.setdefault(hours, f"{hours:g}")
         mark = "  (in progress)" if tid in started else ""
-        lines.append("")
+        reads = ""
+        for k in range(at[i], at[i + 1]):
+            key = keys[k]
+            ref = refs.get(key) or refs.setdefault(key, reference_head(catalog, key))
+            reads += f"\n{pad}read  {ref} — {wheres[k]} [{accesses[k]}]"
         lines.append(
-            f"{number:>{width}}. {when}{titles[i]} · {titles_zh[i]}  [{tid}]  {hours:g} h{mark}"
+            f"\n{number:>{width}}. {when}{titles[i]} · {titles_zh[i]}  [{tid}]  {h} h{mark}"
+            f"{reads}\n{pad}why   {why}"
         )
-        for key, where, _, access, *_ in core[i] or ():
-            ref = heads.get(key)
-            if ref is None:
-                ref = heads[key] = reference_head(catalog, key)
-            lines.append(f"{pad}read  {ref} — {where} [{access}]")
-        lines.append(f"{pad}why   {why}")
     if show_covered and plan.covered:
         lines.append("")
         lines.append("already covered:")
@@ -76,6 +75,17 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
             by = "" if item.by == item.topic.id else f" (by {item.by})"
             lines.append(f"  ✔ {item.topic.id} {item.topic.title} — {item.status}{by}")
     emit_text(lines)
+
+
+def _week_spans(plan: Plan) -> Sequence[str]:
+    """``wk 3  `` or ``wk 3–4  `` per step; blanks when the plan is not scheduled."""
+    sched = plan.schedule
+    if sched is None:
+        return [""] * len(plan.topic_ids)
+    return [
+        f"wk {first + 1}  " if first == last else f"wk {first + 1}–{last + 1}  "
+        for first, last in zip(sched.first_weeks, sched.last_weeks, strict=True)
+    ]
 
 
 def make_plan(

@@ -80,6 +80,10 @@ class BibSummary:
     eprint: str = ""
 
 
+# Bump when the pickled layout of the catalog changes: it is part of the cache key.
+CACHE_LAYOUT = 2
+
+
 class TopicTable(Mapping[str, Topic]):
     """Topics by id, stored as columns in declared order; a ``Topic`` is made on access.
 
@@ -115,7 +119,7 @@ class TopicTable(Mapping[str, Topic]):
             [t.title for t in topics.values()],
             [text(t.title_zh) for t in topics.values()],
             array("d", [t.hours for t in topics.values()]),
-            [tuple(_reading_row(r) for r in t.readings if r.core) or None for t in topics.values()],
+            _core_columns(topics),
             *_links(topics, position),
         )
         self._position = position
@@ -141,7 +145,7 @@ class TopicTable(Mapping[str, Topic]):
         title: list[str],
         title_zh: list[str],
         hours: array[float],
-        core: list[tuple[tuple[Any, ...], ...] | None],
+        core: CoreColumns,
         sources: array[int],
         targets: array[int],
     ) -> None:
@@ -165,7 +169,7 @@ class TopicTable(Mapping[str, Topic]):
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         *core, blob = state
         self._set_core(*core)
-        self._position = {tid: i for i, tid in enumerate(self._ids)}
+        self._position = dict(zip(self._ids, range(len(self._ids)), strict=True))
         self._details = None
         self._details_blob = blob
 
@@ -241,8 +245,12 @@ class TopicTable(Mapping[str, Topic]):
     def brief(self, topic_id: str) -> tuple[str, str, tuple[Reading, ...]]:
         """(title, title_zh, core readings): what a plan prints for each step."""
         i = self._position[topic_id]
-        core = self._core[i] or ()
-        return self._title[i], self._title_zh[i], tuple(Reading._make(r) for r in core)
+        at, key, where, access, url, hours = self._core
+        core = tuple(
+            Reading(key[k], where[k], True, access[k], url[k], hours[k])
+            for k in range(at[i], at[i + 1])
+        )
+        return self._title[i], self._title_zh[i], core
 
     # -- whole columns, by position -----------------------------------------------------
 
@@ -255,14 +263,39 @@ class TopicTable(Mapping[str, Topic]):
     def titles_zh(self) -> Sequence[str]:
         return self._title_zh
 
-    def core_readings(self) -> Sequence[tuple[tuple[Any, ...], ...] | None]:
-        """Per topic, its core readings as plain ``Reading`` rows (None: no core reading)."""
+    def core_columns(self) -> CoreColumns:
+        """Every core reading as columns (key, where, access, url, hours), topic by topic:
+        topic ``i``'s are rows ``at[i]`` to ``at[i + 1]``. Returns ``(at, *columns)``."""
         return self._core
 
     def links(self) -> tuple[Sequence[int], Sequence[int]]:
         """Every prerequisite link that names a topic, once, as (topic position,
         prerequisite position) columns in declared order: the prerequisite graph."""
         return self._sources, self._targets
+
+
+CoreColumns = tuple[
+    "array[int]", list[str], list[str], list[str], list["str | None"], list["float | None"]
+]
+
+
+def _core_columns(topics: Mapping[str, Topic]) -> CoreColumns:
+    at: array[int] = array("l", [0])
+    key: list[str] = []
+    where: list[str] = []
+    access: list[str] = []
+    url: list[str | None] = []
+    hours: list[float | None] = []
+    for topic in topics.values():
+        for r in topic.readings:
+            if r.core:
+                key.append(sys.intern(r.key))
+                where.append(r.where)
+                access.append(sys.intern(r.access))
+                url.append(r.url)
+                hours.append(r.hours)
+        at.append(len(key))
+    return at, key, where, access, url, hours
 
 
 def _reading_row(reading: Reading) -> tuple[Any, ...]:

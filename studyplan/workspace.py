@@ -3,21 +3,34 @@
 Parsing and validating YAML (and the bibliography) costs far more than a command should
 pay on every run, so the validated ``Catalog`` is pickled under ``<home>/cache`` keyed by a
 hash of the *contents* of every source file, the references and the user's library: any
-edit makes a new key and a full re-validation. Invalid curricula are never cached.
+edit makes a new key and a full re-validation. Invalid curricula are never cached. The
+files' hashes are themselves remembered by their ``stat`` (``DigestIndex``), so a warm
+start reads no curriculum file at all.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from studyplan import __version__, paths
 from studyplan.curriculum.catalog import CACHE_LAYOUT, BibSummary, Catalog
-from studyplan.curriculum.loader import Source, discover, load, read_sources, validate
+from studyplan.curriculum.loader import (
+    Source,
+    discover,
+    load,
+    read_problem,
+    read_source,
+    read_sources,
+    validate,
+)
 from studyplan.errors import Problem
 
 _CACHE_PREFIX = "catalog-"
@@ -29,17 +42,15 @@ class Inputs:
 
     sources: list[Source]
     read_problems: list[Problem]
-    references: bytes
+    references: Source | None
     library: Mapping[str, BibSummary] = field(default_factory=dict)
 
     def fingerprint(self) -> str:
         digest = hashlib.blake2b(digest_size=20)
         digest.update(f"studyplan {__version__} layout {CACHE_LAYOUT}\0".encode())
         for source in self.sources:
-            digest.update(f"{source.label}\0{len(source.data)}\0".encode())
-            digest.update(source.data)
-        digest.update(b"\0references\0")
-        digest.update(self.references)
+            digest.update(f"{source.label}\0{source.digest}\0".encode())
+        digest.update(f"\0references\0{self.references.digest if self.references else ''}".encode())
         library_digest = getattr(self.library, "digest", None)
         if callable(library_digest):  # the personal library: keys and exact text
             digest.update(f"\0lib\0{library_digest()}".encode())
@@ -47,6 +58,86 @@ class Inputs:
             for key in sorted(self.library):
                 digest.update(f"\0lib\0{key}".encode())
         return digest.hexdigest()
+
+    def read_all(self) -> list[Problem]:
+        """Read every file whose bytes were not needed so far; problems for those that
+        can no longer be read (they are dropped)."""
+        problems: list[Problem] = []
+        kept: list[Source] = []
+        for source in self.sources:
+            try:
+                source.data  # noqa: B018 - reads and keeps the bytes
+                kept.append(source)
+            except OSError as exc:
+                problems.append(read_problem(source.label, exc))
+        self.sources = kept
+        if self.references is not None:
+            try:
+                self.references.data  # noqa: B018
+            except OSError as exc:
+                problems.append(read_problem(self.references.label, exc))
+                self.references = None
+        self.read_problems += problems
+        return problems
+
+
+class DigestIndex:
+    """Hashes of source files by what their ``stat`` looked like when hashed, kept in
+    ``<home>/cache/sources.json``: as in git's index, a file whose size, times and inode
+    are unchanged is not read again, so a warm start on 35 MB of curricula reads none of
+    it. The catalog stays keyed by content: these are the contents' hashes.
+
+    A file changed within ``RACY_NS`` of being hashed could change again without its
+    timestamp moving, so it is trusted only once it is older than that ("racily clean"
+    in git); until then it is hashed on every run.
+    """
+
+    RACY_NS = 2_000_000_000
+    FILE = "sources.json"
+
+    def __init__(self, folder: Path) -> None:
+        self.file = folder / self.FILE
+        self.changed = False
+        try:
+            entries = json.loads(self.file.read_text("utf-8"))
+            self.entries: dict[str, list[Any]] = entries if isinstance(entries, dict) else {}
+        except (OSError, ValueError):
+            self.entries = {}
+
+    @staticmethod
+    def _shape(stat: os.stat_result) -> list[int]:
+        return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev]
+
+    def known(self, path: Path, stat: os.stat_result) -> str | None:
+        entry = self.entries.get(str(path))
+        if not (isinstance(entry, list) and len(entry) == 3):
+            return None
+        shape, hashed_at, digest = entry
+        if shape != self._shape(stat):
+            return None
+        if stat.st_mtime_ns >= hashed_at - self.RACY_NS:
+            return None
+        return str(digest)
+
+    def record(self, sources: Sequence[Source | None]) -> None:
+        now = time.time_ns()
+        for source in sources:
+            if source is not None and source.was_read and source.stat is not None:
+                self.entries[str(source.path)] = [self._shape(source.stat), now, source.digest]
+                self.changed = True
+
+    def save(self) -> None:
+        """Write atomically; an index that cannot be written is skipped."""
+        if not self.changed:
+            return
+        self.entries = {k: v for k, v in self.entries.items() if os.path.exists(k)}
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.file.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(self.entries), "utf-8")
+            os.replace(tmp, self.file)
+        except OSError:
+            pass
 
 
 def gather(
@@ -59,7 +150,8 @@ def gather(
     found = discover([p for p in candidates if p.is_dir()])
     found += [p for p in discover(extra_paths) if p.resolve() not in {f.resolve() for f in found}]
     missing_dirs = [p for p in candidates[1:] if not p.is_dir()]
-    sources, problems = read_sources(found)
+    index = DigestIndex(paths.cache_dir())
+    sources, problems = read_sources(found, index.known)
     problems = [
         Problem(
             str(p), "curricula directory does not exist", "check --curricula / STUDYPLAN_CURRICULA"
@@ -67,7 +159,14 @@ def gather(
         for p in missing_dirs
     ] + problems
     bib = paths.builtin_bibliography()
-    references = bib.read_bytes() if bib.is_file() else b""
+    references = None
+    if bib.is_file():
+        try:
+            references = read_source(bib, bib.name, index.known)
+        except OSError as exc:
+            problems.append(read_problem(bib.name, exc))
+    index.record([*sources, references])
+    index.save()
     # Not copied: the library's mapping parses its BibTeX only when a value is read, and a
     # warm run needs just its keys (the fingerprint).
     return Inputs(sources, problems, references, library if library is not None else {})
@@ -76,7 +175,7 @@ def gather(
 def _references(inputs: Inputs) -> dict[str, BibSummary]:
     from studyplan.bibliography import summaries_from_text
 
-    refs = summaries_from_text(inputs.references.decode("utf-8")) if inputs.references else {}
+    refs = summaries_from_text(inputs.references.data.decode("utf-8")) if inputs.references else {}
     for key, summary in inputs.library.items():
         refs.setdefault(key, summary)
     return refs
@@ -84,6 +183,7 @@ def _references(inputs: Inputs) -> dict[str, BibSummary]:
 
 def check(inputs: Inputs) -> list[Problem]:
     """Every problem in the inputs (for ``studyplan validate``); never cached."""
+    inputs.read_all()
     refs = _references(inputs)
     _, problems = validate(inputs.sources, frozenset(refs))
     return inputs.read_problems + problems
@@ -105,6 +205,8 @@ def catalog(inputs: Inputs, use_cache: bool = True) -> Catalog:
                 return cached
         except Exception:  # a missing, stale or broken cache is rebuilt below
             pass
+    if inputs.read_all():
+        raise CurriculumError(check(inputs))
     refs = _references(inputs)
     built = load(inputs.sources, frozenset(refs))
     built.references = refs

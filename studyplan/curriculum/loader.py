@@ -8,7 +8,9 @@ YAML is loaded with the safe loader only: no object construction from tags.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,14 +20,46 @@ from studyplan.errors import CurriculumError, Problem, did_you_mean
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
+# (path, its stat) -> the hash of its bytes, when known for a file that looked like that.
+KnownDigest = Callable[[Path, os.stat_result], str | None]
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True)
 class Source:
-    """One curriculum file: its path, how to name it in messages, and its bytes."""
+    """One source file: its path, how to name it in messages, a hash of its bytes, and
+    the bytes, read on first use (a warm start that already knows the hash needs only it).
+    ``stat`` is what the file looked like when it was hashed."""
 
     path: Path
     label: str
-    data: bytes
+    digest: str
+    stat: os.stat_result | None = None
+    _data: bytes | None = None
+
+    @property
+    def data(self) -> bytes:
+        if self._data is None:
+            self._data = self.path.read_bytes()
+        return self._data
+
+    @property
+    def was_read(self) -> bool:
+        return self._data is not None
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def read_source(path: Path, label: str, known: KnownDigest | None = None) -> Source:
+    """Stat ``path`` and hash its bytes, unless ``known`` already has the hash for a file
+    that looks like that. Raises ``OSError``."""
+    stat = path.stat()
+    digest = known(path, stat) if known is not None else None
+    if digest is not None:
+        return Source(path, label, digest, stat)
+    data = path.read_bytes()
+    return Source(path, label, content_digest(data), stat, data)
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
@@ -49,18 +83,24 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def read_sources(paths: Sequence[Path]) -> tuple[list[Source], list[Problem]]:
+def read_sources(
+    paths: Sequence[Path], known: KnownDigest | None = None
+) -> tuple[list[Source], list[Problem]]:
     sources: list[Source] = []
     problems: list[Problem] = []
     for path in paths:
         label = _label(path)
         try:
-            sources.append(Source(path, label, path.read_bytes()))
-        except FileNotFoundError:
-            problems.append(Problem(label, "no such file or directory", "check the path"))
+            sources.append(read_source(path, label, known))
         except OSError as exc:
-            problems.append(Problem(label, f"cannot read: {exc.strerror}", "check permissions"))
+            problems.append(read_problem(label, exc))
     return sources, problems
+
+
+def read_problem(label: str, exc: OSError) -> Problem:
+    if isinstance(exc, FileNotFoundError):
+        return Problem(label, "no such file or directory", "check the path")
+    return Problem(label, f"cannot read: {exc.strerror}", "check permissions")
 
 
 def _label(path: Path) -> str:

@@ -1,0 +1,115 @@
+"""The workspace adapter: which files are read on a warm start, and when they are re-read."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from studyplan import workspace
+
+TEXT = """
+id: mine
+title: Mine
+title_zh: 我的
+description: d
+topics:
+  - {id: mine.a, title: AAA, title_zh: 甲, summary: s, hours: 1}
+"""
+
+
+def _age(path: Path, seconds: float) -> None:
+    then = time.time_ns() - int(seconds * 1e9)
+    os.utime(path, ns=(then, then))
+
+
+@pytest.fixture
+def mine(tmp_path: Path) -> Path:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "mine.yaml").write_text(TEXT, "utf-8")
+    return folder
+
+
+def _titles(folder: Path) -> list[str]:
+    catalog = workspace.catalog(workspace.gather([folder]))
+    return [catalog.topics.title(t) for t in catalog.curricula["mine"].topic_ids]
+
+
+def _was_read(folder: Path) -> bool:
+    (source,) = [s for s in workspace.gather([folder]).sources if s.path.parent == folder]
+    return source.was_read
+
+
+def test_an_unchanged_file_is_not_read_again(mine: Path) -> None:
+    _age(mine / "mine.yaml", 3600)
+    assert _titles(mine) == ["AAA"]
+    assert not _was_read(mine)
+    assert _titles(mine) == ["AAA"]  # the cached catalog, found by the remembered hash
+
+
+def test_a_changed_file_is_read_and_the_catalog_rebuilt(mine: Path) -> None:
+    _age(mine / "mine.yaml", 3600)
+    assert _titles(mine) == ["AAA"]
+    (mine / "mine.yaml").write_text(TEXT.replace("AAA", "BBBB"), "utf-8")
+    assert _was_read(mine)
+    assert _titles(mine) == ["BBBB"]
+
+
+def test_a_racily_clean_file_is_hashed_again(mine: Path, isolated_home: Path) -> None:
+    """An edit of the same size within the file system's timestamp resolution leaves the
+    stat as it was; so a file is trusted by its stat only once its modification time is
+    well before the moment it was hashed."""
+    path = mine / "mine.yaml"
+    real = path.stat()
+
+    def stat_with_mtime(ns: int) -> os.stat_result:
+        times = (0.0, ns / 1e9, 0.0, real.st_atime_ns, ns, real.st_ctime_ns)
+        rest = (None,) * (os.stat_result.n_fields - 16)
+        return os.stat_result((*tuple(real)[:10], *times, *rest))
+
+    index = workspace.DigestIndex(isolated_home / "cache")
+    now = time.time_ns()
+    source = workspace.read_source(path, "mine.yaml")
+    source.stat = stat_with_mtime(now - 1_000_000)  # written a moment before it was hashed
+    index.record([source])
+    assert index.known(path, source.stat) is None
+    source.stat = stat_with_mtime(now - 10**12)  # written long before
+    index.record([source])
+    assert index.known(path, source.stat) == source.digest
+    assert index.known(path, stat_with_mtime(now - 10**12 + 1)) is None  # any change
+
+
+def test_an_edit_that_restores_the_timestamp_is_still_seen(mine: Path) -> None:
+    path = mine / "mine.yaml"
+    _age(path, 3600)
+    assert _titles(mine) == ["AAA"]
+    stat = path.stat()
+    path.write_text(TEXT.replace("AAA", "BBB"), "utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # the inode's ctime still moves
+    assert _titles(mine) == ["BBB"]
+
+
+def test_a_file_that_vanishes_before_a_rebuild_is_reported(mine: Path) -> None:
+    from studyplan.errors import CurriculumError
+
+    _age(mine / "mine.yaml", 3600)
+    assert _titles(mine) == ["AAA"]
+    inputs = workspace.gather([mine])
+    (mine / "mine.yaml").unlink()
+    with pytest.raises(CurriculumError) as caught:
+        workspace.catalog(inputs, use_cache=False)
+    (problem,) = caught.value.problems
+    assert problem.source.endswith("mine.yaml") and problem.message == "no such file or directory"
+
+
+def test_a_broken_digest_index_is_ignored(mine: Path, isolated_home: Path) -> None:
+    _age(mine / "mine.yaml", 3600)
+    assert _titles(mine) == ["AAA"]
+    index = isolated_home / "cache" / workspace.DigestIndex.FILE
+    for junk in ("not json", "[1, 2]", '{"x": 5}'):
+        index.write_text(junk, "utf-8")
+        assert _was_read(mine)
+        assert _titles(mine) == ["AAA"]

@@ -9,7 +9,7 @@ done by rustworkx, chosen by measurement (see the README's design notes and
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,13 +98,16 @@ class PrerequisiteGraph:
         links: tuple[Sequence[int], Sequence[int]],
         *,
         native: bool | None = None,
+        planning_graph: Callable[[], Any] | None = None,
     ) -> PrerequisiteGraph:
         """From (topic position, prerequisite position) columns, already known-only, once
         each and in declared order, as the cached catalog keeps them: no sorting and no
-        per-topic dict on a warm start."""
+        per-topic dict on a warm start. ``planning_graph``, if given, returns the same
+        links as a ready rustworkx graph (or None)."""
         graph = cls.__new__(cls)
         graph._setup(ids, index, native)
         graph._edges = links
+        graph._planning_source = planning_graph
         return graph
 
     def _setup(self, ids: Sequence[str], index: Mapping[str, int], native: bool | None) -> None:
@@ -113,6 +116,7 @@ class PrerequisiteGraph:
         self.native = len(ids) >= self.NATIVE_MIN_TOPICS if native is None else native
         self._graph: Any = None
         self._planning: Any = None
+        self._planning_source: Callable[[], Any] | None = None
         self._edges: tuple[Sequence[int], Sequence[int]] | None = None
         self._requires = None
         self._requires_index: list[list[int]] | None = None
@@ -275,6 +279,8 @@ class PrerequisiteGraph:
         return self._requires_index
 
     def _planning_graph(self) -> Any:
+        if self._planning is None and self._planning_source is not None:
+            self._planning = self._planning_source()
         if self._planning is None:
             from studyplan import native
 

@@ -178,7 +178,11 @@ def graph_of(catalog: Catalog, *, native: bool | None = None) -> PrerequisiteGra
     """The catalog's prerequisite graph; its indices are the catalog's positions."""
     table = catalog.topics
     return PrerequisiteGraph.from_links(
-        table.ids(), table.positions(), table.links(), native=native
+        table.ids(),
+        table.positions(),
+        table.links(),
+        native=native,
+        planning_graph=catalog.planning_graph,
     )
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from studyplan import workspace
+from studyplan.curriculum.catalog import Catalog
+from studyplan.planner import build_plan, graph_of
 
 TEXT = """
 id: mine
@@ -113,3 +115,30 @@ def test_a_broken_digest_index_is_ignored(mine: Path, isolated_home: Path) -> No
         index.write_text(junk, "utf-8")
         assert _was_read(mine)
         assert _titles(mine) == ["AAA"]
+
+
+def _native_plan(catalog: Catalog, goal: str) -> tuple[list[str], list[int]]:
+    plan = build_plan(catalog, [goal], {}, graph_of(catalog, native=True))
+    return plan.topic_ids, plan.why_tree().up
+
+
+@pytest.mark.parametrize("damage", ["none", "truncate", "garbage", "delete"])
+def test_the_cached_planning_graph_plans_as_the_built_one(
+    real_builtin: Path, isolated_home: Path, damage: str
+) -> None:
+    workspace.catalog(workspace.gather())  # writes the cache
+    cached = workspace.catalog(workspace.gather())
+    assert cached.planning_graph is not None
+    (edges,) = (isolated_home / "cache").glob("catalog-*.edges")
+    if damage == "truncate":
+        edges.write_text("".join(edges.read_text().splitlines(keepends=True)[:-3]))
+    elif damage == "garbage":
+        edges.write_text("not an edge list\n")
+    elif damage == "delete":
+        edges.unlink()
+    read = cached.planning_graph()
+    assert (read is None) == (damage != "none")
+    fresh = workspace.catalog(workspace.gather(), use_cache=False)
+    assert fresh.planning_graph is None
+    for goal in ("frontiers.bitdelta", "infotheory.information-bottleneck"):
+        assert _native_plan(cached, goal) == _native_plan(fresh, goal)

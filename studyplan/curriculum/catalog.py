@@ -12,7 +12,7 @@ from __future__ import annotations
 import pickle
 import sys
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -327,6 +327,9 @@ class Catalog:
     curricula: dict[str, Curriculum]
     topics: TopicTable
     references: dict[str, BibSummary] = field(default_factory=dict)
+    # Set by the workspace on a cached catalog: reads the planner's rustworkx graph from
+    # the cache (None from it means "build it yourself"). Never pickled.
+    planning_graph: Callable[[], Any] | None = field(default=None, repr=False, compare=False)
 
     def __init__(
         self,
@@ -337,6 +340,14 @@ class Catalog:
         self.curricula = curricula
         self.topics = topics if isinstance(topics, TopicTable) else TopicTable(topics)
         self.references = references or {}
+        self.planning_graph = None
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return self.curricula, self.topics, self.references
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self.curricula, self.topics, self.references = state
+        self.planning_graph = None
 
     def topic(self, topic_id: str) -> Topic:
         from studyplan.errors import NotFoundError, did_you_mean

@@ -15,7 +15,11 @@ def main() -> int:
     parser.add_argument("only", nargs="*", help="benchmark module names to run")
     args = parser.parse_args()
     missed: list[str] = []
-    for name in args.only or BENCHES:
+    names = [n if n.startswith("bench_") else f"bench_{n}" for n in args.only] or BENCHES
+    unknown = [n for n in names if n not in BENCHES]
+    if unknown:
+        parser.error(f"unknown benchmark {', '.join(unknown)}: choose from {', '.join(BENCHES)}")
+    for name in names:
         module = importlib.import_module(f"benchmarks.{name}")
         missed += module.main(rounds=3 if args.quick else 15)
     print()

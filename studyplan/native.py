@@ -35,12 +35,15 @@ def edge_arrays(sources: Sequence[int], targets: Sequence[int]) -> tuple[IntArra
     return np.asarray(sources, dtype=np.int64), np.asarray(targets, dtype=np.int64)
 
 
-def _without(graph: Any, blocked: Sequence[int]) -> Any:
-    """A copy of ``graph`` without the ``blocked`` nodes (indices stay as they are)."""
-    copy = graph.copy()
+def _without(graph: Any, blocked: Sequence[int], *, copy: bool = False) -> Any:
+    """``graph`` without the ``blocked`` nodes (indices stay as they are): a copy when
+    there are any, or when the caller will change it."""
+    if not blocked and not copy:
+        return graph
+    work = graph.copy()
     if blocked:
-        copy.remove_nodes_from(list(blocked))
-    return copy
+        work.remove_nodes_from(list(blocked))
+    return work
 
 
 def closure(graph: Any, sources: Sequence[int]) -> list[int]:
@@ -59,7 +62,7 @@ def postorder(graph: Any, goals: Sequence[int], blocked: Sequence[int]) -> IntAr
     where ``end[i]`` is the last pre-order position in its subtree. Both come from pointer
     doubling in numpy, so nothing here loops over nodes in Python.
     """
-    work = _without(graph, blocked)
+    work = _without(graph, blocked, copy=True)
     root = work.add_node(None)  # may reuse a removed node's index: all below stays in range
     work.add_edges_from_no_data([(root, g) for g in goals])
     tree = np.asarray(rx.dfs_edges(work, root), dtype=np.int64).reshape(-1, 2)

@@ -29,7 +29,6 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
     """
 
     from studyplan.planner import hours_needed_for, why_texts
-    from studyplan.render import reference_head
 
     lines: list[str] = []
     sched = plan.schedule
@@ -49,23 +48,32 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
     titles, titles_zh = table.titles(), table.titles_zh()
     at, keys, wheres, accesses, *_ = table.core_columns()
     started = {t for t, s in plan.statuses.items() if s == "started"}
-    width = len(str(len(plan.topic_ids)))
+    count = len(plan.topic_ids)
+    width = len(str(count))
     pad = " " * (width + 2)
-    refs: dict[str, str] = {}  # one formatted reference per key, not per step
-    hours_text: dict[float, str] = {}
-    whens = _week_spans(plan)
+    refs = _References(catalog)
+    hours_text = {hours: f"{hours:g}" for hours in set(plan.hours)}
+    # Plain lookups and one f-string per step, no format specs inside the loop: this loop
+    # is most of printing a 100k-step plan (benchmarks/bench_planner.py).
+    numbers = [f"{str(n).rjust(width)}. " for n in range(1, count + 1)]
     whys = why_texts(catalog, plan, 5)
-    steps = zip(plan.positions, plan.topic_ids, plan.hours, whens, whys, strict=True)
-    for number, (i, tid, hours, when, why) in enumerate(steps, 1):
-        h = hours_text.get(hours) or hours_text.setdefault(hours, f"{hours:g}")
+    columns = (plan.positions, plan.topic_ids, plan.hours, whys)
+    steps = zip(numbers, _week_spans(plan), *columns, strict=True)
+    append = lines.append
+    for number, when, i, tid, hours, why in steps:
+        first, end = at[i], at[i + 1]
+        if end == first + 1:
+            reads = f"\n{pad}read  {refs[keys[first]]} — {wheres[first]} [{accesses[first]}]"
+        else:
+            reads = "".join(
+                [
+                    f"\n{pad}read  {refs[keys[k]]} — {wheres[k]} [{accesses[k]}]"
+                    for k in range(first, end)
+                ]
+            )
         mark = "  (in progress)" if tid in started else ""
-        reads = ""
-        for k in range(at[i], at[i + 1]):
-            key = keys[k]
-            ref = refs.get(key) or refs.setdefault(key, reference_head(catalog, key))
-            reads += f"\n{pad}read  {ref} — {wheres[k]} [{accesses[k]}]"
-        lines.append(
-            f"\n{number:>{width}}. {when}{titles[i]} · {titles_zh[i]}  [{tid}]  {h} h{mark}"
+        append(
+            f"\n{number}{when}{titles[i]} · {titles_zh[i]}  [{tid}]  {hours_text[hours]} h{mark}"
             f"{reads}\n{pad}why   {why}"
         )
     if show_covered and plan.covered:
@@ -75,6 +83,20 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
             by = "" if item.by == item.topic.id else f" (by {item.by})"
             lines.append(f"  ✔ {item.topic.id} {item.topic.title} — {item.status}{by}")
     emit_text(lines)
+
+
+class _References(dict[str, str]):
+    """Reference key -> ``Cover & Thomas (2006), Elements of …``, formatted on first use."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        super().__init__()
+        self.catalog = catalog
+
+    def __missing__(self, key: str) -> str:
+        from studyplan.render import reference_head
+
+        head = self[key] = reference_head(self.catalog, key)
+        return head
 
 
 def _week_spans(plan: Plan) -> Sequence[str]:

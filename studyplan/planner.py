@@ -100,6 +100,7 @@ class Plan:
     schedule: Schedule | None = None
     _why_tree: Callable[[], WhyTree] | None = field(default=None, repr=False)
     _tree: WhyTree | None = field(default=None, repr=False)
+    _reasons: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
     # What the goals need that the learner has, and what vouches for it; worked out only
     # when asked for (``plan --all``).
     _covered: Callable[[], list[Covered]] | None = field(default=None, repr=False)
@@ -126,8 +127,14 @@ class Plan:
     def why(self, topic_id: str) -> tuple[Link, ...]:
         """The chain of prerequisite edges from ``topic_id`` up to a goal, with reasons."""
         chain = self.why_tree().chain(topic_id)
-        reasons = self.table.reasons
-        return tuple(Link(a, b, reasons(b).get(a, "")) for a, b in pairwise(chain))
+        return tuple(Link(a, b, self._reasons_of(b).get(a, "")) for a, b in pairwise(chain))
+
+    def _reasons_of(self, topic_id: str) -> dict[str, str]:
+        # Chains share their upper links: each topic's reasons are looked up once.
+        found = self._reasons.get(topic_id)
+        if found is None:
+            found = self._reasons[topic_id] = self.table.reasons(topic_id)
+        return found
 
     def step(self, position: int) -> Step:
         tid = self.topic_ids[position]
@@ -378,11 +385,16 @@ def step_json(catalog: Catalog, step: Step) -> dict[str, Any]:
     return data
 
 
-def plan_json(catalog: Catalog, plan: Plan, include_covered: bool = False) -> dict[str, Any]:
+def plan_json(
+    catalog: Catalog, plan: Plan, include_covered: bool = False, *, lazy_steps: bool = False
+) -> dict[str, Any]:
+    """The plan as data. With ``lazy_steps``, ``steps`` is an iterator, for writers that
+    stream it (a 100k-step plan's steps, each with its whole why-chain, run to 400 MB)."""
     sched = plan.schedule
+    steps = (step_json(catalog, s) for s in plan.steps)
     data: dict[str, Any] = {
         "goals": plan.goals,
-        "steps": [step_json(catalog, s) for s in plan.steps],
+        "steps": steps if lazy_steps else list(steps),
         "total_hours": plan.total_hours,
         "weeks": sched.weeks if sched else None,
         "finish_date": sched.finish.isoformat() if sched and plan.steps else None,

@@ -185,7 +185,7 @@ def cmd_plan(
         store.save_plan(save, plan_payload(plan, goals, date.today()), replace=replace)
         store.set_active_plan(save)
     if as_json:
-        data = plan_json(catalog, plan, include_covered=show_all)
+        data = plan_json(catalog, plan, include_covered=show_all, lazy_steps=True)
         if save:
             data["saved_as"] = save
         print_json(data)

@@ -113,10 +113,6 @@ class Plan:
     def covered(self) -> list[Covered]:
         return self._covered() if self._covered is not None else []
 
-    @property
-    def goal_set(self) -> frozenset[str]:
-        return frozenset(self.goals)
-
     def why_tree(self) -> WhyTree:
         if self._tree is None:
             if self._why_tree is None:

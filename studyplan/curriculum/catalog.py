@@ -239,19 +239,6 @@ class TopicTable(Mapping[str, Topic]):
     def title(self, topic_id: str) -> str:
         return self._title[self._position[topic_id]]
 
-    def curriculum_of(self, topic_id: str) -> str:
-        return self._curriculum[self._position[topic_id]]
-
-    def brief(self, topic_id: str) -> tuple[str, str, tuple[Reading, ...]]:
-        """(title, title_zh, core readings): what a plan prints for each step."""
-        i = self._position[topic_id]
-        at, key, where, access, url, hours = self._core
-        core = tuple(
-            Reading(key[k], where[k], True, access[k], url[k], hours[k])
-            for k in range(at[i], at[i + 1])
-        )
-        return self._title[i], self._title_zh[i], core
-
     # -- whole columns, by position -----------------------------------------------------
 
     def hours_column(self) -> Sequence[float]:

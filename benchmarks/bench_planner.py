@@ -59,13 +59,13 @@ def in_process(root: Path, goal: str, label: str) -> list[str]:
             None,
         ),
         (
-            "  plain-Python passes instead (context)",
+            "  + why-tree, plain-Python passes (context)",
             best_of(lambda: build_plan(catalog, [goal], {}, python_graph).why_tree(), repeat=3),
             None,
         ),
         (
-            "studyplan graph_of (build, for context)",
-            best_of(lambda: graph_of(catalog), repeat=3),
+            "  on a fresh graph (rustworkx build; context)",
+            best_of(lambda: build_plan(catalog, [goal], {}, graph_of(catalog)), repeat=3),
             None,
         ),
     ]

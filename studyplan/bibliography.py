@@ -35,7 +35,7 @@ from studyplan.curriculum.catalog import BibSummary
 from studyplan.errors import BibError, Problem
 
 if TYPE_CHECKING:
-    from studyplan.store import LibraryEntry
+    from studyplan.store.types import LibraryBlock, LibraryEntry
 
 _VENUE_FIELDS = ("journal", "booktitle", "publisher", "school", "institution", "howpublished")
 # bibtexparser starts a block at '@type{' or '@type(' at a line start even inside a value;
@@ -267,7 +267,7 @@ def builtin_items(path: Path | None = None) -> list[Item]:
     return items
 
 
-def library_items(rows: Sequence[LibraryEntry]) -> list[Item]:
+def library_items(rows: Sequence[LibraryEntry | LibraryBlock]) -> list[Item]:
     """The store's library rows (in import order) as items."""
     return [
         Item(getattr(r, "kind", None) or kind_of_key(r.key), r.key, r.bibtex, "library", r.source)
@@ -282,7 +282,7 @@ class LibrarySummaries(Mapping[str, BibSummary]):
     needed (the catalog cache is keyed by ``digest()``, so a warm run never parses).
     """
 
-    def __init__(self, rows: Sequence[LibraryEntry]) -> None:
+    def __init__(self, rows: Sequence[LibraryEntry | LibraryBlock]) -> None:
         self._rows = rows
         self._keys = [
             r.key for r in rows if (getattr(r, "kind", None) or kind_of_key(r.key)) == ENTRY
@@ -321,7 +321,7 @@ class LibrarySummaries(Mapping[str, BibSummary]):
         return key in self._key_set
 
 
-def library_summaries(rows: Sequence[LibraryEntry]) -> Mapping[str, BibSummary]:
+def library_summaries(rows: Sequence[LibraryEntry | LibraryBlock]) -> Mapping[str, BibSummary]:
     """What ``State.catalog()`` passes to ``workspace.gather(..., library=...)``."""
     return LibrarySummaries(rows)
 

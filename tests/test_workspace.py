@@ -142,3 +142,14 @@ def test_the_cached_planning_graph_plans_as_the_built_one(
     assert fresh.planning_graph is None
     for goal in ("frontiers.bitdelta", "infotheory.information-bottleneck"):
         assert _native_plan(cached, goal) == _native_plan(fresh, goal)
+
+
+def test_the_cached_catalog_keeps_every_reference(real_builtin: Path) -> None:
+    import pickle
+
+    fresh = workspace.catalog(workspace.gather(), use_cache=False)
+    workspace.catalog(workspace.gather())  # writes the cache
+    cached = workspace.catalog(workspace.gather())
+    assert dict(cached.references) == dict(fresh.references)
+    again = pickle.loads(pickle.dumps(cached))  # an unopened blob is kept as it is
+    assert dict(again.references) == dict(fresh.references) and len(again.references) > 200

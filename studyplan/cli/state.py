@@ -29,7 +29,7 @@ class State:
             from studyplan.bibliography import library_summaries
 
             # The personal library: user curricula may cite its keys (parsed lazily).
-            library = library_summaries(self.store().library())
+            library = library_summaries(self.store().library_blocks())
             inputs = workspace.gather(self.curricula_dirs, library=library)
             self._catalog = workspace.catalog(inputs)
         return self._catalog

@@ -81,7 +81,7 @@ class BibSummary:
 
 
 # Bump when the pickled layout of the catalog changes: it is part of the cache key.
-CACHE_LAYOUT = 2
+CACHE_LAYOUT = 3
 
 
 class TopicTable(Mapping[str, Topic]):
@@ -306,6 +306,38 @@ def _links(
     return sources, targets
 
 
+class PickledMapping(Mapping[str, BibSummary]):
+    """Reference summaries kept pickled until first read: with a personal library of 10k
+    entries they cost more to unpickle than a command like ``topics`` takes to run."""
+
+    __slots__ = ("_blob", "_data")
+
+    def __init__(self, blob: bytes) -> None:
+        self._blob = blob
+        self._data: dict[str, BibSummary] | None = None
+
+    @staticmethod
+    def dump(data: Mapping[str, BibSummary]) -> bytes:
+        return pickle.dumps(dict(data), pickle.HIGHEST_PROTOCOL)
+
+    def blob(self) -> bytes:
+        return self._blob
+
+    def _opened(self) -> dict[str, BibSummary]:
+        if self._data is None:
+            self._data = pickle.loads(self._blob)
+        return self._data
+
+    def __getitem__(self, key: str) -> BibSummary:
+        return self._opened()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._opened())
+
+    def __len__(self) -> int:
+        return len(self._opened())
+
+
 @dataclass(slots=True)
 class Catalog:
     """All curricula merged into one graph, in declared order (curricula in load order,
@@ -313,7 +345,7 @@ class Catalog:
 
     curricula: dict[str, Curriculum]
     topics: TopicTable
-    references: dict[str, BibSummary] = field(default_factory=dict)
+    references: Mapping[str, BibSummary] = field(default_factory=dict)
     # Set by the workspace on a cached catalog: reads the planner's rustworkx graph from
     # the cache (None from it means "build it yourself"). Never pickled.
     planning_graph: Callable[[], Any] | None = field(default=None, repr=False, compare=False)
@@ -322,7 +354,7 @@ class Catalog:
         self,
         curricula: dict[str, Curriculum],
         topics: Mapping[str, Topic],
-        references: dict[str, BibSummary] | None = None,
+        references: Mapping[str, BibSummary] | None = None,
     ) -> None:
         self.curricula = curricula
         self.topics = topics if isinstance(topics, TopicTable) else TopicTable(topics)
@@ -330,10 +362,13 @@ class Catalog:
         self.planning_graph = None
 
     def __getstate__(self) -> tuple[Any, ...]:
-        return self.curricula, self.topics, self.references
+        refs = self.references
+        blob = refs.blob() if isinstance(refs, PickledMapping) else PickledMapping.dump(refs)
+        return self.curricula, self.topics, blob
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        self.curricula, self.topics, self.references = state
+        self.curricula, self.topics, blob = state
+        self.references = PickledMapping(blob)
         self.planning_graph = None
 
     def topic(self, topic_id: str) -> Topic:

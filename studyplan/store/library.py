@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from studyplan.errors import ConflictError
 from studyplan.store.base import StoreBase
 from studyplan.store.sqlite import from_db, now_utc, to_db
-from studyplan.store.types import LibraryEntry
+from studyplan.store.types import LibraryBlock, LibraryEntry
 
 _COLUMNS = 'SELECT "key", bibtex, source, added, position, kind FROM library'
 
@@ -21,6 +21,11 @@ class LibraryMixin(StoreBase):
     def library(self) -> list[LibraryEntry]:
         """Every library block in import order."""
         return [_entry(row) for row in self._rows(f"{_COLUMNS} ORDER BY position, rowid")]
+
+    def library_blocks(self) -> list[LibraryBlock]:
+        """Every library block's key, text, source and kind, in import order."""
+        sql = 'SELECT "key", bibtex, source, kind FROM library ORDER BY position, rowid'
+        return [LibraryBlock._make(row) for row in self._rows(sql)]
 
     def library_entry(self, key: str) -> LibraryEntry | None:
         rows = self._rows(f'{_COLUMNS} WHERE "key" = ?', (key,))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 #: The statuses a topic can have; ``reset`` is recordable but means "no status".
 STATUSES = ("started", "done", "skipped", "known")
@@ -68,6 +69,16 @@ class UndoResult:
         )
         after = ", ".join(f"{t} is now {s or 'not started'}" for t, s in self.now.items())
         return f"undid '{what}' (recorded {when})" + (f"; {after}" if after else "")
+
+
+class LibraryBlock(NamedTuple):
+    """A library block as the catalog needs it: no dates, nothing parsed (a 10k-entry
+    library is read on every catalog command to key the cache)."""
+
+    key: str
+    bibtex: str
+    source: str
+    kind: str
 
 
 @dataclass(frozen=True, slots=True)

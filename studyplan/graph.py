@@ -2,9 +2,10 @@
 
 Nodes are topic ids; an edge runs from a prerequisite to the topic that needs it, so a
 topic's *ancestors* are everything it requires and its *descendants* everything it
-unlocks. The heavy lifting (cycle search, ancestors, descendants, topological sort) is
-done by rustworkx, chosen by measurement (see the README's design notes and
-``benchmarks/``).
+unlocks. Cycle search, descendants and the topological sort are done by rustworkx,
+chosen by measurement (see the README's design notes and ``benchmarks/``). The planning
+passes (closure, depth-first post-order, why-tree) work on topic indices: in plain Python
+here for small graphs, in ``studyplan.native`` (rustworkx and numpy) for large ones.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ class PrerequisiteGraph:
     """
 
     NATIVE_MIN_TOPICS = 3000
+    _requires: dict[str, tuple[str, ...]] | None
 
     def __init__(
         self, prerequisites: Mapping[str, Sequence[str]], *, native: bool | None = None
@@ -87,8 +89,6 @@ class PrerequisiteGraph:
         index = {tid: i for i, tid in enumerate(ids)}
         self._setup(ids, index, native)
         self._requires = normalize(prerequisites, index)
-
-    _requires: dict[str, tuple[str, ...]] | None
 
     @classmethod
     def from_links(

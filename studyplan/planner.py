@@ -6,7 +6,9 @@ or knows *and everything those require* (knowing Adam implies knowing SGD). That
 stronger than Metacademy, which only drops what is reachable solely through a known
 topic. Skipped topics are left out too, but skipping does not vouch for their
 prerequisites. Order: depth-first post-order from the goals, prerequisites in declared
-order, so a chain stays together.
+order, so a chain stays together. Why a step is there: the shortest chain of
+prerequisite links from it to the nearest goal, each link going to the earliest-declared
+topic among equally short ones (``graph.WhyTree``).
 """
 
 from __future__ import annotations

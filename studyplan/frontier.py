@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from studyplan.curriculum.catalog import Catalog
 from studyplan.graph import PrerequisiteGraph
@@ -61,33 +61,17 @@ def unlocks(graph: PrerequisiteGraph, topic_id: str, statuses: Mapping[str, str]
 def chain_to(
     graph: PrerequisiteGraph, catalog: Catalog, topic_id: str, goal: str
 ) -> tuple[Link, ...] | None:
-    """The shortest chain of prerequisite edges from ``topic_id`` up to ``goal``, with
-    reasons; None when the goal does not need the topic."""
+    """The chain of prerequisite edges from ``topic_id`` up to ``goal``, with reasons, by
+    the plan's rule (shortest; ties to the earliest-declared topic), so ``studyplan why``
+    and the plan for that goal explain a step alike. None when the goal does not need it."""
     if topic_id == goal:
         return ()
-    if topic_id not in graph.ancestors(goal):
+    tree = graph.why_tree([goal], set())
+    if tree.links(topic_id) < 0:
         return None
-    parent: dict[str, str] = {}
-    queue = deque([goal])
-    seen = {goal}
-    while queue:
-        node = queue.popleft()
-        for pre in graph.requires[node]:
-            if pre not in seen:
-                seen.add(pre)
-                parent[pre] = node
-                if pre == topic_id:
-                    queue.clear()
-                    break
-                queue.append(pre)
-    links: list[Link] = []
-    here = topic_id
-    while here != goal:
-        up = parent[here]
-        reason = next(p.reason for p in catalog.topics[up].prerequisites if p.id == here)
-        links.append(Link(here, up, reason))
-        here = up
-    return tuple(links)
+    chain = tree.chain(topic_id)
+    reasons = catalog.topics.reasons
+    return tuple(Link(a, b, reasons(b).get(a, "")) for a, b in pairwise(chain))
 
 
 def goals_needing(graph: PrerequisiteGraph, catalog: Catalog, topic_id: str) -> list[str]:

@@ -197,3 +197,16 @@ def test_pace_text() -> None:
     assert pace_text(0.2) == "on schedule"
     assert pace_text(3) == "3 h ahead of the saved schedule"
     assert pace_text(-2.5) == "2.5 h behind the saved schedule"
+
+
+def test_why_command_and_plan_explain_a_step_alike(real_builtin: object) -> None:
+    from studyplan import workspace
+    from studyplan.frontier import chain_to
+
+    cat = workspace.catalog(workspace.gather())
+    graph = graph_of(cat)
+    for goal in ("frontiers.bitdelta", "frontiers.medusa", "infotheory.information-bottleneck"):
+        plan = build_plan(cat, [goal], {}, graph)
+        assert len(plan.steps) > 5
+        for step in plan.steps:
+            assert chain_to(graph, cat, step.topic_id, goal) == step.why

@@ -58,11 +58,12 @@ class WhyTree:
         """How many prerequisite links lead from the topic to its goal (0 for a goal)."""
         return self.depth[self.index[topic_id]]
 
-    def chain(self, topic_id: str) -> list[str]:
-        """The topic, the topic that needs it, and so on up to the goal."""
+    def chain(self, topic_id: str, links: int | None = None) -> list[str]:
+        """The topic, the topic that needs it, and so on up to the goal (or only the
+        first ``links`` links of the way)."""
         node = self.index[topic_id]
         chain = [node]
-        while (node := self.up[node]) >= 0:
+        while (links is None or len(chain) <= links) and (node := self.up[node]) >= 0:
             chain.append(node)
         return [self.ids[n] for n in chain]
 

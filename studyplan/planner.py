@@ -122,9 +122,10 @@ class Plan:
             self._tree = self._why_tree()
         return self._tree
 
-    def why(self, topic_id: str) -> tuple[Link, ...]:
-        """The chain of prerequisite edges from ``topic_id`` up to a goal, with reasons."""
-        chain = self.why_tree().chain(topic_id)
+    def why(self, topic_id: str, links: int | None = None) -> tuple[Link, ...]:
+        """The chain of prerequisite edges from ``topic_id`` up to a goal, with reasons
+        (only its first ``links`` links, if given)."""
+        chain = self.why_tree().chain(topic_id, links)
         return tuple(Link(a, b, self._reasons_of(b).get(a, "")) for a, b in pairwise(chain))
 
     def _reasons_of(self, topic_id: str) -> dict[str, str]:

@@ -158,3 +158,22 @@ def test_a_graph_too_large_to_draw_is_left_out(
     monkeypatch.setattr("studyplan.visual.report.MAX_DRAWN_NODES", 5)
     if need("dot"):
         assert cli.json("report", "mini.ib", "-o", str(page))["graph"] is True
+
+
+def test_a_long_why_chain_is_shown_by_its_first_links_and_its_goal() -> None:
+    from test_planner import make_catalog
+
+    from studyplan.planner import build_plan
+    from studyplan.visual import report
+
+    chain = {f"c.t{i:02d}": ([f"c.t{i - 1:02d}"] if i else []) for i in range(30)}
+    cat = make_catalog(chain)
+    plan = build_plan(cat, ["c.t29"], {})
+    first, near = plan.steps[0], plan.steps[25]
+    html = report._why(cat, first)
+    assert html.count("<li>needed by") == report.WHY_LINKS_SHOWN
+    assert "… 19 more links up to <b>C.T29</b>" in html
+    assert "C.T00 → C.T01 → … → C.T29 (goal)" in html
+    short = report._why(cat, near)  # four links: all shown, no ellipsis
+    assert short.count("<li>needed by") == 4 and "more links" not in short
+    assert report._why(cat, plan.steps[-1]) == '<p class="chain">This is one of your goals.</p>'

@@ -8,7 +8,7 @@ format (DOT, Mermaid, the HTML report) renders the same view, so they agree.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from studyplan.curriculum.catalog import Catalog
@@ -119,13 +119,18 @@ class GraphView:
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
     clusters: tuple[Cluster, ...]
+    _by_id: dict[str, Node] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # One index for every lookup by id: a view can hold tens of thousands of nodes.
+        object.__setattr__(self, "_by_id", {n.id: n for n in self.nodes})
 
     def node(self, topic_id: str) -> Node:
-        return next(n for n in self.nodes if n.id == topic_id)
+        return self._by_id[topic_id]
 
     def edge_tooltip(self, edge: Edge) -> str:
-        titles = {n.id: n.title for n in self.nodes}
-        return f"{titles[edge.source]} → {titles[edge.target]}: {edge.reason}"
+        by_id = self._by_id
+        return f"{by_id[edge.source].title} → {by_id[edge.target].title}: {edge.reason}"
 
     def statuses_used(self) -> list[str]:
         used = {n.status for n in self.nodes}

@@ -25,6 +25,9 @@ from studyplan.errors import InputError, NotFoundError, did_you_mean
 from studyplan.graph import PrerequisiteGraph, WhyTree
 
 SATISFIED = frozenset({"done", "known"})
+# Where a why-chain is spelt out link by link (report, calendar), a longer one is shown by
+# its first links and its goal: in a deep plan, every chain in full is quadratic in size.
+WHY_LINKS_IN_FULL = 10
 
 
 @dataclass(frozen=True, slots=True)

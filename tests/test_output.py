@@ -43,3 +43,14 @@ def test_streamed_json_is_the_same_text(document: dict[str, Any], data: st.DataO
             start = lines.index(f"  {json.dumps(key, ensure_ascii=False)}: [")
             body = lines[start + 1 : start + 1 + len(items)]
             assert [json.loads(line.strip().rstrip(",")) for line in body] == items
+
+
+def test_nested_iterators_stream_too() -> None:
+    document = {"name": "p", "plan": {"goals": ["g"], "steps": [{"id": 1}, {"id": 2}], "n": 2}}
+    streamed = {"name": "p", "plan": {**document["plan"], "steps": iter(document["plan"]["steps"])}}
+    out = io.StringIO()
+    with redirect_stdout(out):
+        print_json(streamed)
+    text = out.getvalue()
+    assert json.loads(text) == document
+    assert '\n      {"id": 1},\n      {"id": 2}\n    ],' in text

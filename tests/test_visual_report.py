@@ -163,7 +163,7 @@ def test_a_graph_too_large_to_draw_is_left_out(
 def test_a_long_why_chain_is_shown_by_its_first_links_and_its_goal() -> None:
     from test_planner import make_catalog
 
-    from studyplan.planner import build_plan
+    from studyplan.planner import WHY_LINKS_IN_FULL, build_plan
     from studyplan.visual import report
 
     chain = {f"c.t{i:02d}": ([f"c.t{i - 1:02d}"] if i else []) for i in range(30)}
@@ -171,7 +171,7 @@ def test_a_long_why_chain_is_shown_by_its_first_links_and_its_goal() -> None:
     plan = build_plan(cat, ["c.t29"], {})
     first, near = plan.steps[0], plan.steps[25]
     html = report._why(cat, first)
-    assert html.count("<li>needed by") == report.WHY_LINKS_SHOWN
+    assert html.count("<li>needed by") == WHY_LINKS_IN_FULL
     assert "… 19 more links up to <b>C.T29</b>" in html
     assert "C.T00 → C.T01 → … → C.T29 (goal)" in html
     short = report._why(cat, near)  # four links: all shown, no ellipsis

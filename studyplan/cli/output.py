@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -94,27 +94,37 @@ def _dumps(data: Any) -> str:
 
 
 def print_json(data: Any) -> None:
-    """JSON, indented. In a dict, a value that is an iterator is written item by item, one
+    """JSON, indented. An iterator anywhere in nested dicts is written item by item, one
     item per line, so that a long list (a plan's steps) is never held in memory as one
     document and is written by the json module's C encoder (the indenting one is pure
     Python, 40 s for a 100k-step plan); ``grep`` finds a step on its own line."""
-    if not (isinstance(data, dict) and any(isinstance(v, Iterator) for v in data.values())):
-        sys.stdout.write(_dumps(data) + "\n")
-        return
-    write = sys.stdout.write
-    separator = "{\n"
-    for key, value in data.items():
-        write(f"{separator}  {json.dumps(key, ensure_ascii=False)}: ")
-        separator = ",\n"
-        if not isinstance(value, Iterator):
-            write(_dumps(value).replace("\n", "\n  "))
-            continue
-        opening = "[\n    "
+    _write_json(data, "", sys.stdout.write)
+    sys.stdout.write("\n")
+
+
+def _streams(value: Any) -> bool:
+    return isinstance(value, Iterator) or (
+        isinstance(value, dict) and any(_streams(v) for v in value.values())
+    )
+
+
+def _write_json(value: Any, indent: str, write: Callable[[str], object]) -> None:
+    inner = indent + "  "
+    if isinstance(value, Iterator):
+        opening = "[\n" + inner
         for item in value:
             write(opening + json.dumps(item, ensure_ascii=False, default=str))
-            opening = ",\n    "
-        write("[]" if opening.startswith("[") else "\n  ]")
-    write("\n}\n")
+            opening = ",\n" + inner
+        write("[]" if opening.startswith("[") else "\n" + indent + "]")
+    elif _streams(value):
+        separator = "{\n"
+        for key, item in value.items():
+            write(f"{separator}{inner}{json.dumps(key, ensure_ascii=False)}: ")
+            _write_json(item, inner, write)
+            separator = ",\n"
+        write("\n" + indent + "}")
+    else:
+        write(_dumps(value).replace("\n", "\n" + indent))
 
 
 def table(*columns: str, title: str | None = None) -> Any:

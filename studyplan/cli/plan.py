@@ -212,7 +212,7 @@ def plan_show(st: State, name: str, as_json: bool) -> None:
         print_json(
             {
                 **plan_progress(catalog, name, payload, progress, today),
-                "plan": plan_json(catalog, review.plan),
+                "plan": plan_json(catalog, review.plan, lazy_steps=True),
             }
         )
         return

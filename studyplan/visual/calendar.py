@@ -92,7 +92,7 @@ def plan_calendar(
     """The saved plan ``name`` as ICS bytes. InputError when it was saved unscheduled."""
     from icalendar import Calendar, Event
 
-    from studyplan.planner import build_plan, graph_of, why_text
+    from studyplan.planner import WHY_LINKS_IN_FULL, build_plan, graph_of, why_text
     from studyplan.visual.model import display_statuses
 
     steps = _require_schedule(name, payload)
@@ -121,7 +121,7 @@ def plan_calendar(
         event.add("dtstart", date.fromisoformat(step["start"]))
         event.add("dtend", date.fromisoformat(step["end"]) + timedelta(days=1))
         event.add("summary", text(f"{'✔ ' if done else ''}{title} ({step['hours']:g} h)"))
-        why = why_text(catalog, fresh[tid]) if tid in fresh else ""
+        why = why_text(catalog, fresh[tid], WHY_LINKS_IN_FULL + 1) if tid in fresh else ""
         event.add("description", text(_description(catalog, step, number, len(steps), name, why)))
         event.add("categories", ["studyplan", topic.curriculum if topic else "orphaned"])
         event.add("transp", "TRANSPARENT")

@@ -211,21 +211,15 @@ def _readings(catalog: Catalog, step: Step) -> str:
     return f'<ul class="readings">{"".join(items)}</ul>'
 
 
-# A why-chain longer than this is shown by its first links and its goal: every step's
-# card links on to the topic that needs it, and a 94k-step plan's chains in full would
-# run to hundreds of megabytes.
-WHY_LINKS_SHOWN = 10
-
-
 def _why(catalog: Catalog, step: Step) -> str:
-    from studyplan.planner import why_text
+    from studyplan.planner import WHY_LINKS_IN_FULL, why_text
 
     plan = step.plan
     tree = plan.why_tree()
     length = tree.links(step.topic_id)
     if length <= 0:
         return '<p class="chain">This is one of your goals.</p>' if step.goal else ""
-    shown = plan.why(step.topic_id, WHY_LINKS_SHOWN if length > WHY_LINKS_SHOWN else None)
+    shown = plan.why(step.topic_id, WHY_LINKS_IN_FULL if length > WHY_LINKS_IN_FULL else None)
     items = "".join(
         f"<li>needed by <b>{_e(catalog.topics[link.needed_by].title)}</b>: "
         f'<span class="reason">{_e(link.reason)}</span></li>'
@@ -234,7 +228,7 @@ def _why(catalog: Catalog, step: Step) -> str:
     if length > len(shown):
         goal = catalog.topics[tree.goal_of(step.topic_id) or step.topic_id].title
         items += f"<li>… {length - len(shown)} more links up to <b>{_e(goal)}</b></li>"
-    longest = WHY_LINKS_SHOWN + 1 if length > WHY_LINKS_SHOWN else None
+    longest = WHY_LINKS_IN_FULL + 1 if length > WHY_LINKS_IN_FULL else None
     chain = why_text(catalog, step, longest)
     return f'<p class="chain">{_e(chain)}</p><ol class="why">{items}</ol>'
 

@@ -68,24 +68,46 @@ def topic_lines(catalog: Catalog, topic: Topic, status: str | None = None) -> li
     return lines
 
 
+# How deep ``show --tree`` draws by default (the CLI allows up to 300: deeper is
+# unreadable, and its JSON would nest past what the json module can encode).
+TREE_DEPTH = 12
+
+
 def prerequisite_tree_data(
-    catalog: Catalog, topic_id: str, status: Mapping[str, str] | None = None
+    catalog: Catalog,
+    topic_id: str,
+    status: Mapping[str, str] | None = None,
+    depth: int = TREE_DEPTH,
 ) -> dict[str, Any]:
-    """The prerequisite tree as nested JSON; a topic already expanded is not repeated."""
+    """The prerequisite tree as nested JSON, ``depth`` levels below the topic. A topic
+    already expanded is marked ``repeated``; one whose prerequisites lie deeper than
+    ``depth`` is marked ``truncated``. Built without recursion (trees can be deep)."""
     status = status or {}
     seen: set[str] = set()
+    table = catalog.topics
 
     def node(tid: str) -> dict[str, Any]:
-        topic = catalog.topics[tid]
-        data: dict[str, Any] = {"id": tid, "title": topic.title, "status": status.get(tid, "todo")}
+        return {"id": tid, "title": table.title(tid), "status": status.get(tid, "todo")}
+
+    root = node(topic_id)
+    stack = [(root, 0)]
+    while stack:
+        data, level = stack.pop()
+        tid = data["id"]
         if tid in seen:
             data["repeated"] = True
-            return data
+            continue
+        pres = [p for p in table.prerequisite_ids(tid) if p in table]
+        if pres and level >= depth:
+            data["truncated"] = True  # not "seen": it may still be drawn higher up
+            continue
         seen.add(tid)
-        data["prerequisites"] = [node(p) for p in topic.prerequisite_ids]
-        return data
-
-    return node(topic_id)
+        children = [node(p) for p in pres]
+        data["prerequisites"] = children
+        # Depth first in declared order: the first child is expanded first, so a topic's
+        # subtree is drawn where it first appears.
+        stack.extend((child, level + 1) for child in reversed(children))
+    return root
 
 
 def tree_lines(data: dict[str, Any]) -> list[tuple[str, str]]:
@@ -99,17 +121,21 @@ def tree_lines(data: dict[str, Any]) -> list[tuple[str, str]]:
             text += f" ({st})"
         if item.get("repeated"):
             text += " (see above)"
+        if item.get("truncated"):
+            text += " (… prerequisites below; --depth to see more)"
         return text, STATUS_STYLE.get(st, "")
 
     lines = [label(data)]
-
-    def grow(item: dict[str, Any], prefix: str) -> None:
+    stack = [(child, "", i == len(data.get("prerequisites", [])) - 1)
+             for i, child in enumerate(data.get("prerequisites", []))][::-1]  # fmt: skip
+    while stack:
+        item, prefix, last = stack.pop()
+        text, style = label(item)
+        lines.append((f"{prefix}{'└── ' if last else '├── '}{text}", style))
+        below = prefix + ("    " if last else "│   ")
         children = item.get("prerequisites", [])
-        for i, child in enumerate(children):
-            last = i == len(children) - 1
-            text, style = label(child)
-            lines.append((f"{prefix}{'└── ' if last else '├── '}{text}", style))
-            grow(child, prefix + ("    " if last else "│   "))
-
-    grow(data, "")
+        stack.extend(
+            (child, below, i == len(children) - 1)
+            for i, child in reversed(list(enumerate(children)))
+        )
     return lines

@@ -67,6 +67,29 @@ def test_show_resolves_readings_and_draws_tree(cli: Cli) -> None:
     assert "mini.probability" in text and "(see above)" in text
 
 
+def test_show_tree_of_a_deep_chain_is_cut_at_depth(cli: Cli, write_curriculum) -> None:  # type: ignore[no-untyped-def]
+    """1,500 topics in a chain: the tree stops at --depth (default 12) and says so, and
+    neither the drawing nor the JSON recurses past Python's limits."""
+    topics = ["  - {id: deep.t0, title: T0, title_zh: 零, summary: s, hours: 1}"]
+    topics += [
+        f"  - {{id: deep.t{i}, title: T{i}, title_zh: 零, summary: s, hours: 1,"
+        f" prerequisites: [{{id: deep.t{i - 1}, reason: r}}]}}"
+        for i in range(1, 1500)
+    ]
+    text = "id: deep\ntitle: Deep\ntitle_zh: 深\ndescription: d\ntopics:\n" + "\n".join(topics)
+    folder = write_curriculum("deep.yaml", text)
+    args = ("--curricula", str(folder), "show", "deep.t1499", "--tree")
+    lines = cli(*args).stdout.splitlines()
+    drawn = lines[lines.index("· deep.t1499 T1499") :]
+    assert len(drawn) == 1 + 12  # the root and twelve levels
+    assert drawn[-1].endswith("deep.t1487 T1487 (… prerequisites below; --depth to see more)")
+    data = cli.json(*args, "--depth", "300")["tree"]
+    for _ in range(300):
+        (data,) = data["prerequisites"]
+    assert data["id"] == "deep.t1199" and data["truncated"] is True
+    assert cli(*args, "--depth", "0").exit_code == 2
+
+
 def test_show_unknown_topic(cli: Cli) -> None:
     result = cli("show", "mini.entropyy")
     assert result.exit_code == EXIT_NOT_FOUND

@@ -113,6 +113,10 @@ def cmd_show(
         str, typer.Argument(metavar="TOPIC", help="A topic id, e.g. infotheory.entropy.")
     ],
     tree: Annotated[bool, typer.Option("--tree", help="Draw the prerequisite tree.")] = False,
+    depth: Annotated[
+        int,
+        typer.Option("--depth", min=1, max=300, help="With --tree: levels to draw (default 12)."),
+    ] = 12,
     as_json: JsonOption = False,
 ) -> None:
     """Everything about one topic: summary, prerequisites with reasons, readings."""
@@ -125,14 +129,13 @@ def cmd_show(
     if as_json:
         data = topic_json(catalog, topic)
         if tree:
-            data["tree"] = render.prerequisite_tree_data(catalog, topic.id, marks)
+            data["tree"] = render.prerequisite_tree_data(catalog, topic.id, marks, depth)
         print_json(data)
         return
     emit_lines(render.topic_lines(catalog, topic, marks.get(topic.id)))
     if tree:
-        emit_lines(
-            [("", ""), *render.tree_lines(render.prerequisite_tree_data(catalog, topic.id, marks))]
-        )
+        tree_data = render.prerequisite_tree_data(catalog, topic.id, marks, depth)
+        emit_lines([("", ""), *render.tree_lines(tree_data)])
 
 
 def cmd_validate(

@@ -10,6 +10,7 @@ here for small graphs, in ``studyplan.native`` (rustworkx and numpy) for large o
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -75,12 +76,16 @@ class PrerequisiteGraph:
     all results are deterministic. Prerequisites that name no node are ignored here (the
     validator reports them).
 
-    From ``NATIVE_MIN_TOPICS`` topics up, planning passes (closure, post-order, why-tree)
-    run in rustworkx and numpy (``studyplan.native``); below that, in plain Python, which
-    is faster there because it imports nothing. ``native`` forces one or the other.
+    The planning passes (closure, post-order, why-tree) run in rustworkx and numpy
+    (``studyplan.native``) or in plain Python; ``native`` forces one or the other. By
+    default: natively from ``NATIVE_MIN_TOPICS`` topics when numpy is already loaded (a
+    long-running process), else only from ``NATIVE_COLD_MIN_TOPICS``, because importing
+    numpy (~70 ms) costs more than the plain-Python passes below that size. Both were
+    measured in one run each (``benchmarks/bench_planner.py``).
     """
 
-    NATIVE_MIN_TOPICS = 3000
+    NATIVE_MIN_TOPICS = 3_000
+    NATIVE_COLD_MIN_TOPICS = 100_000
     _requires: dict[str, tuple[str, ...]] | None
 
     def __init__(
@@ -114,13 +119,20 @@ class PrerequisiteGraph:
     def _setup(self, ids: Sequence[str], index: Mapping[str, int], native: bool | None) -> None:
         self.ids = ids
         self.index = index
-        self.native = len(ids) >= self.NATIVE_MIN_TOPICS if native is None else native
+        self.native = self.native_pays(len(ids)) if native is None else native
         self._graph: Any = None
         self._planning: Any = None
         self._planning_source: Callable[[], Any] | None = None
         self._edges: tuple[Sequence[int], Sequence[int]] | None = None
         self._requires = None
         self._requires_index: list[list[int]] | None = None
+
+    @classmethod
+    def native_pays(cls, size: int) -> bool:
+        """Whether the native passes are the faster choice for a graph of ``size`` topics."""
+        if size >= cls.NATIVE_COLD_MIN_TOPICS:
+            return True
+        return size >= cls.NATIVE_MIN_TOPICS and "numpy" in sys.modules
 
     @property
     def requires(self) -> Mapping[str, Sequence[str]]:

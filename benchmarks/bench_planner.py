@@ -63,12 +63,12 @@ def in_process(root: Path, goal: str, label: str) -> list[str]:
             None,
         ),
         (
-            "  + why-tree, plain-Python passes (context)",
+            "  + why-tree, plain-Python passes",
             best_of(lambda: build_plan(catalog, [goal], {}, python_graph).why_tree(), repeat=3),
             None,
         ),
         (
-            "  on a fresh graph (rustworkx build; context)",
+            "  on a fresh graph (builds it)",
             best_of(lambda: build_plan(catalog, [goal], {}, graph_of(catalog, native=True)), 3),
             None,
         ),

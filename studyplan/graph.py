@@ -212,16 +212,8 @@ class PrerequisiteGraph:
 
     def closure(self, topic_ids: Iterable[str]) -> set[str]:
         """The topics and all their prerequisites, transitively."""
-        requires = self.requires
-        seen: set[str] = set()
-        stack = [t for t in topic_ids if t in requires]
-        seen.update(stack)
-        while stack:
-            for pre in requires[stack.pop()]:
-                if pre not in seen:
-                    seen.add(pre)
-                    stack.append(pre)
-        return seen
+        ids = self.ids
+        return {ids[i] for i in self.closure_indices(topic_ids)}
 
     def covering(self, topic_ids: Sequence[str]) -> dict[str, str]:
         """Each topic in the closure of ``topic_ids`` -> the first of them (in the order

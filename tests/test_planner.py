@@ -10,14 +10,12 @@ from hypothesis import strategies as st
 
 from studyplan.curriculum.catalog import Catalog, Curriculum, Prerequisite, Reading, Topic
 from studyplan.errors import InputError, NotFoundError
+from studyplan.plan_data import plan_json, plan_payload, review_saved_plan
 from studyplan.planner import (
     build_plan,
     graph_of,
     hours_needed_for,
-    plan_json,
-    plan_payload,
     resolve_goals,
-    review_saved_plan,
     schedule,
     why_text,
 )
@@ -192,7 +190,7 @@ def test_plan_is_closure_minus_known_closure(case, hours_per_week, native) -> No
 
 
 def test_pace_text() -> None:
-    from studyplan.planner import pace_text
+    from studyplan.plan_data import pace_text
 
     assert pace_text(0.2) == "on schedule"
     assert pace_text(3) == "3 h ahead of the saved schedule"

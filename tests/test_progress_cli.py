@@ -183,14 +183,14 @@ def test_orphaned_topics_show_up_and_can_be_cleared(cli: Cli) -> None:
 
 
 def test_status_shows_saved_plans(cli: Cli) -> None:
-    from studyplan import planner
+    from studyplan import plan_data, planner
     from studyplan.cli.state import State
 
     catalog = State().catalog()
     plan = planner.build_plan(catalog, ["mini.ib"], {})
     planner.schedule(plan, 5.0, date.today())
     store = open_store(db(), create=True)
-    store.save_plan("ib", planner.plan_payload(plan, ["mini.ib"], date.today()))
+    store.save_plan("ib", plan_data.plan_payload(plan, ["mini.ib"], date.today()))
     store.set_active_plan("ib")
     store.close()
     cli("done", "mini.probability")

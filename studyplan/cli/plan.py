@@ -175,7 +175,7 @@ def cmd_plan(
     if goals[0] in PLAN_ACTIONS and len(goals) == 2 and "." not in goals[1]:
         {"show": plan_show, "use": plan_use, "rm": plan_rm}[goals[0]](st, goals[1], as_json)
         return
-    from studyplan.planner import plan_json, plan_payload
+    from studyplan.plan_data import plan_json, plan_payload
 
     catalog, plan = make_plan(
         st, goals, hours_per_week, parse_date(start, "--start"), parse_date(deadline, "--deadline")
@@ -201,7 +201,7 @@ def cmd_plan(
 
 
 def plan_show(st: State, name: str, as_json: bool) -> None:
-    from studyplan.planner import pace_text, plan_json, plan_progress, review_saved_plan
+    from studyplan.plan_data import pace_text, plan_json, plan_progress, review_saved_plan
 
     payload = st.saved_plan(name)
     catalog = st.catalog()

@@ -76,14 +76,14 @@ def _plans(
     saved = store.list_plans()
     if not saved:
         return []
-    from studyplan import planner
+    from studyplan.plan_data import plan_progress
 
     active = store.active_plan()
     simple = {tid: s.status for tid, s in statuses.items()}
     result = []
     for name, _, payload in saved:
         try:
-            data = planner.plan_progress(catalog, name, payload, simple, today)
+            data = plan_progress(catalog, name, payload, simple, today)
         except (KeyError, TypeError, ValueError) as exc:
             data = {"name": name, "error": f"cannot evaluate this plan: {exc}"}
         data["active"] = name == active

@@ -13,7 +13,8 @@ from typing import Any
 
 from studyplan.curriculum.catalog import BibSummary, Catalog, Reading
 from studyplan.graph import PrerequisiteGraph
-from studyplan.planner import Plan, hours_needed_for, review_saved_plan
+from studyplan.plan_data import review_saved_plan
+from studyplan.planner import Plan, hours_needed_for
 from studyplan.visual.model import GraphView, goals_view
 
 SATISFIED_SHOWN = ("done", "known", "covered")

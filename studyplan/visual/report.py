@@ -111,7 +111,7 @@ def _notes(report: Report) -> list[str]:
                 f"it needs {report.needed_per_week:g} h/week.</p>"
             )
     if prog.ahead_hours is not None:
-        from studyplan.planner import pace_text
+        from studyplan.plan_data import pace_text
 
         ahead = prog.ahead_hours
         pace = pace_text(ahead).capitalize()

@@ -21,8 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from studyplan import __version__, paths
+from studyplan.curriculum import loader
 from studyplan.curriculum.catalog import CACHE_LAYOUT, BibSummary, Catalog
 from studyplan.curriculum.loader import (
+    Parsed,
+    ParseResult,
     Source,
     discover,
     load,
@@ -209,11 +212,65 @@ def catalog(inputs: Inputs, use_cache: bool = True) -> Catalog:
     if inputs.read_all():
         raise CurriculumError(check(inputs))
     refs = _references(inputs)
-    built = load(inputs.sources, frozenset(refs))
+    if use_cache:
+        parses = ParseCache(paths.cache_dir())
+        built = load(inputs.sources, frozenset(refs), parses.parse)
+        parses.prune()
+    else:
+        built = load(inputs.sources, frozenset(refs))
     built.references = refs
     if use_cache:
         _store(cache_file, built)
     return built
+
+
+class ParseCache:
+    """Each file's own parse and checks (``loader.parse_one``), kept by the file's label
+    and content hash: after an edit of one file in a hundred, only that one is parsed
+    again, and the checks across files (ids, prerequisites, cycles, citations) run on
+    all of them as before. Only problem-free results are kept."""
+
+    FOLDER = "parsed"
+
+    def __init__(self, cache: Path) -> None:
+        self.folder = cache / self.FOLDER
+        self.used: set[Path] = set()
+
+    def _file(self, source: Source) -> Path:
+        key = f"{__version__}\0{CACHE_LAYOUT}\0{source.label}\0{source.digest}"
+        name = hashlib.blake2b(key.encode(), digest_size=20).hexdigest()
+        return self.folder / f"{name}.pickle"
+
+    def parse(self, source: Source) -> ParseResult:
+        file = self._file(source)
+        self.used.add(file)
+        try:
+            with file.open("rb") as fh:
+                cached = pickle.load(fh)
+            if isinstance(cached, Parsed):
+                return cached, []
+        except Exception:  # missing or unreadable: parsed again below
+            pass
+        parsed, problems = loader.parse_one(source)
+        if parsed is not None and not problems:
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                tmp = file.with_suffix(f".{os.getpid()}.tmp")
+                with tmp.open("wb") as fh:
+                    pickle.dump(parsed, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, file)
+            except OSError:
+                pass
+        return parsed, problems
+
+    def prune(self) -> None:
+        """Drop the results of files no longer read (older versions of edited files)."""
+        try:
+            for old in self.folder.glob("*.pickle"):
+                if old not in self.used:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def _edges_file(cache_file: Path) -> Path:

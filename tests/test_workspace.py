@@ -153,3 +153,33 @@ def test_the_cached_catalog_keeps_every_reference(real_builtin: Path) -> None:
     assert dict(cached.references) == dict(fresh.references)
     again = pickle.loads(pickle.dumps(cached))  # an unopened blob is kept as it is
     assert dict(again.references) == dict(fresh.references) and len(again.references) > 200
+
+
+def test_after_an_edit_only_that_file_is_parsed_again(
+    mine: Path, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from studyplan.curriculum import loader
+
+    (mine / "other.yaml").write_text(TEXT.replace("mine", "other").replace("AAA", "OOO"), "utf-8")
+    parsed: list[str] = []
+    real = loader.parse_one
+
+    def counting(source: loader.Source) -> loader.ParseResult:
+        parsed.append(source.path.name)
+        return real(source)
+
+    monkeypatch.setattr(loader, "parse_one", counting)
+    assert _titles(mine) == ["AAA"]
+    assert sorted(n for n in parsed if n in ("mine.yaml", "other.yaml")) == [
+        "mine.yaml",
+        "other.yaml",
+    ]
+    parsed.clear()
+    (mine / "mine.yaml").write_text(TEXT.replace("AAA", "BBB"), "utf-8")
+    assert _titles(mine) == ["BBB"]
+    assert parsed == ["mine.yaml"]  # other.yaml and the built-in files came from the cache
+    # A broken cached result is parsed again, not trusted.
+    for cached in (isolated_home / "cache" / "parsed").glob("*.pickle"):
+        cached.write_bytes(b"junk")
+    (mine / "mine.yaml").write_text(TEXT.replace("AAA", "CCC"), "utf-8")
+    assert _titles(mine) == ["CCC"]

@@ -222,12 +222,19 @@ def _describe(error: dict[str, Any], loc: Sequence[str | int]) -> tuple[str, str
 
 
 @dataclass(slots=True)
-class _Parsed:
+class Parsed:
+    """One file's curriculum and topics, checked on their own (not against other files)."""
+
     curriculum: Curriculum
     topics: list[Topic]
 
 
-def _parse_one(source: Source) -> tuple[_Parsed | None, list[Problem]]:
+ParseResult = tuple[Parsed | None, list[Problem]]
+
+
+def parse_one(source: Source) -> ParseResult:
+    """Parse and check one file: YAML, fields, id prefixes. A pure function of the file's
+    bytes and label, which is what lets the workspace keep its result per file."""
     from pydantic import ValidationError
 
     from studyplan.curriculum.model import CurriculumHeader, TopicSpec
@@ -318,21 +325,24 @@ def _parse_one(source: Source) -> tuple[_Parsed | None, list[Problem]]:
         tuple(t.id for t in topics),
         source.label,
     )
-    return _Parsed(curriculum, topics), problems
+    return Parsed(curriculum, topics), problems
 
 
 def validate(
-    sources: Sequence[Source], known_keys: set[str] | frozenset[str]
+    sources: Sequence[Source],
+    known_keys: set[str] | frozenset[str],
+    parse: Callable[[Source], ParseResult] = parse_one,
 ) -> tuple[Catalog, list[Problem]]:
     """Validate the sources together; return the catalog built from what was valid and
-    every problem found. The catalog is only safe to use when the list is empty."""
+    every problem found. The catalog is only safe to use when the list is empty.
+    ``parse`` checks one file (``parse_one``, or a cache of its results)."""
     from studyplan.graph import PrerequisiteGraph
 
     problems: list[Problem] = []
     curricula: dict[str, Curriculum] = {}
     topics: dict[str, Topic] = {}
     for source in sources:
-        parsed, found = _parse_one(source)
+        parsed, found = parse(source)
         problems += found
         if parsed is None:
             continue
@@ -442,9 +452,13 @@ def validate(
     return Catalog(curricula=curricula, topics=topics), problems
 
 
-def load(sources: Sequence[Source], known_keys: set[str] | frozenset[str]) -> Catalog:
+def load(
+    sources: Sequence[Source],
+    known_keys: set[str] | frozenset[str],
+    parse: Callable[[Source], ParseResult] = parse_one,
+) -> Catalog:
     """Validate and return the catalog, or raise ``CurriculumError`` with every problem."""
-    catalog, problems = validate(sources, known_keys)
+    catalog, problems = validate(sources, known_keys, parse)
     if problems:
         raise CurriculumError(problems)
     return catalog

@@ -172,3 +172,14 @@ def test_native_and_python_passes_agree(edges: dict[str, list[str]], data: st.Da
     assert results[0] == results[1]
     plan = results[0][1]
     assert {i for i, d in enumerate(results[0][3]) if d >= 0} == set(plan)
+
+
+def test_the_native_passes_are_chosen_where_they_pay(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    small, mid, big = 2_999, 10_000, PrerequisiteGraph.NATIVE_COLD_MIN_TOPICS
+    monkeypatch.delitem(sys.modules, "numpy", raising=False)
+    assert [PrerequisiteGraph.native_pays(n) for n in (small, mid, big)] == [False, False, True]
+    monkeypatch.setitem(sys.modules, "numpy", object())  # a long-running process has it
+    assert [PrerequisiteGraph.native_pays(n) for n in (small, mid, big)] == [False, True, True]
+    assert PrerequisiteGraph({"a": []}, native=True).native  # asked for, whatever the size

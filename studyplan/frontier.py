@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
 from studyplan.curriculum.catalog import Catalog
 from studyplan.graph import PrerequisiteGraph
-from studyplan.planner import Link, build_plan, satisfied_closure
+from studyplan.planner import Link, build_plan, chain_links, satisfied_closure
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +68,7 @@ def chain_to(
     tree = graph.why_tree([goal], set())
     if tree.links(topic_id) < 0:
         return None
-    chain = tree.chain(topic_id)
-    reasons = catalog.topics.reasons
-    return tuple(Link(a, b, reasons(b).get(a, "")) for a, b in pairwise(chain))
+    return chain_links(tree.chain(topic_id), catalog.topics.reasons)
 
 
 def goals_needing(graph: PrerequisiteGraph, catalog: Catalog, topic_id: str) -> list[str]:

@@ -11,23 +11,27 @@ here for small graphs, in ``studyplan.native`` (rustworkx and numpy) for large o
 from __future__ import annotations
 
 import sys
+from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 
-def normalize(
-    prerequisites: Mapping[str, Sequence[str]], index: Mapping[str, int]
-) -> dict[str, tuple[str, ...]]:
-    """Prerequisites that name a node, once each, in declared order: what makes the
-    planner's depth-first walk deterministic and stable across edits of one file."""
-    result: dict[str, tuple[str, ...]] = {}
-    for tid, pres in prerequisites.items():
-        known = [p for p in pres if p in index]
+def known_links(
+    prerequisites: Iterable[Iterable[str]], index: Mapping[str, int]
+) -> tuple[array[int], array[int]]:
+    """Each topic's prerequisites that name a node, once each, in declared order, as
+    (topic index, prerequisite index) columns: what makes the planner's depth-first walk
+    deterministic and stable across edits of one file."""
+    sources: array[int] = array("l")
+    targets: array[int] = array("l")
+    for i, pres in enumerate(prerequisites):
+        known = [index[p] for p in pres if p in index]
         if len(known) > 1:
-            known = sorted(set(known), key=index.__getitem__)
-        result[tid] = tuple(known)
-    return result
+            known = sorted(set(known))
+        sources.extend([i] * len(known))
+        targets.extend(known)
+    return sources, targets
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +97,7 @@ class PrerequisiteGraph:
     ) -> None:
         ids = list(prerequisites)
         index = {tid: i for i, tid in enumerate(ids)}
-        self._setup(ids, index, native)
-        self._requires = normalize(prerequisites, index)
+        self._setup(ids, index, known_links(prerequisites.values(), index), native)
 
     @classmethod
     def from_links(
@@ -111,19 +114,25 @@ class PrerequisiteGraph:
         per-topic dict on a warm start. ``planning_graph``, if given, returns the same
         links as a ready rustworkx graph (or None)."""
         graph = cls.__new__(cls)
-        graph._setup(ids, index, native)
-        graph._edges = links
+        graph._setup(ids, index, links, native)
         graph._planning_source = planning_graph
         return graph
 
-    def _setup(self, ids: Sequence[str], index: Mapping[str, int], native: bool | None) -> None:
+    def _setup(
+        self,
+        ids: Sequence[str],
+        index: Mapping[str, int],
+        links: tuple[Sequence[int], Sequence[int]],
+        native: bool | None,
+    ) -> None:
         self.ids = ids
         self.index = index
         self.native = self.native_pays(len(ids)) if native is None else native
         self._graph: Any = None
         self._planning: Any = None
         self._planning_source: Callable[[], Any] | None = None
-        self._edges: tuple[Sequence[int], Sequence[int]] | None = None
+        self._edges = links
+        self._edge_arrays: tuple[Any, Any] | None = None  # the links as numpy arrays
         self._requires = None
         self._requires_index: list[list[int]] | None = None
 
@@ -157,10 +166,8 @@ class PrerequisiteGraph:
         if self._graph is None:
             graph = self._rx.PyDiGraph(multigraph=False)
             graph.add_nodes_from(self.ids)
-            index = self.index
-            graph.add_edges_from_no_data(
-                [(index[p], index[t]) for t, pres in self.requires.items() for p in pres]
-            )
+            sources, targets = self.edges()
+            graph.add_edges_from_no_data(list(zip(targets, sources, strict=True)))
             self._graph = graph
         return self._graph
 
@@ -261,26 +268,15 @@ class PrerequisiteGraph:
     def edges(self) -> tuple[Sequence[int], Sequence[int]]:
         """Every prerequisite link as two columns, (topic index, prerequisite index), in
         declared order."""
-        if self._edges is None:
-            index = self.index
-            pres = list(self.requires.values())
-            targets = [index[p] for group in pres for p in group]
-            sources = [i for i, group in enumerate(pres) for _ in group]
-            self._edges = (sources, targets)
         return self._edges
 
     def requires_index(self) -> list[list[int]]:
         """Prerequisite indices of each topic, by index, in declared order."""
         if self._requires_index is None:
-            index = self.index
-            if self._requires is None:  # straight from the links
-                groups: list[list[int]] = [[] for _ in self.ids]
-                for topic, pre in zip(*self.edges(), strict=True):
-                    groups[topic].append(pre)
-                self._requires_index = groups
-            else:
-                requires = self._requires.values()
-                self._requires_index = [[index[p] for p in pres] for pres in requires]
+            groups: list[list[int]] = [[] for _ in self.ids]
+            for topic, pre in zip(*self.edges(), strict=True):
+                groups[topic].append(pre)
+            self._requires_index = groups
         return self._requires_index
 
     def _planning_graph(self) -> Any:
@@ -352,7 +348,9 @@ class PrerequisiteGraph:
         if self.native:
             from studyplan import native
 
-            sources, targets = native.edge_arrays(*self.edges())
+            if self._edge_arrays is None:
+                self._edge_arrays = native.edge_arrays(*self.edges())
+            sources, targets = self._edge_arrays
             up, depth, goal = native.why_tree(
                 self._planning_graph(), sources, targets, starts, sorted(blocked)
             )

@@ -174,11 +174,16 @@ def plan_progress(
     statuses: Mapping[str, str],
     today: date,
 ) -> dict[str, Any]:
-    """A saved plan's progress as plain data (used by ``status`` and ``plan show --json``)."""
-    review = review_saved_plan(catalog, name, payload, statuses, today)
+    """A saved plan's progress as plain data (used by ``status``)."""
+    return review_json(review_saved_plan(catalog, name, payload, statuses, today))
+
+
+def review_json(review: SavedPlanReview) -> dict[str, Any]:
+    """A reviewed saved plan's progress as plain data."""
+    payload = review.payload
     sched = review.plan.schedule
     return {
-        "name": name,
+        "name": review.name,
         "goals": payload.get("goals", []),
         "steps_total": len(payload.get("steps", [])),
         "steps_done": len(review.done_ids),

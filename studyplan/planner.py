@@ -128,8 +128,7 @@ class Plan:
     def why(self, topic_id: str, links: int | None = None) -> tuple[Link, ...]:
         """The chain of prerequisite edges from ``topic_id`` up to a goal, with reasons
         (only its first ``links`` links, if given)."""
-        chain = self.why_tree().chain(topic_id, links)
-        return tuple(Link(a, b, self._reasons_of(b).get(a, "")) for a, b in pairwise(chain))
+        return chain_links(self.why_tree().chain(topic_id, links), self._reasons_of)
 
     def _reasons_of(self, topic_id: str) -> dict[str, str]:
         # Chains share their upper links: each topic's reasons are looked up once.
@@ -181,6 +180,13 @@ class Steps(Sequence[Step]):
         step = self._plan.step
         for position in range(len(self)):
             yield step(position)
+
+
+def chain_links(
+    chain: Sequence[str], reasons_of: Callable[[str], Mapping[str, str]]
+) -> tuple[Link, ...]:
+    """``[a, b, c]`` (each needed by the next) as links with their reasons."""
+    return tuple(Link(a, b, reasons_of(b).get(a, "")) for a, b in pairwise(chain))
 
 
 def graph_of(catalog: Catalog, *, native: bool | None = None) -> PrerequisiteGraph:

@@ -134,13 +134,7 @@ class DigestIndex:
         if not self.changed:
             return
         self.entries = {k: v for k, v in self.entries.items() if os.path.exists(k)}
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.file.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(self.entries), "utf-8")
-            os.replace(tmp, self.file)
-        except OSError:
-            pass
+        _write_cache_file(self.file, json.dumps(self.entries).encode())
 
 
 def gather(
@@ -253,14 +247,7 @@ class ParseCache:
             pass
         parsed, problems = loader.parse_one(source)
         if parsed is not None and not problems:
-            try:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                tmp = file.with_suffix(f".{os.getpid()}.tmp")
-                with tmp.open("wb") as fh:
-                    pickle.dump(parsed, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, file)
-            except OSError:
-                pass
+            _write_cache_file(file, pickle.dumps(parsed, pickle.HIGHEST_PROTOCOL))
         return parsed, problems
 
     def prune(self) -> None:
@@ -300,19 +287,30 @@ def _planning_graph_reader(edges_file: Path, catalog: Catalog) -> Callable[[], A
 
 
 def _store(cache_file: Path, built: Catalog) -> None:
-    """Write atomically and drop older catalogs; a cache that cannot be written is skipped."""
+    """Write the edge list, then the catalog, and drop older catalogs; a cache that
+    cannot be written is skipped."""
+    links = "".join([f"{s} {t}\n" for s, t in zip(*built.topics.links(), strict=True)])
+    if not _write_cache_file(_edges_file(cache_file), links.encode()):
+        return
+    if not _write_cache_file(cache_file, pickle.dumps(built, pickle.HIGHEST_PROTOCOL)):
+        return
     try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        edges = _edges_file(cache_file)
-        tmp = edges.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text("".join([f"{s} {t}\n" for s, t in zip(*built.topics.links(), strict=True)]))
-        os.replace(tmp, edges)
-        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(built, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache_file)
         for old in cache_file.parent.glob(f"{_CACHE_PREFIX}*"):
             if old.stem != cache_file.stem and old.suffix in (".pickle", ".edges"):
                 old.unlink(missing_ok=True)
     except OSError:
         pass
+
+
+def _write_cache_file(path: Path, data: bytes) -> bool:
+    """Write ``path`` atomically (a temporary file, then a rename, so concurrent runs
+    never read half a file); False when the cache cannot be written, which is not an
+    error: the next run rebuilds it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        return False
+    return True

@@ -201,7 +201,7 @@ def cmd_plan(
 
 
 def plan_show(st: State, name: str, as_json: bool) -> None:
-    from studyplan.plan_data import pace_text, plan_json, plan_progress, review_saved_plan
+    from studyplan.plan_data import pace_text, plan_json, review_json, review_saved_plan
 
     payload = st.saved_plan(name)
     catalog = st.catalog()
@@ -211,7 +211,7 @@ def plan_show(st: State, name: str, as_json: bool) -> None:
     if as_json:
         print_json(
             {
-                **plan_progress(catalog, name, payload, progress, today),
+                **review_json(review),
                 "plan": plan_json(catalog, review.plan, lazy_steps=True),
             }
         )

@@ -293,17 +293,9 @@ def _reading_row(reading: Reading) -> tuple[Any, ...]:
 def _links(
     topics: Mapping[str, Topic], position: Mapping[str, int]
 ) -> tuple[array[int], array[int]]:
-    """Prerequisites that name a topic, once each, in declared order: what makes the
-    planner's depth-first walk deterministic and stable across edits of one file."""
-    sources: array[int] = array("l")
-    targets: array[int] = array("l")
-    for i, topic in enumerate(topics.values()):
-        known = [position[p.id] for p in topic.prerequisites if p.id in position]
-        if len(known) > 1:
-            known = sorted(set(known))
-        sources.extend([i] * len(known))
-        targets.extend(known)
-    return sources, targets
+    from studyplan.graph import known_links
+
+    return known_links(([p.id for p in t.prerequisites] for t in topics.values()), position)
 
 
 class PickledMapping(Mapping[str, BibSummary]):

@@ -1,4 +1,5 @@
-"""Rich renderables built from domain objects. No I/O: callers print them."""
+"""Terminal text built from domain objects, as ``(text, style)`` pieces that the CLI
+prints with rich (or plain). No I/O and no rich import here: callers print them."""
 
 from __future__ import annotations
 

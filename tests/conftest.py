@@ -1,22 +1,47 @@
-"""Shared fixtures: every test runs with its own studyplan home in ``tmp_path``."""
+"""Shared fixtures and the test-run policy.
+
+- Every test runs with its own studyplan home in ``tmp_path`` (autouse ``isolated_home``).
+- Hypothesis profiles: ``dev`` (few examples, the default) and ``ci`` (thorough), chosen by
+  ``HYPOTHESIS_PROFILE``; ``.ci/run`` sets ``ci``. Tests never set ``max_examples`` themselves.
+- Tests marked ``slow`` (subprocesses, external tools, concurrency) run under CI
+  (``CI=true``) or with ``--run-slow``; a plain local ``pytest`` skips them and says so.
+"""
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from hypothesis import HealthCheck, settings
 
-from studyplan.cli import app
+from helpers import FIXTURE_DATA, ROOT, Cli
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-FIXTURE_DATA = FIXTURES / "data"
-SHARED_FIXTURES = ROOT.parent / "shared" / "fixtures"
+settings.register_profile(
+    "dev", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--run-slow", action="store_true", help="also run the tests marked slow")
+
+
+def run_slow(config: pytest.Config) -> bool:
+    return bool(config.getoption("--run-slow")) or os.environ.get("CI") == "true"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if run_slow(config):
+        return
+    skip = pytest.mark.skip(reason="slow: runs under CI=true or with --run-slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)
@@ -38,21 +63,6 @@ def real_builtin(monkeypatch: pytest.MonkeyPatch) -> Path:
     """Use the repository's real curricula and references.bib."""
     monkeypatch.delenv("STUDYPLAN_BUILTIN_DIR", raising=False)
     return ROOT
-
-
-class Cli:
-    """Runs the real Typer app in-process and returns (exit code, stdout, stderr)."""
-
-    def __init__(self) -> None:
-        self.runner = CliRunner()
-
-    def __call__(self, *args: str, input: str | None = None) -> Any:
-        return self.runner.invoke(app, list(args), input=input, env=dict(os.environ))
-
-    def json(self, *args: str) -> Any:
-        result = self(*args, "--json")
-        assert result.exit_code == 0, result.output + result.stderr
-        return json.loads(result.stdout)
 
 
 @pytest.fixture

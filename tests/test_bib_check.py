@@ -10,9 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from test_bib_support import BIB, run_bibtex
 
-from conftest import Cli
+from helpers import Cli
+from helpers.bib import BIB, run_bibtex
 from studyplan import bibliography
 from studyplan.bibtex import checks
 from studyplan.errors import EXIT_BIBTEX, EXIT_INVALID_CURRICULA, EXIT_NOT_FOUND

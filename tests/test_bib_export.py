@@ -12,9 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from test_bib_support import BIB, entries, entry_keys, run_bibtex, strings
 
-from conftest import FIXTURE_DATA, ROOT, Cli
+from helpers import FIXTURE_DATA, ROOT, Cli
+from helpers.bib import BIB, entries, entry_keys, run_bibtex, strings
 from studyplan.errors import EXIT_NOT_FOUND, EXIT_USAGE
 
 LAB = """\

@@ -8,7 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
-from test_bib_support import (
+
+from helpers import Cli
+from helpers.bib import (
     BIB,
     GOOD,
     bbl_items,
@@ -18,8 +20,6 @@ from test_bib_support import (
     run_bibtex,
     strings,
 )
-
-from conftest import Cli
 
 
 def import_and_export(cli: Cli, tmp_path: Path, *files: Path) -> str:

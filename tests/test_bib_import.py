@@ -7,9 +7,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from test_bib_support import BIB, IRIDIA, IRIDIA_FILES, bbl_items, entries, run_bibtex, strings
 
-from conftest import Cli
+from helpers import Cli
+from helpers.bib import BIB, IRIDIA, IRIDIA_FILES, bbl_items, entries, run_bibtex, strings
 from studyplan.errors import EXIT_BIBTEX, EXIT_CONFLICT
 
 
@@ -183,6 +183,7 @@ def iridia_reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, lis
     return run.bbl, bbl_items(run.bbl)
 
 
+@pytest.mark.slow
 def test_iridia_imported_together_and_exported_back(
     cli: Cli, tmp_path: Path, iridia_reference: tuple[str, list[str]]
 ) -> None:

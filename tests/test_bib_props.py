@@ -3,18 +3,16 @@ the documented rule; the value checker agrees with how BibTeX reads values."""
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from test_bib_support import entries, strings
 
+from helpers.bib import entries, strings
 from studyplan import bibliography
 from studyplan.bibtex import keys
 from studyplan.bibtex.export import Corpus, export
 from studyplan.bibtex.merge import plan_import
 from studyplan.bibtex.model import Item
 from studyplan.bibtex.values import ValueSyntaxError, check_value, pieces
-
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 KEY_CHARS = st.sampled_from(list("abcdefghijklmnopqrstuvwxyzABCXYZ0123456789:/-_.+"))
 ENTRY_KEYS = st.builds(
@@ -84,7 +82,6 @@ def entry_texts(draw: st.DrawFn) -> str:
 HEADER = '@string{jmlr = "J. Mach. Learn. Res."}\n@string{ieee = {IEEE} # " Press"}\n\n'
 
 
-@SETTINGS
 @given(st.lists(entry_texts(), min_size=1, max_size=6))
 def test_generated_entries_round_trip(texts: list[str]) -> None:
     seen: set[str] = set()
@@ -104,7 +101,6 @@ def test_generated_entries_round_trip(texts: list[str]) -> None:
     assert strings(exported) == strings(source)
 
 
-@SETTINGS
 @given(VALUE)
 def test_valid_values_pass_the_checker(value: str) -> None:
     macros = check_value(value)
@@ -112,7 +108,6 @@ def test_valid_values_pass_the_checker(value: str) -> None:
     assert "".join(kind[0] for kind, _ in pieces(value))  # never empty
 
 
-@SETTINGS
 @given(st.lists(st.one_of(BRACED, QUOTED), min_size=2, max_size=3))
 def test_pieces_without_hash_are_rejected(parts: list[str]) -> None:
     try:
@@ -123,7 +118,6 @@ def test_pieces_without_hash_are_rejected(parts: list[str]) -> None:
         raise AssertionError("two pieces without '#' must be rejected")
 
 
-@SETTINGS
 @given(
     st.sampled_from(["Müller, Jörg", 'M{\\"u}ller, J.', "Jörg Müller", "{van der Berg}, Jan"]),
     st.integers(1900, 2030),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_DATA, Cli
+from helpers import FIXTURE_DATA, Cli
 from studyplan import __version__
 from studyplan.errors import EXIT_NOT_FOUND
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 from studyplan import workspace
 from studyplan.curriculum.catalog import Catalog
 

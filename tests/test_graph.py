@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from studyplan.graph import PrerequisiteGraph
@@ -101,7 +101,6 @@ def dags(draw: st.DrawFn) -> dict[str, list[str]]:
     return graph
 
 
-@settings(max_examples=150, deadline=None)
 @given(dags())
 def test_random_dags_order_prerequisites_first(edges: dict[str, list[str]]) -> None:
     g = PrerequisiteGraph(edges)
@@ -113,7 +112,6 @@ def test_random_dags_order_prerequisites_first(edges: dict[str, list[str]]) -> N
             assert all(pos[p] < pos[topic] for p in pres)
 
 
-@settings(max_examples=150, deadline=None)
 @given(dags(), st.data())
 def test_closure_is_closed_under_prerequisites(
     edges: dict[str, list[str]], data: st.DataObject
@@ -127,7 +125,6 @@ def test_closure_is_closed_under_prerequisites(
     assert set(g.postorder(goals)) == closure
 
 
-@settings(max_examples=200, deadline=None)
 @given(dags(), st.data())
 def test_planted_cycle_is_always_rejected_with_that_cycle(
     edges: dict[str, list[str]], data: st.DataObject
@@ -148,7 +145,6 @@ def test_planted_cycle_is_always_rejected_with_that_cycle(
         assert needed in {**edges, **planted}[here]
 
 
-@settings(max_examples=200, deadline=None)
 @given(dags(), st.data())
 def test_native_and_python_passes_agree(edges: dict[str, list[str]], data: st.DataObject) -> None:
     names = sorted(edges)

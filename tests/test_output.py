@@ -7,7 +7,7 @@ import json
 from contextlib import redirect_stdout
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from studyplan.cli.output import print_json
@@ -22,7 +22,6 @@ values = st.recursive(
 )
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.dictionaries(st.text(max_size=6), values, min_size=1, max_size=4), st.data())
 def test_streamed_json_is_the_same_text(document: dict[str, Any], data: st.DataObject) -> None:
     lists = [k for k, v in document.items() if isinstance(v, list)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from studyplan.curriculum.catalog import Catalog, Curriculum, Prerequisite, Reading, Topic
@@ -146,7 +146,6 @@ def dag_and_statuses(
     return edges, hours, statuses, goals
 
 
-@settings(max_examples=200, deadline=None)
 @given(dag_and_statuses(), st.sampled_from([0.5, 3, 6, 10]), st.booleans())
 def test_plan_is_closure_minus_known_closure(case, hours_per_week, native) -> None:  # type: ignore[no-untyped-def]
     edges, hours, statuses, goals = case

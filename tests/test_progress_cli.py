@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Cli
+from helpers import ROOT, Cli
 from studyplan import paths
 from studyplan.errors import EXIT_CONFLICT, EXIT_NOT_FOUND, EXIT_USAGE
 from studyplan.store import open_store

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Cli
+from helpers import ROOT, Cli
 from studyplan.errors import EXIT_NOT_FOUND, EXIT_STORE
 from studyplan.store import open_store
 

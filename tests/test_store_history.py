@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from studyplan.store import MARKS, ProgressStore, open_store
@@ -109,10 +109,6 @@ def observed(store: ProgressStore) -> tuple[Any, ...]:
     return statuses, notes, log
 
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-@SETTINGS
 @given(ops)
 def test_undo_sequences_match_the_model(program: list[tuple[Any, ...]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -129,7 +125,6 @@ def _without_export_time(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k != "exported"}
 
 
-@SETTINGS
 @given(ops, ops)
 def test_backup_restore_round_trips_and_merges_idempotently(
     first: list[tuple[Any, ...]], second: list[tuple[Any, ...]]

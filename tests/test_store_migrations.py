@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conftest import FIXTURES
+from helpers import FIXTURES
 from studyplan.errors import StoreError
 from studyplan.store import migrations, open_store, schema
 from studyplan.store.sqlite import connect

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, Cli
+from helpers import FIXTURES, ROOT, Cli
 from studyplan.curriculum.model import json_schema
 from studyplan.errors import EXIT_INVALID_CURRICULA
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
-from test_visual_tools import mark
 
-from conftest import Cli
+from helpers import Cli
+from helpers.tools import mark
 from studyplan.errors import EXIT_NOT_FOUND, EXIT_USAGE
 
 

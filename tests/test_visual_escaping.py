@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
-from test_visual_tools import dump_dom, mermaid_js, mermaid_page, need, parse_html
 
-from conftest import FIXTURES, Cli
+from helpers import FIXTURES, Cli
+from helpers.tools import dump_dom, mermaid_js, mermaid_page, need, parse_html
 from studyplan.visual.model import wrap
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -90,6 +90,7 @@ def test_mermaid_as_mermaid_draws_it(cli: Cli, tmp_path: Path) -> None:
     assert TITLES["esc.amp"][0] in dom.texts  # the diagram's title, from the front matter
 
 
+@pytest.mark.slow
 def test_html_report_as_chromium_reads_it(cli: Cli, tmp_path: Path) -> None:
     page = tmp_path / "esc.html"
     result = cli("report", "esc.amp", "-H", "3", "--start", "2027-01-04", "-o", str(page))

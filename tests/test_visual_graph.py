@@ -10,9 +10,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from test_visual_tools import mark, need
 
-from conftest import ROOT, Cli
+from helpers import ROOT, Cli
+from helpers.tools import mark, need
 from studyplan.errors import EXIT_MISSING_TOOL, EXIT_NOT_FOUND, EXIT_USAGE
 from studyplan.visual.model import wrap
 

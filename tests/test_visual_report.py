@@ -6,9 +6,9 @@ import struct
 from pathlib import Path
 
 import pytest
-from test_visual_tools import dump_dom, mark, need, parse_html, screenshot
 
-from conftest import Cli
+from helpers import Cli
+from helpers.tools import dump_dom, mark, need, parse_html, screenshot
 from studyplan.errors import EXIT_USAGE
 
 STEP_TITLES = ["Entropy", "Relative entropy", "Mutual information", "Information bottleneck"]
@@ -28,6 +28,7 @@ def png_size(path: Path) -> tuple[int, int]:
     return width, height
 
 
+@pytest.mark.slow
 def test_report_in_headless_chromium(cli: Cli, tmp_path: Path) -> None:
     need("dot")
     saved_plan(cli)

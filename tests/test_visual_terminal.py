@@ -10,9 +10,9 @@ import sys
 import time
 
 import pytest
-from test_visual_tools import mark
 
-from conftest import Cli
+from helpers import Cli
+from helpers.tools import mark
 
 ANSI = "\x1b["
 # An SGR sequence that sets a foreground or background colour.

@@ -1,4 +1,5 @@
-"""Planning commands: plan (and plan show/use/rm), plans, why, next, unlocks."""
+"""Planning commands: plan (and plan show/use/rm) and plans; why, next and unlocks are in
+``explore.py``."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ Importing this module imports SQLModel/SQLAlchemy (~350 ms), so only the cold pa
 it: backup, restore, doctor and the schema tests. The hand-written migrations in
 ``migrations.py`` must produce exactly the schema described here; a test and ``doctor``
 check that (``schema.py``). Every timestamp is a naive UTC ``DATETIME`` in SQLAlchemy's
-SQLite text format, which the stdlib hot paths write and read too (``timeutil.py``).
+SQLite text format, which the stdlib hot paths write and read too (``sqlite.py``).
 """
 
 from __future__ import annotations

@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from conftest import FIXTURES, SHARED_FIXTURES
+from helpers import FIXTURES
 
 BIB = FIXTURES / "bib"
-IRIDIA = SHARED_FIXTURES / "bib" / "iridia"
+IRIDIA = FIXTURES / "bib" / "iridia"
 # The order the iridia files are meant to be read in: @string files first.
 IRIDIA_FILES = [
     IRIDIA / f"{n}.bib" for n in ("abbrev", "journals", "authors", "articles", "biblio", "crossref")

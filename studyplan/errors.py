@@ -62,6 +62,14 @@ class StoreError(StudyplanError):
     exit_code = EXIT_STORE
 
 
+class WriteError(StudyplanError):
+    """A file cannot be written because the machine cannot take it (disk full, I/O error).
+
+    Shares the store's exit code: in both cases nothing was written and nothing is lost."""
+
+    exit_code = EXIT_STORE
+
+
 class BibError(StudyplanError):
     """A BibTeX file cannot be read or an entry is malformed."""
 

@@ -35,6 +35,7 @@ from studyplan.curriculum.loader import (
     validate,
 )
 from studyplan.errors import Problem
+from studyplan.files import write_cache
 
 _CACHE_PREFIX = "catalog-"
 
@@ -134,7 +135,7 @@ class DigestIndex:
         if not self.changed:
             return
         self.entries = {k: v for k, v in self.entries.items() if os.path.exists(k)}
-        _write_cache_file(self.file, json.dumps(self.entries).encode())
+        write_cache(self.file, json.dumps(self.entries).encode())
 
 
 def gather(
@@ -247,7 +248,7 @@ class ParseCache:
             pass
         parsed, problems = loader.parse_one(source)
         if parsed is not None and not problems:
-            _write_cache_file(file, pickle.dumps(parsed, pickle.HIGHEST_PROTOCOL))
+            write_cache(file, pickle.dumps(parsed, pickle.HIGHEST_PROTOCOL))
         return parsed, problems
 
     def prune(self) -> None:
@@ -290,9 +291,9 @@ def _store(cache_file: Path, built: Catalog) -> None:
     """Write the edge list, then the catalog, and drop older catalogs; a cache that
     cannot be written is skipped."""
     links = "".join([f"{s} {t}\n" for s, t in zip(*built.topics.links(), strict=True)])
-    if not _write_cache_file(_edges_file(cache_file), links.encode()):
+    if not write_cache(_edges_file(cache_file), links.encode()):
         return
-    if not _write_cache_file(cache_file, pickle.dumps(built, pickle.HIGHEST_PROTOCOL)):
+    if not write_cache(cache_file, pickle.dumps(built, pickle.HIGHEST_PROTOCOL)):
         return
     try:
         for old in cache_file.parent.glob(f"{_CACHE_PREFIX}*"):
@@ -300,17 +301,3 @@ def _store(cache_file: Path, built: Catalog) -> None:
                 old.unlink(missing_ok=True)
     except OSError:
         pass
-
-
-def _write_cache_file(path: Path, data: bytes) -> bool:
-    """Write ``path`` atomically (a temporary file, then a rename, so concurrent runs
-    never read half a file); False when the cache cannot be written, which is not an
-    error: the next run rebuilds it."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError:
-        return False
-    return True

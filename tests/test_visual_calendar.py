@@ -98,7 +98,11 @@ def test_plan_saved_without_hours(cli: Cli, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["calendar", "-o", "x.ics"], EXIT_NOT_FOUND, "error: no active plan to export"),
+        (
+            ["calendar", "-o", "x.ics"],
+            EXIT_NOT_FOUND,
+            "error: nothing to export: there is no active plan",
+        ),
         (
             ["calendar", "--plan", "nope", "-o", "x.ics"],
             EXIT_NOT_FOUND,

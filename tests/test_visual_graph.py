@@ -204,7 +204,7 @@ def test_saved_and_active_plan(cli: Cli) -> None:
         ),
         (["graph", "--curriculum", "minni"], EXIT_NOT_FOUND, "error: unknown curriculum 'minni'"),
         (["graph", "--plan", "nope"], EXIT_NOT_FOUND, "error: no saved plan 'nope'"),
-        (["graph"], EXIT_USAGE, "error: nothing to draw: name a goal or --plan NAME"),
+        (["graph"], EXIT_NOT_FOUND, "error: nothing to draw: there is no active plan"),
         (
             ["graph", "mini.ib", "-c", "mini"],
             EXIT_USAGE,

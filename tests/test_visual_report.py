@@ -9,7 +9,7 @@ import pytest
 
 from helpers import Cli
 from helpers.tools import dump_dom, mark, need, parse_html, screenshot
-from studyplan.errors import EXIT_USAGE
+from studyplan.errors import EXIT_NOT_FOUND, EXIT_USAGE
 
 STEP_TITLES = ["Entropy", "Relative entropy", "Mutual information", "Information bottleneck"]
 
@@ -119,10 +119,17 @@ def test_nothing_left_to_learn(cli: Cli, tmp_path: Path) -> None:
     assert "20 of 20 h done (3 of 3 topics)." in dom.texts
 
 
+def test_report_without_a_goal_or_an_active_plan_is_not_found(cli: Cli) -> None:
+    # The same answer as graph and calendar give: one resolver for "the active plan".
+    result = cli("report", "-o", "x.html")
+    assert result.exit_code == EXIT_NOT_FOUND, result.output
+    assert "error: nothing to report on: there is no active plan" in result.stderr
+    assert not Path("x.html").exists()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["report", "-o", "x.html"], "error: nothing to report on: name a goal or --plan NAME"),
         (
             ["report", "mini.ib", "--plan", "ib", "-o", "x.html"],
             "error: give either GOALs or --plan",
@@ -158,7 +165,7 @@ def test_a_graph_too_large_to_draw_is_left_out(
     assert data["graph_note"] in dom.texts
     monkeypatch.setattr("studyplan.visual.report.MAX_DRAWN_NODES", 5)
     if need("dot"):
-        assert cli.json("report", "mini.ib", "-o", str(page))["graph"] is True
+        assert cli.json("report", "mini.ib", "-o", str(page), "--force")["graph"] is True
 
 
 def test_a_long_why_chain_is_shown_by_its_first_links_and_its_goal() -> None:

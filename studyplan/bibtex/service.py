@@ -51,19 +51,11 @@ def plan_import(
         )
 
 
-def write_file(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically (a temporary file, then a rename)."""
-    import os
+def write_file(path: Path, text: str, *, overwrite: bool = True) -> None:
+    """Write an export to ``path`` atomically (``studyplan.files.write_atomic``)."""
+    from studyplan.files import write_atomic
 
-    from studyplan.errors import InputError
-
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"cannot write {path}: {exc.strerror}", "check the path") from None
+    write_atomic(path, text, overwrite=overwrite, stdout_dash=False)
 
 
 def write_import(store: ProgressStore, plan: merge.ImportPlan, *, replace: bool) -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from studyplan.cli.options import ForceOption, JsonOption
 from studyplan.cli.output import print_json
 from studyplan.cli.state import state
 from studyplan.errors import EXIT_BIBTEX, InputError
@@ -19,7 +20,6 @@ from studyplan.errors import EXIT_BIBTEX, InputError
 if TYPE_CHECKING:
     from studyplan.curriculum.catalog import Topic
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 STATUSES = ("started", "done", "skipped", "known")
 
 bib_app = typer.Typer(
@@ -91,6 +91,7 @@ def cmd_export(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE.")
     ] = None,
+    force: ForceOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Export BibTeX that the real bibtex reads without a warning: entries exactly as
@@ -136,7 +137,7 @@ def cmd_export(
     for warning in result.warnings:
         _echo_err(f"warning: bibtex will warn: {warning}")
     if output is not None:
-        service.write_file(output, result.text)
+        service.write_file(output, result.text, overwrite=force)
     if as_json:
         data: dict[str, Any] = {"scope": label, "keys": result.keys, "warnings": result.warnings}
         data.update({"file": str(output)} if output else {"bibtex": result.text})

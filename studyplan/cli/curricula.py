@@ -7,11 +7,10 @@ from typing import Annotated, Any
 
 import typer
 
+from studyplan.cli.options import JsonOption
 from studyplan.cli.output import emit_lines, emit_table, print_json
 from studyplan.cli.state import state
 from studyplan.curriculum.catalog import Catalog, Topic
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 def topic_json(catalog: Catalog, topic: Topic) -> dict[str, Any]:

@@ -6,10 +6,9 @@ from typing import Annotated, Any
 
 import typer
 
+from studyplan.cli.options import JsonOption
 from studyplan.cli.output import emit_lines, emit_table, print_json
 from studyplan.cli.state import state
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 def _active_goals(ctx: typer.Context, plan: str | None) -> tuple[str | None, list[str] | None]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from studyplan.cli.dates import parse_date
+from studyplan.cli.options import JsonOption
 from studyplan.cli.output import emit_lines, emit_table, emit_text, print_json, say
 from studyplan.cli.state import State, state
 from studyplan.errors import InputError
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
     from studyplan.curriculum.catalog import Catalog
     from studyplan.planner import Plan
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 PLAN_ACTIONS = ("show", "use", "rm")
 
 

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from studyplan.cli.dates import parse_date
+from studyplan.cli.options import JsonOption
 from studyplan.cli.state import State, state
 from studyplan.errors import InputError, NotFoundError, did_you_mean
 
 if TYPE_CHECKING:
     from studyplan.curriculum.catalog import Catalog
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 TopicsArg = Annotated[list[str], typer.Argument(metavar="TOPIC...", help="Topic ids.")]
 NoteOption = Annotated[str | None, typer.Option("--note", help="A note to keep with it.")]
 OnOption = Annotated[

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
+from studyplan.cli.options import JsonOption
 from studyplan.cli.output import print_json
-from studyplan.cli.progress import JsonOption
 from studyplan.cli.state import state
 from studyplan.errors import InputError, did_you_mean
 
@@ -23,27 +23,14 @@ def cmd_backup(
     """Write all progress, notes, plans and your library as JSON (stdout without -o)."""
     import json
 
-    from studyplan.errors import ConflictError
-
     data = state(ctx).store(create=False).backup()
     if output is None:
         print_json(data)
         return
-    if output.exists() and not force:
-        raise ConflictError(f"{output} already exists", "pass --force to overwrite it")
-    import os
+    from studyplan.files import write_atomic
 
-    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=2)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, output)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"cannot write {output}: {exc.strerror}") from exc
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    write_atomic(output, text, durable=True, overwrite=force, stdout_dash=False)
     typer.echo(
         f"backed up {len(data['actions'])} actions, {len(data['plans'])} plans and "
         f"{len(data['library'])} library entries to {output}"

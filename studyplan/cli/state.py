@@ -51,6 +51,24 @@ class State:
             )
         return payload
 
+    def plan_name(self, plan: str | None, what: str) -> str:
+        """The saved plan a command works on: ``--plan`` if given, else the active plan.
+
+        The one place that decides it, so every command says the same when there is none
+        (exit 4, like any other missing plan)."""
+        if plan is not None:
+            return plan
+        name = self.store(create=False).active_plan()
+        if name is None:
+            from studyplan.errors import NotFoundError
+
+            raise NotFoundError(
+                f"nothing to {what}: there is no active plan",
+                "name a goal or pass --plan NAME; save a plan with "
+                "'studyplan plan GOAL -H 6 --save NAME'",
+            )
+        return name
+
     def store(self, *, create: bool = False) -> ProgressStore:
         """The progress database (``--db`` / ``$STUDYPLAN_DB`` / ``<home>/progress.db``).
 

@@ -8,20 +8,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from studyplan.cli.options import ForceOption, JsonOption, PlanOption
 from studyplan.cli.output import console, print_json
 from studyplan.cli.state import State, state
-from studyplan.errors import InputError, NotFoundError
+from studyplan.errors import InputError
 
 if TYPE_CHECKING:
     from studyplan.visual.model import GraphView
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 GoalsArgument = Annotated[
     list[str] | None,
     typer.Argument(metavar="GOAL", help="Topic or curriculum ids (default: the active plan)."),
-]
-PlanOption = Annotated[
-    str | None, typer.Option("--plan", "-p", help="A saved plan (see 'studyplan plans').")
 ]
 
 
@@ -29,16 +26,6 @@ class GraphFormat(StrEnum):
     dot = "dot"
     mermaid = "mermaid"
     svg = "svg"
-
-
-def _active_plan(st: State, what: str) -> str:
-    name = st.store(create=False).active_plan()
-    if name is None:
-        raise InputError(
-            f"nothing to {what}: name a goal or --plan NAME (there is no active plan)",
-            "save one with 'studyplan plan GOAL -H 6 --save NAME'",
-        )
-    return name
 
 
 def _say(output: str, text: str) -> None:
@@ -67,7 +54,7 @@ def graph_view(
     if curriculum:
         return curriculum_view(catalog, graph, curriculum, progress)
     if not goals:
-        name = plan or _active_plan(st, "draw")
+        name = st.plan_name(plan, "draw")
         payload = st.saved_plan(name)
         resolved = [t for t in payload.get("topics", []) if t in catalog.topics]
         title = f"{goals_title(catalog, payload.get('goals', []))} (plan '{name}')"
@@ -91,6 +78,7 @@ def cmd_graph(
     output: Annotated[
         str, typer.Option("--output", "-o", metavar="FILE", help="Write here ('-': stdout).")
     ] = "-",
+    force: ForceOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """The prerequisite graph of goals, a curriculum or a saved plan, coloured by progress.
@@ -99,7 +87,7 @@ def cmd_graph(
     have a double border, each curriculum is a cluster, and each arrow's tooltip is the
     reason the prerequisite is needed.
     """
-    from studyplan.visual.files import write_output
+    from studyplan.files import write_atomic
 
     view = graph_view(state(ctx), goals, curriculum, plan)
     if as_json and output == "-":
@@ -115,7 +103,7 @@ def cmd_graph(
         text = to_dot(view)
         if fmt is GraphFormat.svg:
             text = svg_from_dot(text)
-    write_output(output, text.encode("utf-8"))
+    write_atomic(output, text, overwrite=force)
     if as_json:
         print_json({**view.json(), "output": output, "format": fmt.value})
     elif output != "-":
@@ -139,15 +127,16 @@ def cmd_report(
     deadline: Annotated[
         str | None, typer.Option("--deadline", help="With GOALs: finish by, YYYY-MM-DD.")
     ] = None,
+    force: ForceOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """One self-contained HTML page: schedule, readings, why-chains, progress and graph."""
     from studyplan import __version__
     from studyplan.cli.dates import parse_date
     from studyplan.cli.plan import make_plan
+    from studyplan.files import write_atomic
     from studyplan.planner import graph_of
     from studyplan.visual.content import report_for_goals, report_for_saved
-    from studyplan.visual.files import write_output
     from studyplan.visual.report import attach_graph, render_report
 
     st = state(ctx)
@@ -171,12 +160,12 @@ def cmd_report(
                 "--hours-per-week, --start and --deadline go with GOALs; a saved plan keeps its own",
                 "re-save the plan with new ones: 'studyplan plan GOAL -H 6 --save NAME --replace'",
             )
-        name = plan or _active_plan(st, "report on")
+        name = st.plan_name(plan, "report on")
         payload = st.saved_plan(name)
         catalog = st.catalog()
         report = report_for_saved(catalog, graph_of(catalog), name, payload, st.statuses(), today)
     attach_graph(report)
-    write_output(output, render_report(catalog, report, __version__).encode("utf-8"))
+    write_atomic(output, render_report(catalog, report, __version__), overwrite=force)
     summary: dict[str, Any] = {
         "output": output,
         "title": report.title,
@@ -201,23 +190,19 @@ def cmd_calendar(
         typer.Option("--output", "-o", metavar="FILE.ics", help="Where to write ('-': stdout)."),
     ],
     plan: PlanOption = None,
+    force: ForceOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """A saved plan's schedule (default: the active plan) as calendar events (.ics)."""
     from studyplan import __version__
+    from studyplan.files import write_atomic
     from studyplan.visual.calendar import plan_calendar
-    from studyplan.visual.files import write_output
 
     st = state(ctx)
-    name = plan or st.store(create=False).active_plan()
-    if name is None:
-        raise NotFoundError(
-            "no active plan to export",
-            "save one with 'studyplan plan GOAL -H 6 --save NAME', or pass --plan NAME",
-        )
+    name = st.plan_name(plan, "export")
     payload = st.saved_plan(name)
     data = plan_calendar(st.catalog(), name, payload, st.statuses(), __version__)
-    write_output(output, data)
+    write_atomic(output, data, overwrite=force)
     steps = payload.get("steps", [])
     if as_json:
         print_json(

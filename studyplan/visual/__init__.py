@@ -3,5 +3,5 @@
 ``model`` turns the catalog, the learner's progress and a selection (goals, a curriculum,
 a saved plan) into a ``GraphView`` of plain data; ``dot``, ``mermaid``, ``report`` and
 ``calendar`` turn views and plans into text. Only ``dot.svg_from_dot`` (runs Graphviz) and
-``files.write_output`` (writes a file) do I/O; ``calendar`` imports icalendar lazily.
+``studyplan.files.write_atomic`` writes the files; ``calendar`` imports icalendar lazily.
 """

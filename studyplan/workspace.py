@@ -22,7 +22,7 @@ from typing import Any
 
 from studyplan import __version__, paths
 from studyplan.curriculum import loader
-from studyplan.curriculum.catalog import CACHE_LAYOUT, BibSummary, Catalog
+from studyplan.curriculum.catalog import CACHE_LAYOUT, BibSummary, Catalog, record_layout
 from studyplan.curriculum.loader import (
     Parsed,
     ParseResult,
@@ -36,6 +36,9 @@ from studyplan.curriculum.loader import (
 )
 from studyplan.errors import Problem
 from studyplan.files import write_cache
+
+# The per-file parse results pickle ``loader.Parsed`` records around the catalog's.
+PARSED_LAYOUT = record_layout(loader.Parsed)
 
 _CACHE_PREFIX = "catalog-"
 
@@ -232,7 +235,7 @@ class ParseCache:
         self.used: set[Path] = set()
 
     def _file(self, source: Source) -> Path:
-        key = f"{__version__}\0{CACHE_LAYOUT}\0{source.label}\0{source.digest}"
+        key = f"{__version__}\0{CACHE_LAYOUT}\0{PARSED_LAYOUT}\0{source.label}\0{source.digest}"
         name = hashlib.blake2b(key.encode(), digest_size=20).hexdigest()
         return self.folder / f"{name}.pickle"
 

@@ -183,3 +183,24 @@ def test_after_an_edit_only_that_file_is_parsed_again(
         cached.write_bytes(b"junk")
     (mine / "mine.yaml").write_text(TEXT.replace("AAA", "CCC"), "utf-8")
     assert _titles(mine) == ["CCC"]
+
+
+def test_the_cache_key_follows_the_records_fields() -> None:
+    # A field added to a cached record without a hand-made bump must change the key, so a
+    # cache of the old layout is rebuilt instead of unpickled into the new records.
+    from typing import NamedTuple
+
+    from studyplan.curriculum import catalog as catalog_module
+
+    class Before(NamedTuple):
+        id: str
+
+    class After(NamedTuple):
+        id: str
+        kind: str = "topic"
+
+    After.__qualname__ = Before.__qualname__
+    assert catalog_module.record_layout(Before) != catalog_module.record_layout(After)
+    own = catalog_module._own_records()
+    assert {catalog_module.Topic, catalog_module.Reading, catalog_module.Catalog} <= set(own)
+    assert catalog_module.CACHE_LAYOUT.endswith(catalog_module.record_layout(*own))

@@ -80,8 +80,10 @@ class BibSummary:
     eprint: str = ""
 
 
-# Bump when the pickled layout of the catalog changes: it is part of the cache key.
-CACHE_LAYOUT = 3
+# Bump only for a change of the pickled layout that no record's fields show (say, a
+# column's meaning); added, removed, renamed or retyped fields change the key by
+# themselves (``record_layout`` below).
+_LAYOUT_REVISION = 3
 
 
 class TopicTable(Mapping[str, Topic]):
@@ -387,3 +389,31 @@ class Catalog:
     def curriculum_hours(self, curriculum_id: str) -> float:
         hours = self.topics.hours
         return sum(hours(t) for t in self.curricula[curriculum_id].topic_ids)
+
+
+def record_layout(*classes: type) -> str:
+    """A digest of the classes' fields and their declared types.
+
+    Part of every cache key, so that a cache written by code whose records had other
+    fields is never unpickled into records that lack them (it is rebuilt instead)."""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=8)
+    for cls in classes:
+        fields = getattr(cls, "__annotations__", {})
+        slots = getattr(cls, "__slots__", ())
+        digest.update(f"{cls.__qualname__}:{sorted(fields.items())}:{slots}\0".encode())
+    return digest.hexdigest()
+
+
+def _own_records() -> tuple[type, ...]:
+    """Every class defined in this module: each one can end up in the pickled catalog."""
+    module = sys.modules[__name__]
+    return tuple(
+        obj
+        for _, obj in sorted(vars(module).items())
+        if isinstance(obj, type) and obj.__module__ == __name__
+    )
+
+
+CACHE_LAYOUT = f"{_LAYOUT_REVISION}-{record_layout(*_own_records())}"

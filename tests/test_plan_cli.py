@@ -237,3 +237,18 @@ def test_subprocess_plan_from_another_directory(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["steps"][-1]["id"] == "mini.ib"
+
+
+def test_plan_show_use_rm_are_real_subcommands(cli: Cli) -> None:
+    assert cli("plan", "-H", "5", "mini.ib", "--save", "p1").exit_code == 0  # options first
+    # An option of another command is refused by the parser, not half-run.
+    refused = cli("plan", "show", "p1", "--save", "other")
+    assert refused.exit_code == 2 and "No such option: --save" in refused.stderr
+    assert [p["name"] for p in cli.json("plans")] == ["p1"]
+    assert cli("plan", "--help").stdout.startswith("Usage: studyplan plan [OPTIONS] ")
+    for sub in ("show", "use", "rm"):
+        assert cli("plan", sub, "--help").exit_code == 0
+    removed = cli("plan", "rm", "p1")
+    assert removed.exit_code == 0
+    assert "which was the active plan: there is no active plan now" in removed.stdout
+    assert cli("plan", "show", "p1").exit_code == 4

@@ -50,8 +50,13 @@ class StudyplanGroup(TyperGroup):
             ctx.exit(EXIT_INTERNAL)
 
     def list_commands(self, ctx: Any) -> list[str]:
-        # Keep the order in which commands were registered (a tour, not an index).
-        return list(self.commands)
+        # The order in which commands were registered (a tour, not an index); Typer adds
+        # command groups after plain commands, so ``plan`` is put back before ``plans``.
+        names = list(self.commands)
+        if "plan" in names and "plans" in names:
+            names.remove("plan")
+            names.insert(names.index("plans"), "plan")
+        return names
 
 
 def _debug(ctx: Any) -> bool:
@@ -110,7 +115,7 @@ def _register() -> None:
 
     curricula.register(app)
     progress.register(app)
-    app.command("plan")(plan.cmd_plan)
+    app.add_typer(plan.plan_app, name="plan", help=plan.cmd_plan.__doc__)
     app.command("plans")(plan.cmd_plans)
     app.command("next")(explore.cmd_next)
     app.command("why")(explore.cmd_why)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from studyplan.cli.dates import parse_date
 from studyplan.cli.options import JsonOption
@@ -18,8 +19,6 @@ from studyplan.errors import InputError
 if TYPE_CHECKING:
     from studyplan.curriculum.catalog import Catalog
     from studyplan.planner import Plan
-
-PLAN_ACTIONS = ("show", "use", "rm")
 
 
 def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> None:
@@ -143,7 +142,7 @@ def cmd_plan(
         list[str],
         typer.Argument(
             metavar="GOAL...",
-            help="Topic or curriculum ids; or 'show NAME', 'use NAME', 'rm NAME'.",
+            help="Topic or curriculum ids.",
         ),
     ],
     hours_per_week: Annotated[
@@ -169,13 +168,10 @@ def cmd_plan(
 ) -> None:
     """Plan the path to one or more goals from what you already know.
 
-    'plan show NAME' re-evaluates a saved plan; 'plan use NAME' makes it active; 'plan rm NAME'
-    deletes it.
+    Saved plans: 'plan show NAME' re-evaluates one against your progress, 'plan use NAME'
+    makes it the active plan, 'plan rm NAME' deletes it (each has --help).
     """
     st = state(ctx)
-    if goals[0] in PLAN_ACTIONS and len(goals) == 2 and "." not in goals[1]:
-        {"show": plan_show, "use": plan_use, "rm": plan_rm}[goals[0]](st, goals[1], as_json)
-        return
     from studyplan.plan_data import plan_json, plan_payload
 
     catalog, plan = make_plan(
@@ -201,7 +197,12 @@ def cmd_plan(
         say(f"saved as '{save}' (now the active plan)")
 
 
-def plan_show(st: State, name: str, as_json: bool) -> None:
+PlanNameArg = Annotated[str, typer.Argument(metavar="NAME", help="A saved plan.")]
+
+
+def cmd_plan_show(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = False) -> None:
+    """Re-evaluate a saved plan: steps done, hours left, ahead or behind its schedule."""
+    st = state(ctx)
     from studyplan.plan_data import pace_text, plan_json, review_json, review_saved_plan
 
     payload = st.saved_plan(name)
@@ -240,7 +241,9 @@ def plan_show(st: State, name: str, as_json: bool) -> None:
         render_plan(catalog, review.plan)
 
 
-def plan_use(st: State, name: str, as_json: bool) -> None:
+def cmd_plan_use(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = False) -> None:
+    """Make a saved plan the active one (what next, status, graph and report use)."""
+    st = state(ctx)
     st.saved_plan(name)
     st.store(create=True).set_active_plan(name)
     if as_json:
@@ -249,14 +252,19 @@ def plan_use(st: State, name: str, as_json: bool) -> None:
         say(f"'{name}' is now the active plan")
 
 
-def plan_rm(st: State, name: str, as_json: bool) -> None:
+def cmd_plan_rm(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = False) -> None:
+    """Delete a saved plan (your progress is kept)."""
+    st = state(ctx)
     st.saved_plan(name)
     store = st.store(create=True)
+    was_active = store.active_plan() == name
     store.delete_plan(name)
-    if store.active_plan() == name:
+    if was_active:
         store.set_active_plan(None)
     if as_json:
-        print_json({"removed": name})
+        print_json({"removed": name, "was_active": was_active})
+    elif was_active:
+        say(f"removed plan '{name}', which was the active plan: there is no active plan now")
     else:
         say(f"removed plan '{name}'")
 
@@ -295,3 +303,49 @@ def cmd_plans(ctx: typer.Context, as_json: JsonOption = False) -> None:
             for row in rows
         ],
     )
+
+
+class PlanGroup(TyperGroup):
+    """``plan GOAL...`` plans; ``plan show|use|rm NAME`` are subcommands.
+
+    Anything that is not a subcommand's name goes to the hidden default command, so
+    ``plan frontiers.bitdelta -H 6`` and ``plan -H 6 frontiers.bitdelta`` both plan, while
+    ``plan show p1 --save x`` is refused by the parser instead of being half-run."""
+
+    DEFAULT = "goals"
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if not args or args[0] not in self.commands or args[0] == self.DEFAULT:
+            args = [self.DEFAULT, *args]
+        result: list[str] = super().parse_args(ctx, args)
+        return result
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [name for name in self.commands if name != self.DEFAULT]
+
+
+class _DefaultContext(typer.Context):
+    @property
+    def command_path(self) -> str:
+        # Usage reads "studyplan plan GOAL...", not "studyplan plan goals GOAL...".
+        return self.parent.command_path if self.parent is not None else ""
+
+
+class _DefaultCommand(TyperCommand):
+    context_class = _DefaultContext
+
+
+_HELP = {"help_option_names": ["--help", "-h"]}
+plan_app = typer.Typer(
+    cls=PlanGroup,
+    name="plan",
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": []},
+)
+plan_app.command(PlanGroup.DEFAULT, cls=_DefaultCommand, hidden=True, context_settings=_HELP)(
+    cmd_plan
+)
+plan_app.command("show", context_settings=_HELP)(cmd_plan_show)
+plan_app.command("use", context_settings=_HELP)(cmd_plan_use)
+plan_app.command("rm", context_settings=_HELP)(cmd_plan_rm)

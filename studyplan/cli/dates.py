@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from studyplan.errors import InputError
+from studyplan.limits import check_date, clip
 
 
 def parse_date(value: str | None, option: str, *, past_only: bool = False) -> date | None:
@@ -18,8 +19,9 @@ def parse_date(value: str | None, option: str, *, past_only: bool = False) -> da
         day = words.get(value.lower()) or date.fromisoformat(value)
     except ValueError:
         raise InputError(
-            f"{option}: '{value}' is not a date", "use YYYY-MM-DD, today or yesterday"
+            f"{option}: '{clip(value)}' is not a date", "use YYYY-MM-DD, today or yesterday"
         ) from None
+    check_date(day, option)
     if past_only and day > today:
         raise InputError(f"{option}: {day} is in the future", "progress is recorded as it happens")
     return day

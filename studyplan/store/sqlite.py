@@ -9,6 +9,7 @@ they read and write is the one the SQLModel tables in ``models.py`` define.
 from __future__ import annotations
 
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
@@ -29,7 +30,9 @@ def to_db(moment: datetime) -> str:
     """An aware datetime as the database's naive-UTC text."""
     if moment.tzinfo is None:
         raise ValueError("timestamps must be timezone-aware")
-    return moment.astimezone(UTC).strftime(DB_TIME_FORMAT)
+    # Not strftime: glibc writes years below 1000 unpadded ('1-01-01'), which no reader
+    # parses back; isoformat always writes four digits, in the same layout.
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def from_db(text: str) -> datetime:
@@ -47,8 +50,20 @@ def now_utc() -> datetime:
 def probe(path: Path) -> str:
     """``'missing'``, ``'empty'`` (a 0-byte file) or ``'sqlite'``; raises ``StoreError`` for
     anything else, without writing to the file."""
-    if path.is_dir():
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "missing"
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror}", "check the path") from exc
+    if stat.S_ISDIR(mode):
         raise StoreError(f"{path} is a directory, not a progress database", "give --db a file path")
+    if not stat.S_ISREG(mode):
+        # A FIFO would block forever and a device would be read or written without end.
+        raise StoreError(
+            f"{path} is not a regular file (a pipe, device or socket), not a progress database",
+            "give --db the path of a file",
+        )
     try:
         with path.open("rb") as fh:
             head = fh.read(100)

@@ -1,0 +1,56 @@
+"""Hostile input, class by class: every value is checked where it enters, special files
+are refused, and nothing is written when something is refused (issue: hostile input)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from helpers import Cli
+from studyplan.errors import EXIT_STORE, EXIT_USAGE
+
+
+@pytest.mark.parametrize(
+    "day", ["0001-01-01", "1899-12-31", "2200-01-01", "9999-12-31"], ids=lambda d: d[:4]
+)
+def test_dates_outside_1900_2199_are_refused_everywhere(cli: Cli, day: str) -> None:
+    for args in (
+        ["done", "mini.entropy", "--on", day],
+        ["plan", "mini.ib", "-H", "5", "--start", day],
+        ["plan", "mini.ib", "-H", "5", "--deadline", day],
+        ["log", "--since", day],
+    ):
+        result = cli(*args)
+        assert result.exit_code == EXIT_USAGE, (args, result.output)
+        assert "is out of range" in result.stderr and result.stderr.count("\n") == 1
+    assert not (Path(os.environ["STUDYPLAN_HOME"]) / "progress.db").exists()
+
+
+def test_a_mark_in_1900_can_still_be_logged_and_backed_up(cli: Cli) -> None:
+    assert cli("done", "mini.entropy", "--on", "1900-01-01").exit_code == 0
+    assert cli("log").exit_code == 0
+    assert cli("backup").exit_code == 0
+
+
+def test_an_unparseable_date_is_echoed_cut_short(cli: Cli) -> None:
+    result = cli("done", "mini.entropy", "--on", "x" * 10_000)
+    assert result.exit_code == EXIT_USAGE
+    assert len(result.stderr) < 200
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "device"])
+def test_the_database_must_be_a_regular_file(cli: Cli, tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "db"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "folder":
+        path.mkdir()
+    else:
+        path = Path("/dev/null")
+    for args in (["status"], ["done", "mini.entropy"]):
+        result = cli("--db", str(path), *args)
+        assert result.exit_code == EXIT_STORE, (kind, args, result.output)
+        assert result.stderr.count("\n") == 1
+    assert not Path("/dev/null-journal").exists()

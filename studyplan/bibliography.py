@@ -192,18 +192,44 @@ def _failure(block: Any, source: str, line: int) -> Problem:
     )
 
 
+#: The largest .bib file read (a real library of 60k entries is ~50 MB).
+MAX_BIB_BYTES = 1 << 30
+
+
 def read_bib(path: Path) -> str:
+    """A .bib file's text. Only a regular file is read (a FIFO would block and a device
+    never ends), at most ``MAX_BIB_BYTES``; a NUL byte (which LaTeX rejects) is refused
+    with its line."""
+    import stat
+
+    from studyplan.errors import InputError, NotFoundError
+
     try:
-        return path.read_text(encoding="utf-8-sig")
+        info = path.stat()
     except FileNotFoundError:
-        raise BibError(f"{path}: no such file", "check the path") from None
+        raise NotFoundError(f"{path}: no such file", "check the path") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}", "check the path") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{path} is a folder, not a .bib file", "give the .bib files in it")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{path} is not a regular file (a pipe or device)", "give a .bib file")
+    if info.st_size > MAX_BIB_BYTES:
+        raise BibError(f"{path}: {info.st_size:,} bytes is too large for a .bib file")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         line = exc.object[: exc.start].count(b"\n") + 1
         raise BibError(
             f"{path}:{line}: not UTF-8 text", "convert the file to UTF-8 first"
         ) from None
     except OSError as exc:
-        raise BibError(f"{path}: cannot read: {exc.strerror}") from None
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    nul = text.find("\0")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise BibError(f"{path}:{line}: a NUL byte", "remove it: BibTeX and LaTeX cannot use it")
+    return text
 
 
 def count_blocks(text: str) -> int:

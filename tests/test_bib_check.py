@@ -205,7 +205,8 @@ def test_library_summaries_parse_only_when_read() -> None:
 
 def test_unreadable_files_are_reported(cli: Cli, tmp_path: Path) -> None:
     missing = cli("bib", "import", str(tmp_path / "nope.bib"))
-    assert missing.exit_code == EXIT_BIBTEX and "nope.bib: no such file" in missing.stderr
+    # A missing file is "not found" (4), not "malformed BibTeX" (6).
+    assert missing.exit_code == EXIT_NOT_FOUND and "nope.bib: no such file" in missing.stderr
     latin = tmp_path / "latin1.bib"
     latin.write_bytes("% ok\n@misc{x, title = {M\xfcller}}\n".encode("latin-1"))
     result = cli("bib", "import", str(latin))

@@ -54,3 +54,36 @@ def test_the_database_must_be_a_regular_file(cli: Cli, tmp_path: Path, kind: str
         assert result.exit_code == EXIT_STORE, (kind, args, result.output)
         assert result.stderr.count("\n") == 1
     assert not Path("/dev/null-journal").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "code", "message"),
+    [
+        (b"my notes, not BibTeX\n", 6, "no BibTeX entry, @string or @preamble in it"),
+        (b"@misc{n1, title={A\x00B}, author={X, Y}, year={2020}}\n", 6, ":1: a NUL byte"),
+    ],
+    ids=["plain-text", "nul-byte"],
+)
+def test_bib_import_refuses_what_is_not_bibtex(
+    cli: Cli, tmp_path: Path, content: bytes, code: int, message: str
+) -> None:
+    path = tmp_path / "in.bib"
+    path.write_bytes(content)
+    result = cli("bib", "import", str(path))
+    assert result.exit_code == code, result.output
+    assert message in result.stderr
+    assert not (Path(os.environ["STUDYPLAN_HOME"]) / "progress.db").exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "device"])
+def test_bib_import_reads_only_regular_files(cli: Cli, tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "in.bib"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "folder":
+        path.mkdir()
+    else:
+        path = Path("/dev/zero")
+    result = cli("bib", "import", str(path))
+    assert result.exit_code == EXIT_USAGE, result.output
+    assert result.stderr.count("\n") == 1

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from studyplan import bibliography as bib
 from studyplan.bibtex import checks, merge
 from studyplan.bibtex.export import Corpus, Export, export
-from studyplan.bibtex.model import ENTRY, STRING, Block, Item, ParsedFile
+from studyplan.bibtex.model import COMMENT, ENTRY, STRING, Block, Item, ParsedFile
 from studyplan.errors import BibError, NotFoundError, Problem, did_you_mean
 
 if TYPE_CHECKING:
@@ -46,9 +46,22 @@ def plan_import(
             bib.parse_file_text(text, str(path), progress)
             for path, text in zip(paths, texts, strict=True)
         ]
+        for parsed in files:
+            _require_bibtex(parsed)
         return merge.plan_import(
             files, bib.library_items(rows), bib.builtin_items(), bib.parse_items, skip_bad=skip_bad
         )
+
+
+def _require_bibtex(parsed: ParsedFile) -> None:
+    """A file with no entry, @string or @preamble (plain notes, say) is not silently
+    stored as one comment block: it is refused as not being BibTeX."""
+    if parsed.failures or any(b.kind != COMMENT for b in parsed.blocks):
+        return
+    raise BibError(
+        f"{parsed.source}: no BibTeX entry, @string or @preamble in it",
+        "is this a .bib file? nothing was imported",
+    )
 
 
 def write_file(path: Path, text: str, *, overwrite: bool = True) -> None:

@@ -1,0 +1,99 @@
+"""The saved plan's typed form: what ``plan --save`` writes reads back the same, and what
+it would never write is refused with the JSON path of every problem."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from helpers import Cli
+from studyplan.saved_plan import SavedPlan, SavedPlanFormatError
+
+DAYS = st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31))
+
+
+@st.composite
+def payloads(draw: st.DrawFn) -> dict[str, Any]:
+    scheduled = draw(st.booleans())
+    steps = [
+        {
+            "id": draw(st.from_regex(r"[a-z]{1,5}\.[a-z]{1,8}", fullmatch=True)),
+            "hours": draw(st.floats(0, 1e4, allow_nan=False) | st.integers(0, 10_000)),
+            "week": draw(st.integers(1, 500)) if scheduled else None,
+            "end_week": draw(st.integers(1, 500)) if scheduled else None,
+            "start": draw(DAYS).isoformat() if scheduled else None,
+            "end": draw(DAYS).isoformat() if scheduled else None,
+        }
+        for _ in range(draw(st.integers(0, 6)))
+    ]
+    return {
+        "version": 1,
+        "goals": draw(st.lists(st.from_regex(r"[a-z]{1,6}(\.[a-z]{1,6})?", fullmatch=True))),
+        "topics": draw(st.lists(st.from_regex(r"[a-z]{1,6}\.[a-z]{1,6}", fullmatch=True))),
+        "created": draw(DAYS).isoformat(),
+        "hours_per_week": draw(st.floats(0.5, 168)) if scheduled else None,
+        "start": draw(DAYS).isoformat() if scheduled else None,
+        "deadline": draw(st.none() | DAYS.map(date.isoformat)),
+        "total_hours": draw(st.floats(0, 1e5, allow_nan=False)),
+        "weeks": draw(st.integers(0, 9999)) if scheduled else None,
+        "finish_date": draw(DAYS).isoformat() if scheduled else None,
+        "steps": steps,
+    }
+
+
+@given(payloads())
+def test_a_written_plan_reads_back_to_the_same_json(payload: dict[str, Any]) -> None:
+    assert SavedPlan.from_json(payload).to_json() == payload
+
+
+def test_plans_saved_by_the_cli_read_back_exactly(cli: Cli) -> None:
+    from studyplan import paths
+    from studyplan.store import open_store
+
+    assert (
+        cli("plan", "mini.ib", "-H", "4", "--deadline", "2199-01-01", "--save", "a").exit_code == 0
+    )
+    assert cli("plan", "mini.ib", "--save", "b").exit_code == 0
+    store = open_store(paths.db_path(), create=False)
+    try:
+        for name in ("a", "b"):
+            payload = store.get_plan(name)
+            assert SavedPlan.from_json(payload).to_json() == payload
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("payload", "problem"),
+    [
+        ("not an object", "$: must be an object"),
+        ({"goals": "frontiers.medusa"}, "$.goals: must be a list"),
+        (
+            {"goals": ["a.b"], "hours_per_week": "x", "start": "2026-01-01"},
+            "$.hours_per_week: must be a number",
+        ),
+        (
+            {"goals": ["a.b"], "hours_per_week": 1e300, "start": "2026-01-01"},
+            "$.hours_per_week: must be more than 0",
+        ),
+        ({"goals": ["a.b"], "hours_per_week": 5}, "$.start: a plan with hours per week needs"),
+        ({"goals": ["a.b"], "steps": [{"hours": 3}]}, "$.steps[0].id: must be a topic id"),
+        (
+            {"goals": ["a.b"], "steps": [{"id": "a.b", "hours": -1}]},
+            "$.steps[0].hours: must be a finite",
+        ),
+        (
+            {"goals": ["a.b"], "steps": [{"id": "a.b", "start": "0001-01-01"}]},
+            "$.steps[0].start: 0001-01-01 is out of range",
+        ),
+        ({"goals": ["a.b"], "version": 7}, "$.version: version 7 is not 1"),
+    ],
+)
+def test_what_no_command_writes_is_refused_with_its_path(payload: Any, problem: str) -> None:
+    with pytest.raises(SavedPlanFormatError) as caught:
+        SavedPlan.from_json(payload)
+    assert any(p.startswith(problem) for p in caught.value.problems), caught.value.problems

@@ -24,6 +24,7 @@ def topic_json(catalog: Catalog, topic: Topic) -> dict[str, Any]:
             "access": r.access,
             "url": r.url,
             "hours": r.hours,
+            "pages": r.pages,
         }
         if ref is not None:
             data.update(title=ref.title, authors=ref.authors, year=ref.year, venue=ref.venue)

@@ -262,7 +262,8 @@ def test_saved_plans_and_backups_resolve_retired_ids(v2: V2Cli, tmp_path: Path) 
     store.close()
     shown = v2.json("plan", "show", "old")
     assert shown["missing_topics"] == []
-    assert shown["steps_done"] == 4 and shown["hours_done"] == 12
+    # the checkpoint is not a study step
+    assert (shown["steps_done"], shown["steps_total"], shown["hours_done"]) == (3, 3, 12)
     assert shown["plan"]["steps"] == []
     assert v2.json("next")["plan"] == "old"
 
@@ -323,3 +324,6 @@ def test_graph_and_calendar_draw_a_milestone_as_a_checkpoint(v2: V2Cli, tmp_path
     ics = tmp_path / "p.ics"
     v2.ok("calendar", "-o", str(ics))
     assert "◆ checkpoint" in ics.read_text(encoding="utf-8")
+    report = tmp_path / "p.html"
+    v2.ok("report", "-o", str(report))
+    assert "◆ checkpoint" in report.read_text(encoding="utf-8")

@@ -19,8 +19,9 @@ def _active_goals(ctx: typer.Context, plan: str | None) -> tuple[str | None, lis
         return None, None
     payload = st.saved_plan(name)
     catalog = st.catalog()
-    goals = (catalog.resolve(g) for g in payload.get("topics", []))
-    return name, list(dict.fromkeys(g for g in goals if g in catalog.topics))
+    from studyplan.plan_data import saved_goals
+
+    return name, saved_goals(catalog, payload)
 
 
 def cmd_next(

@@ -229,7 +229,7 @@ def plan_show(st: State, name: str, as_json: bool) -> None:
     lines = [
         (f"plan '{name}' for {', '.join(payload.get('goals', []))}", "bold"),
         (
-            f"{len(review.done_ids)}/{len(payload.get('steps', []))} steps done · "
+            f"{len(review.done_ids)}/{review.steps_total} steps done · "
             f"{review.hours_done:g}/{review.hours_total:g} h · {review.hours_left:g} h left",
             "",
         ),

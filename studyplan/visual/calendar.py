@@ -36,11 +36,13 @@ def _description(
 ) -> str:
     from studyplan.render import reading_line
 
-    tid = step["id"]
+    tid = catalog.resolve(step["id"])
     topic = catalog.topics.get(tid)
     lines = []
     if topic is None:
         lines.append(f"{tid}: no longer in the curricula.")
+    elif topic.is_milestone:
+        lines.append(f"◆ checkpoint: {topic.title} · {topic.title_zh} ({tid}), reached when its parts are done.")
     else:
         lines.append(f"{topic.title} · {topic.title_zh} ({tid}), {topic.hours:g} h.")
         core = topic.core_readings
@@ -92,13 +94,13 @@ def plan_calendar(
     """The saved plan ``name`` as ICS bytes. InputError when it was saved unscheduled."""
     from icalendar import Calendar, Event
 
+    from studyplan.plan_data import saved_goals
     from studyplan.planner import WHY_LINKS_IN_FULL, build_plan, graph_of, why_text
     from studyplan.visual.model import display_statuses
 
     steps = _require_schedule(name, payload)
     graph = graph_of(catalog)
-    goals = list(dict.fromkeys(catalog.resolve(g) for g in payload.get("topics", [])))
-    goals = [g for g in goals if g in catalog.topics]
+    goals = saved_goals(catalog, payload)
     fresh = {s.topic.id: s for s in build_plan(catalog, goals, {}, graph).steps}
     resolve = catalog.resolve
     ids = [resolve(s["id"]) for s in steps]

@@ -42,7 +42,9 @@ def _description(
     if topic is None:
         lines.append(f"{tid}: no longer in the curricula.")
     elif topic.is_milestone:
-        lines.append(f"◆ checkpoint: {topic.title} · {topic.title_zh} ({tid}), reached when its parts are done.")
+        lines.append(
+            f"◆ checkpoint: {topic.title} · {topic.title_zh} ({tid}), reached when its parts are done."
+        )
     else:
         lines.append(f"{topic.title} · {topic.title_zh} ({tid}), {topic.hours:g} h.")
         core = topic.core_readings

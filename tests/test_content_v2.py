@@ -11,7 +11,7 @@ from collections import defaultdict
 
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 from studyplan import workspace
 from studyplan.curriculum.catalog import Catalog, Topic
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from conftest import FIXTURES, Cli
+from helpers import FIXTURES, Cli
 from studyplan import paths
 from studyplan.errors import EXIT_INVALID_CURRICULA
 from studyplan.store import open_store

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Cli
+from helpers import Cli
 from studyplan import paths, workspace
 from studyplan.curriculum.catalog import Catalog
 from studyplan.planner import build_plan

@@ -20,6 +20,7 @@ def step_json(catalog: Catalog, step: Step) -> dict[str, Any]:
         "title_zh": step.topic.title_zh,
         "curriculum": step.topic.curriculum,
         "hours": step.topic.hours,
+        "kind": step.topic.kind,
         "goal": step.goal,
         "status": step.status,
         "why": [
@@ -141,23 +142,30 @@ def review_saved_plan(
     """Re-plan a saved plan's goals against today's progress and compare with its schedule.
 
     Topics that have left the curricula since the plan was saved are reported as missing,
-    never a crash.
+    never a crash; a retired id (an alias) stands for its survivor.
     """
     graph = graph or graph_of(catalog)
-    goals = [g for g in payload.get("topics", []) if g in catalog.topics]
+    resolve, topics = catalog.resolve, catalog.topics
+    goals = list(dict.fromkeys(resolve(g) for g in payload.get("topics", [])))
+    goals = [g for g in goals if g in topics]
     plan = build_plan(catalog, goals, statuses, graph)
     hpw = payload.get("hours_per_week")
     if hpw:
         schedule(plan, float(hpw), max(today, date.fromisoformat(payload["start"])))
     remaining = set(plan.topic_ids)
     saved_steps = payload.get("steps", [])
-    missing = [s["id"] for s in saved_steps if s["id"] not in catalog.topics]
+    missing = [s["id"] for s in saved_steps if resolve(s["id"]) not in topics]
     missing += [
-        g for g in payload.get("topics", []) if g not in catalog.topics and g not in missing
+        g for g in payload.get("topics", []) if resolve(g) not in topics and g not in missing
     ]
-    done = [s["id"] for s in saved_steps if s["id"] in catalog.topics and s["id"] not in remaining]
+    done = [
+        resolve(s["id"])
+        for s in saved_steps
+        if resolve(s["id"]) in topics and resolve(s["id"]) not in remaining
+    ]
     hours_total = float(sum(s["hours"] for s in saved_steps))
-    hours_done = float(sum(s["hours"] for s in saved_steps if s["id"] in done))
+    done_set = set(done)
+    hours_done = float(sum(s["hours"] for s in saved_steps if resolve(s["id"]) in done_set))
     expected: float | None = None
     if hpw and payload.get("start"):
         elapsed_days = (today - date.fromisoformat(payload["start"])).days

@@ -42,10 +42,11 @@ def _json(data: Any) -> None:
 
 
 def check_topics(catalog: Catalog, ids: list[str], recorded: set[str] | None = None) -> list[str]:
-    """The ids, de-duplicated, after checking every one (did-you-mean on the first unknown).
+    """The ids, de-duplicated, after checking every one (did-you-mean on the first unknown);
+    a retired id (an alias) is recorded as its survivor's.
 
     ``recorded`` ids are accepted too (``reset`` can clear an orphaned topic)."""
-    unique = list(dict.fromkeys(ids))
+    unique = list(dict.fromkeys(catalog.resolve(t) for t in ids))
     for tid in unique:
         if tid not in catalog.topics and not (recorded and tid in recorded):
             catalog.topic(tid)  # raises NotFoundError with a did-you-mean
@@ -125,13 +126,15 @@ def cmd_undo(ctx: typer.Context, as_json: JsonOption = False) -> None:
     typer.echo(undone.describe() if undone else "nothing to undo")
 
 
-def _known_or_recorded(st: State, topic: str) -> None:
+def _known_or_recorded(st: State, topic: str) -> list[str]:
+    """The ids whose rows are this topic's: itself (or its survivor) and its retired ids."""
     catalog = st.catalog()
-    if topic in catalog.topics:
-        return
+    if catalog.knows(topic):
+        survivor = catalog.topic(topic)
+        return [survivor.id, *survivor.aliases]
     store = st.store(create=False)
     if topic in store.orphans(set(catalog.topics)):
-        return
+        return [topic]
     raise NotFoundError(
         f"unknown topic '{topic}'", did_you_mean(topic, catalog.topics) or "see 'studyplan topics'"
     )
@@ -155,9 +158,8 @@ def cmd_log(
     """The history of your marks, oldest first."""
     st = state(ctx)
     day = parse_date(since, "--since", past_only=True)
-    if topic is not None:
-        _known_or_recorded(st, topic)
-    events = st.store(create=False).log(topic, day, include_undone=include_undone)
+    ids = _known_or_recorded(st, topic) if topic is not None else None
+    events = st.store(create=False).log(ids, day, include_undone=include_undone)
     if as_json:
         _json(
             [
@@ -212,9 +214,8 @@ def cmd_notes(
 ) -> None:
     """Your notes (from 'note' and from marks' --note), oldest first."""
     st = state(ctx)
-    if topic is not None:
-        _known_or_recorded(st, topic)
-    found = st.store(create=False).notes(topic)
+    ids = _known_or_recorded(st, topic) if topic is not None else None
+    found = st.store(create=False).notes(ids)
     if as_json:
         _json(
             [

@@ -121,8 +121,8 @@ def main(rounds: int = 15) -> list[str]:
     import bibtexparser
     from bibtexparser.middlewares import default_unparse_stack
 
-    from studyplan.bibtex import service
-    from studyplan.store import open_store
+    from studyplan.adapters.bibtex import service
+    from studyplan.adapters.store import open_store
 
     # bibtexparser logs a hint on every default write of 10k blocks: that is the baseline.
     logging.getLogger("bibtexparser").setLevel(logging.ERROR)

@@ -25,9 +25,9 @@ SIZES = (10_000, 100_000)
 def in_process(root: Path, goal: str, label: str) -> list[str]:
     os.environ["STUDYPLAN_BUILTIN_DIR"] = str(root)
     os.environ["STUDYPLAN_HOME"] = str(root / "home-inproc")
-    from studyplan import workspace
-    from studyplan.graph import PrerequisiteGraph
-    from studyplan.planner import build_plan, graph_of
+    from studyplan.adapters import workspace
+    from studyplan.domain.graph import PrerequisiteGraph
+    from studyplan.domain.planner import build_plan, graph_of
 
     catalog = workspace.catalog(workspace.gather(), use_cache=False)
     # The native passes, as a long-running process (numpy loaded) uses them; a single CLI

@@ -26,8 +26,8 @@ ORM_MARK = """
 import os, sys
 from datetime import UTC, datetime
 from sqlmodel import Session
-from studyplan.store.backup import engine
-from studyplan.store.models import Action, Event
+from studyplan.adapters.store.backup import engine
+from studyplan.adapters.store.models import Action, Event
 
 path, topic = sys.argv[1], sys.argv[2]
 now = datetime.now(UTC)
@@ -48,8 +48,8 @@ def _env(home: Path, db: Path) -> dict[str, str]:
 
 def _fill(db: Path, topics: list[str], events: int) -> None:
     """``events`` marks spread over a year, ~10 per action, straight into the schema."""
-    from studyplan.store import open_store
-    from studyplan.store.sqlite import to_db
+    from studyplan.adapters.store import open_store
+    from studyplan.adapters.store.sqlite import to_db
 
     store = open_store(db, create=True)
     assert store._conn is not None
@@ -81,7 +81,7 @@ def _fill(db: Path, topics: list[str], events: int) -> None:
 
 
 def _in_process(dbs: dict[str, Path]) -> None:
-    from studyplan.store import open_store
+    from studyplan.adapters.store import open_store
 
     print(f"\n{'in-process (best of 5)':<44} {'statuses()':>11} {'quick_check':>12}")
     for label, db in dbs.items():
@@ -96,7 +96,7 @@ def _in_process(dbs: dict[str, Path]) -> None:
 
 
 def main(rounds: int = 15) -> list[str]:
-    from studyplan import workspace
+    from studyplan.adapters import workspace
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

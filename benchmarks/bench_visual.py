@@ -72,15 +72,15 @@ def at_scale(tmp: Path, rounds: int) -> list[str]:
 
 def layout(tmp: Path) -> None:
     """Graphviz's layout time against building the view and its DOT text."""
-    from studyplan.visual.dot import svg_from_dot, to_dot
-    from studyplan.visual.model import goals_view
+    from studyplan.views.dot import svg_from_dot, to_dot
+    from studyplan.views.model import goals_view
 
     root = tmp / "synthetic"
     generate(root, max(LAYOUT_SIZES))
     os.environ["STUDYPLAN_BUILTIN_DIR"] = str(root)
     os.environ["STUDYPLAN_HOME"] = str(tmp / "home-synthetic")
-    from studyplan import workspace
-    from studyplan.planner import graph_of
+    from studyplan.adapters import workspace
+    from studyplan.domain.planner import graph_of
 
     catalog = workspace.catalog(workspace.gather(), use_cache=False)
     graph = graph_of(catalog)

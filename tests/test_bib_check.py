@@ -13,8 +13,8 @@ import pytest
 
 from helpers import Cli
 from helpers.bib import BIB, run_bibtex
-from studyplan import bibliography
-from studyplan.bibtex import checks
+from studyplan.adapters import bibliography
+from studyplan.adapters.bibtex import checks
 from studyplan.errors import EXIT_BIBTEX, EXIT_INVALID_CURRICULA, EXIT_NOT_FOUND
 
 CITES = """\
@@ -176,7 +176,7 @@ def test_progress_bar_appears_only_for_slow_imports(monkeypatch: pytest.MonkeyPa
 def test_fast_latex_to_text_agrees_with_pylatexenc(latex: str) -> None:
     from pylatexenc.latex2text import LatexNodes2Text
 
-    from studyplan.bibtex.keys import _fast_text, latex_to_text
+    from studyplan.adapters.bibtex.keys import _fast_text, latex_to_text
 
     assert _fast_text(latex.replace("$\\omega$", "").replace("$\\mathbb{R}^n$", "")) is not None
     assert latex_to_text(latex) == LatexNodes2Text(math_mode="verbatim").latex_to_text(latex)
@@ -185,9 +185,9 @@ def test_fast_latex_to_text_agrees_with_pylatexenc(latex: str) -> None:
 def test_library_summaries_parse_only_when_read() -> None:
     from datetime import datetime
 
-    from studyplan import workspace
+    from studyplan.adapters import workspace
+    from studyplan.adapters.store import LibraryEntry
     from studyplan.errors import BibError
-    from studyplan.store import LibraryEntry
 
     when = datetime(2026, 1, 1)
     rows = [

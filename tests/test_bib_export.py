@@ -251,8 +251,8 @@ def test_export_as_a_subprocess(tmp_path: Path) -> None:
 
 
 def test_saved_plan_payloads_old_and_orphaned(cli: Cli) -> None:
-    from studyplan import workspace
-    from studyplan.bibtex import scope
+    from studyplan.adapters import workspace
+    from studyplan.adapters.bibtex import scope
 
     catalog = workspace.catalog(workspace.gather())
     request = scope.Request(plan="old").checked()

@@ -7,12 +7,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers.bib import entries, strings
-from studyplan import bibliography
-from studyplan.bibtex import keys
-from studyplan.bibtex.export import Corpus, export
-from studyplan.bibtex.merge import plan_import
-from studyplan.bibtex.model import Item
-from studyplan.bibtex.values import ValueSyntaxError, check_value, pieces
+from studyplan.adapters import bibliography
+from studyplan.adapters.bibtex import keys
+from studyplan.adapters.bibtex.export import Corpus, export
+from studyplan.adapters.bibtex.merge import plan_import
+from studyplan.adapters.bibtex.model import Item
+from studyplan.adapters.bibtex.values import ValueSyntaxError, check_value, pieces
 
 KEY_CHARS = st.sampled_from(list("abcdefghijklmnopqrstuvwxyzABCXYZ0123456789:/-_.+"))
 ENTRY_KEYS = st.builds(

@@ -152,7 +152,7 @@ def test_installed_command_runs_from_outside_the_checkout(tmp_path: Path) -> Non
         [
             sys.executable,
             "-c",
-            "import studyplan, studyplan.paths as p; print(p.builtin_data_dir())",
+            "import studyplan, studyplan.adapters.paths as p; print(p.builtin_data_dir())",
         ],
         cwd=outside,
         env=env,

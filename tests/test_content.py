@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT
-from studyplan import workspace
-from studyplan.curriculum.catalog import Catalog
+from studyplan.adapters import workspace
+from studyplan.domain.catalog import Catalog
 
 MINIMUM_TOPICS = {
     "math": 20,
@@ -84,7 +84,7 @@ def test_every_topic_is_complete(catalog: Catalog) -> None:
 
 
 def test_graph_is_acyclic_and_connected_to_the_foundations(catalog: Catalog) -> None:
-    from studyplan.graph import PrerequisiteGraph
+    from studyplan.domain.graph import PrerequisiteGraph
 
     graph = PrerequisiteGraph({t.id: t.prerequisite_ids for t in catalog.topics.values()})
     assert graph.find_cycles() == []

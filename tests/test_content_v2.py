@@ -12,8 +12,8 @@ from collections import defaultdict
 import pytest
 
 from helpers import ROOT
-from studyplan import workspace
-from studyplan.curriculum.catalog import Catalog, Topic
+from studyplan.adapters import workspace
+from studyplan.domain.catalog import Catalog, Topic
 
 # Bibliography entry types that are papers (not books or chapters of them).
 PAPER_TYPES = {"article", "inproceedings", "misc", "techreport", "unpublished", "phdthesis"}

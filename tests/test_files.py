@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from helpers import Cli
+from studyplan.adapters.files import write_atomic, write_cache
 from studyplan.errors import EXIT_CONFLICT, EXIT_STORE, EXIT_USAGE, ConflictError, WriteError
-from studyplan.files import write_atomic, write_cache
 
 OUTPUT_COMMANDS = [
     ["graph", "mini.ib"],

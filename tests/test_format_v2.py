@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from helpers import FIXTURES, Cli
-from studyplan import paths
+from studyplan.adapters import paths
+from studyplan.adapters.store import open_store
 from studyplan.errors import EXIT_INVALID_CURRICULA
-from studyplan.store import open_store
 
 V2 = FIXTURES / "v2"
 

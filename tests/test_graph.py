@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from studyplan.graph import PrerequisiteGraph
+from studyplan.domain.graph import PrerequisiteGraph
 
 
 def diamond() -> PrerequisiteGraph:

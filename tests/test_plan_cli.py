@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT, Cli
-from studyplan import paths
+from studyplan.adapters import paths
+from studyplan.adapters.store import open_store
 from studyplan.errors import EXIT_NOT_FOUND, EXIT_USAGE
-from studyplan.store import open_store
 
 
 def mark(status: str, *topics: str) -> None:

@@ -8,10 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from studyplan.curriculum.catalog import Catalog, Curriculum, Prerequisite, Reading, Topic
-from studyplan.errors import InputError, NotFoundError
-from studyplan.plan_data import plan_json, plan_payload, review_saved_plan
-from studyplan.planner import (
+from studyplan.domain.catalog import Catalog, Curriculum, Prerequisite, Reading, Topic
+from studyplan.domain.plan_data import plan_json, plan_payload, review_saved_plan
+from studyplan.domain.planner import (
     build_plan,
     graph_of,
     hours_needed_for,
@@ -19,6 +18,7 @@ from studyplan.planner import (
     schedule,
     why_text,
 )
+from studyplan.errors import InputError, NotFoundError
 
 
 def make_catalog(edges: dict[str, list[str]], hours: dict[str, float] | None = None) -> Catalog:
@@ -189,7 +189,7 @@ def test_plan_is_closure_minus_known_closure(case, hours_per_week, native) -> No
 
 
 def test_pace_text() -> None:
-    from studyplan.plan_data import pace_text
+    from studyplan.domain.plan_data import pace_text
 
     assert pace_text(0.2) == "on schedule"
     assert pace_text(3) == "3 h ahead of the saved schedule"
@@ -197,8 +197,8 @@ def test_pace_text() -> None:
 
 
 def test_why_command_and_plan_explain_a_step_alike(real_builtin: object) -> None:
-    from studyplan import workspace
-    from studyplan.frontier import chain_to
+    from studyplan.adapters import workspace
+    from studyplan.domain.frontier import chain_to
 
     cat = workspace.catalog(workspace.gather())
     graph = graph_of(cat)

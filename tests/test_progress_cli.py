@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT, Cli
-from studyplan import paths
+from studyplan.adapters import paths
+from studyplan.adapters.store import open_store
 from studyplan.errors import EXIT_CONFLICT, EXIT_NOT_FOUND, EXIT_USAGE
-from studyplan.store import open_store
 
 
 def db() -> Path:
@@ -183,8 +183,8 @@ def test_orphaned_topics_show_up_and_can_be_cleared(cli: Cli) -> None:
 
 
 def test_status_shows_saved_plans(cli: Cli) -> None:
-    from studyplan import plan_data, planner
     from studyplan.cli.state import State
+    from studyplan.domain import plan_data, planner
 
     catalog = State().catalog()
     plan = planner.build_plan(catalog, ["mini.ib"], {})

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from helpers import Cli
-from studyplan import paths, workspace
-from studyplan.curriculum.catalog import Catalog
-from studyplan.planner import build_plan
-from studyplan.store import open_store
+from studyplan.adapters import paths, workspace
+from studyplan.adapters.store import open_store
+from studyplan.domain.catalog import Catalog
+from studyplan.domain.planner import build_plan
 
 PUBLISHED = Path(__file__).resolve().parent / "data" / "published_ids.txt"
 

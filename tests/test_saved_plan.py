@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers import Cli
-from studyplan.saved_plan import SavedPlan, SavedPlanFormatError
+from studyplan.domain.saved_plan import SavedPlan, SavedPlanFormatError
 
 DAYS = st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31))
 
@@ -51,8 +51,8 @@ def test_a_written_plan_reads_back_to_the_same_json(payload: dict[str, Any]) -> 
 
 
 def test_plans_saved_by_the_cli_read_back_exactly(cli: Cli) -> None:
-    from studyplan import paths
-    from studyplan.store import open_store
+    from studyplan.adapters import paths
+    from studyplan.adapters.store import open_store
 
     assert (
         cli("plan", "mini.ib", "-H", "4", "--deadline", "2199-01-01", "--save", "a").exit_code == 0

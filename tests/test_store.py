@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from studyplan.adapters.store import ProgressStore, open_store
 from studyplan.errors import ConflictError, InputError, NotFoundError
-from studyplan.store import ProgressStore, open_store
 
 
 @pytest.fixture

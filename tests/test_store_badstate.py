@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT, Cli
+from studyplan.adapters.store import open_store
 from studyplan.errors import EXIT_NOT_FOUND, EXIT_STORE
-from studyplan.store import open_store
 
 READS = (["status"], ["log"], ["notes"])
 WRITES = (["done", "mini.kl"], ["note", "mini.kl", "x"], ["undo"], ["reset", "mini.kl"])

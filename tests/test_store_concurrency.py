@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 WRITER = """
 import sys
 from pathlib import Path
-from studyplan.store import open_store
+from studyplan.adapters.store import open_store
 
 path, tag, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 topics = ["mini.probability", "mini.entropy", "mini.kl"]
@@ -39,7 +39,7 @@ for i in range(count if count > 0 else 10**9):
 READER = """
 import sys, time
 from pathlib import Path
-from studyplan.store import open_store
+from studyplan.adapters.store import open_store
 
 path, seconds = Path(sys.argv[1]), float(sys.argv[2])
 end = time.monotonic() + seconds

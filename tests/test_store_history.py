@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from studyplan.store import MARKS, ProgressStore, open_store
+from studyplan.adapters.store import MARKS, ProgressStore, open_store
 
 TOPICS = ["m.a", "m.b", "m.c", "m.d"]
 

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from helpers import FIXTURES
+from studyplan.adapters.store import migrations, open_store, schema
+from studyplan.adapters.store.sqlite import connect
 from studyplan.errors import StoreError
-from studyplan.store import migrations, open_store, schema
-from studyplan.store.sqlite import connect
 
 V1 = FIXTURES / "progress-v1.db"
 MINI = {"mini.probability", "mini.entropy", "mini.kl", "mini.mutual-information", "mini.ib"}

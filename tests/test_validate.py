@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from helpers import FIXTURES, ROOT, Cli
-from studyplan.curriculum.model import json_schema
+from studyplan.adapters.curriculum.model import json_schema
 from studyplan.errors import EXIT_INVALID_CURRICULA
 
 BROKEN = FIXTURES / "broken"

@@ -15,7 +15,7 @@ from icalendar import Calendar
 
 from helpers import FIXTURES, Cli
 from helpers.tools import dump_dom, mermaid_js, mermaid_page, need, parse_html
-from studyplan.visual.model import wrap
+from studyplan.views.model import wrap
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"

@@ -14,7 +14,7 @@ import pytest
 from helpers import ROOT, Cli
 from helpers.tools import mark, need
 from studyplan.errors import EXIT_MISSING_TOOL, EXIT_NOT_FOUND, EXIT_USAGE
-from studyplan.visual.model import wrap
+from studyplan.views.model import wrap
 
 GOLDEN = ROOT / "tests" / "golden"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -122,9 +122,9 @@ def test_svg_without_graphviz_says_how_to_install_it(
 
 
 def test_covered_and_skipped_statuses() -> None:
-    from studyplan.planner import graph_of
-    from studyplan.visual.model import display_statuses
-    from studyplan.workspace import catalog, gather
+    from studyplan.adapters.workspace import catalog, gather
+    from studyplan.domain.planner import graph_of
+    from studyplan.views.model import display_statuses
 
     cat = catalog(gather([]))
     graph = graph_of(cat)

@@ -155,7 +155,7 @@ def test_bad_input(cli: Cli, tmp_path: Path, args: list[str], message: str) -> N
 def test_a_graph_too_large_to_draw_is_left_out(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("studyplan.visual.report.MAX_DRAWN_NODES", 4)
+    monkeypatch.setattr("studyplan.views.report.MAX_DRAWN_NODES", 4)
     page = tmp_path / "ib.html"
     data = cli.json("report", "mini.ib", "-o", str(page))
     assert data["graph"] is False
@@ -163,7 +163,7 @@ def test_a_graph_too_large_to_draw_is_left_out(
     dom = parse_html(page.read_text(encoding="utf-8"))
     assert "svg" not in {tag for tag, _ in dom.tags}
     assert data["graph_note"] in dom.texts
-    monkeypatch.setattr("studyplan.visual.report.MAX_DRAWN_NODES", 5)
+    monkeypatch.setattr("studyplan.views.report.MAX_DRAWN_NODES", 5)
     if need("dot"):
         assert cli.json("report", "mini.ib", "-o", str(page), "--force")["graph"] is True
 
@@ -171,8 +171,8 @@ def test_a_graph_too_large_to_draw_is_left_out(
 def test_a_long_why_chain_is_shown_by_its_first_links_and_its_goal() -> None:
     from test_planner import make_catalog
 
-    from studyplan.planner import WHY_LINKS_IN_FULL, build_plan
-    from studyplan.visual import report
+    from studyplan.domain.planner import WHY_LINKS_IN_FULL, build_plan
+    from studyplan.views import report
 
     chain = {f"c.t{i:02d}": ([f"c.t{i - 1:02d}"] if i else []) for i in range(30)}
     cat = make_catalog(chain)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from studyplan import workspace
-from studyplan.curriculum.catalog import Catalog
-from studyplan.planner import build_plan, graph_of
+from studyplan.adapters import workspace
+from studyplan.domain.catalog import Catalog
+from studyplan.domain.planner import build_plan, graph_of
 
 TEXT = """
 id: mine
@@ -158,7 +158,7 @@ def test_the_cached_catalog_keeps_every_reference(real_builtin: Path) -> None:
 def test_after_an_edit_only_that_file_is_parsed_again(
     mine: Path, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from studyplan.curriculum import loader
+    from studyplan.adapters.curriculum import loader
 
     (mine / "other.yaml").write_text(TEXT.replace("mine", "other").replace("AAA", "OOO"), "utf-8")
     parsed: list[str] = []
@@ -190,7 +190,7 @@ def test_the_cache_key_follows_the_records_fields() -> None:
     # cache of the old layout is rebuilt instead of unpickled into the new records.
     from typing import NamedTuple
 
-    from studyplan.curriculum import catalog as catalog_module
+    from studyplan.domain import catalog as catalog_module
 
     class Before(NamedTuple):
         id: str

@@ -1,7 +1,7 @@
 """BibTeX commands: ``bib export``, ``bib import``, ``bib show``, ``bib check``.
 
-Thin: each parses its options, calls ``studyplan.bibtex.service`` (which parses through
-``studyplan.bibliography``) and prints. bibtexparser is imported only on these paths.
+Thin: each parses its options, calls ``studyplan.adapters.bibtex.service`` (which parses through
+``studyplan.adapters.bibliography``) and prints. bibtexparser is imported only on these paths.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from studyplan.cli.state import state
 from studyplan.errors import EXIT_BIBTEX, InputError
 
 if TYPE_CHECKING:
-    from studyplan.curriculum.catalog import Topic
+    from studyplan.domain.catalog import Topic
 
 STATUSES = ("started", "done", "skipped", "known")
 
@@ -97,7 +97,7 @@ def cmd_export(
     """Export BibTeX that the real bibtex reads without a warning: entries exactly as
     stored, plus the @string macros, @preamble and crossref parents they need."""
     from studyplan import __version__
-    from studyplan.bibtex import scope, service
+    from studyplan.adapters.bibtex import scope, service
 
     if done and status not in (None, "done"):
         raise InputError("--done and --status are one scope", "use one of them")
@@ -216,7 +216,7 @@ def cmd_import(
     as_json: JsonOption = False,
 ) -> None:
     """Add BibTeX files to your personal library, exactly as written (all or nothing)."""
-    from studyplan.bibtex import service
+    from studyplan.adapters.bibtex import service
     from studyplan.errors import BibConflictError, BibProblemsError
 
     st = state(ctx)
@@ -296,8 +296,8 @@ def cmd_show(
     as_json: JsonOption = False,
 ) -> None:
     """One entry: summary, where it comes from, which topics cite it, its BibTeX."""
-    from studyplan import bibliography
-    from studyplan.bibtex import service
+    from studyplan.adapters import bibliography
+    from studyplan.adapters.bibtex import service
     from studyplan.errors import CurriculumError
 
     st = state(ctx)
@@ -340,7 +340,7 @@ def cmd_show(
 def cmd_check(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Check references.bib and your library: syntax, duplicates, undefined macros,
     crossrefs, what plain.bst would warn about, and keys cited by curricula but absent."""
-    from studyplan.bibtex import service
+    from studyplan.adapters.bibtex import service
     from studyplan.errors import BibProblemsError
 
     st = state(ctx)

@@ -10,7 +10,7 @@ import typer
 from studyplan.cli.options import JsonOption
 from studyplan.cli.output import emit_lines, emit_table, print_json
 from studyplan.cli.state import state
-from studyplan.curriculum.catalog import Catalog, Topic
+from studyplan.domain.catalog import Catalog, Topic
 
 
 def topic_json(catalog: Catalog, topic: Topic) -> dict[str, Any]:
@@ -141,7 +141,7 @@ def cmd_show(
 ) -> None:
     """Everything about one topic: summary, prerequisites with reasons, readings, self-checks
     (answers with --answers), exercises and project. A retired id shows its survivor."""
-    from studyplan import render
+    from studyplan.views import render
 
     st = state(ctx)
     catalog = st.catalog()
@@ -174,7 +174,7 @@ def cmd_validate(
     as_json: JsonOption = False,
 ) -> None:
     """Check every curriculum (built-in, user, and PATHs) and report every problem."""
-    from studyplan import workspace
+    from studyplan.adapters import workspace
     from studyplan.errors import CurriculumError
 
     st = state(ctx)
@@ -208,7 +208,7 @@ def cmd_validate(
 
 def cmd_schema() -> None:
     """Print the JSON Schema of a curriculum file."""
-    from studyplan.curriculum.model import json_schema
+    from studyplan.adapters.curriculum.model import json_schema
 
     print_json(json_schema())
 

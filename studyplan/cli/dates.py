@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from studyplan.domain.limits import check_date, clip
 from studyplan.errors import InputError
-from studyplan.limits import check_date, clip
 
 
 def parse_date(value: str | None, option: str, *, past_only: bool = False) -> date | None:

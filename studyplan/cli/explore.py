@@ -18,7 +18,7 @@ def _active_goals(ctx: typer.Context, plan: str | None) -> tuple[str | None, lis
         return None, None
     payload = st.saved_plan(name)
     catalog = st.catalog()
-    from studyplan.plan_data import saved_goals
+    from studyplan.domain.plan_data import saved_goals
 
     return name, saved_goals(catalog, payload)
 
@@ -32,9 +32,9 @@ def cmd_next(
     as_json: JsonOption = False,
 ) -> None:
     """What you can start now: topics whose prerequisites are all done or known."""
-    from studyplan.frontier import next_topics
-    from studyplan.planner import graph_of
-    from studyplan.render import reading_line
+    from studyplan.domain.frontier import next_topics
+    from studyplan.domain.planner import graph_of
+    from studyplan.views.render import reading_line
 
     st = state(ctx)
     catalog = st.catalog()
@@ -86,8 +86,8 @@ def cmd_unlocks(
     as_json: JsonOption = False,
 ) -> None:
     """What finishing TOPIC enables, directly and transitively, and what becomes startable."""
-    from studyplan.frontier import unlocks
-    from studyplan.planner import graph_of
+    from studyplan.domain.frontier import unlocks
+    from studyplan.domain.planner import graph_of
 
     st = state(ctx)
     catalog = st.catalog()
@@ -137,8 +137,8 @@ def cmd_why(
     as_json: JsonOption = False,
 ) -> None:
     """Why TOPIC is in your path: the chain of prerequisites and reasons up to each goal."""
-    from studyplan.frontier import chain_to, goals_needing
-    from studyplan.planner import graph_of, resolve_goals
+    from studyplan.domain.frontier import chain_to, goals_needing
+    from studyplan.domain.planner import graph_of, resolve_goals
 
     st = state(ctx)
     catalog = st.catalog()

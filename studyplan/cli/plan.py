@@ -17,8 +17,8 @@ from studyplan.cli.state import State, state
 from studyplan.errors import InputError
 
 if TYPE_CHECKING:
-    from studyplan.curriculum.catalog import Catalog
-    from studyplan.planner import Plan
+    from studyplan.domain.catalog import Catalog
+    from studyplan.domain.planner import Plan
 
 
 def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> None:
@@ -28,7 +28,7 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
     terminal), so that a plan of tens of thousands of steps prints in a moment.
     """
 
-    from studyplan.planner import hours_needed_for, why_texts
+    from studyplan.domain.planner import hours_needed_for, why_texts
 
     lines: list[str] = []
     sched = plan.schedule
@@ -103,7 +103,7 @@ class _References(dict[str, str]):
         self.catalog = catalog
 
     def __missing__(self, key: str) -> str:
-        from studyplan.render import reference_head
+        from studyplan.views.render import reference_head
 
         head = self[key] = reference_head(self.catalog, key)
         return head
@@ -127,7 +127,7 @@ def make_plan(
     start: date | None,
     deadline: date | None,
 ) -> tuple[Catalog, Plan]:
-    from studyplan.planner import build_plan, resolve_goals, schedule
+    from studyplan.domain.planner import build_plan, resolve_goals, schedule
 
     if hours_per_week is not None and not hours_per_week > 0:
         raise InputError(
@@ -182,7 +182,7 @@ def cmd_plan(
     makes it the active plan, 'plan rm NAME' deletes it (each has --help).
     """
     st = state(ctx)
-    from studyplan.plan_data import plan_json, plan_payload
+    from studyplan.domain.plan_data import plan_json, plan_payload
 
     catalog, plan = make_plan(
         st, goals, hours_per_week, parse_date(start, "--start"), parse_date(deadline, "--deadline")
@@ -213,7 +213,7 @@ PlanNameArg = Annotated[str, typer.Argument(metavar="NAME", help="A saved plan."
 def cmd_plan_show(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = False) -> None:
     """Re-evaluate a saved plan: steps done, hours left, ahead or behind its schedule."""
     st = state(ctx)
-    from studyplan.plan_data import pace_text, plan_json, review_json, review_saved_plan
+    from studyplan.domain.plan_data import pace_text, plan_json, review_json, review_saved_plan
 
     payload = st.saved_plan(name)
     catalog = st.catalog()

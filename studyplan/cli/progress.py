@@ -20,7 +20,7 @@ from studyplan.cli.state import State, state
 from studyplan.errors import InputError, NotFoundError, did_you_mean
 
 if TYPE_CHECKING:
-    from studyplan.curriculum.catalog import Catalog
+    from studyplan.domain.catalog import Catalog
 
 TopicsArg = Annotated[list[str], typer.Argument(metavar="TOPIC...", help="Topic ids.")]
 NoteOption = Annotated[str | None, typer.Option("--note", help="A note to keep with it.")]

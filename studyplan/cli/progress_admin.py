@@ -27,7 +27,7 @@ def cmd_backup(
     if output is None:
         print_json(data)
         return
-    from studyplan.files import write_atomic
+    from studyplan.adapters.files import write_atomic
 
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     write_atomic(output, text, durable=True, overwrite=force, stdout_dash=False)

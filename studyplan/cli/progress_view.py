@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 if TYPE_CHECKING:
-    from studyplan.curriculum.catalog import Catalog
-    from studyplan.store import ProgressStore
+    from studyplan.adapters.store import ProgressStore
+    from studyplan.domain.catalog import Catalog
 
 FINISHED = ("done", "known")
 BAR = 24
@@ -104,7 +104,7 @@ def _plans(
     saved = store.list_plans()
     if not saved:
         return []
-    from studyplan.plan_data import plan_progress
+    from studyplan.domain.plan_data import plan_progress
 
     active = store.active_plan()
     simple = {tid: s.status for tid, s in statuses.items()}

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 if TYPE_CHECKING:
-    from studyplan.curriculum.catalog import Catalog
-    from studyplan.store import ProgressStore
+    from studyplan.adapters.store import ProgressStore
+    from studyplan.domain.catalog import Catalog
 
 
 @dataclass(slots=True)
@@ -25,8 +25,8 @@ class State:
     def catalog(self) -> Catalog:
         """The validated catalog (built-in + user curricula); raises on any problem."""
         if self._catalog is None:
-            from studyplan import workspace
-            from studyplan.bibliography import library_summaries
+            from studyplan.adapters import workspace
+            from studyplan.adapters.bibliography import library_summaries
 
             # The personal library: user curricula may cite its keys (parsed lazily).
             library = library_summaries(self.store().library_blocks())
@@ -79,8 +79,8 @@ class State:
         reads as empty. ``create=True`` (commands that record something) creates it.
         """
         if self._store is None or (create and not self._store.exists):
-            from studyplan import paths
-            from studyplan.store import open_store
+            from studyplan.adapters import paths
+            from studyplan.adapters.store import open_store
 
             if self._store is not None:
                 self._store.close()

@@ -14,7 +14,7 @@ from studyplan.cli.state import State, state
 from studyplan.errors import InputError
 
 if TYPE_CHECKING:
-    from studyplan.visual.model import GraphView
+    from studyplan.views.model import GraphView
 
 GoalsArgument = Annotated[
     list[str] | None,
@@ -39,9 +39,9 @@ def _say(output: str, text: str) -> None:
 def graph_view(
     st: State, goals: list[str] | None, curriculum: str | None, plan: str | None
 ) -> GraphView:
-    from studyplan.planner import graph_of, resolve_goals
-    from studyplan.visual.content import goals_title
-    from studyplan.visual.model import curriculum_view, goals_view
+    from studyplan.domain.planner import graph_of, resolve_goals
+    from studyplan.views.content import goals_title
+    from studyplan.views.model import curriculum_view, goals_view
 
     if sum(bool(x) for x in (goals, curriculum, plan)) > 1:
         raise InputError(
@@ -56,7 +56,7 @@ def graph_view(
     if not goals:
         name = st.plan_name(plan, "draw")
         payload = st.saved_plan(name)
-        from studyplan.plan_data import saved_goals
+        from studyplan.domain.plan_data import saved_goals
 
         resolved = saved_goals(catalog, payload)
         title = f"{goals_title(catalog, payload.get('goals', []))} (plan '{name}')"
@@ -89,18 +89,18 @@ def cmd_graph(
     have a double border, each curriculum is a cluster, and each arrow's tooltip is the
     reason the prerequisite is needed.
     """
-    from studyplan.files import write_atomic
+    from studyplan.adapters.files import write_atomic
 
     view = graph_view(state(ctx), goals, curriculum, plan)
     if as_json and output == "-":
         print_json(view.json())
         return
     if fmt is GraphFormat.mermaid:
-        from studyplan.visual.mermaid import to_mermaid
+        from studyplan.views.mermaid import to_mermaid
 
         text = to_mermaid(view)
     else:
-        from studyplan.visual.dot import svg_from_dot, to_dot
+        from studyplan.views.dot import svg_from_dot, to_dot
 
         text = to_dot(view)
         if fmt is GraphFormat.svg:
@@ -134,12 +134,12 @@ def cmd_report(
 ) -> None:
     """One self-contained HTML page: schedule, readings, why-chains, progress and graph."""
     from studyplan import __version__
+    from studyplan.adapters.files import write_atomic
     from studyplan.cli.dates import parse_date
     from studyplan.cli.plan import make_plan
-    from studyplan.files import write_atomic
-    from studyplan.planner import graph_of
-    from studyplan.visual.content import report_for_goals, report_for_saved
-    from studyplan.visual.report import attach_graph, render_report
+    from studyplan.domain.planner import graph_of
+    from studyplan.views.content import report_for_goals, report_for_saved
+    from studyplan.views.report import attach_graph, render_report
 
     st = state(ctx)
     if goals and plan:
@@ -197,8 +197,8 @@ def cmd_calendar(
 ) -> None:
     """A saved plan's schedule (default: the active plan) as calendar events (.ics)."""
     from studyplan import __version__
-    from studyplan.files import write_atomic
-    from studyplan.visual.calendar import plan_calendar
+    from studyplan.adapters.files import write_atomic
+    from studyplan.views.calendar import plan_calendar
 
     st = state(ctx)
     name = st.plan_name(plan, "export")

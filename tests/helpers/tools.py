@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from studyplan import paths
-from studyplan.store import open_store
+from studyplan.adapters import paths
+from studyplan.adapters.store import open_store
 
 MERMAID_VERSION = "11.17.2"
 CHROMIUM_TIMEOUT = 90

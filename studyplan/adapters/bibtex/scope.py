@@ -1,0 +1,154 @@
+"""Which topics and citation keys an export holds, in what order, and the note
+``--annotate`` adds. Pure: the CLI passes the catalog, the statuses and (for ``--plan``)
+the saved plan's payload it read from the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from studyplan.domain.catalog import Catalog, Topic
+from studyplan.errors import InputError
+
+
+def cited_keys(topics: Iterable[Topic], core_only: bool = False) -> list[str]:
+    """Each topic's reading keys in order, first appearance wins."""
+    keys: dict[str, None] = {}
+    for topic in topics:
+        for reading in topic.readings:
+            if reading.core or not core_only:
+                keys.setdefault(reading.key)
+    return list(keys)
+
+
+def notes(
+    topics: Sequence[Topic], statuses: Mapping[str, str], core_only: bool = False
+) -> dict[str, str]:
+    """Key -> ``Cited by Entropy [mini.entropy], read Ch. 2 (core), status: done; ...``."""
+    parts: dict[str, list[str]] = {}
+    for topic in topics:
+        for reading in topic.readings:
+            if core_only and not reading.core:
+                continue
+            status = statuses.get(topic.id, "not started")
+            kind = "core" if reading.core else "optional"
+            parts.setdefault(reading.key, []).append(
+                f"{topic.title} [{topic.id}], read {reading.where} ({kind}), status: {status}"
+            )
+    return {key: "Cited by " + "; ".join(found) for key, found in parts.items()}
+
+
+STATUSES = ("started", "done", "skipped", "known")
+SORTS = ("plan", "key", "year")
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """The scope options of ``bib export``: at most one of them."""
+
+    everything: bool = False
+    library: bool = False
+    curriculum: str | None = None
+    goals: tuple[str, ...] = ()
+    plan: str | None = None
+    topics: tuple[str, ...] = ()
+    status: str | None = None
+    core_only: bool = False
+    sort: str = "plan"
+
+    def checked(self) -> Request:
+        """The request, or ``InputError`` for options that do not go together."""
+        if self.status is not None and self.status not in STATUSES:
+            raise InputError(
+                f"--status: unknown status '{self.status}'", "one of " + ", ".join(STATUSES)
+            )
+        if self.sort not in SORTS:
+            raise InputError(f"--sort: unknown order '{self.sort}'", "one of " + ", ".join(SORTS))
+        chosen = [
+            name
+            for name, on in (
+                ("--all", self.everything),
+                ("--library", self.library),
+                ("--curriculum", self.curriculum is not None),
+                ("--goal", bool(self.goals)),
+                ("--plan", self.plan is not None),
+                ("--topic", bool(self.topics)),
+                ("--done/--status", self.status is not None),
+            )
+            if on
+        ]
+        if len(chosen) > 1:
+            raise InputError(
+                f"choose one scope, not {' and '.join(chosen)}", "see 'bib export --help'"
+            )
+        if self.core_only and not self.of_topics:
+            raise InputError(
+                "--core-only needs a scope of topics", "e.g. --curriculum ID or --goal GOAL"
+            )
+        return self
+
+    @property
+    def of_topics(self) -> bool:
+        """False for the whole-library scopes (--all, --library, none)."""
+        return bool(
+            self.curriculum or self.goals or self.plan is not None or self.topics or self.status
+        )
+
+
+@dataclass(slots=True)
+class Resolved:
+    label: str
+    topics: list[Topic]
+    warnings: list[str] = field(default_factory=list)
+
+
+def resolve(
+    request: Request,
+    catalog: Catalog,
+    statuses: Mapping[str, str],
+    saved_plan: Mapping[str, Any] | None = None,
+) -> Resolved:
+    """The topics of a topic scope, in scope order (``saved_plan``: the --plan payload)."""
+    from studyplan.domain.planner import build_plan, resolve_goals
+
+    if request.curriculum is not None:
+        ids = catalog.curriculum(request.curriculum).topic_ids
+        return Resolved(f"curriculum {request.curriculum}", [catalog.topics[t] for t in ids])
+    if request.goals:
+        plan = build_plan(catalog, resolve_goals(catalog, request.goals), statuses)
+        return Resolved(f"plan for {' '.join(request.goals)}", [s.topic for s in plan.steps])
+    if request.plan is not None:
+        return _saved(request.plan, catalog, statuses, saved_plan or {})
+    if request.topics:
+        unique = dict.fromkeys(request.topics)
+        return Resolved(f"topics {' '.join(unique)}", [catalog.topic(t) for t in unique])
+    status = request.status
+    return Resolved(
+        f"status {status}", [t for tid, t in catalog.topics.items() if statuses.get(tid) == status]
+    )
+
+
+def _saved(
+    name: str, catalog: Catalog, statuses: Mapping[str, str], payload: Mapping[str, Any]
+) -> Resolved:
+    """A saved plan's steps as saved (rebuilt from its goals if it kept none)."""
+    from studyplan.domain.planner import build_plan, resolve_goals
+
+    steps = [
+        catalog.resolve(s["id"])
+        for s in payload.get("steps", [])
+        if isinstance(s, dict) and "id" in s
+    ]
+    if not steps and payload.get("goals"):
+        goals = resolve_goals(catalog, list(payload["goals"]))
+        steps = [s.topic.id for s in build_plan(catalog, goals, statuses).steps]
+    gone = [t for t in steps if t not in catalog.topics]
+    warnings = (
+        [f"saved plan '{name}' has topics no longer in the curricula: {', '.join(gone)}"]
+        if gone
+        else []
+    )
+    topics = [catalog.topics[t] for t in steps if t in catalog.topics]
+    return Resolved(f"saved plan {name}", topics, warnings)

@@ -1,0 +1,453 @@
+"""Read curriculum files, validate them together, and build the ``Catalog``.
+
+Validation collects *every* problem (``studyplan.errors.Problem``) instead of stopping at
+the first: YAML syntax, types and fields (via the pydantic models), ids, duplicates,
+dangling prerequisites, cycles and citation keys. Each problem carries its file and line.
+YAML is loaded with the safe loader only: no object construction from tags.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from studyplan.adapters.curriculum.aliases import collect_aliases, resolved
+from studyplan.adapters.curriculum.yaml_lines import compose, describe, line_of
+from studyplan.domain.catalog import (
+    Catalog,
+    Check,
+    Curriculum,
+    Pointer,
+    Prerequisite,
+    Project,
+    Reading,
+    Topic,
+)
+from studyplan.errors import CurriculumError, Problem, did_you_mean
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+# (path, its stat) -> the hash of its bytes, when known for a file that looked like that.
+KnownDigest = Callable[[Path, os.stat_result], str | None]
+
+
+@dataclass(slots=True)
+class Source:
+    """One source file: its path, how to name it in messages, a hash of its bytes, and
+    the bytes, read on first use (a warm start that already knows the hash needs only it).
+    ``stat`` is what the file looked like when it was hashed."""
+
+    path: Path
+    label: str
+    digest: str
+    stat: os.stat_result | None = None
+    _data: bytes | None = None
+
+    @property
+    def data(self) -> bytes:
+        if self._data is None:
+            self._data = self.path.read_bytes()
+        return self._data
+
+    @property
+    def was_read(self) -> bool:
+        return self._data is not None
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def read_source(path: Path, label: str, known: KnownDigest | None = None) -> Source:
+    """Stat ``path`` and hash its bytes, unless ``known`` already has the hash for a file
+    that looks like that. Raises ``OSError``."""
+    stat = path.stat()
+    digest = known(path, stat) if known is not None else None
+    if digest is not None:
+        return Source(path, label, digest, stat)
+    data = path.read_bytes()
+    return Source(path, label, content_digest(data), stat, data)
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """YAML files named directly or found (sorted, non-recursive) in directories.
+
+    A path that does not exist is kept: reading it reports the problem.
+    """
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for path in paths:
+        candidates = (
+            sorted(p for p in path.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+            if path.is_dir()
+            else [path]
+        )
+        for candidate in candidates:
+            key = candidate.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append(candidate)
+    return found
+
+
+def read_sources(
+    paths: Sequence[Path], known: KnownDigest | None = None
+) -> tuple[list[Source], list[Problem]]:
+    sources: list[Source] = []
+    problems: list[Problem] = []
+    for path in paths:
+        label = _label(path)
+        try:
+            sources.append(read_source(path, label, known))
+        except OSError as exc:
+            problems.append(read_problem(label, exc))
+    return sources, problems
+
+
+def read_problem(label: str, exc: OSError) -> Problem:
+    if isinstance(exc, FileNotFoundError):
+        return Problem(label, "no such file or directory", "check the path")
+    return Problem(label, f"cannot read: {exc.strerror}", "check permissions")
+
+
+def _label(path: Path) -> str:
+    """A short name for messages: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+# -- validation -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Parsed:
+    """One file's curriculum and topics, checked on their own (not against other files)."""
+
+    curriculum: Curriculum
+    topics: list[Topic]
+    # Each alias declared in the file -> the line it is on (for problems across files).
+    alias_lines: dict[str, int | None] = field(default_factory=dict)
+
+
+ParseResult = tuple[Parsed | None, list[Problem]]
+
+
+def parse_one(source: Source) -> ParseResult:
+    """Parse and check one file: YAML, fields, id prefixes. A pure function of the file's
+    bytes and label, which is what lets the workspace keep its result per file."""
+    from pydantic import ValidationError
+
+    from studyplan.adapters.curriculum.model import CurriculumHeader, TopicSpec
+
+    node, data, problems = compose(source)
+    if data is None:
+        return None, problems
+
+    header_data = {k: v for k, v in data.items() if k != "topics"}
+    try:
+        header = CurriculumHeader.model_validate(header_data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            msg, hint = describe(dict(err), err["loc"])
+            problems.append(Problem(source.label, msg, hint, line=line_of(node, err["loc"])))
+        header = None
+
+    raw_topics = data.get("topics")
+    topics: list[Topic] = []
+    alias_lines: dict[str, int | None] = {}
+    if not isinstance(raw_topics, list) or not raw_topics:
+        got = (
+            "nothing" if raw_topics is None else f"{type(raw_topics).__name__} {raw_topics!r}"[:60]
+        )
+        problems.append(
+            Problem(
+                source.label,
+                f"'topics' must be a non-empty list (got {got})",
+                "add at least one topic",
+                line=line_of(node, ["topics"]),
+            )
+        )
+        raw_topics = []
+    for index, raw in enumerate(raw_topics):
+        loc_prefix: tuple[str | int, ...] = ("topics", index)
+        raw_id = raw.get("id") if isinstance(raw, dict) else None
+        topic_label = raw_id if isinstance(raw_id, str) else None
+        try:
+            spec = TopicSpec.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                if err["type"] == "topic_kind":
+                    problems += _kind_problems(source, node, loc_prefix, topic_label, err)
+                    continue
+                full_loc = (*loc_prefix, *err["loc"])
+                # With the topic's id printed, name the field within the topic.
+                named = err["loc"] if topic_label else full_loc
+                msg, hint = describe(dict(err), named)
+                problems.append(
+                    Problem(
+                        source.label, msg, hint, line=line_of(node, full_loc), topic=topic_label
+                    )
+                )
+            continue
+        line = line_of(node, loc_prefix)
+        if header is not None and not spec.id.startswith(header.id + "."):
+            problems.append(
+                Problem(
+                    source.label,
+                    f"topic id must start with '{header.id}.'",
+                    f"rename it to '{header.id}.{spec.id.split('.', 1)[1]}'",
+                    line=line,
+                    topic=spec.id,
+                )
+            )
+        problems += _pointer_problems(source, node, loc_prefix, spec)
+        for k, alias in enumerate(spec.aliases):
+            alias_lines.setdefault(alias, line_of(node, (*loc_prefix, "aliases", k)))
+        topics.append(_topic(spec, header.id if header else "", source.label, line))
+    if header is None:
+        return None, problems
+    curriculum = Curriculum(
+        header.id,
+        header.title,
+        header.title_zh,
+        header.description,
+        tuple(t.id for t in topics),
+        source.label,
+    )
+    return Parsed(curriculum, topics, alias_lines), problems
+
+
+def _topic(spec: Any, curriculum: str, label: str, line: int | None) -> Topic:
+    """The catalog's topic for a valid ``TopicSpec``."""
+    return Topic(
+        id=spec.id,
+        curriculum=curriculum,
+        title=spec.title,
+        title_zh=spec.title_zh,
+        summary=spec.summary,
+        hours=spec.hours if spec.hours is not None else 0.0,
+        prerequisites=tuple(Prerequisite(p.id, p.reason) for p in spec.prerequisites),
+        readings=tuple(
+            Reading(r.key, r.where, r.core, r.access, r.url, r.hours, r.pages)
+            for r in spec.readings
+        ),
+        tags=tuple(spec.tags),
+        level=spec.level,
+        goal=spec.goal,
+        source=label,
+        line=line,
+        kind=spec.kind,
+        aliases=tuple(spec.aliases),
+        checks=tuple(
+            Check(
+                c.q,
+                c.answer,
+                c.q_zh,
+                Pointer(c.source.key, c.source.where) if c.source else None,
+            )
+            for c in spec.checks
+        ),
+        exercises=tuple(Pointer(e.key, e.where) for e in spec.exercises),
+        project=(
+            Project(spec.project.title, spec.project.task, spec.project.deliverable)
+            if spec.project
+            else None
+        ),
+    )
+
+
+def _kind_problems(
+    source: Source,
+    node: Any,
+    loc_prefix: tuple[str | int, ...],
+    topic: str | None,
+    err: Any,
+) -> list[Problem]:
+    """The milestone/learnable rules a topic breaks, each at its field's line."""
+    return [
+        Problem(
+            source.label,
+            message,
+            hint,
+            line=line_of(node, (*loc_prefix, name)),
+            topic=topic,
+        )
+        for name, message, hint in err["ctx"]["problems"]
+    ]
+
+
+def _pointer_problems(
+    source: Source, node: Any, loc_prefix: tuple[str | int, ...], spec: Any
+) -> list[Problem]:
+    """A check's source and an exercise pointer must name one of the topic's readings."""
+    keys = {r.key for r in spec.readings}
+    found: list[Problem] = []
+    pointers: list[tuple[tuple[str | int, ...], str]] = [
+        ((*loc_prefix, "checks", k, "source"), c.source.key)
+        for k, c in enumerate(spec.checks)
+        if c.source is not None
+    ]
+    pointers += [((*loc_prefix, "exercises", k), e.key) for k, e in enumerate(spec.exercises)]
+    for loc, key in pointers:
+        if key not in keys:
+            what = "check's source" if "checks" in loc else "exercise"
+            found.append(
+                Problem(
+                    source.label,
+                    f"{what} '{key}' is not one of this topic's readings",
+                    did_you_mean(key, keys) or "add it to the readings or point at one of them",
+                    line=line_of(node, loc),
+                    topic=spec.id,
+                )
+            )
+    return found
+
+
+def validate(
+    sources: Sequence[Source],
+    known_keys: set[str] | frozenset[str],
+    parse: Callable[[Source], ParseResult] = parse_one,
+) -> tuple[Catalog, list[Problem]]:
+    """Validate the sources together; return the catalog built from what was valid and
+    every problem found. The catalog is only safe to use when the list is empty.
+    ``parse`` checks one file (``parse_one``, or a cache of its results)."""
+    from studyplan.domain.graph import PrerequisiteGraph
+
+    problems: list[Problem] = []
+    curricula: dict[str, Curriculum] = {}
+    topics: dict[str, Topic] = {}
+    declared: list[tuple[Topic, dict[str, int | None]]] = []  # topics with aliases
+    for source in sources:
+        parsed, found = parse(source)
+        problems += found
+        if parsed is None:
+            continue
+        cur = parsed.curriculum
+        if cur.id in curricula:
+            first = curricula[cur.id]
+            problems.append(
+                Problem(
+                    source.label,
+                    f"duplicate curriculum id '{cur.id}' (also in {first.source})",
+                    "give each curriculum its own id",
+                    line=1,
+                )
+            )
+            continue
+        kept: list[str] = []
+        for topic in parsed.topics:
+            if topic.id in topics:
+                first_topic = topics[topic.id]
+                where = (
+                    f"{first_topic.source}:{first_topic.line}"
+                    if first_topic.line
+                    else first_topic.source
+                )
+                problems.append(
+                    Problem(
+                        source.label,
+                        f"duplicate topic id (first defined at {where})",
+                        "rename one of them; published ids never change, so rename the new one",
+                        line=topic.line,
+                        topic=topic.id,
+                    )
+                )
+                continue
+            topics[topic.id] = topic
+            kept.append(topic.id)
+            if topic.aliases:
+                declared.append((topic, parsed.alias_lines))
+        curricula[cur.id] = Curriculum(
+            cur.id, cur.title, cur.title_zh, cur.description, tuple(kept), cur.source
+        )
+
+    aliases, alias_problems = collect_aliases(declared, topics)
+    problems += alias_problems
+    if aliases:
+        topics = {tid: resolved(t, aliases) for tid, t in topics.items()}
+
+    for topic in topics.values():
+        seen_pre: set[str] = set()
+        for pre in topic.prerequisites:
+            if pre.id == topic.id:
+                problems.append(
+                    Problem(
+                        topic.source,
+                        "lists itself as a prerequisite",
+                        "remove that prerequisite",
+                        line=topic.line,
+                        topic=topic.id,
+                    )
+                )
+            elif pre.id not in topics:
+                hint = did_you_mean(pre.id, topics) or "check the id with 'studyplan topics'"
+                problems.append(
+                    Problem(
+                        topic.source,
+                        f"prerequisite '{pre.id}' names no topic",
+                        hint,
+                        line=topic.line,
+                        topic=topic.id,
+                    )
+                )
+            elif pre.id in seen_pre:
+                problems.append(
+                    Problem(
+                        topic.source,
+                        f"prerequisite '{pre.id}' is listed twice",
+                        "keep one",
+                        line=topic.line,
+                        topic=topic.id,
+                    )
+                )
+            seen_pre.add(pre.id)
+        for reading in topic.readings:
+            if reading.key not in known_keys:
+                hint = (
+                    did_you_mean(reading.key, known_keys)
+                    or "add the entry to references.bib or import it with 'studyplan bib import'"
+                )
+                problems.append(
+                    Problem(
+                        topic.source,
+                        f"citation key '{reading.key}' is not in references.bib or your library",
+                        hint,
+                        line=topic.line,
+                        topic=topic.id,
+                    )
+                )
+
+    graph = PrerequisiteGraph(
+        {tid: [p.id for p in t.prerequisites if p.id != tid] for tid, t in topics.items()}
+    )
+    for cycle in graph.find_cycles():
+        head = topics[cycle[0]]
+        problems.append(
+            Problem(
+                head.source,
+                "prerequisite cycle: " + " → ".join(cycle),
+                "remove one of these prerequisites (each topic requires the next)",
+                line=head.line,
+                topic=head.id,
+            )
+        )
+
+    return Catalog(curricula=curricula, topics=topics, aliases=aliases), problems
+
+
+def load(
+    sources: Sequence[Source],
+    known_keys: set[str] | frozenset[str],
+    parse: Callable[[Source], ParseResult] = parse_one,
+) -> Catalog:
+    """Validate and return the catalog, or raise ``CurriculumError`` with every problem."""
+    catalog, problems = validate(sources, known_keys, parse)
+    if problems:
+        raise CurriculumError(problems)
+    return catalog

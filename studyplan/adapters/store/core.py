@@ -1,0 +1,346 @@
+"""``ProgressStore``: the progress log, undo, notes, saved plans and the personal library.
+
+Progress is an append-only event log: each command that changes progress is one
+``action`` row (its events or note attached), written in one BEGIN IMMEDIATE transaction;
+``undo`` appends an ``undo`` action instead of deleting. A topic's status is its newest
+live event, newest by recording order (``action.created``, then id), so a backdated
+``done --on`` recorded today still wins over an older ``start``.
+
+Everything here is stdlib ``sqlite3`` (fast to import); backup, restore and doctor go
+through the SQLModel tables and import SQLAlchemy when called.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from studyplan.adapters.store import migrations
+from studyplan.adapters.store.library import LibraryMixin
+from studyplan.adapters.store.plans import PlansMixin
+from studyplan.adapters.store.sqlite import (
+    connect,
+    day_start,
+    from_db,
+    now_utc,
+    probe,
+    to_db,
+    translate,
+    use_wal,
+)
+from studyplan.adapters.store.types import MARKS, Event, Note, TopicStatus, UndoResult
+from studyplan.errors import InputError, StoreError
+
+if TYPE_CHECKING:
+    from studyplan.adapters.store.types import RestoreResult
+
+_UNDONE = "a.id IN (SELECT undoes FROM action WHERE undoes IS NOT NULL)"
+_LIVE = f"NOT {_UNDONE}"
+
+# The newest live event per topic. SQLite takes bare columns (status, at) from the row
+# that holds the MAX(); ``created`` is unique per action (``_new_action``), so that is the
+# newest recorded mark. One pass over the event index; see the README for the figures.
+_STATUS_SQL = f"""
+SELECT topic_id, status, at, total, newest FROM (
+    SELECT e.topic_id, e.status, e.at, MAX(a.created) AS newest,
+           SUM(COALESCE(e.minutes, 0)) AS total
+    FROM event e JOIN action a ON a.id = e.action_id
+    WHERE {_LIVE} {{where}}
+    GROUP BY e.topic_id
+) WHERE status != 'reset'
+ORDER BY topic_id
+"""
+
+
+class ProgressStore(PlansMixin, LibraryMixin):
+    """The learner's progress database (see the module docstring)."""
+
+    # -- progress ---------------------------------------------------------------------
+
+    def statuses(self, aliases: Mapping[str, str] | None = None) -> dict[str, TopicStatus]:
+        """Every topic with a status (a ``reset`` topic is absent).
+
+        With ``aliases`` (retired id -> survivor), rows on a retired id count as the
+        survivor's: its status is the newest recorded mark on either id, its minutes the
+        sum of both."""
+        if not aliases:
+            return {
+                tid: TopicStatus(tid, status, from_db(at), int(total))
+                for tid, status, at, total, _ in self._rows(_STATUS_SQL.format(where=""))
+            }
+        sql = _STATUS_SQL.format(where="").replace("WHERE status != 'reset'", "")
+        merged: dict[str, list[Any]] = {}
+        for tid, status, at, total, newest in self._rows(sql):
+            key = aliases.get(tid, tid)
+            row = merged.get(key)
+            if row is None:
+                merged[key] = [status, at, int(total), newest]
+                continue
+            row[2] += int(total)
+            if newest > row[3]:
+                row[0], row[1], row[3] = status, at, newest
+        return {
+            tid: TopicStatus(tid, status, from_db(at), total)
+            for tid, (status, at, total, _) in sorted(merged.items())
+            if status != "reset"
+        }
+
+    def record(
+        self,
+        topic_ids: Sequence[str],
+        status: str,
+        *,
+        minutes: int | None = None,
+        note: str | None = None,
+        on: date | None = None,
+        command: str = "",
+    ) -> int:
+        """Mark topics ``status`` in one transaction (all or nothing); return the action id.
+
+        ``on`` dates the events (noon UTC of that day; today means now); ``minutes`` and
+        ``note`` are recorded on each topic's event. Topic ids are not checked here: the
+        CLI checks them against the catalog first.
+        """
+        if status not in MARKS:
+            raise InputError(f"unknown status '{status}'", f"use one of {', '.join(MARKS)}")
+        ids = list(dict.fromkeys(topic_ids))
+        if not ids:
+            raise InputError("no topic given", "name at least one topic id")
+        if minutes is not None and minutes < 0:
+            raise InputError(f"minutes must be 0 or more, not {minutes}")
+        now = now_utc()
+        at = now if on is None or on == date.today() else datetime.combine(on, time(12), UTC)
+        with self._write() as conn:
+            action = self._new_action(conn, "mark", now, command)
+            conn.executemany(
+                "INSERT INTO event (action_id, topic_id, status, at, minutes, note) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(action, tid, status, to_db(at), minutes, note) for tid in ids],
+            )
+        return action
+
+    def add_note(self, topic_id: str, text: str, *, command: str = "") -> int:
+        """Attach a note to a topic; undoable like a mark. Returns the action id."""
+        if not text.strip():
+            raise InputError("the note is empty", "give the note's text")
+        with self._write() as conn:
+            action = self._new_action(conn, "note", now_utc(), command)
+            conn.execute(
+                "INSERT INTO note (action_id, topic_id, text) VALUES (?, ?, ?)",
+                (action, topic_id, text),
+            )
+        return action
+
+    def undo(self) -> UndoResult | None:
+        """Undo the newest action not yet undone (repeatable); None if nothing is left."""
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT id, kind, created, command FROM action a "
+                f"WHERE kind != 'undo' AND {_LIVE} ORDER BY created DESC, id DESC LIMIT 1"
+            ).fetchone()
+            if row is None:
+                return None
+            action_id, kind, created, command = row
+            marks = conn.execute(
+                "SELECT topic_id, status FROM event WHERE action_id = ? ORDER BY id",
+                (action_id,),
+            ).fetchall()
+            noted = conn.execute(
+                "SELECT topic_id FROM note WHERE action_id = ? ORDER BY id", (action_id,)
+            ).fetchall()
+            topics = tuple(dict.fromkeys([r[0] for r in marks] + [r[0] for r in noted]))
+            self._new_action(conn, "undo", now_utc(), f"undo {action_id}", undoes=action_id)
+            now: dict[str, str | None] = {}
+            if marks:
+                marks_q = ",".join("?" * len(topics))
+                after = conn.execute(
+                    _STATUS_SQL.format(where=f"AND e.topic_id IN ({marks_q})"), topics
+                ).fetchall()
+                current = {r[0]: r[1] for r in after}  # (id, status, at, total, newest)
+                now = {t: current.get(t) for t in topics}
+        return UndoResult(
+            action_id=int(action_id),
+            kind=str(kind),
+            command=str(command),
+            created=from_db(created),
+            status=str(marks[0][1]) if marks else None,
+            topics=topics,
+            now=now,
+        )
+
+    def log(
+        self,
+        topic: str | Sequence[str] | None = None,
+        since: date | None = None,
+        *,
+        include_undone: bool = False,
+    ) -> list[Event]:
+        """Recorded events in date order (then recording order), optionally filtered (by
+        one topic id, or any of several: a topic and its retired ids)."""
+        where = [] if include_undone else [_LIVE]
+        params: list[Any] = []
+        if topic is not None:
+            ids = [topic] if isinstance(topic, str) else list(topic)
+            where.append(f"e.topic_id IN ({','.join('?' * len(ids))})")
+            params += ids
+        if since is not None:
+            where.append("e.at >= ?")
+            params.append(day_start(since))
+        rows = self._rows(
+            "SELECT a.id, e.topic_id, e.status, e.at, a.created, e.minutes, e.note, a.command, "
+            f"{_UNDONE} "
+            "FROM event e JOIN action a ON a.id = e.action_id "
+            + ("WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY e.at, a.created, a.id, e.id",
+            params,
+        )
+        return [
+            Event(
+                action_id=aid,
+                topic_id=tid,
+                status=status,
+                at=from_db(at),
+                recorded=from_db(created),
+                minutes=minutes,
+                note=note,
+                command=command,
+                undone=bool(undone),
+            )
+            for aid, tid, status, at, created, minutes, note, command, undone in rows
+        ]
+
+    def notes(self, topic_id: str | Sequence[str] | None = None) -> list[Note]:
+        """Live notes (``note`` and marks' ``--note``), oldest first; of one topic id or
+        of any of several (a topic and its retired ids)."""
+        ids = [] if topic_id is None else [topic_id] if isinstance(topic_id, str) else topic_id
+        cond = "" if topic_id is None else f"AND x.topic_id IN ({','.join('?' * len(ids))})"
+        params = [*ids, *ids]
+        rows = self._rows(
+            "SELECT x.topic_id, x.text, a.created, a.id, 'note' FROM note x "
+            f"JOIN action a ON a.id = x.action_id WHERE {_LIVE} {cond} "
+            "UNION ALL "
+            "SELECT x.topic_id, x.note, a.created, a.id, x.status FROM event x "
+            f"JOIN action a ON a.id = x.action_id WHERE x.note IS NOT NULL AND {_LIVE} {cond} "
+            "ORDER BY 3, 4",
+            params,
+        )
+        return [Note(t, text, from_db(c), aid, src) for t, text, c, aid, src in rows]
+
+    def orphans(self, known_topic_ids: set[str]) -> dict[str, int]:
+        """Topic ids with rows (events or notes) that the curricula no longer have."""
+        rows = self._rows(
+            "SELECT topic_id, COUNT(*) FROM "
+            "(SELECT topic_id FROM event UNION ALL SELECT topic_id FROM note) "
+            "GROUP BY topic_id ORDER BY topic_id"
+        )
+        return {tid: int(n) for tid, n in rows if tid not in known_topic_ids}
+
+    # -- cold paths (SQLModel) ----------------------------------------------------------
+
+    def backup(self) -> dict[str, Any]:
+        """All progress, notes, plans and the library as JSON-ready data."""
+        from studyplan.adapters.store import backup
+
+        if self._conn is None:
+            return backup.empty()
+        return backup.dump(self.path, snapshot=self.snapshot)
+
+    def restore(self, data: dict[str, Any], *, source: str = "backup") -> RestoreResult:
+        """Merge a backup idempotently (restoring it twice changes nothing)."""
+        from studyplan.adapters.store import backup
+
+        if self._conn is None:
+            raise RuntimeError("restore needs a store opened with create=True")
+        with translate(self.path):
+            self._check_pages(self._conn)
+        return backup.restore(self.path, data, source)
+
+    def doctor(self, known_topic_ids: set[str]) -> list[str]:
+        """Every problem found: integrity, schema drift, migrations, orphaned topic ids."""
+        from studyplan.adapters.store import doctor
+
+        if self._conn is None:
+            return []
+        problems = doctor.check(self._conn, self.path)
+        if any(p.startswith("integrity check") for p in problems):
+            return problems  # the rows cannot be trusted enough to look for orphans
+        return problems + [
+            f"orphaned topic '{tid}': {n} row{'s refer' if n != 1 else ' refers'} to a topic the "
+            "curricula no longer have (renamed or removed?)"
+            for tid, n in self.orphans(known_topic_ids).items()
+        ]
+
+    # -- internals ----------------------------------------------------------------------
+
+    @staticmethod
+    def _new_action(
+        conn: Any, kind: str, created: datetime, command: str, undoes: int | None = None
+    ) -> int:
+        # Recording order is ``created`` order even if the clock steps back: never stamp
+        # an action earlier than the newest one (one index lookup, inside the txn).
+        stamp = to_db(created)
+        (newest,) = conn.execute("SELECT MAX(created) FROM action").fetchone()
+        if newest is not None and newest >= stamp:
+            stamp = to_db(from_db(newest) + timedelta(microseconds=1))
+        cur = conn.execute(
+            "INSERT INTO action (uid, kind, created, command, undoes) VALUES (?, ?, ?, ?, ?)",
+            (os.urandom(16).hex(), kind, stamp, command, undoes),
+        )
+        return int(cur.lastrowid)
+
+
+def open_store(path: Path, *, create: bool) -> ProgressStore:
+    """Open the progress database at ``path``.
+
+    ``create=False`` never creates anything: a missing (or empty) file gives a store that
+    reads as empty. ``create=True`` creates the folders and the database. An existing
+    database of an older schema is upgraded; a file that is not a database, a corrupt
+    one or one from a newer studyplan raises ``StoreError`` and is left untouched.
+    """
+    path = Path(path)
+    kind = probe(path)
+    if kind != "sqlite" and not create:
+        return ProgressStore(path, None)
+    if kind == "missing":
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the folder {path.parent}: {exc.strerror}",
+                "pass --db PATH in a writable place",
+            ) from exc
+    if create:
+        conn, snapshot = connect(path, create=kind != "sqlite"), False
+    else:
+        conn, snapshot = _open_to_read(path)
+    try:
+        with translate(path):
+            version = migrations.check_version(conn, path)
+            if version < migrations.CURRENT_VERSION:
+                use_wal(conn)
+                migrations.migrate(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return ProgressStore(path, conn, snapshot=snapshot)
+
+
+def _open_to_read(path: Path) -> tuple[sqlite3.Connection, bool]:
+    """Open an existing database for reading; when its folder is read-only (WAL mode
+    cannot create ``-shm`` there) and it was closed cleanly (no ``-wal`` file: the main
+    file holds every commit), read an immutable snapshot instead of failing."""
+    try:
+        conn = connect(path)
+        with translate(path):
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        return conn, False
+    except StoreError as exc:
+        cause = str(exc.__cause__ or "").lower()
+        stuck = "readonly" in cause or "unable to open" in cause
+        if not stuck or path.with_name(path.name + "-wal").exists():
+            raise
+    return connect(path, snapshot=True), True

@@ -1,0 +1,93 @@
+"""The personal BibTeX library: each block kept as its exact text, in import order.
+
+The BibTeX layer parses and writes; this table only keeps ``(key, kind, bibtex, source,
+added, position)``. ``kind`` is ``entry`` unless the BibTeX layer stores ``@string``,
+``@preamble`` or ``@comment`` blocks under synthetic keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from studyplan.adapters.store.base import StoreBase
+from studyplan.adapters.store.sqlite import from_db, now_utc, to_db
+from studyplan.adapters.store.types import LibraryBlock, LibraryEntry
+from studyplan.errors import ConflictError
+
+_COLUMNS = 'SELECT "key", bibtex, source, added, position, kind FROM library'
+
+
+class LibraryMixin(StoreBase):
+    def library(self) -> list[LibraryEntry]:
+        """Every library block in import order."""
+        return [_entry(row) for row in self._rows(f"{_COLUMNS} ORDER BY position, rowid")]
+
+    def library_blocks(self) -> list[LibraryBlock]:
+        """Every library block's key, text, source and kind, in import order."""
+        sql = 'SELECT "key", bibtex, source, kind FROM library ORDER BY position, rowid'
+        return [LibraryBlock._make(row) for row in self._rows(sql)]
+
+    def library_entry(self, key: str) -> LibraryEntry | None:
+        rows = self._rows(f'{_COLUMNS} WHERE "key" = ?', (key,))
+        return _entry(rows[0]) if rows else None
+
+    def add_library(
+        self, entries: Sequence[tuple[str, str, str] | tuple[str, str, str, str]], *, replace: bool
+    ) -> tuple[int, int]:
+        """Add ``(key, bibtex, source[, kind])`` blocks atomically; return (added, replaced).
+
+        A key already present with identical text is left alone; with different text it
+        is replaced only when ``replace`` is true, else ``ConflictError`` names the keys
+        and nothing is written.
+        """
+        added = replaced = 0
+        conflicts: list[str] = []
+        stamp = to_db(now_utc())
+        with self._write() as conn:
+            (last,) = conn.execute("SELECT COALESCE(MAX(position), 0) FROM library").fetchone()
+            for item in entries:
+                key, text, source = item[0], item[1], item[2]
+                kind = item[3] if len(item) > 3 else "entry"
+                row = conn.execute(
+                    'SELECT bibtex, kind FROM library WHERE "key" = ?', (key,)
+                ).fetchone()
+                if row is None:
+                    last += 1
+                    conn.execute(
+                        'INSERT INTO library ("key", kind, bibtex, source, added, position) '
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        (key, kind, text, source, stamp, last),
+                    )
+                    added += 1
+                elif row[0] == text and row[1] == kind:
+                    continue
+                elif replace:
+                    conn.execute(
+                        'UPDATE library SET bibtex = ?, source = ?, kind = ? WHERE "key" = ?',
+                        (text, source, kind, key),
+                    )
+                    replaced += 1
+                elif key not in conflicts:
+                    conflicts.append(key)
+            if conflicts:
+                shown = ", ".join(f"'{k}'" for k in conflicts[:5])
+                more = f" and {len(conflicts) - 5} more" if len(conflicts) > 5 else ""
+                noun = "citation key" if len(conflicts) == 1 else "citation keys"
+                raise ConflictError(
+                    f"{noun} {shown}{more} already in your library with different "
+                    "content; nothing imported",
+                    "pass --replace to overwrite",
+                )
+        return added, replaced
+
+
+def _entry(row: tuple[object, ...]) -> LibraryEntry:
+    key, bibtex, source, added, position, kind = row
+    return LibraryEntry(
+        key=str(key),
+        bibtex=str(bibtex),
+        source=str(source),
+        added=from_db(str(added)),
+        position=int(str(position)),
+        kind=str(kind),
+    )

@@ -1,0 +1,178 @@
+"""Named, ordered schema migrations, recorded in the database, each in its own transaction.
+
+As in ``llm`` and ``sqlite-utils``' ``sqlite-migrate``: a migration is applied once, in
+order, and its name is written to ``_studyplan_migrations`` in the same transaction as its
+DDL, so a crash leaves either all of it or none. ``PRAGMA user_version`` mirrors the
+number applied, which lets the hot path check the schema with one header read.
+
+A migration is frozen once released: never edit one, append a new one. The DDL is written
+out by hand (it must describe the schema *as of that migration*, not today's models) and a
+test proves that applying all of them yields exactly what the SQLModel tables in
+``models.py`` describe.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from studyplan.adapters.store.sqlite import now_utc, to_db, write_txn
+from studyplan.errors import StoreError
+
+MIGRATIONS_TABLE = "_studyplan_migrations"
+
+_BOOTSTRAP = f"""
+CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} (
+    name VARCHAR NOT NULL,
+    applied_at DATETIME NOT NULL,
+    PRIMARY KEY (name)
+)"""
+
+MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "0001_progress_log",
+        (
+            """CREATE TABLE action (
+                id INTEGER NOT NULL,
+                uid VARCHAR NOT NULL,
+                kind VARCHAR NOT NULL,
+                created DATETIME NOT NULL,
+                command VARCHAR DEFAULT '' NOT NULL,
+                undoes INTEGER,
+                PRIMARY KEY (id),
+                UNIQUE (uid),
+                UNIQUE (undoes),
+                FOREIGN KEY(undoes) REFERENCES action (id)
+            )""",
+            "CREATE INDEX ix_action_created ON action (created)",
+            """CREATE TABLE event (
+                id INTEGER NOT NULL,
+                action_id INTEGER NOT NULL,
+                topic_id VARCHAR NOT NULL,
+                status VARCHAR NOT NULL,
+                at DATETIME NOT NULL,
+                minutes INTEGER,
+                note VARCHAR,
+                PRIMARY KEY (id),
+                FOREIGN KEY(action_id) REFERENCES action (id)
+            )""",
+            "CREATE INDEX ix_event_topic_id ON event (topic_id)",
+            "CREATE INDEX ix_event_action_id ON event (action_id)",
+            """CREATE TABLE note (
+                id INTEGER NOT NULL,
+                action_id INTEGER NOT NULL,
+                topic_id VARCHAR NOT NULL,
+                text VARCHAR NOT NULL,
+                PRIMARY KEY (id),
+                FOREIGN KEY(action_id) REFERENCES action (id)
+            )""",
+            "CREATE INDEX ix_note_topic_id ON note (topic_id)",
+            "CREATE INDEX ix_note_action_id ON note (action_id)",
+        ),
+    ),
+    (
+        "0002_saved_plans",
+        (
+            """CREATE TABLE "plan" (
+                name VARCHAR NOT NULL,
+                payload VARCHAR NOT NULL,
+                created DATETIME NOT NULL,
+                updated DATETIME NOT NULL,
+                PRIMARY KEY (name)
+            )""",
+            """CREATE TABLE setting (
+                "key" VARCHAR NOT NULL,
+                value VARCHAR NOT NULL,
+                PRIMARY KEY ("key")
+            )""",
+        ),
+    ),
+    (
+        "0003_personal_library",
+        (
+            """CREATE TABLE library (
+                "key" VARCHAR NOT NULL,
+                kind VARCHAR DEFAULT 'entry' NOT NULL,
+                bibtex VARCHAR NOT NULL,
+                source VARCHAR NOT NULL,
+                added DATETIME NOT NULL,
+                position INTEGER NOT NULL,
+                PRIMARY KEY ("key")
+            )""",
+            "CREATE INDEX ix_library_position ON library (position)",
+        ),
+    ),
+)
+
+CURRENT_VERSION = len(MIGRATIONS)
+NAMES = tuple(name for name, _ in MIGRATIONS)
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def applied(conn: sqlite3.Connection) -> list[str]:
+    """Names recorded in the migrations table (empty if there is none)."""
+    if not conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (MIGRATIONS_TABLE,)
+    ).fetchone():
+        return []
+    return [r[0] for r in conn.execute(f"SELECT name FROM {MIGRATIONS_TABLE}")]
+
+
+def check_version(conn: sqlite3.Connection, path: Path) -> int:
+    """The database's schema version; refuses newer schemas and foreign databases."""
+    version = user_version(conn)
+    if version > CURRENT_VERSION:
+        raise StoreError(
+            f"{path} was written by a newer studyplan (schema version {version}, this one "
+            f"knows up to {CURRENT_VERSION}); left untouched",
+            "upgrade studyplan (pip install -U studyplan)",
+        )
+    if version == 0:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
+        if tables and MIGRATIONS_TABLE not in tables:
+            shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+            raise StoreError(
+                f"{path} is a SQLite database but not a studyplan one (tables: {shown}); "
+                "left untouched",
+                "point --db or STUDYPLAN_DB at your progress database",
+            )
+    return version
+
+
+def migrate(conn: sqlite3.Connection, path: Path, upto: int | None = None) -> list[str]:
+    """Apply the pending migrations (the first ``upto`` only, for fixtures); return the
+    names applied.
+
+    Each runs in its own BEGIN IMMEDIATE transaction and re-reads what is applied inside
+    it, so two processes opening a new database at once apply each migration once.
+    """
+    done: list[str] = []
+    for index, (name, statements) in enumerate(MIGRATIONS[:upto], start=1):
+        with write_txn(conn, path):
+            conn.execute(_BOOTSTRAP)
+            if name in applied(conn):
+                continue
+            unknown = sorted(set(applied(conn)) - {n for n, _ in MIGRATIONS})
+            if unknown:
+                raise StoreError(
+                    f"{path} has migrations this studyplan does not know ({', '.join(unknown)})",
+                    "upgrade studyplan",
+                )
+            for statement in statements:
+                conn.execute(statement)
+            conn.execute(
+                f"INSERT INTO {MIGRATIONS_TABLE} (name, applied_at) VALUES (?, ?)",
+                (name, to_db(now_utc())),
+            )
+            conn.execute(f"PRAGMA user_version = {index}")
+            done.append(name)
+    return done

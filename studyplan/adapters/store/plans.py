@@ -1,0 +1,84 @@
+"""Saved plans and the active plan. The planner owns the JSON payload; we keep it."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from studyplan.adapters.store.base import StoreBase
+from studyplan.adapters.store.sqlite import from_db, now_utc, to_db
+from studyplan.errors import ConflictError, NotFoundError, did_you_mean
+
+ACTIVE_PLAN = "active_plan"
+
+
+class PlansMixin(StoreBase):
+    def save_plan(self, name: str, payload: dict[str, Any], *, replace: bool = False) -> None:
+        """Store ``payload`` under ``name``; an existing name needs ``replace=True``."""
+        text = json.dumps(payload, ensure_ascii=False)
+        stamp = to_db(now_utc())
+        with self._write() as conn:
+            exists = conn.execute('SELECT 1 FROM "plan" WHERE name = ?', (name,)).fetchone()
+            if exists and not replace:
+                raise ConflictError(
+                    f"a plan named '{name}' already exists",
+                    "choose another name, or replace it explicitly",
+                )
+            if exists:
+                conn.execute(
+                    'UPDATE "plan" SET payload = ?, updated = ? WHERE name = ?',
+                    (text, stamp, name),
+                )
+            else:
+                conn.execute(
+                    'INSERT INTO "plan" (name, payload, created, updated) VALUES (?, ?, ?, ?)',
+                    (name, text, stamp, stamp),
+                )
+
+    def get_plan(self, name: str) -> dict[str, Any] | None:
+        rows = self._rows('SELECT payload FROM "plan" WHERE name = ?', (name,))
+        return _load(rows[0][0]) if rows else None
+
+    def list_plans(self) -> list[tuple[str, datetime, dict[str, Any]]]:
+        """Every saved plan, by name: (name, when last saved, payload)."""
+        rows = self._rows('SELECT name, updated, payload FROM "plan" ORDER BY name')
+        return [(name, from_db(updated), _load(payload)) for name, updated, payload in rows]
+
+    def delete_plan(self, name: str) -> bool:
+        """Remove a plan (and un-set it if it was active); False if there was none."""
+        if self._conn is None:
+            return False
+        with self._write() as conn:
+            gone = conn.execute('DELETE FROM "plan" WHERE name = ?', (name,)).rowcount > 0
+            conn.execute("DELETE FROM setting WHERE key = ? AND value = ?", (ACTIVE_PLAN, name))
+        return gone
+
+    def active_plan(self) -> str | None:
+        rows = self._rows("SELECT value FROM setting WHERE key = ?", (ACTIVE_PLAN,))
+        return str(rows[0][0]) if rows else None
+
+    def set_active_plan(self, name: str | None) -> None:
+        """Make ``name`` the active plan (None: no active plan); it must be saved."""
+        with self._write() as conn:
+            if name is None:
+                conn.execute("DELETE FROM setting WHERE key = ?", (ACTIVE_PLAN,))
+                return
+            if not conn.execute('SELECT 1 FROM "plan" WHERE name = ?', (name,)).fetchone():
+                names = [r[0] for r in conn.execute('SELECT name FROM "plan"')]
+                raise NotFoundError(
+                    f"no saved plan named '{name}'",
+                    did_you_mean(name, names) or "see 'studyplan plans'",
+                )
+            conn.execute(
+                "INSERT INTO setting (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (ACTIVE_PLAN, name),
+            )
+
+
+def _load(text: str) -> dict[str, Any]:
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise TypeError("a saved plan's payload must be a JSON object")
+    return data

@@ -1,0 +1,307 @@
+"""Find the curricula and bibliography this run uses and build the catalog, cached.
+
+Parsing and validating YAML (and the bibliography) costs far more than a command should
+pay on every run, so the validated ``Catalog`` is pickled under ``<home>/cache`` keyed by a
+hash of the *contents* of every source file, the references and the user's library: any
+edit makes a new key and a full re-validation. Invalid curricula are never cached. The
+files' hashes are themselves remembered by their ``stat`` (``DigestIndex``), so a warm
+start reads no curriculum file at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from studyplan import __version__
+from studyplan.adapters import paths
+from studyplan.adapters.curriculum import loader
+from studyplan.adapters.curriculum.loader import (
+    Parsed,
+    ParseResult,
+    Source,
+    discover,
+    load,
+    read_problem,
+    read_source,
+    read_sources,
+    validate,
+)
+from studyplan.adapters.files import write_cache
+from studyplan.domain.catalog import CACHE_LAYOUT, BibSummary, Catalog, record_layout
+from studyplan.errors import Problem
+
+# The per-file parse results pickle ``loader.Parsed`` records around the catalog's.
+PARSED_LAYOUT = record_layout(loader.Parsed)
+
+_CACHE_PREFIX = "catalog-"
+
+
+@dataclass(slots=True)
+class Inputs:
+    """Everything a catalog is built from."""
+
+    sources: list[Source]
+    read_problems: list[Problem]
+    references: Source | None
+    library: Mapping[str, BibSummary] = field(default_factory=dict)
+
+    def fingerprint(self) -> str:
+        digest = hashlib.blake2b(digest_size=20)
+        digest.update(f"studyplan {__version__} layout {CACHE_LAYOUT}\0".encode())
+        for source in self.sources:
+            digest.update(f"{source.label}\0{source.digest}\0".encode())
+        digest.update(f"\0references\0{self.references.digest if self.references else ''}".encode())
+        library_digest = getattr(self.library, "digest", None)
+        if callable(library_digest):  # the personal library: keys and exact text
+            digest.update(f"\0lib\0{library_digest()}".encode())
+        else:
+            for key in sorted(self.library):
+                digest.update(f"\0lib\0{key}".encode())
+        return digest.hexdigest()
+
+    def read_all(self) -> list[Problem]:
+        """Read every file whose bytes were not needed so far; problems for those that
+        can no longer be read (they are dropped)."""
+        problems: list[Problem] = []
+        kept: list[Source] = []
+        for source in self.sources:
+            try:
+                source.data  # noqa: B018 - reads and keeps the bytes
+                kept.append(source)
+            except OSError as exc:
+                problems.append(read_problem(source.label, exc))
+        self.sources = kept
+        if self.references is not None:
+            try:
+                self.references.data  # noqa: B018
+            except OSError as exc:
+                problems.append(read_problem(self.references.label, exc))
+                self.references = None
+        self.read_problems += problems
+        return problems
+
+
+class DigestIndex:
+    """Hashes of source files by what their ``stat`` looked like when hashed, kept in
+    ``<home>/cache/sources.json``: as in git's index, a file whose size, times and inode
+    are unchanged is not read again, so a warm start on 35 MB of curricula reads none of
+    it. The catalog stays keyed by content: these are the contents' hashes.
+
+    A file changed within ``RACY_NS`` of being hashed could change again without its
+    timestamp moving, so it is trusted only once it is older than that ("racily clean"
+    in git); until then it is hashed on every run.
+    """
+
+    RACY_NS = 2_000_000_000
+    FILE = "sources.json"
+
+    def __init__(self, folder: Path) -> None:
+        self.file = folder / self.FILE
+        self.changed = False
+        try:
+            entries = json.loads(self.file.read_text("utf-8"))
+            self.entries: dict[str, list[Any]] = entries if isinstance(entries, dict) else {}
+        except (OSError, ValueError):
+            self.entries = {}
+
+    @staticmethod
+    def _shape(stat: os.stat_result) -> list[int]:
+        return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev]
+
+    def known(self, path: Path, stat: os.stat_result) -> str | None:
+        entry = self.entries.get(str(path))
+        if not (isinstance(entry, list) and len(entry) == 3):
+            return None
+        shape, hashed_at, digest = entry
+        if shape != self._shape(stat):
+            return None
+        if stat.st_mtime_ns >= hashed_at - self.RACY_NS:
+            return None
+        return str(digest)
+
+    def record(self, sources: Sequence[Source | None]) -> None:
+        now = time.time_ns()
+        for source in sources:
+            if source is not None and source.was_read and source.stat is not None:
+                self.entries[str(source.path)] = [self._shape(source.stat), now, source.digest]
+                self.changed = True
+
+    def save(self) -> None:
+        """Write atomically; an index that cannot be written is skipped."""
+        if not self.changed:
+            return
+        self.entries = {k: v for k, v in self.entries.items() if os.path.exists(k)}
+        write_cache(self.file, json.dumps(self.entries).encode())
+
+
+def gather(
+    user_dirs: Sequence[Path] = (),
+    extra_paths: Sequence[Path] = (),
+    library: Mapping[str, BibSummary] | None = None,
+) -> Inputs:
+    """Built-in curricula, then user directories, then explicitly named files."""
+    candidates = [paths.builtin_curricula_dir(), *paths.user_curricula_dirs(list(user_dirs))]
+    found = discover([p for p in candidates if p.is_dir()])
+    found += [p for p in discover(extra_paths) if p.resolve() not in {f.resolve() for f in found}]
+    missing_dirs = [p for p in candidates[1:] if not p.is_dir()]
+    index = DigestIndex(paths.cache_dir())
+    sources, problems = read_sources(found, index.known)
+    problems = [
+        Problem(
+            str(p), "curricula directory does not exist", "check --curricula / STUDYPLAN_CURRICULA"
+        )
+        for p in missing_dirs
+    ] + problems
+    bib = paths.builtin_bibliography()
+    references = None
+    if bib.is_file():
+        try:
+            references = read_source(bib, bib.name, index.known)
+        except OSError as exc:
+            problems.append(read_problem(bib.name, exc))
+    index.record([*sources, references])
+    index.save()
+    # Not copied: the library's mapping parses its BibTeX only when a value is read, and a
+    # warm run needs just its keys (the fingerprint).
+    return Inputs(sources, problems, references, library if library is not None else {})
+
+
+def _references(inputs: Inputs) -> dict[str, BibSummary]:
+    from studyplan.adapters.bibliography import summaries_from_text
+
+    refs = summaries_from_text(inputs.references.data.decode("utf-8")) if inputs.references else {}
+    for key, summary in inputs.library.items():
+        refs.setdefault(key, summary)
+    return refs
+
+
+def check(inputs: Inputs) -> list[Problem]:
+    """Every problem in the inputs (for ``studyplan validate``); never cached."""
+    inputs.read_all()
+    refs = _references(inputs)
+    _, problems = validate(inputs.sources, frozenset(refs))
+    return inputs.read_problems + problems
+
+
+def catalog(inputs: Inputs, use_cache: bool = True) -> Catalog:
+    """The validated catalog; raises ``CurriculumError`` listing every problem."""
+    from studyplan.errors import CurriculumError
+
+    if inputs.read_problems:
+        raise CurriculumError(check(inputs))
+    key = inputs.fingerprint()
+    cache_file = paths.cache_dir() / f"{_CACHE_PREFIX}{key}.pickle"
+    if use_cache:
+        try:
+            with cache_file.open("rb") as fh:
+                cached = pickle.load(fh)
+            if isinstance(cached, Catalog):
+                cached.planning_graph = _planning_graph_reader(_edges_file(cache_file), cached)
+                return cached
+        except Exception:  # a missing, stale or broken cache is rebuilt below
+            pass
+    if inputs.read_all():
+        raise CurriculumError(check(inputs))
+    refs = _references(inputs)
+    if use_cache:
+        parses = ParseCache(paths.cache_dir())
+        built = load(inputs.sources, frozenset(refs), parses.parse)
+        parses.prune()
+    else:
+        built = load(inputs.sources, frozenset(refs))
+    built.references = refs
+    if use_cache:
+        _store(cache_file, built)
+    return built
+
+
+class ParseCache:
+    """Each file's own parse and checks (``loader.parse_one``), kept by the file's label
+    and content hash: after an edit of one file in a hundred, only that one is parsed
+    again, and the checks across files (ids, prerequisites, cycles, citations) run on
+    all of them as before. Only problem-free results are kept."""
+
+    FOLDER = "parsed"
+
+    def __init__(self, cache: Path) -> None:
+        self.folder = cache / self.FOLDER
+        self.used: set[Path] = set()
+
+    def _file(self, source: Source) -> Path:
+        key = f"{__version__}\0{CACHE_LAYOUT}\0{PARSED_LAYOUT}\0{source.label}\0{source.digest}"
+        name = hashlib.blake2b(key.encode(), digest_size=20).hexdigest()
+        return self.folder / f"{name}.pickle"
+
+    def parse(self, source: Source) -> ParseResult:
+        file = self._file(source)
+        self.used.add(file)
+        try:
+            with file.open("rb") as fh:
+                cached = pickle.load(fh)
+            if isinstance(cached, Parsed):
+                return cached, []
+        except Exception:  # missing or unreadable: parsed again below
+            pass
+        parsed, problems = loader.parse_one(source)
+        if parsed is not None and not problems:
+            write_cache(file, pickle.dumps(parsed, pickle.HIGHEST_PROTOCOL))
+        return parsed, problems
+
+    def prune(self) -> None:
+        """Drop the results of files no longer read (older versions of edited files)."""
+        try:
+            for old in self.folder.glob("*.pickle"):
+                if old not in self.used:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _edges_file(cache_file: Path) -> Path:
+    return cache_file.with_suffix(".edges")
+
+
+def _planning_graph_reader(edges_file: Path, catalog: Catalog) -> Callable[[], Any]:
+    """The planner's rustworkx graph, read from the edge list kept beside the cached
+    catalog: rustworkx parses it in a third of the time Python takes to hand it the same
+    100k-topic graph (see the README's design notes). None when the file is missing or
+    does not match the catalog, and the planner builds the graph itself."""
+
+    def read() -> Any:
+        import rustworkx
+
+        try:
+            graph = rustworkx.PyDiGraph.read_edge_list(str(edges_file))
+        except Exception:  # missing or unreadable: built from the catalog instead
+            return None
+        size = len(catalog.topics)
+        if graph.num_edges() != len(catalog.topics.links()[0]) or graph.num_nodes() > size:
+            return None
+        graph.add_nodes_from([None] * (size - graph.num_nodes()))
+        return graph
+
+    return read
+
+
+def _store(cache_file: Path, built: Catalog) -> None:
+    """Write the edge list, then the catalog, and drop older catalogs; a cache that
+    cannot be written is skipped."""
+    links = "".join([f"{s} {t}\n" for s, t in zip(*built.topics.links(), strict=True)])
+    if not write_cache(_edges_file(cache_file), links.encode()):
+        return
+    if not write_cache(cache_file, pickle.dumps(built, pickle.HIGHEST_PROTOCOL)):
+        return
+    try:
+        for old in cache_file.parent.glob(f"{_CACHE_PREFIX}*"):
+            if old.stem != cache_file.stem and old.suffix in (".pickle", ".edges"):
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass

@@ -1,0 +1,516 @@
+"""The merged, validated set of curricula as plain immutable data (no I/O).
+
+A ``Catalog`` is what every command works on. It is built by the loader from pydantic
+specs, pickled into the cache, and loaded back without importing pydantic or YAML.
+Topics, prerequisites and readings are named tuples rather than frozen dataclasses: as
+immutable, but about ten times faster to unpickle, which is most of a warm start on a
+100k-topic catalog (see benchmarks/bench_planner.py).
+"""
+
+from __future__ import annotations
+
+import pickle
+import sys
+from array import array
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+
+class Prerequisite(NamedTuple):
+    id: str
+    reason: str
+
+
+class Reading(NamedTuple):
+    key: str
+    where: str
+    core: bool
+    access: str
+    url: str | None = None
+    hours: float | None = None
+    pages: int | None = None
+
+
+class Pointer(NamedTuple):
+    """A place in a reading: an exercise set, or where a check comes from."""
+
+    key: str
+    where: str
+
+
+class Check(NamedTuple):
+    """A self-check question and its short answer."""
+
+    q: str
+    answer: str
+    q_zh: str | None = None
+    source: Pointer | None = None
+
+
+class Project(NamedTuple):
+    title: str
+    task: str
+    deliverable: str
+
+
+MILESTONE = "milestone"
+
+
+class Topic(NamedTuple):
+    id: str
+    curriculum: str
+    title: str
+    title_zh: str
+    summary: str
+    hours: float
+    prerequisites: tuple[Prerequisite, ...] = ()
+    readings: tuple[Reading, ...] = ()
+    tags: tuple[str, ...] = ()
+    level: str | None = None
+    goal: bool = False
+    source: str = ""
+    line: int | None = None
+    kind: str = "topic"  # or MILESTONE: no hours or readings; its prerequisites are its parts
+    aliases: tuple[str, ...] = ()
+    checks: tuple[Check, ...] = ()
+    exercises: tuple[Pointer, ...] = ()
+    project: Project | None = None
+
+    @property
+    def is_milestone(self) -> bool:
+        return self.kind == MILESTONE
+
+    @property
+    def core_readings(self) -> tuple[Reading, ...]:
+        return tuple(r for r in self.readings if r.core)
+
+    @property
+    def prerequisite_ids(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.prerequisites)
+
+
+@dataclass(frozen=True, slots=True)
+class Curriculum:
+    id: str
+    title: str
+    title_zh: str
+    description: str
+    topic_ids: tuple[str, ...]
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BibSummary:
+    """What commands need to show a reference without parsing BibTeX."""
+
+    key: str
+    entry_type: str
+    title: str
+    authors: str
+    year: str
+    venue: str = ""
+    url: str = ""
+    doi: str = ""
+    eprint: str = ""
+
+
+# Bump only for a change of the pickled layout that no record's fields show (say, a
+# column's meaning); added, removed, renamed or retyped fields change the key by
+# themselves (``record_layout`` below).
+_LAYOUT_REVISION = 4
+
+
+class TopicTable(Mapping[str, Topic]):
+    """Topics by id, stored as columns in declared order; a ``Topic`` is made on access.
+
+    What planning and listing read for every topic (id, curriculum, titles, hours, core
+    readings, the prerequisite links by position) is kept as plain lists and arrays. The
+    rest (summary, every reading, reasons, tags, where it was declared) is pickled into
+    one bytes value and opened on first use: a warm ``plan`` on a 100k-topic catalog
+    never pays for it. See benchmarks/bench_planner.py. Milestones are few: their
+    positions and their parts' positions are kept as one small mapping.
+    """
+
+    __slots__ = (
+        "_built",
+        "_core",
+        "_curriculum",
+        "_details",
+        "_details_blob",
+        "_hours",
+        "_ids",
+        "_milestones",
+        "_position",
+        "_sources",
+        "_targets",
+        "_title",
+        "_title_zh",
+    )
+
+    def __init__(self, topics: Mapping[str, Topic]) -> None:
+        text = sys.intern
+        ids = [text(t) for t in topics]
+        position = {tid: i for i, tid in enumerate(ids)}
+        self._set_core(
+            ids,
+            [text(t.curriculum) for t in topics.values()],
+            [t.title for t in topics.values()],
+            [text(t.title_zh) for t in topics.values()],
+            array("d", [t.hours for t in topics.values()]),
+            _core_columns(topics),
+            *_links(topics, position),
+        )
+        self._position = position
+        self._milestones = _milestone_parts(topics, position)
+        self._details: list[tuple[Any, ...]] | None = [
+            (
+                t.summary,
+                tuple((text(p.id), text(p.reason)) for p in t.prerequisites),
+                tuple(_reading_row(r) for r in t.readings),
+                tuple(text(tag) for tag in t.tags),
+                t.level,
+                t.goal,
+                text(t.source),
+                t.line,
+                t.kind,
+                t.aliases,
+                t.checks,
+                t.exercises,
+                t.project,
+            )
+            for t in topics.values()
+        ]
+        self._details_blob = b""
+
+    def _set_core(
+        self,
+        ids: list[str],
+        curriculum: list[str],
+        title: list[str],
+        title_zh: list[str],
+        hours: array[float],
+        core: CoreColumns,
+        sources: array[int],
+        targets: array[int],
+    ) -> None:
+        self._ids = ids
+        self._curriculum = curriculum
+        self._title = title
+        self._title_zh = title_zh
+        self._hours = hours
+        self._core = core
+        self._sources = sources
+        self._targets = targets
+        self._built: dict[str, Topic] = {}
+
+    # -- pickling: the hot columns as they are, the details as one opaque blob ----------
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        blob = self._details_blob or pickle.dumps(self._details, pickle.HIGHEST_PROTOCOL)
+        core = (self._ids, self._curriculum, self._title, self._title_zh, self._hours)
+        return (*core, self._core, self._sources, self._targets, self._milestones, blob)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        *core, milestones, blob = state
+        self._set_core(*core)
+        self._milestones = milestones
+        self._position = dict(zip(self._ids, range(len(self._ids)), strict=True))
+        self._details = None
+        self._details_blob = blob
+
+    def _detail(self, position: int) -> tuple[Any, ...]:
+        if self._details is None:
+            self._details = pickle.loads(self._details_blob)
+        detail: tuple[Any, ...] = self._details[position]
+        return detail
+
+    # -- the mapping -------------------------------------------------------------------
+
+    def __getitem__(self, topic_id: str) -> Topic:
+        topic = self._built.get(topic_id)
+        if topic is None:
+            i = self._position[topic_id]
+            (summary, pres, readings, tags, level, goal, source, line, *rest) = self._detail(i)
+            topic = Topic(
+                topic_id,
+                self._curriculum[i],
+                self._title[i],
+                self._title_zh[i],
+                summary,
+                self._hours[i],
+                tuple(Prerequisite._make(p) for p in pres),
+                tuple(Reading._make(r) for r in readings),
+                tags,
+                level,
+                goal,
+                source,
+                line,
+                *rest,
+            )
+            self._built[topic_id] = topic
+        return topic
+
+    def __contains__(self, topic_id: object) -> bool:
+        return topic_id in self._position
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    # -- single fields, without building the topic -------------------------------------
+
+    def position(self, topic_id: str) -> int:
+        """The topic's place in declared order (its index in the prerequisite graph)."""
+        return self._position[topic_id]
+
+    def positions(self) -> Mapping[str, int]:
+        return self._position
+
+    def ids(self) -> Sequence[str]:
+        """Every topic id, in declared order (do not modify)."""
+        return self._ids
+
+    def prerequisite_ids(self, topic_id: str) -> list[str]:
+        return [p[0] for p in self._detail(self._position[topic_id])[1]]
+
+    def reasons(self, topic_id: str) -> dict[str, str]:
+        """Prerequisite id -> reason."""
+        return dict(self._detail(self._position[topic_id])[1])
+
+    def is_milestone(self, topic_id: str) -> bool:
+        return self._position[topic_id] in self._milestones
+
+    def milestones(self) -> Mapping[int, tuple[int, ...]]:
+        """Milestone position -> its parts' positions (its prerequisites), in declared order."""
+        return self._milestones
+
+    def hours(self, topic_id: str) -> float:
+        return self._hours[self._position[topic_id]]
+
+    def title(self, topic_id: str) -> str:
+        return self._title[self._position[topic_id]]
+
+    # -- whole columns, by position -----------------------------------------------------
+
+    def hours_column(self) -> Sequence[float]:
+        return self._hours
+
+    def titles(self) -> Sequence[str]:
+        return self._title
+
+    def titles_zh(self) -> Sequence[str]:
+        return self._title_zh
+
+    def core_columns(self) -> CoreColumns:
+        """Every core reading as columns (key, where, access, url, hours), topic by topic:
+        topic ``i``'s are rows ``at[i]`` to ``at[i + 1]``. Returns ``(at, *columns)``."""
+        return self._core
+
+    def links(self) -> tuple[Sequence[int], Sequence[int]]:
+        """Every prerequisite link that names a topic, once, as (topic position,
+        prerequisite position) columns in declared order: the prerequisite graph."""
+        return self._sources, self._targets
+
+
+CoreColumns = tuple[
+    "array[int]", list[str], list[str], list[str], list["str | None"], list["float | None"]
+]
+
+
+def _core_columns(topics: Mapping[str, Topic]) -> CoreColumns:
+    at: array[int] = array("l", [0])
+    key: list[str] = []
+    where: list[str] = []
+    access: list[str] = []
+    url: list[str | None] = []
+    hours: list[float | None] = []
+    for topic in topics.values():
+        for r in topic.readings:
+            if r.core:
+                key.append(sys.intern(r.key))
+                where.append(r.where)
+                access.append(sys.intern(r.access))
+                url.append(r.url)
+                hours.append(r.hours)
+        at.append(len(key))
+    return at, key, where, access, url, hours
+
+
+def _reading_row(reading: Reading) -> tuple[Any, ...]:
+    key, where, core, access, url, hours, pages = reading
+    return (sys.intern(key), where, core, sys.intern(access), url, hours, pages)
+
+
+def _milestone_parts(
+    topics: Mapping[str, Topic], position: Mapping[str, int]
+) -> dict[int, tuple[int, ...]]:
+    return {
+        position[t.id]: tuple(
+            dict.fromkeys(position[p.id] for p in t.prerequisites if p.id in position)
+        )
+        for t in topics.values()
+        if t.kind == MILESTONE
+    }
+
+
+def _links(
+    topics: Mapping[str, Topic], position: Mapping[str, int]
+) -> tuple[array[int], array[int]]:
+    from studyplan.domain.graph import known_links
+
+    return known_links(([p.id for p in t.prerequisites] for t in topics.values()), position)
+
+
+class PickledMapping(Mapping[str, BibSummary]):
+    """Reference summaries kept pickled until first read: with a personal library of 10k
+    entries they cost more to unpickle than a command like ``topics`` takes to run."""
+
+    __slots__ = ("_blob", "_data")
+
+    def __init__(self, blob: bytes) -> None:
+        self._blob = blob
+        self._data: dict[str, BibSummary] | None = None
+
+    @staticmethod
+    def dump(data: Mapping[str, BibSummary]) -> bytes:
+        return pickle.dumps(dict(data), pickle.HIGHEST_PROTOCOL)
+
+    def blob(self) -> bytes:
+        return self._blob
+
+    def _opened(self) -> dict[str, BibSummary]:
+        if self._data is None:
+            self._data = pickle.loads(self._blob)
+        return self._data
+
+    def __getitem__(self, key: str) -> BibSummary:
+        return self._opened()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._opened())
+
+    def __len__(self) -> int:
+        return len(self._opened())
+
+
+@dataclass(slots=True)
+class Catalog:
+    """All curricula merged into one graph, in declared order (curricula in load order,
+    topics in file order): the order every tie is broken by."""
+
+    curricula: dict[str, Curriculum]
+    topics: TopicTable
+    references: Mapping[str, BibSummary] = field(default_factory=dict)
+    # Retired id -> the id of the topic that took it over (``aliases:`` in the files).
+    aliases: dict[str, str] = field(default_factory=dict)
+    # Set by the workspace on a cached catalog: reads the planner's rustworkx graph from
+    # the cache (None from it means "build it yourself"). Never pickled.
+    planning_graph: Callable[[], Any] | None = field(default=None, repr=False, compare=False)
+
+    def __init__(
+        self,
+        curricula: dict[str, Curriculum],
+        topics: Mapping[str, Topic],
+        references: Mapping[str, BibSummary] | None = None,
+        aliases: Mapping[str, str] | None = None,
+    ) -> None:
+        self.curricula = curricula
+        self.topics = topics if isinstance(topics, TopicTable) else TopicTable(topics)
+        self.references = references or {}
+        self.aliases = dict(aliases or {})
+        self.planning_graph = None
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        refs = self.references
+        blob = refs.blob() if isinstance(refs, PickledMapping) else PickledMapping.dump(refs)
+        return self.curricula, self.topics, blob, self.aliases
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self.curricula, self.topics, blob, self.aliases = state
+        self.references = PickledMapping(blob)
+        self.planning_graph = None
+
+    def resolve(self, topic_id: str) -> str:
+        """The id a topic is known by now: a retired id (an alias) gives its survivor's
+        id; any other id is returned as it is."""
+        return self.aliases.get(topic_id, topic_id)
+
+    def knows(self, topic_id: str) -> bool:
+        """Whether the id names a topic, directly or as an alias."""
+        return topic_id in self.topics or topic_id in self.aliases
+
+    def resolve_statuses(self, statuses: Mapping[str, str]) -> dict[str, str]:
+        """Recorded statuses with rows on retired ids moved to their survivors; where both
+        have a row, the survivor's own wins (callers that know recording order merge
+        before, see ``ProgressStore.statuses``)."""
+        if not self.aliases or not any(t in self.aliases for t in statuses):
+            return dict(statuses)
+        merged = {t: s for t, s in statuses.items() if t not in self.aliases}
+        for tid, status in statuses.items():
+            survivor = self.aliases.get(tid)
+            if survivor is not None:
+                merged.setdefault(survivor, status)
+        return merged
+
+    def topic(self, topic_id: str) -> Topic:
+        """The topic of an id or of an alias (its survivor); ``NotFoundError`` otherwise."""
+        from studyplan.errors import NotFoundError, did_you_mean
+
+        topic_id = self.resolve(topic_id)
+        if topic_id not in self.topics:
+            raise NotFoundError(
+                f"unknown topic '{topic_id}'",
+                did_you_mean(topic_id, self.topics) or "see 'studyplan topics'",
+            )
+        return self.topics[topic_id]
+
+    def curriculum(self, curriculum_id: str) -> Curriculum:
+        from studyplan.errors import NotFoundError, did_you_mean
+
+        found = self.curricula.get(curriculum_id)
+        if found is None:
+            raise NotFoundError(
+                f"unknown curriculum '{curriculum_id}'",
+                did_you_mean(curriculum_id, self.curricula) or "see 'studyplan curricula'",
+            )
+        return found
+
+    def learnable_ids(self, curriculum_id: str) -> list[str]:
+        """The curriculum's topics that are not milestones, in declared order."""
+        milestone = self.topics.is_milestone
+        return [t for t in self.curricula[curriculum_id].topic_ids if not milestone(t)]
+
+    def curriculum_hours(self, curriculum_id: str) -> float:
+        hours = self.topics.hours
+        return sum(hours(t) for t in self.curricula[curriculum_id].topic_ids)
+
+
+def record_layout(*classes: type) -> str:
+    """A digest of the classes' fields and their declared types.
+
+    Part of every cache key, so that a cache written by code whose records had other
+    fields is never unpickled into records that lack them (it is rebuilt instead)."""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=8)
+    for cls in classes:
+        fields = getattr(cls, "__annotations__", {})
+        slots = getattr(cls, "__slots__", ())
+        digest.update(f"{cls.__qualname__}:{sorted(fields.items())}:{slots}\0".encode())
+    return digest.hexdigest()
+
+
+def _own_records() -> tuple[type, ...]:
+    """Every class defined in this module: each one can end up in the pickled catalog."""
+    module = sys.modules[__name__]
+    return tuple(
+        obj
+        for _, obj in sorted(vars(module).items())
+        if isinstance(obj, type) and obj.__module__ == __name__
+    )
+
+
+CACHE_LAYOUT = f"{_LAYOUT_REVISION}-{record_layout(*_own_records())}"

@@ -1,0 +1,87 @@
+"""What can be learnt now, what a topic unlocks, and why a topic matters. Pure, no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from studyplan.domain.catalog import Catalog
+from studyplan.domain.graph import PrerequisiteGraph
+from studyplan.domain.planner import Link, build_plan, chain_links, satisfied_closure
+
+
+@dataclass(frozen=True, slots=True)
+class NextTopic:
+    topic_id: str
+    status: str  # "todo" or "started"
+
+
+def next_topics(
+    catalog: Catalog,
+    graph: PrerequisiteGraph,
+    statuses: Mapping[str, str],
+    goals: Sequence[str] | None = None,
+    limit: int | None = None,
+) -> list[NextTopic]:
+    """Topics whose prerequisites are all done or known (in plan order when ``goals`` is
+    given, else across all curricula in declared order); in-progress topics first.
+    Milestones are never offered: they are checkpoints, reached through their parts."""
+    milestones = catalog.topics.milestones()
+    have = set(satisfied_closure(graph, statuses, milestones))
+    skipped = {t for t, s in statuses.items() if s == "skipped"}
+    if goals is not None:
+        candidates = build_plan(catalog, goals, statuses, graph).topic_ids
+    else:
+        candidates = [t for t in graph.ids if t not in have and t not in skipped]
+    if milestones:
+        index = graph.index
+        candidates = [t for t in candidates if index[t] not in milestones]
+    ready = [t for t in candidates if all(p in have for p in graph.requires[t])]
+    started = [t for t in ready if statuses.get(t) == "started"]
+    result = [NextTopic(t, "started") for t in started] + [
+        NextTopic(t, "todo") for t in ready if t not in started
+    ]
+    return result[:limit] if limit is not None else result
+
+
+@dataclass(frozen=True, slots=True)
+class Unlocks:
+    direct: list[str]
+    transitive: list[str]
+    startable: list[str]
+
+
+def unlocks(
+    graph: PrerequisiteGraph,
+    topic_id: str,
+    statuses: Mapping[str, str],
+    milestones: Mapping[int, Sequence[int]] | None = None,
+) -> Unlocks:
+    """What finishing ``topic_id`` enables; ``startable``: those whose prerequisites would
+    then all be satisfied (a milestone counts once its parts are)."""
+    direct, transitive = graph.unlocks(topic_id)
+    have = set(satisfied_closure(graph, {**statuses, topic_id: "done"}, milestones))
+    startable = [
+        t for t in transitive if t not in have and all(p in have for p in graph.requires[t])
+    ]
+    return Unlocks(direct, transitive, startable)
+
+
+def chain_to(
+    graph: PrerequisiteGraph, catalog: Catalog, topic_id: str, goal: str
+) -> tuple[Link, ...] | None:
+    """The chain of prerequisite edges from ``topic_id`` up to ``goal``, with reasons, by
+    the plan's rule (shortest; ties to the earliest-declared topic), so ``studyplan why``
+    and the plan for that goal explain a step alike. None when the goal does not need it."""
+    if topic_id == goal:
+        return ()
+    tree = graph.why_tree([goal], set())
+    if tree.links(topic_id) < 0:
+        return None
+    return chain_links(tree.chain(topic_id), catalog.topics.reasons)
+
+
+def goals_needing(graph: PrerequisiteGraph, catalog: Catalog, topic_id: str) -> list[str]:
+    """Goal topics (``goal: true``) whose closure contains ``topic_id``, in declared order."""
+    above = graph.descendants(topic_id)
+    return [t for t in graph.ids if catalog.topics[t].goal and t in above]

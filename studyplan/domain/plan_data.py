@@ -1,0 +1,223 @@
+"""A plan as plain data: its JSON form, what a saved plan keeps, and a saved plan
+re-evaluated against today's progress (ahead or behind its schedule). Pure: no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from studyplan.domain.catalog import Catalog, TopicTable
+from studyplan.domain.graph import PrerequisiteGraph
+from studyplan.domain.planner import (
+    Plan,
+    Step,
+    build_plan,
+    graph_of,
+    hours_needed_for,
+    schedule,
+    why_text,
+)
+
+
+def step_json(catalog: Catalog, step: Step) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": step.topic.id,
+        "title": step.topic.title,
+        "title_zh": step.topic.title_zh,
+        "curriculum": step.topic.curriculum,
+        "hours": step.topic.hours,
+        "kind": step.topic.kind,
+        "goal": step.goal,
+        "status": step.status,
+        "why": [
+            {"topic": ln.topic, "needed_by": ln.needed_by, "reason": ln.reason} for ln in step.why
+        ],
+        "why_text": why_text(catalog, step),
+        "readings": [
+            {"key": r.key, "where": r.where, "core": r.core, "access": r.access, "url": r.url}
+            for r in step.topic.readings
+            if r.core
+        ],
+    }
+    if step.week is not None:
+        data.update(
+            week=step.week,
+            end_week=step.end_week,
+            start=step.start.isoformat() if step.start else None,
+            end=step.end.isoformat() if step.end else None,
+        )
+    return data
+
+
+def plan_json(
+    catalog: Catalog, plan: Plan, include_covered: bool = False, *, lazy_steps: bool = False
+) -> dict[str, Any]:
+    """The plan as data. With ``lazy_steps``, ``steps`` is an iterator, for writers that
+    stream it (a 100k-step plan's steps, each with its whole why-chain, run to 400 MB)."""
+    sched = plan.schedule
+    steps = (step_json(catalog, s) for s in plan.steps)
+    data: dict[str, Any] = {
+        "goals": plan.goals,
+        "steps": steps if lazy_steps else list(steps),
+        "total_hours": plan.total_hours,
+        "weeks": sched.weeks if sched else None,
+        "finish_date": sched.finish.isoformat() if sched and plan.steps else None,
+        "hours_per_week": sched.hours_per_week if sched else None,
+        "start": sched.start.isoformat() if sched else None,
+    }
+    if sched and sched.deadline:
+        data["deadline"] = sched.deadline.isoformat()
+        data["fits_deadline"] = sched.fits
+        data["hours_per_week_needed"] = hours_needed_for(plan, sched.start, sched.deadline)
+    if include_covered:
+        data["covered"] = [
+            {"id": c.topic.id, "title": c.topic.title, "by": c.by, "status": c.status}
+            for c in plan.covered
+        ]
+    return data
+
+
+def plan_payload(plan: Plan, raw_goals: Sequence[str], created: date) -> dict[str, Any]:
+    """What a saved plan keeps: goals, parameters and the schedule as it was made."""
+    sched = plan.schedule
+    return {
+        "version": 1,
+        "goals": list(raw_goals),
+        "topics": plan.goals,
+        "created": created.isoformat(),
+        "hours_per_week": sched.hours_per_week if sched else None,
+        "start": sched.start.isoformat() if sched else None,
+        "deadline": sched.deadline.isoformat() if sched and sched.deadline else None,
+        "total_hours": plan.total_hours,
+        "weeks": sched.weeks if sched else None,
+        "finish_date": sched.finish.isoformat() if sched and plan.steps else None,
+        "steps": [
+            {
+                "id": s.topic_id,
+                "hours": s.hours,
+                "week": s.week,
+                "end_week": s.end_week,
+                "start": s.start.isoformat() if s.start else None,
+                "end": s.end.isoformat() if s.end else None,
+            }
+            for s in plan.steps
+        ],
+    }
+
+
+@dataclass(slots=True)
+class SavedPlanReview:
+    """A saved plan re-evaluated against current progress."""
+
+    name: str
+    payload: dict[str, Any]
+    plan: Plan
+    done_ids: list[str]
+    missing_ids: list[str]
+    hours_total: float
+    hours_done: float
+    hours_expected: float | None
+    # Saved steps that are study steps now (checkpoints, i.e. milestones, not counted).
+    steps_total: int = 0
+
+    @property
+    def hours_left(self) -> float:
+        return self.plan.total_hours
+
+    @property
+    def ahead_hours(self) -> float | None:
+        """Positive: ahead of the saved schedule by this many hours; negative: behind."""
+        return None if self.hours_expected is None else self.hours_done - self.hours_expected
+
+
+def pace_text(ahead_hours: float) -> str:
+    """``on schedule`` / ``3 h ahead of the saved schedule`` / ``2.5 h behind …``."""
+    if abs(ahead_hours) < 0.5:
+        return "on schedule"
+    if ahead_hours > 0:
+        return f"{ahead_hours:g} h ahead of the saved schedule"
+    return f"{-ahead_hours:g} h behind the saved schedule"
+
+
+def saved_goals(catalog: Catalog, payload: Mapping[str, Any]) -> list[str]:
+    """A saved plan's goal topics as the catalog knows them now: retired ids resolved to
+    their survivors, ids that left the curricula dropped."""
+    goals = dict.fromkeys(catalog.resolve(g) for g in payload.get("topics", []))
+    return [g for g in goals if g in catalog.topics]
+
+
+def review_saved_plan(
+    catalog: Catalog,
+    name: str,
+    payload: Mapping[str, Any],
+    statuses: Mapping[str, str],
+    today: date,
+    graph: PrerequisiteGraph | None = None,
+) -> SavedPlanReview:
+    """Re-plan a saved plan's goals against today's progress and compare with its schedule.
+
+    Topics that have left the curricula since the plan was saved are reported as missing,
+    never a crash; a retired id (an alias) stands for its survivor.
+    """
+    graph = graph or graph_of(catalog)
+    resolve, topics = catalog.resolve, catalog.topics
+    plan = build_plan(catalog, saved_goals(catalog, payload), statuses, graph)
+    hpw = payload.get("hours_per_week")
+    if hpw:
+        schedule(plan, float(hpw), max(today, date.fromisoformat(payload["start"])))
+    remaining = set(plan.topic_ids)
+    saved_steps = payload.get("steps", [])
+    missing = [s["id"] for s in saved_steps if resolve(s["id"]) not in topics]
+    missing += [
+        g for g in payload.get("topics", []) if resolve(g) not in topics and g not in missing
+    ]
+    # Checkpoints (milestones) are not study steps: neither counted nor listed as done.
+    study = [t for t in (resolve(s["id"]) for s in saved_steps) if not _checkpoint(topics, t)]
+    done = [t for t in study if t in topics and t not in remaining]
+    hours_total = float(sum(s["hours"] for s in saved_steps))
+    done_set = set(done)
+    hours_done = float(sum(s["hours"] for s in saved_steps if resolve(s["id"]) in done_set))
+    expected: float | None = None
+    if hpw and payload.get("start"):
+        elapsed_days = (today - date.fromisoformat(payload["start"])).days
+        expected = min(hours_total, max(0.0, elapsed_days / 7 * float(hpw)))
+    return SavedPlanReview(
+        name, dict(payload), plan, done, missing, hours_total, hours_done, expected, len(study)
+    )
+
+
+def _checkpoint(topics: TopicTable, topic_id: str) -> bool:
+    return topic_id in topics and topics.is_milestone(topic_id)
+
+
+def plan_progress(
+    catalog: Catalog,
+    name: str,
+    payload: Mapping[str, Any],
+    statuses: Mapping[str, str],
+    today: date,
+) -> dict[str, Any]:
+    """A saved plan's progress as plain data (used by ``status``)."""
+    return review_json(review_saved_plan(catalog, name, payload, statuses, today))
+
+
+def review_json(review: SavedPlanReview) -> dict[str, Any]:
+    """A reviewed saved plan's progress as plain data."""
+    payload = review.payload
+    sched = review.plan.schedule
+    return {
+        "name": review.name,
+        "goals": payload.get("goals", []),
+        "steps_total": review.steps_total,
+        "steps_done": len(review.done_ids),
+        "hours_total": review.hours_total,
+        "hours_done": review.hours_done,
+        "hours_left": review.hours_left,
+        "hours_expected_by_today": review.hours_expected,
+        "ahead_hours": review.ahead_hours,
+        "saved_finish_date": payload.get("finish_date"),
+        "finish_date": sched.finish.isoformat() if sched and review.plan.steps else None,
+        "missing_topics": review.missing_ids,
+    }

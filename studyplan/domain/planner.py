@@ -1,0 +1,390 @@
+"""The planner: goals + what the learner has got + an hours budget -> an ordered, explained,
+scheduled plan. Pure and deterministic: no I/O, no clock (callers pass ``today``).
+
+What is in a plan: the goals' prerequisite closure minus every topic the learner has done
+or knows *and everything those require* (knowing Adam implies knowing SGD). That is
+stronger than Metacademy, which only drops what is reachable solely through a known
+topic. Skipped topics are left out too, but skipping does not vouch for their
+prerequisites. Order: depth-first post-order from the goals, prerequisites in declared
+order, so a chain stays together. Why a step is there: the shortest chain of
+prerequisite links from it to the nearest goal, each link going to the earliest-declared
+topic among equally short ones (``graph.WhyTree``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import accumulate, pairwise
+from typing import overload
+
+from studyplan.domain.catalog import Catalog, Topic, TopicTable
+from studyplan.domain.graph import PrerequisiteGraph, WhyTree
+from studyplan.errors import InputError, NotFoundError, did_you_mean
+
+SATISFIED = frozenset({"done", "known"})
+# Where a why-chain is spelt out link by link (report, calendar), a longer one is shown by
+# its first links and its goal: in a deep plan, every chain in full is quadratic in size.
+WHY_LINKS_IN_FULL = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """``topic`` is needed by ``needed_by`` because ``reason``."""
+
+    topic: str
+    needed_by: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Step:
+    """One topic of a plan, made when asked for: a plan of tens of thousands of steps is
+    mostly counted, scheduled and printed from its columns, not turned into objects."""
+
+    topic_id: str
+    hours: float
+    goal: bool
+    status: str
+    plan: Plan = field(repr=False)
+    week: int | None = None
+    end_week: int | None = None
+    start: date | None = None
+    end: date | None = None
+
+    @property
+    def topic(self) -> Topic:
+        return self.plan.table[self.topic_id]
+
+    @property
+    def why(self) -> tuple[Link, ...]:
+        """The chain of prerequisite edges from this step up to a goal, with reasons."""
+        return self.plan.why(self.topic_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Covered:
+    """A topic the goals need that the learner already has, and what covers it."""
+
+    topic: Topic
+    by: str
+    status: str
+
+
+@dataclass(slots=True)
+class Schedule:
+    hours_per_week: float
+    start: date
+    weeks: int
+    finish: date
+    deadline: date | None = None
+    # Per step, in plan order: the week (counted from 0) it starts in and the one it ends in.
+    first_weeks: list[int] = field(default_factory=list, repr=False)
+    last_weeks: list[int] = field(default_factory=list, repr=False)
+
+    @property
+    def fits(self) -> bool | None:
+        return None if self.deadline is None else self.finish <= self.deadline
+
+
+@dataclass(slots=True)
+class Plan:
+    """An ordered plan kept as columns (topic ids, hours), with its why-tree worked out on
+    first use: a plan that is only counted, scheduled or saved never needs it."""
+
+    goals: list[str]
+    topic_ids: list[str]
+    hours: list[float]
+    # Each step's position in the catalog (and index in the prerequisite graph).
+    positions: list[int] = field(repr=False)
+    table: TopicTable = field(repr=False)
+    statuses: Mapping[str, str] = field(repr=False)
+    total_hours: float = 0.0
+    schedule: Schedule | None = None
+    _why_tree: Callable[[], WhyTree] | None = field(default=None, repr=False)
+    _tree: WhyTree | None = field(default=None, repr=False)
+    _reasons: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    # What the goals need that the learner has, and what vouches for it; worked out only
+    # when asked for (``plan --all``).
+    _covered: Callable[[], list[Covered]] | None = field(default=None, repr=False)
+
+    @property
+    def steps(self) -> Steps:
+        return Steps(self)
+
+    @property
+    def covered(self) -> list[Covered]:
+        return self._covered() if self._covered is not None else []
+
+    def why_tree(self) -> WhyTree:
+        if self._tree is None:
+            if self._why_tree is None:
+                raise ValueError("this plan was built without a graph")
+            self._tree = self._why_tree()
+        return self._tree
+
+    def why(self, topic_id: str, links: int | None = None) -> tuple[Link, ...]:
+        """The chain of prerequisite edges from ``topic_id`` up to a goal, with reasons
+        (only its first ``links`` links, if given)."""
+        return chain_links(self.why_tree().chain(topic_id, links), self._reasons_of)
+
+    def _reasons_of(self, topic_id: str) -> dict[str, str]:
+        # Chains share their upper links: each topic's reasons are looked up once.
+        found = self._reasons.get(topic_id)
+        if found is None:
+            found = self._reasons[topic_id] = self.table.reasons(topic_id)
+        return found
+
+    def step(self, position: int) -> Step:
+        tid = self.topic_ids[position]
+        step = Step(
+            tid, self.hours[position], tid in self.goals, self.statuses.get(tid, "todo"), self
+        )
+        sched = self.schedule
+        if sched is not None and sched.first_weeks:
+            first, last = sched.first_weeks[position], sched.last_weeks[position]
+            step.week, step.end_week = first + 1, last + 1
+            step.start = sched.start + timedelta(weeks=first)
+            step.end = sched.start + timedelta(weeks=last + 1) - timedelta(days=1)
+        return step
+
+
+class Steps(Sequence[Step]):
+    """A plan's steps, in order, each made on access."""
+
+    __slots__ = ("_plan",)
+
+    def __init__(self, plan: Plan) -> None:
+        self._plan = plan
+
+    def __len__(self) -> int:
+        return len(self._plan.topic_ids)
+
+    @overload
+    def __getitem__(self, position: int) -> Step: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> list[Step]: ...
+
+    def __getitem__(self, position: int | slice) -> Step | list[Step]:
+        if isinstance(position, slice):
+            return [self._plan.step(k) for k in range(*position.indices(len(self)))]
+        size = len(self)
+        if not -size <= position < size:
+            raise IndexError("plan step out of range")
+        return self._plan.step(position % size)
+
+    def __iter__(self) -> Iterator[Step]:
+        step = self._plan.step
+        for position in range(len(self)):
+            yield step(position)
+
+
+def chain_links(
+    chain: Sequence[str], reasons_of: Callable[[str], Mapping[str, str]]
+) -> tuple[Link, ...]:
+    """``[a, b, c]`` (each needed by the next) as links with their reasons."""
+    return tuple(Link(a, b, reasons_of(b).get(a, "")) for a, b in pairwise(chain))
+
+
+def graph_of(catalog: Catalog, *, native: bool | None = None) -> PrerequisiteGraph:
+    """The catalog's prerequisite graph; its indices are the catalog's positions."""
+    table = catalog.topics
+    return PrerequisiteGraph.from_links(
+        table.ids(),
+        table.positions(),
+        table.links(),
+        native=native,
+        planning_graph=catalog.planning_graph,
+    )
+
+
+def resolve_goals(catalog: Catalog, goals: Sequence[str]) -> list[str]:
+    """Topic ids for goal names: a topic id, or a curriculum id meaning all its topics."""
+    if not goals:
+        raise InputError(
+            "name at least one goal", "a topic id or a curriculum id, see 'studyplan curricula'"
+        )
+    resolved: list[str] = []
+    for goal in goals:
+        goal = catalog.resolve(goal)  # a retired id plans its survivor
+        if goal in catalog.topics:
+            resolved.append(goal)
+        elif goal in catalog.curricula:
+            resolved.extend(catalog.curricula[goal].topic_ids)
+        else:
+            pool = [*catalog.curricula, *catalog.topics]
+            raise NotFoundError(
+                f"unknown goal '{goal}'",
+                did_you_mean(goal, pool)
+                or "a goal is a topic id or a curriculum id; see 'studyplan topics'",
+            )
+    return list(dict.fromkeys(resolved))
+
+
+def satisfied_closure(
+    graph: PrerequisiteGraph,
+    statuses: Mapping[str, str],
+    milestones: Mapping[int, Sequence[int]] | None = None,
+) -> dict[str, str]:
+    """Every topic the learner has got -> the done/known topic that vouches for it
+    (the first in declared order, so that "covered by" is deterministic). With
+    ``milestones`` (``TopicTable.milestones()``), a milestone whose parts the learner
+    has all got is got too, vouched for by itself."""
+    have = [t for t in graph.ids if statuses.get(t) in SATISFIED] if statuses else []
+    # A topic marked done/known vouches for itself even when an earlier one also covers it.
+    by = graph.covering(have)
+    by.update({t: t for t in have})
+    if milestones:
+        index, ids = graph.index, graph.ids
+        reached = reached_milestones(milestones, {index[t] for t in by})
+        by.update({ids[m]: ids[m] for m in sorted(reached)})
+    return by
+
+
+def reached_milestones(milestones: Mapping[int, Sequence[int]], have: set[int]) -> set[int]:
+    """The milestones (position -> parts' positions) not in ``have`` whose parts all are
+    in ``have`` or are such milestones themselves: checkpoints with nothing left to do."""
+    reached: set[int] = set()
+    pending = [m for m in milestones if m not in have]
+    while pending:
+        rest = [m for m in pending if not all(p in have or p in reached for p in milestones[m])]
+        if len(rest) == len(pending):
+            break
+        reached.update(m for m in pending if m not in rest)
+        pending = rest
+    return reached
+
+
+def build_plan(
+    catalog: Catalog,
+    goals: Sequence[str],
+    statuses: Mapping[str, str],
+    graph: PrerequisiteGraph | None = None,
+) -> Plan:
+    """The ordered, explained plan for ``goals`` (already resolved topic ids).
+
+    ``graph`` must be ``graph_of(catalog)`` (its indices are the catalog's positions).
+    """
+    graph = graph or graph_of(catalog)
+    index = graph.index
+    blocked = graph.closure_indices(t for t, s in statuses.items() if s in SATISFIED)
+    blocked.update(index[t] for t, s in statuses.items() if s == "skipped" and t in index)
+    # A checkpoint whose parts are all had (or skipped) has nothing left in it.
+    milestones = catalog.topics.milestones()
+    if milestones:
+        blocked |= reached_milestones(milestones, blocked)
+    order = graph.postorder_indices(goals, blocked)
+    ids = graph.ids
+    hours_column = catalog.topics.hours_column()
+    hours = [hours_column[i] for i in order]
+    table = catalog.topics
+    topic_ids = [ids[i] for i in order]
+
+    def covered() -> list[Covered]:
+        covered_by = satisfied_closure(graph, statuses, milestones)
+        needed = graph.closure(goals)
+        in_plan = set(topic_ids)
+        return [
+            Covered(table[t], covered_by.get(t, t), statuses.get(t, "covered"))
+            for t in graph.ids
+            if t in needed and t not in in_plan
+        ]
+
+    return Plan(
+        goals=list(goals),
+        topic_ids=topic_ids,
+        hours=hours,
+        positions=order,
+        table=table,
+        statuses=statuses,
+        total_hours=float(sum(hours)),
+        _why_tree=lambda: graph.why_tree(goals, blocked),
+        _covered=covered,
+    )
+
+
+def why_text(catalog: Catalog, step: Step, longest: int | None = None) -> str:
+    """``entropy → mutual information → information bottleneck (goal)``; see ``chain_text``."""
+    return chain_text(catalog, step.plan, step.topic_id, longest)
+
+
+def chain_text(catalog: Catalog, plan: Plan, topic_id: str, longest: int | None = None) -> str:
+    """``entropy → mutual information → information bottleneck (goal)``.
+
+    With ``longest``, a chain of more topics keeps its two first and its goal, joined by
+    ``…`` (for tables; ``studyplan why`` prints the whole chain).
+    """
+    return _chain_texts(catalog, plan, [catalog.topics.position(topic_id)], longest)[0]
+
+
+def why_texts(catalog: Catalog, plan: Plan, longest: int | None = None) -> list[str]:
+    """``chain_text`` for every step, in order, in one pass over the why-tree's columns:
+    a shortened chain costs three look-ups, not a walk up to its goal."""
+    return _chain_texts(catalog, plan, plan.positions, longest)
+
+
+def _chain_texts(
+    catalog: Catalog, plan: Plan, positions: Sequence[int], longest: int | None
+) -> list[str]:
+    tree = plan.why_tree()
+    up, depth, goal = tree.up, tree.depth, tree.goal
+    title = catalog.topics.titles()
+    goals = {tree.index[g] for g in plan.goals if g in tree.index}
+    cut = longest if longest is not None else len(up) + 1
+    texts: list[str] = []
+    for i in positions:
+        above = up[i]
+        if above < 0:
+            texts.append("goal" if i in goals else "")
+        elif depth[i] + 1 > cut:
+            texts.append(f"{title[i]} → {title[above]} → … → {title[goal[i]]} (goal)")
+        else:
+            chain = [title[i]]
+            node = i
+            while (node := up[node]) >= 0:
+                chain.append(title[node])
+            texts.append(" → ".join(chain) + " (goal)")
+    return texts
+
+
+# -- schedule ---------------------------------------------------------------------------------
+
+
+def schedule(plan: Plan, hours_per_week: float, start: date, deadline: date | None = None) -> Plan:
+    """Pack the steps, in order, into weeks of ``hours_per_week`` starting at ``start``.
+
+    A topic longer than what is left of a week continues into the next; every step gets
+    the week it starts and ends in, and those weeks' dates. Already-started hours are not
+    discounted: the estimate is for the whole topic.
+    """
+    if not hours_per_week > 0 or math.isinf(hours_per_week):
+        raise InputError(
+            f"hours per week must be a positive number (got {hours_per_week:g})",
+            "e.g. --hours-per-week 6",
+        )
+    if deadline is not None and deadline < start:
+        raise InputError(
+            f"the deadline {deadline} is before the start {start}",
+            "pick a later --deadline or an earlier --start",
+        )
+    eps = 1e-9
+    ends = list(accumulate(plan.hours))  # hours consumed from the start, continuous
+    befores = [0.0, *ends[:-1]] if ends else []
+    firsts = [int((used + eps) // hours_per_week) for used in befores]
+    lasts = [
+        max(first, math.ceil(used / hours_per_week - eps) - 1)
+        for first, used in zip(firsts, ends, strict=True)
+    ]
+    weeks = lasts[-1] + 1 if lasts else 0
+    finish = start + timedelta(weeks=weeks) - timedelta(days=1) if weeks else start
+    plan.schedule = Schedule(hours_per_week, start, weeks, finish, deadline, firsts, lasts)
+    return plan
+
+
+def hours_needed_for(plan: Plan, start: date, deadline: date) -> float:
+    """Weekly hours that would finish the plan by ``deadline`` (rounded up to 0.5 h)."""
+    weeks = max(((deadline - start).days + 1) / 7, 1 / 7)
+    return math.ceil(plan.total_hours / weeks * 2) / 2

@@ -1,0 +1,208 @@
+"""A saved plan as a typed, versioned value: what ``plan --save`` keeps, read back as
+strictly as it is written. Pure: no I/O.
+
+The JSON form (``to_json``/``from_json``) is what the store keeps in ``plan.payload`` and
+what backups carry. Version 1 is the first release's layout, unchanged; ``from_json``
+refuses anything the commands would not have written (a wrong type, a negative hour, a
+date out of range, a step without an id) with the JSON path of every problem, so that a
+bad backup or a hand-edited row is reported once instead of crashing later commands.
+Plain code rather than pydantic, because ``status`` and ``next`` read saved plans on
+their start-up path.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from studyplan.domain.limits import MAX_HOURS_PER_WEEK, MAX_YEAR, MIN_YEAR
+
+VERSION = 1
+
+
+class SavedPlanFormatError(ValueError):
+    """A saved plan's JSON is not one the commands would have written."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class SavedStep:
+    """One step of the schedule as it was saved."""
+
+    topic_id: str
+    hours: float
+    week: int | None = None
+    end_week: int | None = None
+    start: date | None = None
+    end: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SavedPlan:
+    """A plan as it was saved: the goals as typed and as resolved, the parameters and the
+    schedule. ``goal_ids`` are the resolved topic ids (the JSON's ``"topics"`` key)."""
+
+    goals: tuple[str, ...]
+    goal_ids: tuple[str, ...]
+    created: date
+    steps: tuple[SavedStep, ...]
+    total_hours: float
+    hours_per_week: float | None = None
+    start: date | None = None
+    deadline: date | None = None
+    weeks: int | None = None
+    finish_date: date | None = None
+    version: int = VERSION
+
+    @property
+    def step_ids(self) -> list[str]:
+        return [s.topic_id for s in self.steps]
+
+    def to_json(self) -> dict[str, Any]:
+        """The stored form (key order and values as the first release wrote them)."""
+        return {
+            "version": self.version,
+            "goals": list(self.goals),
+            "topics": list(self.goal_ids),
+            "created": self.created.isoformat(),
+            "hours_per_week": self.hours_per_week,
+            "start": _iso(self.start),
+            "deadline": _iso(self.deadline),
+            "total_hours": self.total_hours,
+            "weeks": self.weeks,
+            "finish_date": _iso(self.finish_date),
+            "steps": [
+                {
+                    "id": s.topic_id,
+                    "hours": s.hours,
+                    "week": s.week,
+                    "end_week": s.end_week,
+                    "start": _iso(s.start),
+                    "end": _iso(s.end),
+                }
+                for s in self.steps
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> SavedPlan:
+        """Read a stored plan; ``SavedPlanFormatError`` lists every problem by JSON path."""
+        reader = _Reader()
+        plan = reader.plan(data)
+        if reader.problems or plan is None:
+            raise SavedPlanFormatError(reader.problems or ["$: not a saved plan"])
+        return plan
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+class _Reader:
+    """Collects every problem instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def bad(self, path: str, what: str) -> None:
+        self.problems.append(f"{path}: {what}")
+
+    def plan(self, data: Any) -> SavedPlan | None:
+        if not isinstance(data, Mapping):
+            self.bad("$", "must be an object")
+            return None
+        version = data.get("version", VERSION)
+        if version != VERSION or isinstance(version, bool):
+            self.bad("$.version", f"version {version!r} is not {VERSION}")
+        goals = self.ids(data.get("goals"), "$.goals")
+        goal_ids = self.ids(data.get("topics", data.get("goals")), "$.topics")
+        hours_per_week = self.number(data.get("hours_per_week"), "$.hours_per_week", True)
+        if hours_per_week is not None and not 0 < hours_per_week <= MAX_HOURS_PER_WEEK:
+            self.bad("$.hours_per_week", f"must be more than 0 and at most {MAX_HOURS_PER_WEEK:g}")
+        raw_steps = data.get("steps", [])
+        if not isinstance(raw_steps, list):
+            self.bad("$.steps", "must be a list")
+            raw_steps = []
+        steps = tuple(
+            s for i, item in enumerate(raw_steps) if (s := self.step(item, f"$.steps[{i}]"))
+        )
+        total = self.number(data.get("total_hours", 0), "$.total_hours", False)
+        start = self.day(data.get("start"), "$.start")
+        created = self.day(data.get("created"), "$.created") or start or date(MIN_YEAR, 1, 1)
+        if hours_per_week is not None and start is None:
+            self.bad("$.start", "a plan with hours per week needs its start date")
+        return SavedPlan(
+            goals=goals,
+            goal_ids=goal_ids,
+            created=created,
+            steps=steps,
+            total_hours=total or 0.0,
+            hours_per_week=hours_per_week,
+            start=start,
+            deadline=self.day(data.get("deadline"), "$.deadline"),
+            weeks=self.whole(data.get("weeks"), "$.weeks"),
+            finish_date=self.day(data.get("finish_date"), "$.finish_date"),
+            version=VERSION,
+        )
+
+    def step(self, item: Any, path: str) -> SavedStep | None:
+        if not isinstance(item, Mapping):
+            self.bad(path, "must be an object")
+            return None
+        topic = item.get("id")
+        if not isinstance(topic, str) or not topic:
+            self.bad(f"{path}.id", "must be a topic id")
+            return None
+        return SavedStep(
+            topic_id=topic,
+            hours=self.number(item.get("hours", 0), f"{path}.hours", False) or 0.0,
+            week=self.whole(item.get("week"), f"{path}.week"),
+            end_week=self.whole(item.get("end_week"), f"{path}.end_week"),
+            start=self.day(item.get("start"), f"{path}.start"),
+            end=self.day(item.get("end"), f"{path}.end"),
+        )
+
+    def ids(self, value: Any, path: str) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            self.bad(path, "must be a list of topic or curriculum ids")
+            return ()
+        return tuple(value)
+
+    def number(self, value: Any, path: str, optional: bool) -> float | None:
+        if value is None and optional:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.bad(path, "must be a number")
+            return None
+        if not math.isfinite(value) or value < 0:
+            self.bad(path, "must be a finite number, not negative")
+            return None
+        return float(value) if isinstance(value, float) else value
+
+    def whole(self, value: Any, path: str) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            self.bad(path, "must be a whole number, not negative")
+            return None
+        return value
+
+    def day(self, value: Any, path: str) -> date | None:
+        if value is None:
+            return None
+        try:
+            day = date.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            day = None
+        if day is None:
+            self.bad(path, "must be a date, YYYY-MM-DD")
+        elif not MIN_YEAR <= day.year <= MAX_YEAR:
+            self.bad(path, f"{day} is out of range ({MIN_YEAR}-{MAX_YEAR})")
+            return None
+        return day

@@ -1,0 +1,60 @@
+"""The layers hold at run time too: an everyday command loads none of the heavy or I/O
+libraries it does not need (the import contracts in pyproject.toml hold the code to its
+layers; this holds the start-up path to its budget)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import FIXTURE_DATA, ROOT
+
+HEAVY = (
+    "sqlmodel",
+    "sqlalchemy",
+    "rich",
+    "yaml",
+    "rustworkx",
+    "numpy",
+    "bibtexparser",
+    "pydantic_core._pydantic_core",
+)
+
+PROBE = """
+import json, sys
+from studyplan.cli import main
+args, heavy = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+sys.argv = ["studyplan", *args]
+try:
+    main()
+except SystemExit:
+    pass
+print("LOADED=" + json.dumps(sorted(m for m in heavy if m in sys.modules)), file=sys.stderr)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "args",
+    [["next"], ["status"], ["done", "mini.entropy"], ["show", "mini.entropy"], ["--help"]],
+    ids=lambda a: " ".join(a),
+)
+def test_everyday_commands_load_no_heavy_library(tmp_path: Path, args: list[str]) -> None:
+    env = {
+        **os.environ,
+        "STUDYPLAN_HOME": str(tmp_path),
+        "STUDYPLAN_BUILTIN_DIR": str(FIXTURE_DATA),
+    }
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    warm = [sys.executable, "-c", PROBE, json.dumps(["topics"]), json.dumps(HEAVY)]
+    subprocess.run(warm, env=env, capture_output=True, check=True, timeout=120)  # builds the cache
+    probe = [sys.executable, "-c", PROBE, json.dumps(args), json.dumps(HEAVY)]
+    result = subprocess.run(probe, env=env, capture_output=True, text=True, timeout=120)
+    loaded = [line for line in result.stderr.splitlines() if line.startswith("LOADED=")]
+    assert loaded, result.stderr
+    assert json.loads(loaded[-1].removeprefix("LOADED=")) == [], (args, result.stderr)

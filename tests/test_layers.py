@@ -22,7 +22,6 @@ HEAVY = (
     "rustworkx",
     "numpy",
     "bibtexparser",
-    "pydantic_core._pydantic_core",
 )
 
 PROBE = """

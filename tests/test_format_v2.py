@@ -315,6 +315,13 @@ def test_a_milestone_is_reached_by_its_parts_and_never_offered_next(v2: V2Cli) -
     assert (lin["done"], lin["hours_done"]) == (2, 7)
 
 
+def test_a_milestone_cannot_be_started(v2: V2Cli) -> None:
+    result = v2("start", "lin.algebra")
+    assert result.exit_code != 0
+    assert "lin.algebra is a checkpoint (a milestone)" in result.stderr
+    assert "start one of them: lin.vectors, lin.elimination" in result.stderr
+
+
 def test_graph_and_calendar_draw_a_milestone_as_a_checkpoint(v2: V2Cli, tmp_path: Path) -> None:
     dot = v2.ok("graph", "lin.lora")
     assert 'label="Linear algebra\\n线性代数\\n◆ checkpoint"' in dot

@@ -199,6 +199,7 @@ def test_every_command_taking_a_topic_accepts_a_retired_id(v2: V2Cli) -> None:
         "show", "other.retired-svd"
     )
     assert v2.json("plan", "lin.decomposition")["goals"] == ["lin.svd"]
+    assert [t["id"] for t in v2.json("topics", "--search", "retired-svd")] == ["lin.svd"]
     assert v2.json("why", "lin.decomposition", "--goal", "lin.lora")["topic"] == "lin.svd"
     assert v2.json("unlocks", "lin.decomposition")["topic"] == "lin.svd"
     assert v2.json("done", "lin.decomposition")["topics"] == ["lin.svd"]

@@ -47,7 +47,7 @@ def offenders(found: list[str], rule: str) -> str:
     return f"{len(found)} {rule}:\n  " + "\n  ".join(found)
 
 
-def test_a_paper_is_a_whole_paper_core_reading_of_one_topic_only(catalog: Catalog) -> None:
+def papers_core_twice(catalog: Catalog) -> list[str]:
     topics_of: dict[str, list[str]] = defaultdict(list)
     for topic in catalog.topics.values():
         for r in topic.core_readings:
@@ -58,43 +58,63 @@ def test_a_paper_is_a_whole_paper_core_reading_of_one_topic_only(catalog: Catalo
                 and WHOLE_PAPER.match(r.where)
             ):
                 topics_of[r.key].append(topic.id)
-    found = [f"{key}: {', '.join(ids)}" for key, ids in topics_of.items() if len(ids) > 1]
+    return [f"{key}: {', '.join(ids)}" for key, ids in topics_of.items() if len(ids) > 1]
+
+
+def test_a_paper_is_a_whole_paper_core_reading_of_one_topic_only(catalog: Catalog) -> None:
+    found = papers_core_twice(catalog)
     assert not found, offenders(
         found, "papers are a whole-paper core reading of several topics (keep one, require it)"
     )
 
 
-def test_every_topic_has_an_edge_to_or_from_the_rest(catalog: Catalog) -> None:
+def isolated(catalog: Catalog) -> list[str]:
     required = {p for t in catalog.topics.values() for p in t.prerequisite_ids}
-    found = [
+    return [
         t.id
         for t in catalog.topics.values()
         if not t.prerequisites and t.id not in required and t.id not in DELIBERATE_ENTRY_POINTS
     ]
+
+
+def test_every_topic_has_an_edge_to_or_from_the_rest(catalog: Catalog) -> None:
+    found = isolated(catalog)
     assert not found, offenders(found, "topics have no edge to or from the rest of the graph")
 
 
-def test_with_several_readings_each_gives_its_hours(catalog: Catalog) -> None:
-    found = [
+def readings_without_hours(catalog: Catalog) -> list[str]:
+    return [
         f"{t.id}: {r.key} ({r.where})"
         for t in catalog.topics.values()
         if len(t.readings) > 1
         for r in t.readings
         if r.hours is None
     ]
+
+
+def test_with_several_readings_each_gives_its_hours(catalog: Catalog) -> None:
+    found = readings_without_hours(catalog)
     assert not found, offenders(found, "readings have no hours in a topic with several readings")
 
 
-def test_no_two_topics_share_a_title(catalog: Catalog) -> None:
+def shared_titles(catalog: Catalog) -> list[str]:
     by_title: dict[str, list[str]] = defaultdict(list)
     for t in catalog.topics.values():
         by_title[" ".join(t.title.casefold().split())].append(t.id)
-    found = [f"{title!r}: {', '.join(ids)}" for title, ids in by_title.items() if len(ids) > 1]
+    return [f"{title!r}: {', '.join(ids)}" for title, ids in by_title.items() if len(ids) > 1]
+
+
+def test_no_two_topics_share_a_title(catalog: Catalog) -> None:
+    found = shared_titles(catalog)
     assert not found, offenders(found, "titles are shared by several topics")
 
 
+def too_long(catalog: Catalog) -> list[str]:
+    return [f"{t.id}: {t.hours:g} h" for t in learnable(catalog) if t.hours > MAX_LEARNABLE_HOURS]
+
+
 def test_no_learnable_topic_is_over_12_hours(catalog: Catalog) -> None:
-    found = [f"{t.id}: {t.hours:g} h" for t in learnable(catalog) if t.hours > MAX_LEARNABLE_HOURS]
+    found = too_long(catalog)
     assert not found, offenders(found, f"learnable topics are over {MAX_LEARNABLE_HOURS} h")
 
 
@@ -118,14 +138,18 @@ def test_the_graph_is_fine_enough(catalog: Catalog) -> None:
     )
 
 
-def test_every_learnable_topic_has_three_answered_checks(catalog: Catalog) -> None:
-    found = [
+def too_few_checks(catalog: Catalog) -> list[str]:
+    return [
         f"{t.id}: {len(t.checks)} checks"
         + (f", {unanswered} without an answer" if unanswered else "")
         for t in learnable(catalog)
         if len(t.checks) < MIN_CHECKS
         or (unanswered := sum(1 for c in t.checks if not c.answer.strip()))
     ]
+
+
+def test_every_learnable_topic_has_three_answered_checks(catalog: Catalog) -> None:
+    found = too_few_checks(catalog)
     assert not found, offenders(
         found, f"learnable topics have fewer than {MIN_CHECKS} answered checks"
     )
@@ -135,22 +159,30 @@ def _question(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
 
 
-def test_no_question_is_asked_twice(catalog: Catalog) -> None:
+def questions_asked_twice(catalog: Catalog) -> list[str]:
     asked: dict[str, list[str]] = defaultdict(list)
     for t in catalog.topics.values():
         for c in t.checks:
             asked[_question(c.q)].append(t.id)
-    found = [f"{q!r}: {', '.join(ids)}" for q, ids in asked.items() if len(ids) > 1]
+    return [f"{q!r}: {', '.join(ids)}" for q, ids in asked.items() if len(ids) > 1]
+
+
+def test_no_question_is_asked_twice(catalog: Catalog) -> None:
+    found = questions_asked_twice(catalog)
     assert not found, offenders(found, "questions are asked more than once across the curricula")
 
 
-def test_every_exercise_pointer_has_a_location(catalog: Catalog) -> None:
-    found = [
+def exercises_without_location(catalog: Catalog) -> list[str]:
+    return [
         f"{t.id}: {e.key} {e.where!r}"
         for t in catalog.topics.values()
         for e in t.exercises
         if not LOCATION.search(e.where)
     ]
+
+
+def test_every_exercise_pointer_has_a_location(catalog: Catalog) -> None:
+    found = exercises_without_location(catalog)
     assert not found, offenders(
         found,
         "exercise pointers name no location (give exercise numbers, a section number or a "

@@ -199,6 +199,7 @@ def test_every_command_taking_a_topic_accepts_a_retired_id(v2: V2Cli) -> None:
         "show", "other.retired-svd"
     )
     assert v2.json("plan", "lin.decomposition")["goals"] == ["lin.svd"]
+    assert [t["id"] for t in v2.json("topics", "--search", "retired-svd")] == ["lin.svd"]
     assert v2.json("why", "lin.decomposition", "--goal", "lin.lora")["topic"] == "lin.svd"
     assert v2.json("unlocks", "lin.decomposition")["topic"] == "lin.svd"
     assert v2.json("done", "lin.decomposition")["topics"] == ["lin.svd"]
@@ -313,6 +314,13 @@ def test_a_milestone_is_reached_by_its_parts_and_never_offered_next(v2: V2Cli) -
     assert steps(v2, "lin.lora") == ["lin.svd", "lin.lora"]
     (lin,) = v2.json("status", "--curriculum", "lin")["curricula"]
     assert (lin["done"], lin["hours_done"]) == (2, 7)
+
+
+def test_a_milestone_cannot_be_started(v2: V2Cli) -> None:
+    result = v2("start", "lin.algebra")
+    assert result.exit_code != 0
+    assert "lin.algebra is a checkpoint (a milestone)" in result.stderr
+    assert "start one of them: lin.vectors, lin.elimination" in result.stderr
 
 
 def test_graph_and_calendar_draw_a_milestone_as_a_checkpoint(v2: V2Cli, tmp_path: Path) -> None:

@@ -104,7 +104,8 @@ def cmd_topics(
         found = [
             t
             for t in found
-            if needle in " ".join((t.id, t.title, t.title_zh, t.summary, *t.tags)).casefold()
+            if needle
+            in " ".join((t.id, *t.aliases, t.title, t.title_zh, t.summary, *t.tags)).casefold()
         ]
     if as_json:
         print_json([topic_json(catalog, t) for t in found])

@@ -53,6 +53,17 @@ def check_topics(catalog: Catalog, ids: list[str], recorded: set[str] | None = N
     return unique
 
 
+def _no_checkpoint(catalog: Catalog, ids: list[str]) -> None:
+    """A milestone is reached through its parts: it cannot be started itself."""
+    for tid in ids:
+        if tid in catalog.topics and catalog.topics.is_milestone(tid):
+            parts = ", ".join(catalog.topics.prerequisite_ids(tid))
+            raise InputError(
+                f"{tid} is a checkpoint (a milestone): it is reached through its parts",
+                f"start one of them: {parts}",
+            )
+
+
 def _mark(status: str) -> Callable[..., None]:
     verb = VERB[status]
 
@@ -73,6 +84,8 @@ def _mark(status: str) -> Callable[..., None]:
         day = parse_date(on, "--on", past_only=True)
         recorded = set(st.store(create=False).statuses()) if status == "reset" else None
         ids = check_topics(catalog, topics, recorded)
+        if status == "started":
+            _no_checkpoint(catalog, ids)
         if minutes is not None and len(ids) > 1:
             raise InputError(
                 "--minutes is for one topic", "mark topics one at a time to record time"

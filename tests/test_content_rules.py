@@ -14,7 +14,7 @@ from test_content_v2 import (
     too_long,
 )
 
-from studyplan.curriculum.catalog import (
+from studyplan.domain.catalog import (
     BibSummary,
     Catalog,
     Check,

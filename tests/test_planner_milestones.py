@@ -7,9 +7,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyplan.curriculum.catalog import Catalog, Curriculum, Prerequisite, Reading, Topic
-from studyplan.frontier import next_topics
-from studyplan.planner import build_plan, graph_of
+from studyplan.domain.catalog import Catalog, Curriculum, Prerequisite, Reading, Topic
+from studyplan.domain.frontier import next_topics
+from studyplan.domain.planner import build_plan, graph_of
 
 
 def make_catalog(edges: dict[str, list[str]], milestones: set[str]) -> Catalog:

@@ -24,13 +24,18 @@ def next_topics(
     limit: int | None = None,
 ) -> list[NextTopic]:
     """Topics whose prerequisites are all done or known (in plan order when ``goals`` is
-    given, else across all curricula in declared order); in-progress topics first."""
-    have = set(satisfied_closure(graph, statuses))
+    given, else across all curricula in declared order); in-progress topics first.
+    Milestones are never offered: they are checkpoints, reached through their parts."""
+    milestones = catalog.topics.milestones()
+    have = set(satisfied_closure(graph, statuses, milestones))
     skipped = {t for t, s in statuses.items() if s == "skipped"}
     if goals is not None:
-        candidates = [s.topic.id for s in build_plan(catalog, goals, statuses, graph).steps]
+        candidates = build_plan(catalog, goals, statuses, graph).topic_ids
     else:
         candidates = [t for t in graph.ids if t not in have and t not in skipped]
+    if milestones:
+        index = graph.index
+        candidates = [t for t in candidates if index[t] not in milestones]
     ready = [t for t in candidates if all(p in have for p in graph.requires[t])]
     started = [t for t in ready if statuses.get(t) == "started"]
     result = [NextTopic(t, "started") for t in started] + [
@@ -46,11 +51,16 @@ class Unlocks:
     startable: list[str]
 
 
-def unlocks(graph: PrerequisiteGraph, topic_id: str, statuses: Mapping[str, str]) -> Unlocks:
+def unlocks(
+    graph: PrerequisiteGraph,
+    topic_id: str,
+    statuses: Mapping[str, str],
+    milestones: Mapping[int, Sequence[int]] | None = None,
+) -> Unlocks:
     """What finishing ``topic_id`` enables; ``startable``: those whose prerequisites would
-    then all be satisfied."""
+    then all be satisfied (a milestone counts once its parts are)."""
     direct, transitive = graph.unlocks(topic_id)
-    have = set(satisfied_closure(graph, {**statuses, topic_id: "done"}))
+    have = set(satisfied_closure(graph, {**statuses, topic_id: "done"}, milestones))
     startable = [
         t for t in transitive if t not in have and all(p in have for p in graph.requires[t])
     ]

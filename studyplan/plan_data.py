@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from studyplan.curriculum.catalog import Catalog
+from studyplan.curriculum.catalog import Catalog, TopicTable
 from studyplan.graph import PrerequisiteGraph
 from studyplan.planner import Plan, Step, build_plan, graph_of, hours_needed_for, schedule, why_text
 
@@ -20,6 +20,7 @@ def step_json(catalog: Catalog, step: Step) -> dict[str, Any]:
         "title_zh": step.topic.title_zh,
         "curriculum": step.topic.curriculum,
         "hours": step.topic.hours,
+        "kind": step.topic.kind,
         "goal": step.goal,
         "status": step.status,
         "why": [
@@ -110,6 +111,8 @@ class SavedPlanReview:
     hours_total: float
     hours_done: float
     hours_expected: float | None
+    # Saved steps that are study steps now (checkpoints, i.e. milestones, not counted).
+    steps_total: int = 0
 
     @property
     def hours_left(self) -> float:
@@ -130,6 +133,13 @@ def pace_text(ahead_hours: float) -> str:
     return f"{-ahead_hours:g} h behind the saved schedule"
 
 
+def saved_goals(catalog: Catalog, payload: Mapping[str, Any]) -> list[str]:
+    """A saved plan's goal topics as the catalog knows them now: retired ids resolved to
+    their survivors, ids that left the curricula dropped."""
+    goals = dict.fromkeys(catalog.resolve(g) for g in payload.get("topics", []))
+    return [g for g in goals if g in catalog.topics]
+
+
 def review_saved_plan(
     catalog: Catalog,
     name: str,
@@ -141,30 +151,37 @@ def review_saved_plan(
     """Re-plan a saved plan's goals against today's progress and compare with its schedule.
 
     Topics that have left the curricula since the plan was saved are reported as missing,
-    never a crash.
+    never a crash; a retired id (an alias) stands for its survivor.
     """
     graph = graph or graph_of(catalog)
-    goals = [g for g in payload.get("topics", []) if g in catalog.topics]
-    plan = build_plan(catalog, goals, statuses, graph)
+    resolve, topics = catalog.resolve, catalog.topics
+    plan = build_plan(catalog, saved_goals(catalog, payload), statuses, graph)
     hpw = payload.get("hours_per_week")
     if hpw:
         schedule(plan, float(hpw), max(today, date.fromisoformat(payload["start"])))
     remaining = set(plan.topic_ids)
     saved_steps = payload.get("steps", [])
-    missing = [s["id"] for s in saved_steps if s["id"] not in catalog.topics]
+    missing = [s["id"] for s in saved_steps if resolve(s["id"]) not in topics]
     missing += [
-        g for g in payload.get("topics", []) if g not in catalog.topics and g not in missing
+        g for g in payload.get("topics", []) if resolve(g) not in topics and g not in missing
     ]
-    done = [s["id"] for s in saved_steps if s["id"] in catalog.topics and s["id"] not in remaining]
+    # Checkpoints (milestones) are not study steps: neither counted nor listed as done.
+    study = [t for t in (resolve(s["id"]) for s in saved_steps) if not _checkpoint(topics, t)]
+    done = [t for t in study if t in topics and t not in remaining]
     hours_total = float(sum(s["hours"] for s in saved_steps))
-    hours_done = float(sum(s["hours"] for s in saved_steps if s["id"] in done))
+    done_set = set(done)
+    hours_done = float(sum(s["hours"] for s in saved_steps if resolve(s["id"]) in done_set))
     expected: float | None = None
     if hpw and payload.get("start"):
         elapsed_days = (today - date.fromisoformat(payload["start"])).days
         expected = min(hours_total, max(0.0, elapsed_days / 7 * float(hpw)))
     return SavedPlanReview(
-        name, dict(payload), plan, done, missing, hours_total, hours_done, expected
+        name, dict(payload), plan, done, missing, hours_total, hours_done, expected, len(study)
     )
+
+
+def _checkpoint(topics: TopicTable, topic_id: str) -> bool:
+    return topic_id in topics and topics.is_milestone(topic_id)
 
 
 def plan_progress(
@@ -185,7 +202,7 @@ def review_json(review: SavedPlanReview) -> dict[str, Any]:
     return {
         "name": review.name,
         "goals": payload.get("goals", []),
-        "steps_total": len(payload.get("steps", [])),
+        "steps_total": review.steps_total,
         "steps_done": len(review.done_ids),
         "hours_total": review.hours_total,
         "hours_done": review.hours_done,

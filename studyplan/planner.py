@@ -209,6 +209,7 @@ def resolve_goals(catalog: Catalog, goals: Sequence[str]) -> list[str]:
         )
     resolved: list[str] = []
     for goal in goals:
+        goal = catalog.resolve(goal)  # a retired id plans its survivor
         if goal in catalog.topics:
             resolved.append(goal)
         elif goal in catalog.curricula:
@@ -223,14 +224,38 @@ def resolve_goals(catalog: Catalog, goals: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(resolved))
 
 
-def satisfied_closure(graph: PrerequisiteGraph, statuses: Mapping[str, str]) -> dict[str, str]:
+def satisfied_closure(
+    graph: PrerequisiteGraph,
+    statuses: Mapping[str, str],
+    milestones: Mapping[int, Sequence[int]] | None = None,
+) -> dict[str, str]:
     """Every topic the learner has got -> the done/known topic that vouches for it
-    (the first in declared order, so that "covered by" is deterministic)."""
+    (the first in declared order, so that "covered by" is deterministic). With
+    ``milestones`` (``TopicTable.milestones()``), a milestone whose parts the learner
+    has all got is got too, vouched for by itself."""
     have = [t for t in graph.ids if statuses.get(t) in SATISFIED] if statuses else []
     # A topic marked done/known vouches for itself even when an earlier one also covers it.
     by = graph.covering(have)
     by.update({t: t for t in have})
+    if milestones:
+        index, ids = graph.index, graph.ids
+        reached = reached_milestones(milestones, {index[t] for t in by})
+        by.update({ids[m]: ids[m] for m in sorted(reached)})
     return by
+
+
+def reached_milestones(milestones: Mapping[int, Sequence[int]], have: set[int]) -> set[int]:
+    """The milestones (position -> parts' positions) not in ``have`` whose parts all are
+    in ``have`` or are such milestones themselves: checkpoints with nothing left to do."""
+    reached: set[int] = set()
+    pending = [m for m in milestones if m not in have]
+    while pending:
+        rest = [m for m in pending if not all(p in have or p in reached for p in milestones[m])]
+        if len(rest) == len(pending):
+            break
+        reached.update(m for m in pending if m not in rest)
+        pending = rest
+    return reached
 
 
 def build_plan(
@@ -247,6 +272,10 @@ def build_plan(
     index = graph.index
     blocked = graph.closure_indices(t for t, s in statuses.items() if s in SATISFIED)
     blocked.update(index[t] for t, s in statuses.items() if s == "skipped" and t in index)
+    # A checkpoint whose parts are all had (or skipped) has nothing left in it.
+    milestones = catalog.topics.milestones()
+    if milestones:
+        blocked |= reached_milestones(milestones, blocked)
     order = graph.postorder_indices(goals, blocked)
     ids = graph.ids
     hours_column = catalog.topics.hours_column()
@@ -255,7 +284,7 @@ def build_plan(
     topic_ids = [ids[i] for i in order]
 
     def covered() -> list[Covered]:
-        covered_by = satisfied_closure(graph, statuses)
+        covered_by = satisfied_closure(graph, statuses, milestones)
         needed = graph.closure(goals)
         in_plan = set(topic_ids)
         return [

@@ -34,10 +34,14 @@ def reference_head(catalog: Catalog, key: str) -> str:
     return f"{short_authors(ref.authors)} ({ref.year}), {ref.title}"
 
 
-def topic_lines(catalog: Catalog, topic: Topic, status: str | None = None) -> list[tuple[str, str]]:
+def topic_lines(
+    catalog: Catalog, topic: Topic, status: str | None = None, *, answers: bool = False
+) -> list[tuple[str, str]]:
     """Everything about a topic as (text, style) lines, for ``studyplan show``."""
     lines: list[tuple[str, str]] = [(f"{topic.title}  {topic.title_zh}", "bold")]
-    meta = f"{topic.id} · {catalog.curricula[topic.curriculum].title} · {topic.hours:g} h"
+    size = "◆ checkpoint (its parts are its prerequisites)" if topic.is_milestone else None
+    size = size or f"{topic.hours:g} h"
+    meta = f"{topic.id} · {catalog.curricula[topic.curriculum].title} · {size}"
     if topic.level:
         meta += f" · {topic.level}"
     if topic.goal:
@@ -46,7 +50,7 @@ def topic_lines(catalog: Catalog, topic: Topic, status: str | None = None) -> li
         meta += f" · {status}"
     lines += [(meta, "dim"), ("", ""), (topic.summary, "")]
     if topic.prerequisites:
-        lines += [("", ""), ("Prerequisites", "bold")]
+        lines += [("", ""), ("Parts" if topic.is_milestone else "Prerequisites", "bold")]
         for pre in topic.prerequisites:
             title = catalog.topics.title(pre.id) if pre.id in catalog.topics else "?"
             lines.append((f"  • {pre.id} {title} — {pre.reason}", ""))
@@ -58,6 +62,7 @@ def topic_lines(catalog: Catalog, topic: Topic, status: str | None = None) -> li
             )
             if r.url:
                 lines.append((f"      {r.url}", "dim"))
+    lines += _practice_lines(catalog, topic, answers)
     table = catalog.topics
     here, ids = table.position(topic.id), table.ids()
     unlocks = [ids[s] for s, t in zip(*table.links(), strict=True) if t == here]
@@ -65,6 +70,39 @@ def topic_lines(catalog: Catalog, topic: Topic, status: str | None = None) -> li
         lines += [("", ""), ("Unlocks", "bold"), ("  " + ", ".join(unlocks), "")]
     if topic.tags:
         lines += [("", ""), (f"tags: {', '.join(topic.tags)}", "dim")]
+    if topic.aliases:
+        lines += [("", ""), (f"also known as (retired ids): {', '.join(topic.aliases)}", "dim")]
+    return lines
+
+
+def _practice_lines(catalog: Catalog, topic: Topic, answers: bool) -> list[tuple[str, str]]:
+    """Self-checks (answers only when asked for), exercises and the project."""
+    lines: list[tuple[str, str]] = []
+    if topic.checks:
+        hidden = "" if answers else " (answers: --answers)"
+        lines += [("", ""), (f"Self-checks{hidden}", "bold")]
+        for n, check in enumerate(topic.checks, 1):
+            lines.append((f"  {n}. {check.q}", ""))
+            if check.q_zh:
+                lines.append((f"     {check.q_zh}", "dim"))
+            if answers:
+                lines.append((f"     → {check.answer}", "green"))
+            if check.source is not None:
+                head = reference_head(catalog, check.source.key)
+                lines.append((f"     from {head} — {check.source.where}", "dim"))
+    if topic.exercises:
+        lines += [("", ""), ("Exercises", "bold")]
+        lines += [
+            (f"  • {reference_head(catalog, e.key)} — {e.where}", "") for e in topic.exercises
+        ]
+    if topic.project is not None:
+        project = topic.project
+        lines += [
+            ("", ""),
+            (f"Project: {project.title}", "bold"),
+            (f"  {project.task.strip()}", ""),
+            (f"  hand in: {project.deliverable.strip()}", ""),
+        ]
     return lines
 
 

@@ -74,10 +74,13 @@ def test_counts_meet_the_minimums(catalog: Catalog) -> None:
 def test_every_topic_is_complete(catalog: Catalog) -> None:
     for topic in catalog.topics.values():
         assert CJK.search(topic.title_zh), f"{topic.id}: title_zh has no Chinese"
+        assert all(p.reason.strip() for p in topic.prerequisites), topic.id
+        assert topic.summary.strip(), topic.id
+        if topic.is_milestone:  # a checkpoint: its parts have the readings and hours
+            continue
         assert topic.core_readings, f"{topic.id}: no core reading"
         assert all(r.where.strip() for r in topic.readings), topic.id
-        assert all(p.reason.strip() for p in topic.prerequisites), topic.id
-        assert topic.hours > 0 and topic.summary.strip()
+        assert topic.hours > 0
 
 
 def test_graph_is_acyclic_and_connected_to_the_foundations(catalog: Catalog) -> None:

@@ -136,7 +136,11 @@ def _saved(
     """A saved plan's steps as saved (rebuilt from its goals if it kept none)."""
     from studyplan.planner import build_plan, resolve_goals
 
-    steps = [s["id"] for s in payload.get("steps", []) if isinstance(s, dict) and "id" in s]
+    steps = [
+        catalog.resolve(s["id"])
+        for s in payload.get("steps", [])
+        if isinstance(s, dict) and "id" in s
+    ]
     if not steps and payload.get("goals"):
         goals = resolve_goals(catalog, list(payload["goals"]))
         steps = [s.topic.id for s in build_plan(catalog, goals, statuses).steps]

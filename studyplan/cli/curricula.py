@@ -24,13 +24,19 @@ def topic_json(catalog: Catalog, topic: Topic) -> dict[str, Any]:
             "access": r.access,
             "url": r.url,
             "hours": r.hours,
+            "pages": r.pages,
         }
         if ref is not None:
             data.update(title=ref.title, authors=ref.authors, year=ref.year, venue=ref.venue)
         return data
 
+    def pointer(p: Any) -> dict[str, Any] | None:
+        return None if p is None else {"key": p.key, "where": p.where}
+
+    project = topic.project
     return {
         "id": topic.id,
+        "kind": topic.kind,
         "title": topic.title,
         "title_zh": topic.title_zh,
         "curriculum": topic.curriculum,
@@ -39,8 +45,15 @@ def topic_json(catalog: Catalog, topic: Topic) -> dict[str, Any]:
         "level": topic.level,
         "goal": topic.goal,
         "tags": list(topic.tags),
+        "aliases": list(topic.aliases),
         "prerequisites": [{"id": p.id, "reason": p.reason} for p in topic.prerequisites],
         "readings": [reading(r) for r in topic.readings],
+        "checks": [
+            {"q": c.q, "q_zh": c.q_zh, "answer": c.answer, "source": pointer(c.source)}
+            for c in topic.checks
+        ],
+        "exercises": [pointer(e) for e in topic.exercises],
+        "project": None if project is None else project._asdict(),
     }
 
 
@@ -92,7 +105,8 @@ def cmd_topics(
         found = [
             t
             for t in found
-            if needle in " ".join((t.id, t.title, t.title_zh, t.summary, *t.tags)).casefold()
+            if needle
+            in " ".join((t.id, *t.aliases, t.title, t.title_zh, t.summary, *t.tags)).casefold()
         ]
     if as_json:
         print_json([topic_json(catalog, t) for t in found])
@@ -100,7 +114,12 @@ def cmd_topics(
     emit_table(
         ("id", "title", "h", "prerequisites"),
         [
-            (t.id, f"{t.title} · {t.title_zh}", f"{t.hours:g}", ", ".join(t.prerequisite_ids))
+            (
+                t.id,
+                f"{t.title} · {t.title_zh}",
+                "◆" if t.is_milestone else f"{t.hours:g}",
+                ", ".join(t.prerequisite_ids),
+            )
             for t in found
         ],
     )
@@ -117,9 +136,13 @@ def cmd_show(
         int,
         typer.Option("--depth", min=1, max=300, help="With --tree: levels to draw (default 12)."),
     ] = 12,
+    answers: Annotated[
+        bool, typer.Option("--answers", help="Print the self-checks' answers too.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Everything about one topic: summary, prerequisites with reasons, readings."""
+    """Everything about one topic: summary, prerequisites with reasons, readings, self-checks
+    (answers with --answers), exercises and project. A retired id shows its survivor."""
     from studyplan import render
 
     st = state(ctx)
@@ -128,11 +151,15 @@ def cmd_show(
     marks = st.statuses()
     if as_json:
         data = topic_json(catalog, topic)
+        if topic.id != topic_id:
+            data["resolved_from"] = topic_id
         if tree:
             data["tree"] = render.prerequisite_tree_data(catalog, topic.id, marks, depth)
         print_json(data)
         return
-    emit_lines(render.topic_lines(catalog, topic, marks.get(topic.id)))
+    if topic.id != topic_id:
+        emit_lines([(f"{topic_id} is a retired id: it now means {topic.id}", "dim"), ("", "")])
+    emit_lines(render.topic_lines(catalog, topic, marks.get(topic.id), answers=answers))
     if tree:
         tree_data = render.prerequisite_tree_data(catalog, topic.id, marks, depth)
         emit_lines([("", ""), *render.tree_lines(tree_data)])

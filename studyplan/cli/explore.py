@@ -19,7 +19,9 @@ def _active_goals(ctx: typer.Context, plan: str | None) -> tuple[str | None, lis
         return None, None
     payload = st.saved_plan(name)
     catalog = st.catalog()
-    return name, [g for g in payload.get("topics", []) if g in catalog.topics]
+    from studyplan.plan_data import saved_goals
+
+    return name, saved_goals(catalog, payload)
 
 
 def cmd_next(
@@ -91,7 +93,7 @@ def cmd_unlocks(
     st = state(ctx)
     catalog = st.catalog()
     topic = catalog.topic(topic_id)
-    result = unlocks(graph_of(catalog), topic.id, st.statuses())
+    result = unlocks(graph_of(catalog), topic.id, st.statuses(), catalog.topics.milestones())
     if as_json:
         print_json(
             {

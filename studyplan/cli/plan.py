@@ -32,7 +32,12 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
 
     lines: list[str] = []
     sched = plan.schedule
-    head = f"{len(plan.topic_ids)} steps · {plan.total_hours:g} h"
+    table = catalog.topics
+    milestones = table.milestones()
+    checkpoints = sum(1 for i in plan.positions if i in milestones) if milestones else 0
+    head = f"{len(plan.topic_ids) - checkpoints} steps · {plan.total_hours:g} h"
+    if checkpoints:
+        head += f" · {checkpoints} checkpoint{'s' if checkpoints != 1 else ''}"
     if sched and plan.topic_ids:
         head += (
             f" · {sched.weeks} weeks at {sched.hours_per_week:g} h/week · done by {sched.finish}"
@@ -44,7 +49,6 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
         else:
             need = hours_needed_for(plan, sched.start, sched.deadline)
             lines.append(f"does not fit the deadline {sched.deadline}: it needs {need:g} h/week")
-    table = catalog.topics
     titles, titles_zh = table.titles(), table.titles_zh()
     at, keys, wheres, accesses, *_ = table.core_columns()
     started = {t for t, s in plan.statuses.items() if s == "started"}
@@ -71,6 +75,12 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
                     for k in range(first, end)
                 ]
             )
+        if i in milestones:
+            append(
+                f"\n{number}{when}◆ checkpoint: {titles[i]} · {titles_zh[i]}  [{tid}]"
+                f"\n{pad}why   {why}"
+            )
+            continue
         mark = "  (in progress)" if tid in started else ""
         append(
             f"\n{number}{when}{titles[i]} · {titles_zh[i]}  [{tid}]  {hours_text[hours]} h{mark}"
@@ -219,7 +229,7 @@ def plan_show(st: State, name: str, as_json: bool) -> None:
     lines = [
         (f"plan '{name}' for {', '.join(payload.get('goals', []))}", "bold"),
         (
-            f"{len(review.done_ids)}/{len(payload.get('steps', []))} steps done · "
+            f"{len(review.done_ids)}/{review.steps_total} steps done · "
             f"{review.hours_done:g}/{review.hours_total:g} h · {review.hours_left:g} h left",
             "",
         ),

@@ -42,14 +42,26 @@ def _json(data: Any) -> None:
 
 
 def check_topics(catalog: Catalog, ids: list[str], recorded: set[str] | None = None) -> list[str]:
-    """The ids, de-duplicated, after checking every one (did-you-mean on the first unknown).
+    """The ids, de-duplicated, after checking every one (did-you-mean on the first unknown);
+    a retired id (an alias) is recorded as its survivor's.
 
     ``recorded`` ids are accepted too (``reset`` can clear an orphaned topic)."""
-    unique = list(dict.fromkeys(ids))
+    unique = list(dict.fromkeys(catalog.resolve(t) for t in ids))
     for tid in unique:
         if tid not in catalog.topics and not (recorded and tid in recorded):
             catalog.topic(tid)  # raises NotFoundError with a did-you-mean
     return unique
+
+
+def _no_checkpoint(catalog: Catalog, ids: list[str]) -> None:
+    """A milestone is reached through its parts: it cannot be started itself."""
+    for tid in ids:
+        if tid in catalog.topics and catalog.topics.is_milestone(tid):
+            parts = ", ".join(catalog.topics.prerequisite_ids(tid))
+            raise InputError(
+                f"{tid} is a checkpoint (a milestone): it is reached through its parts",
+                f"start one of them: {parts}",
+            )
 
 
 def _mark(status: str) -> Callable[..., None]:
@@ -72,6 +84,8 @@ def _mark(status: str) -> Callable[..., None]:
         day = parse_date(on, "--on", past_only=True)
         recorded = set(st.store(create=False).statuses()) if status == "reset" else None
         ids = check_topics(catalog, topics, recorded)
+        if status == "started":
+            _no_checkpoint(catalog, ids)
         if minutes is not None and len(ids) > 1:
             raise InputError(
                 "--minutes is for one topic", "mark topics one at a time to record time"
@@ -125,13 +139,15 @@ def cmd_undo(ctx: typer.Context, as_json: JsonOption = False) -> None:
     typer.echo(undone.describe() if undone else "nothing to undo")
 
 
-def _known_or_recorded(st: State, topic: str) -> None:
+def _known_or_recorded(st: State, topic: str) -> list[str]:
+    """The ids whose rows are this topic's: itself (or its survivor) and its retired ids."""
     catalog = st.catalog()
-    if topic in catalog.topics:
-        return
+    if catalog.knows(topic):
+        survivor = catalog.topic(topic)
+        return [survivor.id, *survivor.aliases]
     store = st.store(create=False)
     if topic in store.orphans(set(catalog.topics)):
-        return
+        return [topic]
     raise NotFoundError(
         f"unknown topic '{topic}'", did_you_mean(topic, catalog.topics) or "see 'studyplan topics'"
     )
@@ -155,9 +171,8 @@ def cmd_log(
     """The history of your marks, oldest first."""
     st = state(ctx)
     day = parse_date(since, "--since", past_only=True)
-    if topic is not None:
-        _known_or_recorded(st, topic)
-    events = st.store(create=False).log(topic, day, include_undone=include_undone)
+    ids = _known_or_recorded(st, topic) if topic is not None else None
+    events = st.store(create=False).log(ids, day, include_undone=include_undone)
     if as_json:
         _json(
             [
@@ -212,9 +227,8 @@ def cmd_notes(
 ) -> None:
     """Your notes (from 'note' and from marks' --note), oldest first."""
     st = state(ctx)
-    if topic is not None:
-        _known_or_recorded(st, topic)
-    found = st.store(create=False).notes(topic)
+    ids = _known_or_recorded(st, topic) if topic is not None else None
+    found = st.store(create=False).notes(ids)
     if as_json:
         _json(
             [

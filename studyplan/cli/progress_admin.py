@@ -94,7 +94,7 @@ def cmd_doctor(ctx: typer.Context, as_json: JsonOption = False) -> None:
     st = state(ctx)
     catalog = st.catalog()
     store = st.store(create=False)
-    known = set(catalog.topics)
+    known = {*catalog.topics, *catalog.aliases}  # rows on a retired id are its survivor's
     problems = [p for p in store.doctor(known) if not p.startswith("orphaned topic")]
     orphans = store.orphans(known) if not problems else {}
     if as_json:

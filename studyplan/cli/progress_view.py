@@ -24,20 +24,26 @@ def summarize(
     catalog: Catalog, store: ProgressStore, curriculum: str | None, today: date
 ) -> dict[str, Any]:
     """Everything ``status`` shows, as JSON-ready data."""
-    statuses = store.statuses()
+    statuses = store.statuses(catalog.aliases)
+    by_parts = _finished_parts(catalog, statuses)
     rows: list[dict[str, Any]] = []
     for cur in catalog.curricula.values():
         if curriculum is not None and cur.id != curriculum:
             continue
         mine = [statuses[t] for t in cur.topic_ids if t in statuses]
-        finished = [s.topic_id for s in mine if s.status in FINISHED]
+        learnable = catalog.learnable_ids(cur.id)
+        finished = [
+            t
+            for t in learnable
+            if t in by_parts or (t in statuses and statuses[t].status in FINISHED)
+        ]
         rows.append(
             {
                 "id": cur.id,
                 "title": cur.title,
                 "done": len(finished),
-                "total": len(cur.topic_ids),
-                "hours_done": float(sum(catalog.topics[t].hours for t in finished)),
+                "total": len(learnable),
+                "hours_done": float(sum(catalog.topics.hours(t) for t in finished)),
                 "hours_total": float(catalog.curriculum_hours(cur.id)),
                 "started": sum(1 for s in mine if s.status == "started"),
                 "skipped": sum(1 for s in mine if s.status == "skipped"),
@@ -68,6 +74,28 @@ def summarize(
         "recent": [t["id"] for t in topics if t["status"] in FINISHED][:RECENT],
         "orphans": [t["id"] for t in topics if t["orphaned"]],
     }
+
+
+def _finished_parts(catalog: Catalog, statuses: Any) -> set[str]:
+    """The parts of every done or known milestone (through milestones within it): a
+    milestone counts by its parts, never as hours of its own."""
+    table = catalog.topics
+    milestones = table.milestones()
+    ids = table.ids()
+    position = table.positions()
+    stack = [
+        position[t]
+        for t, s in statuses.items()
+        if s.status in FINISHED and t in position and position[t] in milestones
+    ]
+    parts: set[int] = set()
+    while stack:
+        for part in milestones[stack.pop()]:
+            if part not in parts:
+                parts.add(part)
+                if part in milestones:
+                    stack.append(part)
+    return {ids[p] for p in parts}
 
 
 def _plans(

@@ -35,8 +35,11 @@ class State:
         return self._catalog
 
     def statuses(self) -> dict[str, str]:
-        """Topic id -> recorded status (started/done/skipped/known), read-only."""
-        return {tid: row.status for tid, row in self.store(create=False).statuses().items()}
+        """Topic id -> recorded status (started/done/skipped/known), read-only; rows on a
+        retired id (an alias) count as its survivor's."""
+        aliases = self.catalog().aliases
+        rows = self.store(create=False).statuses(aliases)
+        return {tid: row.status for tid, row in rows.items()}
 
     def saved_plan(self, name: str) -> dict[str, Any]:
         """A saved plan's payload; ``NotFoundError`` with a did-you-mean when there is none."""

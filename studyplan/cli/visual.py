@@ -69,7 +69,9 @@ def graph_view(
     if not goals:
         name = plan or _active_plan(st, "draw")
         payload = st.saved_plan(name)
-        resolved = [t for t in payload.get("topics", []) if t in catalog.topics]
+        from studyplan.plan_data import saved_goals
+
+        resolved = saved_goals(catalog, payload)
         title = f"{goals_title(catalog, payload.get('goals', []))} (plan '{name}')"
         return goals_view(catalog, graph, resolved, progress, title)
     resolved = resolve_goals(catalog, goals)

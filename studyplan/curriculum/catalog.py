@@ -29,6 +29,32 @@ class Reading(NamedTuple):
     access: str
     url: str | None = None
     hours: float | None = None
+    pages: int | None = None
+
+
+class Pointer(NamedTuple):
+    """A place in a reading: an exercise set, or where a check comes from."""
+
+    key: str
+    where: str
+
+
+class Check(NamedTuple):
+    """A self-check question and its short answer."""
+
+    q: str
+    answer: str
+    q_zh: str | None = None
+    source: Pointer | None = None
+
+
+class Project(NamedTuple):
+    title: str
+    task: str
+    deliverable: str
+
+
+MILESTONE = "milestone"
 
 
 class Topic(NamedTuple):
@@ -45,6 +71,15 @@ class Topic(NamedTuple):
     goal: bool = False
     source: str = ""
     line: int | None = None
+    kind: str = "topic"  # or MILESTONE: no hours or readings; its prerequisites are its parts
+    aliases: tuple[str, ...] = ()
+    checks: tuple[Check, ...] = ()
+    exercises: tuple[Pointer, ...] = ()
+    project: Project | None = None
+
+    @property
+    def is_milestone(self) -> bool:
+        return self.kind == MILESTONE
 
     @property
     def core_readings(self) -> tuple[Reading, ...]:
@@ -81,7 +116,7 @@ class BibSummary:
 
 
 # Bump when the pickled layout of the catalog changes: it is part of the cache key.
-CACHE_LAYOUT = 3
+CACHE_LAYOUT = 4
 
 
 class TopicTable(Mapping[str, Topic]):
@@ -91,7 +126,8 @@ class TopicTable(Mapping[str, Topic]):
     readings, the prerequisite links by position) is kept as plain lists and arrays. The
     rest (summary, every reading, reasons, tags, where it was declared) is pickled into
     one bytes value and opened on first use: a warm ``plan`` on a 100k-topic catalog
-    never pays for it. See benchmarks/bench_planner.py.
+    never pays for it. See benchmarks/bench_planner.py. Milestones are few: their
+    positions and their parts' positions are kept as one small mapping.
     """
 
     __slots__ = (
@@ -102,6 +138,7 @@ class TopicTable(Mapping[str, Topic]):
         "_details_blob",
         "_hours",
         "_ids",
+        "_milestones",
         "_position",
         "_sources",
         "_targets",
@@ -123,6 +160,7 @@ class TopicTable(Mapping[str, Topic]):
             *_links(topics, position),
         )
         self._position = position
+        self._milestones = _milestone_parts(topics, position)
         self._details: list[tuple[Any, ...]] | None = [
             (
                 t.summary,
@@ -133,6 +171,11 @@ class TopicTable(Mapping[str, Topic]):
                 t.goal,
                 text(t.source),
                 t.line,
+                t.kind,
+                t.aliases,
+                t.checks,
+                t.exercises,
+                t.project,
             )
             for t in topics.values()
         ]
@@ -164,11 +207,12 @@ class TopicTable(Mapping[str, Topic]):
     def __getstate__(self) -> tuple[Any, ...]:
         blob = self._details_blob or pickle.dumps(self._details, pickle.HIGHEST_PROTOCOL)
         core = (self._ids, self._curriculum, self._title, self._title_zh, self._hours)
-        return (*core, self._core, self._sources, self._targets, blob)
+        return (*core, self._core, self._sources, self._targets, self._milestones, blob)
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        *core, blob = state
+        *core, milestones, blob = state
         self._set_core(*core)
+        self._milestones = milestones
         self._position = dict(zip(self._ids, range(len(self._ids)), strict=True))
         self._details = None
         self._details_blob = blob
@@ -185,7 +229,7 @@ class TopicTable(Mapping[str, Topic]):
         topic = self._built.get(topic_id)
         if topic is None:
             i = self._position[topic_id]
-            summary, pres, readings, tags, level, goal, source, line = self._detail(i)
+            (summary, pres, readings, tags, level, goal, source, line, *rest) = self._detail(i)
             topic = Topic(
                 topic_id,
                 self._curriculum[i],
@@ -200,6 +244,7 @@ class TopicTable(Mapping[str, Topic]):
                 goal,
                 source,
                 line,
+                *rest,
             )
             self._built[topic_id] = topic
         return topic
@@ -232,6 +277,13 @@ class TopicTable(Mapping[str, Topic]):
     def reasons(self, topic_id: str) -> dict[str, str]:
         """Prerequisite id -> reason."""
         return dict(self._detail(self._position[topic_id])[1])
+
+    def is_milestone(self, topic_id: str) -> bool:
+        return self._position[topic_id] in self._milestones
+
+    def milestones(self) -> Mapping[int, tuple[int, ...]]:
+        """Milestone position -> its parts' positions (its prerequisites), in declared order."""
+        return self._milestones
 
     def hours(self, topic_id: str) -> float:
         return self._hours[self._position[topic_id]]
@@ -286,8 +338,20 @@ def _core_columns(topics: Mapping[str, Topic]) -> CoreColumns:
 
 
 def _reading_row(reading: Reading) -> tuple[Any, ...]:
-    key, where, core, access, url, hours = reading
-    return (sys.intern(key), where, core, sys.intern(access), url, hours)
+    key, where, core, access, url, hours, pages = reading
+    return (sys.intern(key), where, core, sys.intern(access), url, hours, pages)
+
+
+def _milestone_parts(
+    topics: Mapping[str, Topic], position: Mapping[str, int]
+) -> dict[int, tuple[int, ...]]:
+    return {
+        position[t.id]: tuple(
+            dict.fromkeys(position[p.id] for p in t.prerequisites if p.id in position)
+        )
+        for t in topics.values()
+        if t.kind == MILESTONE
+    }
 
 
 def _links(
@@ -338,6 +402,8 @@ class Catalog:
     curricula: dict[str, Curriculum]
     topics: TopicTable
     references: Mapping[str, BibSummary] = field(default_factory=dict)
+    # Retired id -> the id of the topic that took it over (``aliases:`` in the files).
+    aliases: dict[str, str] = field(default_factory=dict)
     # Set by the workspace on a cached catalog: reads the planner's rustworkx graph from
     # the cache (None from it means "build it yourself"). Never pickled.
     planning_graph: Callable[[], Any] | None = field(default=None, repr=False, compare=False)
@@ -347,25 +413,51 @@ class Catalog:
         curricula: dict[str, Curriculum],
         topics: Mapping[str, Topic],
         references: Mapping[str, BibSummary] | None = None,
+        aliases: Mapping[str, str] | None = None,
     ) -> None:
         self.curricula = curricula
         self.topics = topics if isinstance(topics, TopicTable) else TopicTable(topics)
         self.references = references or {}
+        self.aliases = dict(aliases or {})
         self.planning_graph = None
 
     def __getstate__(self) -> tuple[Any, ...]:
         refs = self.references
         blob = refs.blob() if isinstance(refs, PickledMapping) else PickledMapping.dump(refs)
-        return self.curricula, self.topics, blob
+        return self.curricula, self.topics, blob, self.aliases
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        self.curricula, self.topics, blob = state
+        self.curricula, self.topics, blob, self.aliases = state
         self.references = PickledMapping(blob)
         self.planning_graph = None
 
+    def resolve(self, topic_id: str) -> str:
+        """The id a topic is known by now: a retired id (an alias) gives its survivor's
+        id; any other id is returned as it is."""
+        return self.aliases.get(topic_id, topic_id)
+
+    def knows(self, topic_id: str) -> bool:
+        """Whether the id names a topic, directly or as an alias."""
+        return topic_id in self.topics or topic_id in self.aliases
+
+    def resolve_statuses(self, statuses: Mapping[str, str]) -> dict[str, str]:
+        """Recorded statuses with rows on retired ids moved to their survivors; where both
+        have a row, the survivor's own wins (callers that know recording order merge
+        before, see ``ProgressStore.statuses``)."""
+        if not self.aliases or not any(t in self.aliases for t in statuses):
+            return dict(statuses)
+        merged = {t: s for t, s in statuses.items() if t not in self.aliases}
+        for tid, status in statuses.items():
+            survivor = self.aliases.get(tid)
+            if survivor is not None:
+                merged.setdefault(survivor, status)
+        return merged
+
     def topic(self, topic_id: str) -> Topic:
+        """The topic of an id or of an alias (its survivor); ``NotFoundError`` otherwise."""
         from studyplan.errors import NotFoundError, did_you_mean
 
+        topic_id = self.resolve(topic_id)
         if topic_id not in self.topics:
             raise NotFoundError(
                 f"unknown topic '{topic_id}'",
@@ -383,6 +475,11 @@ class Catalog:
                 did_you_mean(curriculum_id, self.curricula) or "see 'studyplan curricula'",
             )
         return found
+
+    def learnable_ids(self, curriculum_id: str) -> list[str]:
+        """The curriculum's topics that are not milestones, in declared order."""
+        milestone = self.topics.is_milestone
+        return [t for t in self.curricula[curriculum_id].topic_ids if not milestone(t)]
 
     def curriculum_hours(self, curriculum_id: str) -> float:
         hours = self.topics.hours

@@ -11,11 +11,22 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from studyplan.curriculum.catalog import Catalog, Curriculum, Prerequisite, Reading, Topic
+from studyplan.curriculum.aliases import collect_aliases, resolved
+from studyplan.curriculum.catalog import (
+    Catalog,
+    Check,
+    Curriculum,
+    Pointer,
+    Prerequisite,
+    Project,
+    Reading,
+    Topic,
+)
+from studyplan.curriculum.yaml_lines import compose, describe, line_of
 from studyplan.errors import CurriculumError, Problem, did_you_mean
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -111,113 +122,6 @@ def _label(path: Path) -> str:
         return str(path)
 
 
-# -- YAML with line numbers ------------------------------------------------------------------
-
-
-def _compose(source: Source) -> tuple[Any, Any, list[Problem]]:
-    """Parse one file into (yaml node tree, plain data); problems if it is not usable."""
-    import yaml
-
-    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        text = source.data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return (
-            None,
-            None,
-            [Problem(source.label, f"not UTF-8 text (byte {exc.start})", "save the file as UTF-8")],
-        )
-    if not text.strip():
-        return None, None, [_empty(source)]
-    loader = loader_cls(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        what = " ".join(part for part in (exc.context, exc.problem) if part)
-        return (
-            None,
-            None,
-            [Problem(source.label, f"YAML syntax error: {what}", "fix the YAML syntax", line=line)],
-        )
-    except yaml.YAMLError as exc:
-        return None, None, [Problem(source.label, f"YAML error: {exc}", "fix the YAML syntax")]
-    finally:
-        loader.dispose()
-    if data is None:  # only comments or a bare document marker
-        return None, None, [_empty(source)]
-    if not isinstance(data, dict):
-        return (
-            None,
-            None,
-            [
-                Problem(
-                    source.label,
-                    f"expected a mapping with id, title, topics; found a {type(data).__name__}",
-                    "see docs/curricula.md",
-                    line=1,
-                )
-            ],
-        )
-    return node, data, []
-
-
-def _empty(source: Source) -> Problem:
-    return Problem(
-        source.label, "empty file", "add a curriculum (see docs/curricula.md) or delete the file"
-    )
-
-
-def _line_of(node: Any, loc: Sequence[str | int]) -> int | None:
-    """The 1-based line of the YAML node at a pydantic error location (or its parent)."""
-    import yaml
-
-    line = node.start_mark.line + 1 if node is not None else None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-            match = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
-        elif (
-            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
-        ):
-            match = node.value[part]
-        else:
-            match = None
-        if match is None:
-            break
-        node = match
-        line = node.start_mark.line + 1
-    return line
-
-
-def _describe(error: dict[str, Any], loc: Sequence[str | int]) -> tuple[str, str]:
-    """A one-line message and hint for one pydantic error; ``loc`` is how to name the field."""
-    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
-    kind = error["type"]
-    value = error.get("input")
-    field = str(error["loc"][-1]) if error["loc"] else ""
-    if kind == "missing":
-        return f"missing field '{where}'", "add it (see docs/curricula.md)"
-    if kind == "extra_forbidden":
-        return f"unknown field '{where}'", "remove it or fix its spelling (see docs/curricula.md)"
-    if kind in ("greater_than", "greater_than_equal") and field == "hours":
-        return (
-            f"{where} must be greater than 0 (got {value!r})",
-            "give a positive estimate in hours",
-        )
-    if kind == "string_pattern_mismatch" and field == "id":
-        rule = "<curriculum>.<slug>" if len(error["loc"]) > 1 or "topics" in loc else "<slug>"
-        return (
-            f"{where} {value!r} is not a valid id",
-            f"use {rule} in lowercase letters, digits and '-'",
-        )
-    return (
-        f"{where}: {error['msg'][0].lower()}{error['msg'][1:]} (got {value!r})",
-        "see docs/curricula.md",
-    )
-
-
 # -- validation -------------------------------------------------------------------------------
 
 
@@ -227,6 +131,8 @@ class Parsed:
 
     curriculum: Curriculum
     topics: list[Topic]
+    # Each alias declared in the file -> the line it is on (for problems across files).
+    alias_lines: dict[str, int | None] = field(default_factory=dict)
 
 
 ParseResult = tuple[Parsed | None, list[Problem]]
@@ -239,7 +145,7 @@ def parse_one(source: Source) -> ParseResult:
 
     from studyplan.curriculum.model import CurriculumHeader, TopicSpec
 
-    node, data, problems = _compose(source)
+    node, data, problems = compose(source)
     if data is None:
         return None, problems
 
@@ -248,12 +154,13 @@ def parse_one(source: Source) -> ParseResult:
         header = CurriculumHeader.model_validate(header_data)
     except ValidationError as exc:
         for err in exc.errors():
-            msg, hint = _describe(dict(err), err["loc"])
-            problems.append(Problem(source.label, msg, hint, line=_line_of(node, err["loc"])))
+            msg, hint = describe(dict(err), err["loc"])
+            problems.append(Problem(source.label, msg, hint, line=line_of(node, err["loc"])))
         header = None
 
     raw_topics = data.get("topics")
     topics: list[Topic] = []
+    alias_lines: dict[str, int | None] = {}
     if not isinstance(raw_topics, list) or not raw_topics:
         got = (
             "nothing" if raw_topics is None else f"{type(raw_topics).__name__} {raw_topics!r}"[:60]
@@ -263,7 +170,7 @@ def parse_one(source: Source) -> ParseResult:
                 source.label,
                 f"'topics' must be a non-empty list (got {got})",
                 "add at least one topic",
-                line=_line_of(node, ["topics"]),
+                line=line_of(node, ["topics"]),
             )
         )
         raw_topics = []
@@ -275,17 +182,20 @@ def parse_one(source: Source) -> ParseResult:
             spec = TopicSpec.model_validate(raw)
         except ValidationError as exc:
             for err in exc.errors():
+                if err["type"] == "topic_kind":
+                    problems += _kind_problems(source, node, loc_prefix, topic_label, err)
+                    continue
                 full_loc = (*loc_prefix, *err["loc"])
                 # With the topic's id printed, name the field within the topic.
                 named = err["loc"] if topic_label else full_loc
-                msg, hint = _describe(dict(err), named)
+                msg, hint = describe(dict(err), named)
                 problems.append(
                     Problem(
-                        source.label, msg, hint, line=_line_of(node, full_loc), topic=topic_label
+                        source.label, msg, hint, line=line_of(node, full_loc), topic=topic_label
                     )
                 )
             continue
-        line = _line_of(node, loc_prefix)
+        line = line_of(node, loc_prefix)
         if header is not None and not spec.id.startswith(header.id + "."):
             problems.append(
                 Problem(
@@ -296,25 +206,10 @@ def parse_one(source: Source) -> ParseResult:
                     topic=spec.id,
                 )
             )
-        topics.append(
-            Topic(
-                id=spec.id,
-                curriculum=header.id if header else "",
-                title=spec.title,
-                title_zh=spec.title_zh,
-                summary=spec.summary,
-                hours=spec.hours,
-                prerequisites=tuple(Prerequisite(p.id, p.reason) for p in spec.prerequisites),
-                readings=tuple(
-                    Reading(r.key, r.where, r.core, r.access, r.url, r.hours) for r in spec.readings
-                ),
-                tags=tuple(spec.tags),
-                level=spec.level,
-                goal=spec.goal,
-                source=source.label,
-                line=line,
-            )
-        )
+        problems += _pointer_problems(source, node, loc_prefix, spec)
+        for k, alias in enumerate(spec.aliases):
+            alias_lines.setdefault(alias, line_of(node, (*loc_prefix, "aliases", k)))
+        topics.append(_topic(spec, header.id if header else "", source.label, line))
     if header is None:
         return None, problems
     curriculum = Curriculum(
@@ -325,7 +220,93 @@ def parse_one(source: Source) -> ParseResult:
         tuple(t.id for t in topics),
         source.label,
     )
-    return Parsed(curriculum, topics), problems
+    return Parsed(curriculum, topics, alias_lines), problems
+
+
+def _topic(spec: Any, curriculum: str, label: str, line: int | None) -> Topic:
+    """The catalog's topic for a valid ``TopicSpec``."""
+    return Topic(
+        id=spec.id,
+        curriculum=curriculum,
+        title=spec.title,
+        title_zh=spec.title_zh,
+        summary=spec.summary,
+        hours=spec.hours if spec.hours is not None else 0.0,
+        prerequisites=tuple(Prerequisite(p.id, p.reason) for p in spec.prerequisites),
+        readings=tuple(
+            Reading(r.key, r.where, r.core, r.access, r.url, r.hours, r.pages)
+            for r in spec.readings
+        ),
+        tags=tuple(spec.tags),
+        level=spec.level,
+        goal=spec.goal,
+        source=label,
+        line=line,
+        kind=spec.kind,
+        aliases=tuple(spec.aliases),
+        checks=tuple(
+            Check(
+                c.q,
+                c.answer,
+                c.q_zh,
+                Pointer(c.source.key, c.source.where) if c.source else None,
+            )
+            for c in spec.checks
+        ),
+        exercises=tuple(Pointer(e.key, e.where) for e in spec.exercises),
+        project=(
+            Project(spec.project.title, spec.project.task, spec.project.deliverable)
+            if spec.project
+            else None
+        ),
+    )
+
+
+def _kind_problems(
+    source: Source,
+    node: Any,
+    loc_prefix: tuple[str | int, ...],
+    topic: str | None,
+    err: Any,
+) -> list[Problem]:
+    """The milestone/learnable rules a topic breaks, each at its field's line."""
+    return [
+        Problem(
+            source.label,
+            message,
+            hint,
+            line=line_of(node, (*loc_prefix, name)),
+            topic=topic,
+        )
+        for name, message, hint in err["ctx"]["problems"]
+    ]
+
+
+def _pointer_problems(
+    source: Source, node: Any, loc_prefix: tuple[str | int, ...], spec: Any
+) -> list[Problem]:
+    """A check's source and an exercise pointer must name one of the topic's readings."""
+    keys = {r.key for r in spec.readings}
+    found: list[Problem] = []
+    pointers: list[tuple[tuple[str | int, ...], str]] = [
+        ((*loc_prefix, "checks", k, "source"), c.source.key)
+        for k, c in enumerate(spec.checks)
+        if c.source is not None
+    ]
+    pointers += [((*loc_prefix, "exercises", k), e.key) for k, e in enumerate(spec.exercises)]
+    for loc, key in pointers:
+        if key not in keys:
+            what = "check's source" if "checks" in loc else "exercise"
+            found.append(
+                Problem(
+                    source.label,
+                    f"{what} '{key}' is not one of this topic's readings",
+                    did_you_mean(key, keys) or "add it to the readings or point at one of them",
+                    line=line_of(node, loc),
+                    topic=spec.id,
+                )
+            )
+    return found
 
 
 def validate(
@@ -341,6 +322,7 @@ def validate(
     problems: list[Problem] = []
     curricula: dict[str, Curriculum] = {}
     topics: dict[str, Topic] = {}
+    declared: list[tuple[Topic, dict[str, int | None]]] = []  # topics with aliases
     for source in sources:
         parsed, found = parse(source)
         problems += found
@@ -379,9 +361,16 @@ def validate(
                 continue
             topics[topic.id] = topic
             kept.append(topic.id)
+            if topic.aliases:
+                declared.append((topic, parsed.alias_lines))
         curricula[cur.id] = Curriculum(
             cur.id, cur.title, cur.title_zh, cur.description, tuple(kept), cur.source
         )
+
+    aliases, alias_problems = collect_aliases(declared, topics)
+    problems += alias_problems
+    if aliases:
+        topics = {tid: resolved(t, aliases) for tid, t in topics.items()}
 
     for topic in topics.values():
         seen_pre: set[str] = set()
@@ -449,7 +438,7 @@ def validate(
             )
         )
 
-    return Catalog(curricula=curricula, topics=topics), problems
+    return Catalog(curricula=curricula, topics=topics, aliases=aliases), problems
 
 
 def load(

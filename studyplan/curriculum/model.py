@@ -8,14 +8,18 @@ dataclasses of ``studyplan.curriculum.catalog``, which load faster from the cach
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 CURRICULUM_ID = r"^[a-z0-9][a-z0-9-]*$"
 TOPIC_ID = r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$"
 
 NonEmpty = Annotated[str, Field(min_length=1)]
+TopicId = Annotated[str, Field(pattern=TOPIC_ID)]
+# The fields a milestone may not have: it is a checkpoint, learnt through its parts.
+MILESTONE_FORBIDS = ("hours", "readings", "checks", "exercises", "project")
 
 
 class _Strict(BaseModel):
@@ -41,21 +45,128 @@ class ReadingSpec(_Strict):
     access: Literal["free", "paid"] = Field(description="Can it be read legally at no cost?")
     url: str | None = Field(default=None, description="Where to read it")
     hours: float | None = Field(default=None, gt=0, description="Hours for this reading alone")
+    pages: int | None = Field(
+        default=None, gt=0, description="Pages of this reading (only when verified)"
+    )
+
+
+class PointerSpec(_Strict):
+    """A place in a reading: a citation key of this topic's readings and a location."""
+
+    key: NonEmpty = Field(description="Citation key (one of this topic's readings)")
+    where: NonEmpty = Field(description="Exercise numbers or section, as verified")
+
+
+class CheckSpec(_Strict):
+    """A self-check: a short question someone who has learnt the topic answers in a minute."""
+
+    q: NonEmpty = Field(description="The question (English)")
+    q_zh: NonEmpty | None = Field(default=None, description="The question in Chinese")
+    answer: NonEmpty = Field(description="Short answer: a number, a formula, a sentence or two")
+    source: PointerSpec | None = Field(
+        default=None, description="Where the check comes from (a reading of this topic)"
+    )
+
+
+class ProjectSpec(_Strict):
+    """Hands-on work for the topic, and what to hand in."""
+
+    title: NonEmpty
+    task: NonEmpty = Field(description="What to do")
+    deliverable: NonEmpty = Field(description="What to hand in")
 
 
 class TopicSpec(_Strict):
-    """One node of the prerequisite graph."""
+    """One node of the prerequisite graph: a learnable topic, or a milestone (a
+    checkpoint with no hours or readings of its own whose prerequisites are its parts)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "allOf": [
+                {
+                    "if": {"properties": {"kind": {"const": "milestone"}}, "required": ["kind"]},
+                    "then": {
+                        "not": {"anyOf": [{"required": [f]} for f in MILESTONE_FORBIDS]},
+                        "required": ["prerequisites"],
+                        "properties": {"prerequisites": {"minItems": 1}},
+                    },
+                    "else": {"required": ["hours"]},
+                }
+            ]
+        },
+    )
 
     id: Annotated[str, Field(pattern=TOPIC_ID, description="<curriculum>.<slug>; never changes")]
+    kind: Literal["topic", "milestone"] = Field(
+        default="topic", description="topic (learnable) or milestone (its prerequisites' sum)"
+    )
     title: NonEmpty
     title_zh: NonEmpty
     summary: NonEmpty = Field(description="What the learner can do after this topic")
     prerequisites: list[PrerequisiteSpec] = Field(default_factory=list)
     readings: list[ReadingSpec] = Field(default_factory=list)
-    hours: float = Field(gt=0, description="Estimated hours for the whole topic")
+    hours: float | None = Field(
+        default=None, gt=0, description="Estimated hours for the whole topic (learnable only)"
+    )
     tags: list[NonEmpty] = Field(default_factory=list)
     level: Literal["intro", "intermediate", "advanced", "research"] | None = None
     goal: bool = Field(default=False, description="Marks a topic meant as a learning goal")
+    aliases: list[TopicId] = Field(
+        default_factory=list,
+        description="Retired ids (merged duplicates) that now mean this topic",
+    )
+    checks: list[CheckSpec] = Field(default_factory=list)
+    exercises: list[PointerSpec] = Field(
+        default_factory=list, description="The readings' own exercises (verified locations)"
+    )
+    project: ProjectSpec | None = None
+
+    @model_validator(mode="after")
+    def _kind_rules(self) -> TopicSpec:
+        problems = kind_problems(self)
+        if problems:
+            first = problems[0][1]
+            raise PydanticCustomError("topic_kind", first, {"problems": problems})
+        return self
+
+
+def kind_problems(spec: TopicSpec) -> list[tuple[str, str, str]]:
+    """What a topic's ``kind`` rules out, as (field, message, hint): a milestone has no
+    hours, readings, checks, exercises or project and at least one prerequisite (its
+    parts); a learnable topic has hours."""
+    found: list[tuple[str, str, str]] = []
+    if spec.kind == "milestone":
+        given: dict[str, Any] = {
+            "hours": spec.hours,
+            "readings": spec.readings,
+            "checks": spec.checks,
+            "exercises": spec.exercises,
+            "project": spec.project,
+        }
+        for name in MILESTONE_FORBIDS:
+            if given[name]:
+                found.append(
+                    (
+                        name,
+                        f"a milestone has no {name} of its own",
+                        "remove it, or move it to one of the milestone's parts",
+                    )
+                )
+        if not spec.prerequisites:
+            found.append(
+                (
+                    "prerequisites",
+                    "a milestone needs at least one prerequisite (its parts)",
+                    "list its parts as prerequisites",
+                )
+            )
+    elif spec.hours is None:
+        found.append(
+            ("hours", "missing field 'hours'", "give an estimate in hours (see docs/curricula.md)")
+        )
+    return found
 
 
 class CurriculumHeader(_Strict):

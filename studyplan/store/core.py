@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,7 +45,7 @@ _LIVE = f"NOT {_UNDONE}"
 # that holds the MAX(); ``created`` is unique per action (``_new_action``), so that is the
 # newest recorded mark. One pass over the event index; see the README for the figures.
 _STATUS_SQL = f"""
-SELECT topic_id, status, at, total FROM (
+SELECT topic_id, status, at, total, newest FROM (
     SELECT e.topic_id, e.status, e.at, MAX(a.created) AS newest,
            SUM(COALESCE(e.minutes, 0)) AS total
     FROM event e JOIN action a ON a.id = e.action_id
@@ -61,11 +61,32 @@ class ProgressStore(PlansMixin, LibraryMixin):
 
     # -- progress ---------------------------------------------------------------------
 
-    def statuses(self) -> dict[str, TopicStatus]:
-        """Every topic with a status (a ``reset`` topic is absent)."""
+    def statuses(self, aliases: Mapping[str, str] | None = None) -> dict[str, TopicStatus]:
+        """Every topic with a status (a ``reset`` topic is absent).
+
+        With ``aliases`` (retired id -> survivor), rows on a retired id count as the
+        survivor's: its status is the newest recorded mark on either id, its minutes the
+        sum of both."""
+        if not aliases:
+            return {
+                tid: TopicStatus(tid, status, from_db(at), int(total))
+                for tid, status, at, total, _ in self._rows(_STATUS_SQL.format(where=""))
+            }
+        sql = _STATUS_SQL.format(where="").replace("WHERE status != 'reset'", "")
+        merged: dict[str, list[Any]] = {}
+        for tid, status, at, total, newest in self._rows(sql):
+            key = aliases.get(tid, tid)
+            row = merged.get(key)
+            if row is None:
+                merged[key] = [status, at, int(total), newest]
+                continue
+            row[2] += int(total)
+            if newest > row[3]:
+                row[0], row[1], row[3] = status, at, newest
         return {
-            tid: TopicStatus(tid, status, from_db(at), int(total))
-            for tid, status, at, total in self._rows(_STATUS_SQL.format(where=""))
+            tid: TopicStatus(tid, status, from_db(at), total)
+            for tid, (status, at, total, _) in sorted(merged.items())
+            if status != "reset"
         }
 
     def record(
@@ -139,7 +160,7 @@ class ProgressStore(PlansMixin, LibraryMixin):
                 after = conn.execute(
                     _STATUS_SQL.format(where=f"AND e.topic_id IN ({marks_q})"), topics
                 ).fetchall()
-                current = {r[0]: r[1] for r in after}
+                current = {r[0]: r[1] for r in after}  # (id, status, at, total, newest)
                 now = {t: current.get(t) for t in topics}
         return UndoResult(
             action_id=int(action_id),
@@ -152,14 +173,20 @@ class ProgressStore(PlansMixin, LibraryMixin):
         )
 
     def log(
-        self, topic: str | None = None, since: date | None = None, *, include_undone: bool = False
+        self,
+        topic: str | Sequence[str] | None = None,
+        since: date | None = None,
+        *,
+        include_undone: bool = False,
     ) -> list[Event]:
-        """Recorded events in date order (then recording order), optionally filtered."""
+        """Recorded events in date order (then recording order), optionally filtered (by
+        one topic id, or any of several: a topic and its retired ids)."""
         where = [] if include_undone else [_LIVE]
         params: list[Any] = []
         if topic is not None:
-            where.append("e.topic_id = ?")
-            params.append(topic)
+            ids = [topic] if isinstance(topic, str) else list(topic)
+            where.append(f"e.topic_id IN ({','.join('?' * len(ids))})")
+            params += ids
         if since is not None:
             where.append("e.at >= ?")
             params.append(day_start(since))
@@ -186,10 +213,12 @@ class ProgressStore(PlansMixin, LibraryMixin):
             for aid, tid, status, at, created, minutes, note, command, undone in rows
         ]
 
-    def notes(self, topic_id: str | None = None) -> list[Note]:
-        """Live notes (``note`` and marks' ``--note``), oldest first."""
-        cond = "" if topic_id is None else "AND x.topic_id = ?"
-        params = [] if topic_id is None else [topic_id, topic_id]
+    def notes(self, topic_id: str | Sequence[str] | None = None) -> list[Note]:
+        """Live notes (``note`` and marks' ``--note``), oldest first; of one topic id or
+        of any of several (a topic and its retired ids)."""
+        ids = [] if topic_id is None else [topic_id] if isinstance(topic_id, str) else topic_id
+        cond = "" if topic_id is None else f"AND x.topic_id IN ({','.join('?' * len(ids))})"
+        params = [*ids, *ids]
         rows = self._rows(
             "SELECT x.topic_id, x.text, a.created, a.id, 'note' FROM note x "
             f"JOIN action a ON a.id = x.action_id WHERE {_LIVE} {cond} "

@@ -36,11 +36,15 @@ def _description(
 ) -> str:
     from studyplan.render import reading_line
 
-    tid = step["id"]
+    tid = catalog.resolve(step["id"])
     topic = catalog.topics.get(tid)
     lines = []
     if topic is None:
         lines.append(f"{tid}: no longer in the curricula.")
+    elif topic.is_milestone:
+        lines.append(
+            f"◆ checkpoint: {topic.title} · {topic.title_zh} ({tid}), reached when its parts are done."
+        )
     else:
         lines.append(f"{topic.title} · {topic.title_zh} ({tid}), {topic.hours:g} h.")
         core = topic.core_readings
@@ -92,14 +96,17 @@ def plan_calendar(
     """The saved plan ``name`` as ICS bytes. InputError when it was saved unscheduled."""
     from icalendar import Calendar, Event
 
+    from studyplan.plan_data import saved_goals
     from studyplan.planner import WHY_LINKS_IN_FULL, build_plan, graph_of, why_text
     from studyplan.visual.model import display_statuses
 
     steps = _require_schedule(name, payload)
     graph = graph_of(catalog)
-    goals = [g for g in payload.get("topics", []) if g in catalog.topics]
+    goals = saved_goals(catalog, payload)
     fresh = {s.topic.id: s for s in build_plan(catalog, goals, {}, graph).steps}
-    shown = display_statuses(graph, statuses, [s["id"] for s in steps if s["id"] in graph])
+    resolve = catalog.resolve
+    ids = [resolve(s["id"]) for s in steps]
+    shown = display_statuses(graph, statuses, ids, catalog.topics.milestones())
     created = date.fromisoformat(payload.get("created") or payload["start"])
     stamp = datetime(created.year, created.month, created.day, tzinfo=UTC)
     plan_hash = hashlib.sha1(name.encode("utf-8")).hexdigest()[:12]
@@ -111,7 +118,7 @@ def plan_calendar(
     text = _text_type()
     cal.add("x-wr-calname", text(f"studyplan: {name}"))
     for number, step in enumerate(steps, 1):
-        tid = step["id"]
+        tid = resolve(step["id"])
         topic = catalog.topics.get(tid)
         title = f"{topic.title} · {topic.title_zh}" if topic else tid
         done = shown.get(tid, ("todo", None))[0] in DONE
@@ -120,7 +127,8 @@ def plan_calendar(
         event.add("dtstamp", stamp)
         event.add("dtstart", date.fromisoformat(step["start"]))
         event.add("dtend", date.fromisoformat(step["end"]) + timedelta(days=1))
-        event.add("summary", text(f"{'✔ ' if done else ''}{title} ({step['hours']:g} h)"))
+        size = "◆ checkpoint" if topic and topic.is_milestone else f"{step['hours']:g} h"
+        event.add("summary", text(f"{'✔ ' if done else ''}{title} ({size})"))
         why = why_text(catalog, fresh[tid], WHY_LINKS_IN_FULL + 1) if tid in fresh else ""
         event.add("description", text(_description(catalog, step, number, len(steps), name, why)))
         event.add("categories", ["studyplan", topic.curriculum if topic else "orphaned"])

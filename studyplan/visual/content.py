@@ -62,6 +62,7 @@ class Report:
 def goals_title(catalog: Catalog, goals: Sequence[str]) -> str:
     names = []
     for goal in goals:
+        goal = catalog.resolve(goal)
         if goal in catalog.topics:
             names.append(catalog.topics[goal].title)
         elif goal in catalog.curricula:
@@ -109,7 +110,7 @@ def report_for_saved(
     view = goals_view(catalog, graph, review.plan.goals, statuses, title)
     progress = Progress(
         topics_done=len(review.done_ids),
-        topics_total=len(payload.get("steps", [])),
+        topics_total=review.steps_total,
         hours_done=review.hours_done,
         hours_total=review.hours_total,
         done_ids=list(review.done_ids),

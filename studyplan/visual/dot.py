@@ -48,6 +48,7 @@ def _node(node: Node, link: str | None) -> str:
         "color": GOAL_BORDER if node.goal else style.border,
         "fontcolor": style.text,
         "style": "rounded,filled,dashed" if style.dashed else "rounded,filled",
+        **({"shape": "hexagon"} if node.milestone else {}),
     }
     if node.goal:
         attrs.update(peripheries="2", penwidth="2")

@@ -63,7 +63,9 @@ def to_mermaid(view: GraphView) -> str:
         lines.append(f'  subgraph c{index}["{label(cluster.label)}"]')
         for topic_id in cluster.node_ids:
             node = view.node(topic_id)
-            lines.append(f'    {ids[node.id]}["{label(node.title)}<br/>{label(node.caption)}"]')
+            text = f'"{label(node.title)}<br/>{label(node.caption)}"'
+            shape = f"{{{{{text}}}}}" if node.milestone else f"[{text}]"  # {{…}}: hexagon
+            lines.append(f"    {ids[node.id]}{shape}")
         lines.append("  end")
     for edge in view.edges:
         lines.append(f"  %% {comment(view.edge_tooltip(edge))}")

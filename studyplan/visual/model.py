@@ -68,11 +68,13 @@ class Node:
     goal: bool
     summary: str = ""
     covered_by: str | None = None
+    milestone: bool = False  # a checkpoint: no hours of its own, its parts lead to it
 
     @property
     def meta(self) -> str:
-        """``6 h · done · goal``: hours, status (unless to do), goal."""
-        parts = [f"{self.hours:g} h"]
+        """``6 h · done · goal``: hours (``◆ checkpoint`` for a milestone), status (unless
+        to do), goal."""
+        parts = ["◆ checkpoint" if self.milestone else f"{self.hours:g} h"]
         if self.status != "todo":
             parts.append(STATUS_LABEL[self.status])
         if self.goal:
@@ -161,14 +163,17 @@ class GraphView:
 
 
 def display_statuses(
-    graph: PrerequisiteGraph, statuses: Mapping[str, str], ids: Iterable[str]
+    graph: PrerequisiteGraph,
+    statuses: Mapping[str, str],
+    ids: Iterable[str],
+    milestones: Mapping[int, Sequence[int]] | None = None,
 ) -> dict[str, tuple[str, str | None]]:
     """Topic -> (display status, what covers it). A topic marked done or known shows as
     such; one that a done/known topic requires shows as covered (as the planner treats
     it), whatever else it is marked; then in progress, skipped, and to do."""
     from studyplan.planner import satisfied_closure
 
-    covered_by = satisfied_closure(graph, statuses)
+    covered_by = satisfied_closure(graph, statuses, milestones)
     result: dict[str, tuple[str, str | None]] = {}
     for tid in ids:
         mark = statuses.get(tid, "todo")
@@ -202,7 +207,7 @@ def build_view(
     wanted = set(topic_ids)
     ordered = [t for t in graph.ids if t in wanted]
     goal_set = set(goals)
-    shown = display_statuses(graph, statuses, ordered)
+    shown = display_statuses(graph, statuses, ordered, catalog.topics.milestones())
     nodes: list[Node] = []
     edges: list[Edge] = []
     for tid in ordered:
@@ -219,6 +224,7 @@ def build_view(
                 tid in goal_set,
                 topic.summary,
                 by,
+                topic.is_milestone,
             )
         )
         edges.extend(Edge(p.id, tid, p.reason) for p in topic.prerequisites if p.id in wanted)

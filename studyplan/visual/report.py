@@ -163,7 +163,8 @@ def _schedule(catalog: Catalog, report: Report) -> str:
             f'<tr><td class="num">{n}</td>{when}'
             f'<td><a href="#step-{_e(topic.id)}">{_e(topic.title)}</a> '
             f'<span class="zh">{_e(topic.title_zh)}</span>{goal}</td>'
-            f'<td class="num">{topic.hours:g}</td><td>{_badge(step.status)}</td></tr>'
+            f'<td class="num">{"◆" if topic.is_milestone else f"{topic.hours:g}"}</td>'
+            f"<td>{_badge(step.status)}</td></tr>"
         )
     return (
         '<section id="schedule"><h2>Schedule</h2>'
@@ -240,7 +241,8 @@ def _steps(catalog: Catalog, report: Report) -> str:
     for n, step in enumerate(report.plan.steps, 1):
         topic = step.topic
         when = " · ".join(p for p in (_weeks(step), _dates(step)) if p)
-        meta = " · ".join(p for p in (when, _hours(topic.hours)) if p)
+        size = "◆ checkpoint" if topic.is_milestone else _hours(topic.hours)
+        meta = " · ".join(p for p in (when, size) if p)
         goal = ' <span class="badge goal">goal</span>' if step.goal else ""
         cards.append(
             f'<li class="step st-{step.status}{" is-goal" if step.goal else ""}" id="step-{_e(topic.id)}">'

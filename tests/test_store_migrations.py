@@ -12,6 +12,7 @@ import pytest
 
 from helpers import FIXTURES
 from studyplan.adapters.store import migrations, open_store, schema
+from studyplan.adapters.store.base import local_learner
 from studyplan.adapters.store.sqlite import connect
 from studyplan.errors import StoreError
 
@@ -51,6 +52,8 @@ def test_all_migrations_build_exactly_the_sqlmodel_schema(tmp_path: Path) -> Non
         "plan",
         "setting",
         "library",
+        "cohort",
+        "cohort_member",
     }
 
 
@@ -86,7 +89,9 @@ def test_v1_database_upgrades_keeping_every_row(tmp_path: Path) -> None:
     store = open_store(path, create=False)  # an existing file is upgraded on open
 
     after = {t: rows(path, t) for t in ("action", "event", "note")}
-    assert after == before
+    # 0007: every row now belongs to the local user (the learner column comes last).
+    me = local_learner()
+    assert after == {t: [(*r, me) for r in before[t]] for t in before}
     assert [r[0] for r in rows(path, "_studyplan_migrations")] == list(migrations.NAMES)
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.CURRENT_VERSION
@@ -145,7 +150,7 @@ def test_partial_upgrade_resumes_from_where_it_stopped(tmp_path: Path) -> None:
     conn = connect(path, create=True)
     assert migrations.migrate(conn, path, upto=2) == ["0001_progress_log", "0002_saved_plans"]
     assert migrations.migrate(conn, path, upto=2) == []
-    assert migrations.migrate(conn, path) == ["0003_personal_library"]
+    assert migrations.migrate(conn, path) == list(migrations.NAMES[2:])
     conn.close()
 
 

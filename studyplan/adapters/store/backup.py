@@ -23,9 +23,21 @@ from studyplan.errors import InputError
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from studyplan.adapters.store.base import StoreBase
+
 FORMAT = "studyplan-backup"
 VERSION = 1
 KINDS = ("mark", "note", "undo")
+
+
+def engine_for(store: StoreBase, write: bool = False) -> Engine:
+    """The store's SQLAlchemy engine: the SQLite file, or the PostgreSQL server."""
+    if store.url is not None:
+        from studyplan.adapters.store.pg_schema import engine as pg_engine
+
+        return pg_engine(store.url)  # type: ignore[no-any-return]
+    assert store.path is not None
+    return engine(store.path, store.snapshot, write)
 
 
 def engine(path: Path, snapshot: bool = False, write: bool = False) -> Engine:
@@ -65,16 +77,20 @@ def empty() -> dict[str, Any]:
     }
 
 
-def dump(path: Path, snapshot: bool = False) -> dict[str, Any]:
+def dump(store: StoreBase) -> dict[str, Any]:
+    """The learner's rows (on a shared database, only theirs)."""
     from sqlmodel import Session, col, select
 
     from studyplan.adapters.store import models as m
 
     data = empty()
-    with Session(engine(path, snapshot)) as session:
-        uids = {a.id: a.uid for a in session.exec(select(m.Action))}
+    who = store.learner
+    with Session(engine_for(store)) as session, session.begin():
+        mine = col(m.Action.learner) == who
+        uids = {a.id: a.uid for a in session.exec(select(m.Action).where(mine))}
         events: dict[int, list[dict[str, Any]]] = {}
-        for e in session.exec(select(m.Event).order_by(col(m.Event.id))):
+        where_e = col(m.Event.learner) == who
+        for e in session.exec(select(m.Event).where(where_e).order_by(col(m.Event.id))):
             events.setdefault(e.action_id, []).append(
                 {
                     "topic_id": e.topic_id,
@@ -85,10 +101,11 @@ def dump(path: Path, snapshot: bool = False) -> dict[str, Any]:
                 }
             )
         notes: dict[int, list[dict[str, Any]]] = {}
-        for n in session.exec(select(m.Note).order_by(col(m.Note.id))):
+        where_n = col(m.Note.learner) == who
+        for n in session.exec(select(m.Note).where(where_n).order_by(col(m.Note.id))):
             notes.setdefault(n.action_id, []).append({"topic_id": n.topic_id, "text": n.text})
         order = (col(m.Action.created), col(m.Action.id))
-        for a in session.exec(select(m.Action).order_by(*order)):
+        for a in session.exec(select(m.Action).where(mine).order_by(*order)):
             assert a.id is not None
             data["actions"].append(
                 {
@@ -101,7 +118,8 @@ def dump(path: Path, snapshot: bool = False) -> dict[str, Any]:
                     "notes": notes.get(a.id, []),
                 }
             )
-        for p in session.exec(select(m.Plan).order_by(col(m.Plan.name))):
+        where_p = col(m.Plan.learner) == who
+        for p in session.exec(select(m.Plan).where(where_p).order_by(col(m.Plan.name))):
             data["plans"].append(
                 {
                     "name": p.name,
@@ -110,9 +128,11 @@ def dump(path: Path, snapshot: bool = False) -> dict[str, Any]:
                     "payload": json.loads(p.payload),
                 }
             )
-        active = session.get(m.Setting, ACTIVE_PLAN)
+        active = session.get(m.Setting, (ACTIVE_PLAN, who))
         data["active_plan"] = active.value if active else None
-        for b in session.exec(select(m.LibraryEntry).order_by(col(m.LibraryEntry.position))):
+        where_b = col(m.LibraryEntry.learner) == who
+        by_position = col(m.LibraryEntry.position)
+        for b in session.exec(select(m.LibraryEntry).where(where_b).order_by(by_position)):
             data["library"].append(
                 {
                     "key": b.key,
@@ -126,15 +146,24 @@ def dump(path: Path, snapshot: bool = False) -> dict[str, Any]:
     return data
 
 
-def restore(path: Path, data: Any, source: str) -> RestoreResult:
-    from sqlmodel import Session, select
+def restore(store: StoreBase, data: Any, source: str) -> RestoreResult:
+    """Merge a backup into the learner's rows (a backup made elsewhere, or by another
+    user name, becomes this learner's)."""
+    from sqlmodel import Session, col, select
 
     from studyplan.adapters.store import models as m
 
     _validate(data, source)
     result: dict[str, Any] = {}
-    with Session(engine(path, write=True)) as session, session.begin():
-        local = {a.uid: a for a in session.exec(select(m.Action))}
+    who = store.learner
+    with Session(engine_for(store, write=True)) as session, session.begin():
+        if store.url is not None:  # queue with this learner's other writes (pg.write_txn)
+            from sqlalchemy import text
+
+            lock = text("SELECT pg_advisory_xact_lock(hashtext(:k))")
+            session.execute(lock, {"k": "studyplan:" + who})
+        mine = col(m.Action.learner) == who
+        local = {a.uid: a for a in session.exec(select(m.Action).where(mine))}
         undone = {a.undoes for a in local.values() if a.undoes is not None}
         added = present = 0
         for item in sorted(data["actions"], key=lambda a: _time(a["created"])):
@@ -151,6 +180,7 @@ def restore(path: Path, data: Any, source: str) -> RestoreResult:
                 created=_time(item["created"]),
                 command=item["command"],
                 undoes=target.id if target else None,
+                learner=who,
             )
             session.add(action)
             session.flush()
@@ -168,28 +198,32 @@ def restore(path: Path, data: Any, source: str) -> RestoreResult:
                         at=_time(e["at"]),
                         minutes=e.get("minutes"),
                         note=e.get("note"),
+                        learner=who,
                     )
                 )
             for n in item["notes"]:
-                session.add(m.Note(action_id=action.id, topic_id=n["topic_id"], text=n["text"]))
+                session.add(
+                    m.Note(action_id=action.id, topic_id=n["topic_id"], text=n["text"], learner=who)
+                )
         result.update(actions_added=added, actions_present=present)
 
         plans_added = plans_present = 0
         plan_conflicts: list[str] = []
         for p in data["plans"]:
             text = json.dumps(p["payload"], ensure_ascii=False)
-            mine = session.get(m.Plan, p["name"])
-            if mine is None:
+            my_plan = session.get(m.Plan, (p["name"], who))
+            if my_plan is None:
                 session.add(
                     m.Plan(
                         name=p["name"],
                         payload=text,
                         created=_time(p["created"]),
                         updated=_time(p["updated"]),
+                        learner=who,
                     )
                 )
                 plans_added += 1
-            elif json.loads(mine.payload) == p["payload"]:
+            elif json.loads(my_plan.payload) == p["payload"]:
                 plans_present += 1
             else:
                 plan_conflicts.append(p["name"])
@@ -200,15 +234,21 @@ def restore(path: Path, data: Any, source: str) -> RestoreResult:
             plans_conflicting=tuple(plan_conflicts),
         )
         wanted = data.get("active_plan")
-        if wanted and session.get(m.Setting, ACTIVE_PLAN) is None and session.get(m.Plan, wanted):
-            session.add(m.Setting(key=ACTIVE_PLAN, value=wanted))
+        if (
+            wanted
+            and session.get(m.Setting, (ACTIVE_PLAN, who)) is None
+            and session.get(m.Plan, (wanted, who))
+        ):
+            session.add(m.Setting(key=ACTIVE_PLAN, value=wanted, learner=who))
             result["active_plan_set"] = wanted
 
         lib_added = lib_present = 0
         lib_conflicts: list[str] = []
-        last = max((b.position for b in session.exec(select(m.LibraryEntry))), default=0)
+        where_b = col(m.LibraryEntry.learner) == who
+        mine_lib = session.exec(select(m.LibraryEntry).where(where_b))
+        last = max((b.position for b in mine_lib), default=0)
         for b in sorted(data["library"], key=lambda b: b["position"]):
-            mine_b = session.get(m.LibraryEntry, b["key"])
+            mine_b = session.get(m.LibraryEntry, (b["key"], who))
             if mine_b is None:
                 last += 1
                 session.add(
@@ -219,6 +259,7 @@ def restore(path: Path, data: Any, source: str) -> RestoreResult:
                         source=b["source"],
                         added=_time(b["added"]),
                         position=last,
+                        learner=who,
                     )
                 )
                 lib_added += 1

@@ -1,10 +1,17 @@
-"""What every part of ``ProgressStore`` shares: the file, the connection, transactions."""
+"""What every part of ``ProgressStore`` shares: the backend, the connection, transactions.
+
+A store is either a SQLite file (``path``; stdlib ``sqlite3``) or a PostgreSQL database
+(``url``; psycopg, see ``pg.py``). Both take the same SQL with ``?`` placeholders; the few
+statements that differ ask ``dialect``. Every row belongs to ``learner``: on SQLite the
+local user (``$STUDYPLAN_LEARNER`` overrides it), on PostgreSQL the role connected.
+"""
 
 from __future__ import annotations
 
-import sqlite3
+import getpass
+import os
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,27 +19,65 @@ from studyplan.adapters.store.sqlite import RESTORE_HINT, translate, write_txn
 from studyplan.errors import StoreError
 
 
+def local_learner() -> str:
+    """The learner on SQLite: ``$STUDYPLAN_LEARNER``, else the local user name."""
+    name = os.environ.get("STUDYPLAN_LEARNER", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return "me"
+
+
 class StoreBase:
-    """A progress database at ``path``; ``conn`` is None when the file does not exist and
-    the store was opened without ``create`` (it then reads as empty and never writes)."""
+    """A progress database; ``conn`` is None when it does not exist and the store was
+    opened without ``create`` (it then reads as empty and never writes)."""
 
     def __init__(
-        self, path: Path, conn: sqlite3.Connection | None, *, snapshot: bool = False
+        self,
+        path: Path | None,
+        conn: Any,
+        *,
+        snapshot: bool = False,
+        learner: str | None = None,
+        url: str | None = None,
     ) -> None:
+        #: The SQLite file (None on PostgreSQL).
         self.path = path
+        #: The PostgreSQL URL as given (None on SQLite); print ``label``, never this.
+        self.url = url
         self._conn = conn
         #: True when reading an immutable snapshot of a file in a read-only folder.
         self.snapshot = snapshot
+        self.learner = learner or local_learner()
+
+    @property
+    def dialect(self) -> str:
+        return "sqlite" if self.url is None else "postgresql"
+
+    @property
+    def label(self) -> str:
+        """Where the database is, safe to print (a URL's password is masked)."""
+        if self.url is not None:
+            from studyplan.adapters.store.pg import mask
+
+            return mask(self.url)
+        return str(self.path)
 
     @property
     def exists(self) -> bool:
-        """True when backed by a database file (False: a read-only empty view)."""
+        """True when backed by a database (False: a read-only empty view)."""
         return self._conn is not None
 
     def close(self) -> None:
         if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+            conn, self._conn = self._conn, None
+            try:
+                conn.close()
+            except Exception:  # a PostgreSQL connection the server already dropped
+                if self.url is None:
+                    raise
 
     def __enter__(self) -> StoreBase:
         return self
@@ -40,24 +85,42 @@ class StoreBase:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _translate(self) -> AbstractContextManager[None]:
+        if self.url is not None:
+            from studyplan.adapters.store import pg
+
+            return pg.translate(self.url)
+        assert self.path is not None
+        return translate(self.path)
+
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         if self._conn is None:
             return []
-        with translate(self.path):
-            return self._conn.execute(sql, params).fetchall()
+        with self._translate():
+            return list(self._conn.execute(sql, params).fetchall())
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self) -> Iterator[Any]:
         if self._conn is None:
             raise RuntimeError("this store was opened with create=False and has no file")
+        if self.url is not None:
+            from studyplan.adapters.store import pg
+
+            with pg.write_txn(self._conn, self.learner) as pconn:
+                yield pconn
+            return
+        assert self.path is not None
         with write_txn(self._conn, self.path) as conn:
             self._check_pages(conn)
             yield conn
 
-    def _check_pages(self, conn: sqlite3.Connection) -> None:
+    def _check_pages(self, conn: Any) -> None:
         """Refuse to write into a damaged file: SQLite only notices damage in the pages
         it touches, so a write could otherwise succeed next to a broken page. O(size):
-        ~1 ms for 1k events, ~28 ms for 100k (README, "Design notes")."""
+        ~1 ms for 1k events, ~28 ms for 100k (README, "Design notes"). PostgreSQL
+        checks its own pages."""
+        if self.url is not None:
+            return
         row = conn.execute("PRAGMA quick_check(1)").fetchone()
         if row is None or row[0] != "ok":
             lines = str(row[0]).splitlines() if row else ["no answer"]

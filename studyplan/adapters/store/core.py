@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from studyplan.adapters.store import migrations
+from studyplan.adapters.store.base import local_learner
+from studyplan.adapters.store.cohorts import CohortMixin
 from studyplan.adapters.store.library import LibraryMixin
 from studyplan.adapters.store.plans import PlansMixin
 from studyplan.adapters.store.sqlite import (
@@ -49,15 +51,31 @@ SELECT topic_id, status, at, total, newest FROM (
     SELECT e.topic_id, e.status, e.at, MAX(a.created) AS newest,
            SUM(COALESCE(e.minutes, 0)) AS total
     FROM event e JOIN action a ON a.id = e.action_id
-    WHERE {_LIVE} {{where}}
+    WHERE {_LIVE} AND e.learner = ? {{where}}
     GROUP BY e.topic_id
 ) WHERE status != 'reset'
 ORDER BY topic_id
 """
+# PostgreSQL has no bare columns: the newest row per topic is DISTINCT ON, the minutes a
+# window sum over the same partition. Same rows, same order.
+_STATUS_SQL_PG = f"""
+SELECT topic_id, status, at, total, newest FROM (
+    SELECT DISTINCT ON (e.topic_id) e.topic_id, e.status, e.at, a.created AS newest,
+           SUM(COALESCE(e.minutes, 0)) OVER (PARTITION BY e.topic_id) AS total
+    FROM event e JOIN action a ON a.id = e.action_id
+    WHERE {_LIVE} AND e.learner = ? {{where}}
+    ORDER BY e.topic_id, a.created DESC, e.id DESC
+) s WHERE status != 'reset'
+ORDER BY topic_id
+"""
 
 
-class ProgressStore(PlansMixin, LibraryMixin):
+class ProgressStore(PlansMixin, LibraryMixin, CohortMixin):
     """The learner's progress database (see the module docstring)."""
+
+    def _status_sql(self, where: str = "") -> str:
+        sql = _STATUS_SQL if self.url is None else _STATUS_SQL_PG
+        return sql.format(where=where)
 
     # -- progress ---------------------------------------------------------------------
 
@@ -70,11 +88,11 @@ class ProgressStore(PlansMixin, LibraryMixin):
         if not aliases:
             return {
                 tid: TopicStatus(tid, status, from_db(at), int(total))
-                for tid, status, at, total, _ in self._rows(_STATUS_SQL.format(where=""))
+                for tid, status, at, total, _ in self._rows(self._status_sql(), (self.learner,))
             }
-        sql = _STATUS_SQL.format(where="").replace("WHERE status != 'reset'", "")
+        sql = self._status_sql().replace("WHERE status != 'reset'", "")
         merged: dict[str, list[Any]] = {}
-        for tid, status, at, total, newest in self._rows(sql):
+        for tid, status, at, total, newest in self._rows(sql, (self.learner,)):
             key = aliases.get(tid, tid)
             row = merged.get(key)
             if row is None:
@@ -117,9 +135,9 @@ class ProgressStore(PlansMixin, LibraryMixin):
         with self._write() as conn:
             action = self._new_action(conn, "mark", now, command)
             conn.executemany(
-                "INSERT INTO event (action_id, topic_id, status, at, minutes, note) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [(action, tid, status, to_db(at), minutes, note) for tid in ids],
+                "INSERT INTO event (action_id, topic_id, status, at, minutes, note, learner) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(action, tid, status, to_db(at), minutes, note, self.learner) for tid in ids],
             )
         return action
 
@@ -130,8 +148,8 @@ class ProgressStore(PlansMixin, LibraryMixin):
         with self._write() as conn:
             action = self._new_action(conn, "note", now_utc(), command)
             conn.execute(
-                "INSERT INTO note (action_id, topic_id, text) VALUES (?, ?, ?)",
-                (action, topic_id, text),
+                "INSERT INTO note (action_id, topic_id, text, learner) VALUES (?, ?, ?, ?)",
+                (action, topic_id, text, self.learner),
             )
         return action
 
@@ -139,8 +157,9 @@ class ProgressStore(PlansMixin, LibraryMixin):
         """Undo the newest action not yet undone (repeatable); None if nothing is left."""
         with self._write() as conn:
             row = conn.execute(
-                "SELECT id, kind, created, command FROM action a "
-                f"WHERE kind != 'undo' AND {_LIVE} ORDER BY created DESC, id DESC LIMIT 1"
+                "SELECT id, kind, created, command FROM action a WHERE kind != 'undo' "
+                f"AND learner = ? AND {_LIVE} ORDER BY created DESC, id DESC LIMIT 1",
+                (self.learner,),
             ).fetchone()
             if row is None:
                 return None
@@ -158,7 +177,7 @@ class ProgressStore(PlansMixin, LibraryMixin):
             if marks:
                 marks_q = ",".join("?" * len(topics))
                 after = conn.execute(
-                    _STATUS_SQL.format(where=f"AND e.topic_id IN ({marks_q})"), topics
+                    self._status_sql(f"AND e.topic_id IN ({marks_q})"), (self.learner, *topics)
                 ).fetchall()
                 current = {r[0]: r[1] for r in after}  # (id, status, at, total, newest)
                 now = {t: current.get(t) for t in topics}
@@ -181,8 +200,8 @@ class ProgressStore(PlansMixin, LibraryMixin):
     ) -> list[Event]:
         """Recorded events in date order (then recording order), optionally filtered (by
         one topic id, or any of several: a topic and its retired ids)."""
-        where = [] if include_undone else [_LIVE]
-        params: list[Any] = []
+        where = ["e.learner = ?"] + ([] if include_undone else [_LIVE])
+        params: list[Any] = [self.learner]
         if topic is not None:
             ids = [topic] if isinstance(topic, str) else list(topic)
             where.append(f"e.topic_id IN ({','.join('?' * len(ids))})")
@@ -194,7 +213,8 @@ class ProgressStore(PlansMixin, LibraryMixin):
             "SELECT a.id, e.topic_id, e.status, e.at, a.created, e.minutes, e.note, a.command, "
             f"{_UNDONE} "
             "FROM event e JOIN action a ON a.id = e.action_id "
-            + ("WHERE " + " AND ".join(where) if where else "")
+            + "WHERE "
+            + " AND ".join(where)
             + " ORDER BY e.at, a.created, a.id, e.id",
             params,
         )
@@ -218,14 +238,14 @@ class ProgressStore(PlansMixin, LibraryMixin):
         of any of several (a topic and its retired ids)."""
         ids = [] if topic_id is None else [topic_id] if isinstance(topic_id, str) else topic_id
         cond = "" if topic_id is None else f"AND x.topic_id IN ({','.join('?' * len(ids))})"
-        params = [*ids, *ids]
+        params = [self.learner, *ids, self.learner, *ids]
         rows = self._rows(
             "SELECT x.topic_id, x.text, a.created, a.id, 'note' FROM note x "
-            f"JOIN action a ON a.id = x.action_id WHERE {_LIVE} {cond} "
+            f"JOIN action a ON a.id = x.action_id WHERE x.learner = ? AND {_LIVE} {cond} "
             "UNION ALL "
             "SELECT x.topic_id, x.note, a.created, a.id, x.status FROM event x "
-            f"JOIN action a ON a.id = x.action_id WHERE x.note IS NOT NULL AND {_LIVE} {cond} "
-            "ORDER BY 3, 4",
+            "JOIN action a ON a.id = x.action_id WHERE x.learner = ? AND x.note IS NOT NULL "
+            f"AND {_LIVE} {cond} ORDER BY 3, 4",
             params,
         )
         return [Note(t, text, from_db(c), aid, src) for t, text, c, aid, src in rows]
@@ -233,9 +253,10 @@ class ProgressStore(PlansMixin, LibraryMixin):
     def orphans(self, known_topic_ids: set[str]) -> dict[str, int]:
         """Topic ids with rows (events or notes) that the curricula no longer have."""
         rows = self._rows(
-            "SELECT topic_id, COUNT(*) FROM "
-            "(SELECT topic_id FROM event UNION ALL SELECT topic_id FROM note) "
-            "GROUP BY topic_id ORDER BY topic_id"
+            "SELECT topic_id, COUNT(*) FROM (SELECT topic_id FROM event WHERE learner = ? "
+            "UNION ALL SELECT topic_id FROM note WHERE learner = ?) x "
+            "GROUP BY topic_id ORDER BY topic_id",
+            (self.learner, self.learner),
         )
         return {tid: int(n) for tid, n in rows if tid not in known_topic_ids}
 
@@ -247,7 +268,7 @@ class ProgressStore(PlansMixin, LibraryMixin):
 
         if self._conn is None:
             return backup.empty()
-        return backup.dump(self.path, snapshot=self.snapshot)
+        return backup.dump(self)
 
     def restore(self, data: dict[str, Any], *, source: str = "backup") -> RestoreResult:
         """Merge a backup idempotently (restoring it twice changes nothing)."""
@@ -255,9 +276,14 @@ class ProgressStore(PlansMixin, LibraryMixin):
 
         if self._conn is None:
             raise RuntimeError("restore needs a store opened with create=True")
-        with translate(self.path):
+        with self._translate():
             self._check_pages(self._conn)
-        return backup.restore(self.path, data, source)
+        if self.url is not None:
+            from studyplan.adapters.store import pg
+
+            with pg.translate(self.url):
+                return backup.restore(self, data, source)
+        return backup.restore(self, data, source)
 
     def doctor(self, known_topic_ids: set[str]) -> list[str]:
         """Every problem found: integrity, schema drift, migrations, orphaned topic ids."""
@@ -276,31 +302,40 @@ class ProgressStore(PlansMixin, LibraryMixin):
 
     # -- internals ----------------------------------------------------------------------
 
-    @staticmethod
     def _new_action(
-        conn: Any, kind: str, created: datetime, command: str, undoes: int | None = None
+        self, conn: Any, kind: str, created: datetime, command: str, undoes: int | None = None
     ) -> int:
         # Recording order is ``created`` order even if the clock steps back: never stamp
-        # an action earlier than the newest one (one index lookup, inside the txn).
+        # an action earlier than the learner's newest one (one index lookup, in the txn).
         stamp = to_db(created)
-        (newest,) = conn.execute("SELECT MAX(created) FROM action").fetchone()
-        if newest is not None and newest >= stamp:
+        (newest,) = conn.execute(
+            "SELECT MAX(created) FROM action WHERE learner = ?", (self.learner,)
+        ).fetchone()
+        if newest is not None and to_db(from_db(newest)) >= stamp:
             stamp = to_db(from_db(newest) + timedelta(microseconds=1))
-        cur = conn.execute(
-            "INSERT INTO action (uid, kind, created, command, undoes) VALUES (?, ?, ?, ?, ?)",
-            (os.urandom(16).hex(), kind, stamp, command, undoes),
-        )
-        return int(cur.lastrowid)
+        (action_id,) = conn.execute(
+            "INSERT INTO action (uid, kind, created, command, undoes, learner) "
+            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            (os.urandom(16).hex(), kind, stamp, command, undoes, self.learner),
+        ).fetchone()
+        return int(action_id)
 
 
-def open_store(path: Path, *, create: bool) -> ProgressStore:
-    """Open the progress database at ``path``.
+def open_store(path: Path | str, *, create: bool) -> ProgressStore:
+    """Open the progress database at ``path`` (a file), or at a PostgreSQL URL.
 
     ``create=False`` never creates anything: a missing (or empty) file gives a store that
     reads as empty. ``create=True`` creates the folders and the database. An existing
     database of an older schema is upgraded; a file that is not a database, a corrupt
     one or one from a newer studyplan raises ``StoreError`` and is left untouched.
     """
+    if isinstance(path, str):
+        from studyplan.adapters.store.pg import is_url
+
+        if is_url(path):
+            from studyplan.adapters.store.pg_schema import open_pg
+
+            return open_pg(path, create=create)
     path = Path(path)
     kind = probe(path)
     if kind != "sqlite" and not create:
@@ -322,7 +357,7 @@ def open_store(path: Path, *, create: bool) -> ProgressStore:
             version = migrations.check_version(conn, path)
             if version < migrations.CURRENT_VERSION:
                 use_wal(conn)
-                migrations.migrate(conn, path)
+                migrations.migrate(conn, path, learner=local_learner())
     except BaseException:
         conn.close()
         raise

@@ -20,15 +20,23 @@ _COLUMNS = 'SELECT "key", bibtex, source, added, position, kind FROM library'
 class LibraryMixin(StoreBase):
     def library(self) -> list[LibraryEntry]:
         """Every library block in import order."""
-        return [_entry(row) for row in self._rows(f"{_COLUMNS} ORDER BY position, rowid")]
+        sql = f"{_COLUMNS} WHERE learner = ? ORDER BY position, {self._tiebreak}"
+        return [_entry(row) for row in self._rows(sql, (self.learner,))]
+
+    @property
+    def _tiebreak(self) -> str:
+        return "rowid" if self.url is None else '"key"'  # PostgreSQL has no rowid
 
     def library_blocks(self) -> list[LibraryBlock]:
         """Every library block's key, text, source and kind, in import order."""
-        sql = 'SELECT "key", bibtex, source, kind FROM library ORDER BY position, rowid'
-        return [LibraryBlock._make(row) for row in self._rows(sql)]
+        sql = (
+            'SELECT "key", bibtex, source, kind FROM library WHERE learner = ? '
+            f"ORDER BY position, {self._tiebreak}"
+        )
+        return [LibraryBlock._make(row) for row in self._rows(sql, (self.learner,))]
 
     def library_entry(self, key: str) -> LibraryEntry | None:
-        rows = self._rows(f'{_COLUMNS} WHERE "key" = ?', (key,))
+        rows = self._rows(f'{_COLUMNS} WHERE "key" = ? AND learner = ?', (key, self.learner))
         return _entry(rows[0]) if rows else None
 
     def add_library(
@@ -43,28 +51,32 @@ class LibraryMixin(StoreBase):
         added = replaced = 0
         conflicts: list[str] = []
         stamp = to_db(now_utc())
+        me = self.learner
         with self._write() as conn:
-            (last,) = conn.execute("SELECT COALESCE(MAX(position), 0) FROM library").fetchone()
+            (last,) = conn.execute(
+                "SELECT COALESCE(MAX(position), 0) FROM library WHERE learner = ?", (me,)
+            ).fetchone()
             for item in entries:
                 key, text, source = item[0], item[1], item[2]
                 kind = item[3] if len(item) > 3 else "entry"
                 row = conn.execute(
-                    'SELECT bibtex, kind FROM library WHERE "key" = ?', (key,)
+                    'SELECT bibtex, kind FROM library WHERE "key" = ? AND learner = ?', (key, me)
                 ).fetchone()
                 if row is None:
                     last += 1
                     conn.execute(
-                        'INSERT INTO library ("key", kind, bibtex, source, added, position) '
-                        "VALUES (?, ?, ?, ?, ?, ?)",
-                        (key, kind, text, source, stamp, last),
+                        'INSERT INTO library ("key", kind, bibtex, source, added, position, '
+                        "learner) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (key, kind, text, source, stamp, last, me),
                     )
                     added += 1
                 elif row[0] == text and row[1] == kind:
                     continue
                 elif replace:
                     conn.execute(
-                        'UPDATE library SET bibtex = ?, source = ?, kind = ? WHERE "key" = ?',
-                        (text, source, kind, key),
+                        "UPDATE library SET bibtex = ?, source = ?, kind = ? "
+                        'WHERE "key" = ? AND learner = ?',
+                        (text, source, kind, key, me),
                     )
                     replaced += 1
                 elif key not in conflicts:

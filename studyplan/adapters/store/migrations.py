@@ -19,6 +19,44 @@ from pathlib import Path
 from studyplan.adapters.store.sqlite import now_utc, to_db, write_txn
 from studyplan.errors import StoreError
 
+def _learner_column(table: str) -> tuple[str, ...]:
+    return (
+        f"ALTER TABLE {table} ADD COLUMN learner VARCHAR DEFAULT '' NOT NULL",
+        f"UPDATE {table} SET learner = ?",
+        f"CREATE INDEX ix_{table}_learner ON {table} (learner)",
+    )
+
+
+def _learner_key(table: str, pkey: str, column: str) -> tuple[str, ...]:
+    return (
+        f"ALTER TABLE {table} ADD COLUMN learner VARCHAR DEFAULT '' NOT NULL",
+        f"UPDATE {table} SET learner = ?",
+        f"ALTER TABLE {table} DROP CONSTRAINT {pkey}",
+        f"ALTER TABLE {table} ADD PRIMARY KEY ({column}, learner)",
+    )
+
+
+_COHORT_TABLES = (
+    """CREATE TABLE cohort (
+        name VARCHAR NOT NULL,
+        lead VARCHAR NOT NULL,
+        share_progress BOOLEAN NOT NULL,
+        plan_name VARCHAR,
+        plan_payload VARCHAR,
+        created DATETIME NOT NULL,
+        PRIMARY KEY (name)
+    )""",
+    "CREATE INDEX ix_cohort_lead ON cohort (lead)",
+    """CREATE TABLE cohort_member (
+        cohort VARCHAR NOT NULL,
+        learner VARCHAR NOT NULL,
+        added DATETIME NOT NULL,
+        PRIMARY KEY (cohort, learner),
+        FOREIGN KEY(cohort) REFERENCES cohort (name)
+    )""",
+    "CREATE INDEX ix_cohort_member_learner ON cohort_member (learner)",
+)
+
 MIGRATIONS_TABLE = "_studyplan_migrations"
 
 _BOOTSTRAP = f"""
@@ -102,7 +140,71 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "CREATE INDEX ix_library_position ON library (position)",
         ),
     ),
+    (
+        # Lab support: every row belongs to a learner (existing rows to the one running the
+        # migration: the local user on SQLite, the connected role on PostgreSQL), and
+        # cohorts. Plans, settings and library keys become per learner, which changes
+        # their primary keys: SQLite cannot alter a key, so those three tables are rebuilt
+        # (create, copy, drop, rename: SQLite's documented way), keeping every row.
+        "0007_learners_and_cohorts",
+        (
+            *_learner_column("action"),
+            *_learner_column("event"),
+            *_learner_column("note"),
+            """CREATE TABLE plan_0007 (
+                name VARCHAR NOT NULL,
+                payload VARCHAR NOT NULL,
+                created DATETIME NOT NULL,
+                updated DATETIME NOT NULL,
+                learner VARCHAR DEFAULT '' NOT NULL,
+                PRIMARY KEY (name, learner)
+            )""",
+            'INSERT INTO plan_0007 SELECT name, payload, created, updated, ? FROM "plan"',
+            'DROP TABLE "plan"',
+            'ALTER TABLE plan_0007 RENAME TO "plan"',
+            """CREATE TABLE setting_0007 (
+                "key" VARCHAR NOT NULL,
+                value VARCHAR NOT NULL,
+                learner VARCHAR DEFAULT '' NOT NULL,
+                PRIMARY KEY ("key", learner)
+            )""",
+            'INSERT INTO setting_0007 SELECT "key", value, ? FROM setting',
+            "DROP TABLE setting",
+            "ALTER TABLE setting_0007 RENAME TO setting",
+            """CREATE TABLE library_0007 (
+                "key" VARCHAR NOT NULL,
+                kind VARCHAR DEFAULT 'entry' NOT NULL,
+                bibtex VARCHAR NOT NULL,
+                source VARCHAR NOT NULL,
+                added DATETIME NOT NULL,
+                position INTEGER NOT NULL,
+                learner VARCHAR DEFAULT '' NOT NULL,
+                PRIMARY KEY ("key", learner)
+            )""",
+            'INSERT INTO library_0007 SELECT "key", kind, bibtex, source, added, position, ? '
+            "FROM library ORDER BY position, rowid",
+            "DROP TABLE library",
+            "ALTER TABLE library_0007 RENAME TO library",
+            "CREATE INDEX ix_library_position ON library (position)",
+            *_COHORT_TABLES,
+        ),
+    ),
 )
+
+# PostgreSQL runs the same migrations; ``to_postgresql`` translates the SQLite DDL above
+# (DATETIME, INTEGER keys that SQLite numbers itself) and a migration listed here has its
+# own PostgreSQL statements instead (PostgreSQL can alter a primary key in place).
+PG_MIGRATIONS: dict[str, tuple[str, ...]] = {
+    "0007_learners_and_cohorts": (
+        *_learner_column("action"),
+        *_learner_column("event"),
+        *_learner_column("note"),
+        *_learner_key('"plan"', "plan_pkey", "name"),
+        *_learner_key("setting", "setting_pkey", '"key"'),
+        *_learner_key("library", "library_pkey", '"key"'),
+        *_COHORT_TABLES,
+    ),
+}
 
 CURRENT_VERSION = len(MIGRATIONS)
 NAMES = tuple(name for name, _ in MIGRATIONS)
@@ -148,7 +250,28 @@ def check_version(conn: sqlite3.Connection, path: Path) -> int:
     return version
 
 
-def migrate(conn: sqlite3.Connection, path: Path, upto: int | None = None) -> list[str]:
+def to_postgresql(statement: str) -> str:
+    """SQLite DDL as PostgreSQL's: DATETIME is TIMESTAMP, an INTEGER key is SERIAL."""
+    sql = statement.replace("DATETIME", "TIMESTAMP WITHOUT TIME ZONE")
+    if "PRIMARY KEY (id)" in sql:
+        sql = sql.replace("id INTEGER NOT NULL", "id SERIAL NOT NULL", 1)
+    return sql
+
+
+def statements_for(name: str, statements: tuple[str, ...], dialect: str) -> tuple[str, ...]:
+    """A migration's statements for ``dialect`` (``sqlite`` or ``postgresql``)."""
+    if dialect == "sqlite":
+        return statements
+    return PG_MIGRATIONS.get(name) or tuple(to_postgresql(s) for s in statements)
+
+
+def bootstrap(dialect: str) -> str:
+    return _BOOTSTRAP if dialect == "sqlite" else to_postgresql(_BOOTSTRAP)
+
+
+def migrate(
+    conn: sqlite3.Connection, path: Path, upto: int | None = None, learner: str = ""
+) -> list[str]:
     """Apply the pending migrations (the first ``upto`` only, for fixtures); return the
     names applied.
 
@@ -168,7 +291,7 @@ def migrate(conn: sqlite3.Connection, path: Path, upto: int | None = None) -> li
                     "upgrade studyplan",
                 )
             for statement in statements:
-                conn.execute(statement)
+                conn.execute(statement, (learner,) if "?" in statement else ())
             conn.execute(
                 f"INSERT INTO {MIGRATIONS_TABLE} (name, applied_at) VALUES (?, ?)",
                 (name, to_db(now_utc())),

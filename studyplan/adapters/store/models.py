@@ -13,6 +13,10 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
+from studyplan.adapters.store.types import LEARNER_TABLES
+
+__all__ = ["LEARNER_TABLES", "TABLES"]
+
 
 class Migration(SQLModel, table=True):
     """One applied migration: name and when (UTC)."""
@@ -39,6 +43,7 @@ class Action(SQLModel, table=True):
     created: datetime = Field(index=True)
     command: str = Field(default="", sa_column_kwargs={"server_default": ""})
     undoes: int | None = Field(default=None, foreign_key="action.id", unique=True)
+    learner: str = Field(default="", index=True, sa_column_kwargs={"server_default": ""})
 
 
 class Event(SQLModel, table=True):
@@ -53,6 +58,7 @@ class Event(SQLModel, table=True):
     at: datetime
     minutes: int | None = None
     note: str | None = None
+    learner: str = Field(default="", index=True, sa_column_kwargs={"server_default": ""})
 
 
 class Note(SQLModel, table=True):
@@ -64,10 +70,11 @@ class Note(SQLModel, table=True):
     action_id: int = Field(foreign_key="action.id", index=True)
     topic_id: str = Field(index=True)
     text: str
+    learner: str = Field(default="", index=True, sa_column_kwargs={"server_default": ""})
 
 
 class Plan(SQLModel, table=True):
-    """A saved plan; ``payload`` is the planner's JSON, stored as text."""
+    """A saved plan of one learner; ``payload`` is the planner's JSON, stored as text."""
 
     __tablename__ = "plan"
 
@@ -75,6 +82,7 @@ class Plan(SQLModel, table=True):
     payload: str
     created: datetime
     updated: datetime
+    learner: str = Field(default="", primary_key=True, sa_column_kwargs={"server_default": ""})
 
 
 class Setting(SQLModel, table=True):
@@ -84,6 +92,7 @@ class Setting(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str
+    learner: str = Field(default="", primary_key=True, sa_column_kwargs={"server_default": ""})
 
 
 class LibraryEntry(SQLModel, table=True):
@@ -97,6 +106,42 @@ class LibraryEntry(SQLModel, table=True):
     source: str
     added: datetime
     position: int = Field(index=True)
+    learner: str = Field(default="", primary_key=True, sa_column_kwargs={"server_default": ""})
 
 
-TABLES: tuple[type[SQLModel], ...] = (Migration, Action, Event, Note, Plan, Setting, LibraryEntry)
+class Cohort(SQLModel, table=True):
+    """A group of learners led by ``lead`` (a role on PostgreSQL), with one assigned plan
+    (a copy of the lead's saved plan, so the lead editing theirs changes nothing here)."""
+
+    __tablename__ = "cohort"
+
+    name: str = Field(primary_key=True)
+    lead: str = Field(index=True)
+    share_progress: bool
+    plan_name: str | None = None
+    plan_payload: str | None = None
+    created: datetime
+
+
+class CohortMember(SQLModel, table=True):
+    """A learner in a cohort."""
+
+    __tablename__ = "cohort_member"
+
+    cohort: str = Field(primary_key=True, foreign_key="cohort.name")
+    learner: str = Field(primary_key=True, index=True)
+    added: datetime
+
+
+
+TABLES: tuple[type[SQLModel], ...] = (
+    Migration,
+    Action,
+    Event,
+    Note,
+    Plan,
+    Setting,
+    LibraryEntry,
+    Cohort,
+    CohortMember,
+)

@@ -35,8 +35,11 @@ def to_db(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
-def from_db(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+def from_db(value: str | datetime) -> datetime:
+    """A stored timestamp (SQLite's text, or the naive UTC datetime psycopg returns)."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 def day_start(day: date) -> str:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 #: The statuses a topic can have; ``reset`` is recordable but means "no status".
 STATUSES = ("started", "done", "skipped", "known")
 MARKS = (*STATUSES, "reset")
+#: Tables whose rows belong to one learner (row-level security on PostgreSQL).
+LEARNER_TABLES = ("action", "event", "note", "plan", "setting", "library")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,3 +114,27 @@ class RestoreResult:
         return bool(
             self.actions_added or self.plans_added or self.library_added or self.active_plan_set
         )
+
+
+@dataclass(frozen=True, slots=True)
+class CohortInfo:
+    """A cohort as its lead and members see it."""
+
+    name: str
+    lead: str
+    share_progress: bool
+    plan_name: str | None
+    plan_payload: dict[str, Any] | None
+    created: datetime
+    members: tuple[str, ...] = ()
+
+
+class MemberStatus(NamedTuple):
+    """One member's newest live status of one topic (what ``cohort status`` reads)."""
+
+    learner: str
+    topic_id: str
+    status: str
+    at: datetime
+    minutes: int
+    recorded: datetime

@@ -1,0 +1,140 @@
+"""What ``studyplan cohort init`` runs on PostgreSQL, as plain SQL an admin can read.
+
+``docs/lab.md`` prints exactly ``init_sql()`` (a test holds the two together). It runs in
+one transaction after the migrations, and every statement is idempotent (``IF NOT
+EXISTS``, ``CREATE OR REPLACE``, policies dropped and re-created), so running it again
+changes nothing. ``{schema}`` is the schema the tables live in (the connection's
+``current_schema()``, usually ``public``).
+
+The model:
+
+- ``studyplan_learner`` (NOLOGIN) may read and write studyplan's tables; row-level
+  security then limits every row to ``learner = current_user``: the server itself refuses
+  a learner reading or writing another learner's progress, notes, plans or library.
+- ``studyplan_lead`` (NOLOGIN) may create cohorts. A cohort's lead alone may change it,
+  add or remove members and assign its plan (the policies check ``lead = current_user``).
+- Nobody reads another learner's rows. The lead, and the members when the cohort was
+  created with ``--share-progress``, read the cohort's *status* (each member's newest
+  status per topic, minutes and date: no notes, no commands) through
+  ``studyplan_cohort_progress(cohort)``, a ``SECURITY DEFINER`` function that checks
+  ``session_user`` (who logged in) before returning anything.
+- The tables' owner (the role that ran ``cohort init``) and superusers bypass row-level
+  security, as PostgreSQL always lets them: run it as an admin role, not as a learner.
+"""
+
+from __future__ import annotations
+
+from studyplan.adapters.store.types import LEARNER_TABLES
+
+LEARNER_ROLE = "studyplan_learner"
+LEAD_ROLE = "studyplan_lead"
+SEQUENCES = ("action_id_seq", "event_id_seq", "note_id_seq")
+
+_ROLES = f"""
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{LEARNER_ROLE}') THEN
+        CREATE ROLE {LEARNER_ROLE} NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{LEAD_ROLE}') THEN
+        CREATE ROLE {LEAD_ROLE} NOLOGIN;
+    END IF;
+END $$;
+GRANT {LEARNER_ROLE} TO {LEAD_ROLE};
+GRANT USAGE ON SCHEMA {{schema}} TO {LEARNER_ROLE};
+GRANT SELECT ON _studyplan_migrations TO {LEARNER_ROLE};
+GRANT SELECT, INSERT, UPDATE, DELETE ON {", ".join(f'"{t}"' for t in LEARNER_TABLES)},
+    cohort, cohort_member TO {LEARNER_ROLE};
+GRANT USAGE, SELECT ON SEQUENCE {", ".join(SEQUENCES)} TO {LEARNER_ROLE};
+"""
+
+_OWN_ROWS = "".join(
+    f"""
+ALTER TABLE "{t}" ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS studyplan_own_rows ON "{t}";
+CREATE POLICY studyplan_own_rows ON "{t}"
+    USING (learner = current_user) WITH CHECK (learner = current_user);"""
+    for t in LEARNER_TABLES
+)
+
+# Helpers for the cohort policies: SECURITY DEFINER so that a policy on ``cohort`` may
+# look at ``cohort_member`` and the other way round without recursing into each other's
+# policies. They answer yes/no for the role the policy passes (``current_user``).
+_HELPERS = f"""
+CREATE OR REPLACE FUNCTION studyplan_is_lead(c varchar, who name) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {{schema}}, pg_temp
+    AS $$ SELECT EXISTS (SELECT 1 FROM cohort WHERE name = c AND lead = who) $$;
+CREATE OR REPLACE FUNCTION studyplan_is_member(c varchar, who name) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {{schema}}, pg_temp
+    AS $$ SELECT EXISTS (SELECT 1 FROM cohort_member WHERE cohort = c AND learner = who) $$;
+CREATE OR REPLACE FUNCTION studyplan_may_see_progress(c varchar, who name) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {{schema}}, pg_temp
+    AS $$ SELECT EXISTS (SELECT 1 FROM cohort WHERE name = c AND (lead = who
+          OR (share_progress AND studyplan_is_member(c, who)))) $$;
+REVOKE ALL ON FUNCTION studyplan_is_lead(varchar, name), studyplan_is_member(varchar, name),
+    studyplan_may_see_progress(varchar, name) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION studyplan_is_lead(varchar, name), studyplan_is_member(varchar, name),
+    studyplan_may_see_progress(varchar, name) TO {LEARNER_ROLE};
+"""
+
+_COHORT_POLICIES = f"""
+ALTER TABLE cohort ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS studyplan_cohort_read ON cohort;
+CREATE POLICY studyplan_cohort_read ON cohort FOR SELECT
+    USING (lead = current_user OR studyplan_is_member(name, current_user));
+DROP POLICY IF EXISTS studyplan_cohort_create ON cohort;
+CREATE POLICY studyplan_cohort_create ON cohort FOR INSERT
+    WITH CHECK (lead = current_user AND pg_has_role(current_user, '{LEAD_ROLE}', 'MEMBER'));
+DROP POLICY IF EXISTS studyplan_cohort_change ON cohort;
+CREATE POLICY studyplan_cohort_change ON cohort FOR UPDATE
+    USING (lead = current_user) WITH CHECK (lead = current_user);
+DROP POLICY IF EXISTS studyplan_cohort_drop ON cohort;
+CREATE POLICY studyplan_cohort_drop ON cohort FOR DELETE USING (lead = current_user);
+ALTER TABLE cohort_member ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS studyplan_member_read ON cohort_member;
+CREATE POLICY studyplan_member_read ON cohort_member FOR SELECT
+    USING (learner = current_user OR studyplan_may_see_progress(cohort, current_user));
+DROP POLICY IF EXISTS studyplan_member_add ON cohort_member;
+CREATE POLICY studyplan_member_add ON cohort_member FOR INSERT
+    WITH CHECK (studyplan_is_lead(cohort, current_user));
+DROP POLICY IF EXISTS studyplan_member_remove ON cohort_member;
+CREATE POLICY studyplan_member_remove ON cohort_member FOR DELETE
+    USING (studyplan_is_lead(cohort, current_user));
+"""
+
+# Each member's newest live status per topic (as ``ProgressStore.statuses`` computes a
+# learner's own), for the lead and, with --share-progress, the members; nothing else.
+# An undo counts only when the same learner recorded it.
+_PROGRESS = f"""
+CREATE OR REPLACE FUNCTION studyplan_cohort_progress(c varchar)
+    RETURNS TABLE (learner varchar, topic_id varchar, status varchar, at timestamp,
+                   minutes bigint, newest timestamp)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {{schema}}, pg_temp
+    AS $$
+    SELECT s.learner, s.topic_id, s.status, s.at, s.total, s.newest FROM (
+        SELECT DISTINCT ON (e.learner, e.topic_id) e.learner, e.topic_id, e.status, e.at,
+               a.created AS newest,
+               SUM(COALESCE(e.minutes, 0)) OVER (PARTITION BY e.learner, e.topic_id) AS total
+        FROM event e
+        JOIN action a ON a.id = e.action_id AND a.learner = e.learner
+        JOIN cohort_member m ON m.cohort = c AND m.learner = e.learner
+        WHERE studyplan_may_see_progress(c, session_user)
+          AND NOT EXISTS (SELECT 1 FROM action u WHERE u.undoes = a.id AND u.learner = a.learner)
+        ORDER BY e.learner, e.topic_id, a.created DESC, e.id DESC
+    ) s WHERE s.status <> 'reset'
+    $$;
+REVOKE ALL ON FUNCTION studyplan_cohort_progress(varchar) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION studyplan_cohort_progress(varchar) TO {LEARNER_ROLE};
+"""
+
+
+def init_sql(schema: str = "public") -> str:
+    """The whole of ``cohort init``'s SQL for tables in ``schema`` (after the migrations)."""
+    quoted = '"' + schema.replace('"', '""') + '"'
+    body = _ROLES + _OWN_ROWS + "\n" + _HELPERS + _COHORT_POLICIES + _PROGRESS
+    return "BEGIN;" + body.replace("{schema}", quoted) + "COMMIT;\n"
+
+
+def grant_sql(role: str, lead: bool) -> str:
+    """Let a login role use studyplan (as a learner, or as a lead who may make cohorts)."""
+    quoted = '"' + role.replace('"', '""') + '"'
+    return f"GRANT {LEAD_ROLE if lead else LEARNER_ROLE} TO {quoted}"

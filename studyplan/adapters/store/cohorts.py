@@ -1,0 +1,236 @@
+"""Cohorts: a lead, members, one assigned plan, and the members' status.
+
+The same tables on both backends. On PostgreSQL the server enforces who may do what
+(row-level security, ``cohort_sql.py``); the checks here give the same answers on SQLite
+(one file, no roles: the learner is the local user or ``$STUDYPLAN_LEARNER``) and a clear
+message before the server would refuse.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from studyplan.adapters.store.base import StoreBase
+from studyplan.adapters.store.plans import ASSIGNED_PREFIX
+from studyplan.adapters.store.sqlite import from_db, now_utc, to_db
+from studyplan.adapters.store.types import CohortInfo, MemberStatus
+from studyplan.errors import ConflictError, InputError, NotFoundError, StoreError, did_you_mean
+
+
+_LIVE = (
+    "a.id NOT IN (SELECT u.undoes FROM action u "
+    "WHERE u.undoes IS NOT NULL AND u.learner = a.learner)"
+)
+_PROGRESS_SQLITE = f"""
+SELECT learner, topic_id, status, at, total, newest FROM (
+    SELECT e.learner, e.topic_id, e.status, e.at, MAX(a.created) AS newest,
+           SUM(COALESCE(e.minutes, 0)) AS total
+    FROM event e JOIN action a ON a.id = e.action_id AND a.learner = e.learner
+    WHERE e.learner IN (SELECT learner FROM cohort_member WHERE cohort = ?) AND {_LIVE}
+    GROUP BY e.learner, e.topic_id
+) WHERE status != 'reset'
+ORDER BY learner, topic_id
+"""
+
+
+class CohortMixin(StoreBase):
+    # -- reading ------------------------------------------------------------------------
+
+    def cohorts(self) -> list[CohortInfo]:
+        """The cohorts this learner leads or belongs to, by name."""
+        rows = self._rows(
+            "SELECT name, lead, share_progress, plan_name, plan_payload, created FROM cohort "
+            "WHERE lead = ? OR name IN (SELECT cohort FROM cohort_member WHERE learner = ?) "
+            "ORDER BY name",
+            (self.learner, self.learner),
+        )
+        return [_info(row) for row in rows]
+
+    def cohort(self, name: str) -> CohortInfo:
+        """One cohort with its members (those this learner may see); ``NotFoundError``."""
+        for info in self.cohorts():
+            if info.name == name:
+                members = tuple(
+                    r[0]
+                    for r in self._rows(
+                        "SELECT learner FROM cohort_member WHERE cohort = ? ORDER BY learner",
+                        (name,),
+                    )
+                )
+                return dataclasses.replace(info, members=members)
+        names = [c.name for c in self.cohorts()]
+        raise NotFoundError(
+            f"no cohort '{name}' that you lead or belong to",
+            did_you_mean(name, names) or "see 'studyplan cohort list'",
+        )
+
+    def assigned_plans(self) -> list[tuple[str, CohortInfo]]:
+        """(``@cohort``, cohort) for each cohort of this learner that has a plan."""
+        return [
+            (ASSIGNED_PREFIX + c.name, c) for c in self.cohorts() if c.plan_payload is not None
+        ]
+
+    def member_statuses(self, name: str) -> list[MemberStatus]:
+        """Every member's newest live status per topic: for the lead, or for members when
+        the cohort shares progress (otherwise ``StoreError``)."""
+        info = self.cohort(name)
+        if info.lead != self.learner and not info.share_progress:
+            raise StoreError(
+                f"cohort '{name}' does not share its progress with its members",
+                f"ask its lead ({info.lead}) for the status",
+            )
+        if self.url is None:
+            rows = self._rows(_PROGRESS_SQLITE, (name,))
+        else:
+            rows = self._rows(
+                "SELECT learner, topic_id, status, at, minutes, newest "
+                "FROM studyplan_cohort_progress(?) ORDER BY learner, topic_id",
+                (name,),
+            )
+        return [
+            MemberStatus(str(who), str(t), str(s), from_db(at), int(m), from_db(new))
+            for who, t, s, at, m, new in rows
+        ]
+
+    # -- the lead's changes -------------------------------------------------------------
+
+    def create_cohort(self, name: str, *, share_progress: bool) -> None:
+        """A new cohort led by this learner."""
+        if not name.strip() or name.startswith(ASSIGNED_PREFIX) or len(name) > 100:
+            raise InputError(
+                f"'{name[:60]}' is not a usable cohort name",
+                f"1-100 characters, not starting with '{ASSIGNED_PREFIX}'",
+            )
+        with self._write() as conn:
+            row = conn.execute("SELECT lead FROM cohort WHERE name = ?", (name,)).fetchone()
+            if row is not None:
+                raise ConflictError(f"a cohort named '{name}' already exists", "choose another name")
+            self._may_lead(conn)
+            conn.execute(
+                "INSERT INTO cohort (name, lead, share_progress, plan_name, plan_payload, "
+                "created) VALUES (?, ?, ?, NULL, NULL, ?)",
+                (name, self.learner, share_progress, to_db(now_utc())),
+            )
+
+    def add_members(self, name: str, learners: Sequence[str]) -> list[str]:
+        """Add learners (idempotent); return those that were not members yet."""
+        wanted = list(dict.fromkeys(learners))
+        with self._write() as conn:
+            self._lead_only(conn, name, "add learners to")
+            self._check_roles(conn, wanted)
+            present = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT learner FROM cohort_member WHERE cohort = ?", (name,)
+                ).fetchall()
+            }
+            new = [w for w in wanted if w not in present]
+            stamp = to_db(now_utc())
+            for who in new:
+                conn.execute(
+                    "INSERT INTO cohort_member (cohort, learner, added) VALUES (?, ?, ?)",
+                    (name, who, stamp),
+                )
+        return new
+
+    def remove_member(self, name: str, learner: str) -> None:
+        with self._write() as conn:
+            self._lead_only(conn, name, "remove learners from")
+            gone = conn.execute(
+                "DELETE FROM cohort_member WHERE cohort = ? AND learner = ?", (name, learner)
+            ).rowcount
+            if not gone:
+                raise NotFoundError(f"'{learner}' is not in cohort '{name}'")
+
+    def assign_plan(self, name: str, plan: str) -> None:
+        """Give every member a copy of the lead's saved plan ``plan``."""
+        with self._write() as conn:
+            self._lead_only(conn, name, "assign plans to")
+            row = conn.execute(
+                'SELECT payload FROM "plan" WHERE name = ? AND learner = ?', (plan, self.learner)
+            ).fetchone()
+            if row is None:
+                names = [
+                    r[0]
+                    for r in conn.execute(
+                        'SELECT name FROM "plan" WHERE learner = ?', (self.learner,)
+                    ).fetchall()
+                ]
+                raise NotFoundError(
+                    f"you have no saved plan '{plan}'",
+                    did_you_mean(plan, names) or "save one with 'studyplan plan GOAL --save NAME'",
+                )
+            conn.execute(
+                "UPDATE cohort SET plan_name = ?, plan_payload = ? WHERE name = ?",
+                (plan, row[0], name),
+            )
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _lead_only(self, conn: Any, name: str, what: str) -> None:
+        row = conn.execute("SELECT lead FROM cohort WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no cohort '{name}' that you lead or belong to")
+        if row[0] != self.learner:
+            raise StoreError(
+                f"only the lead of cohort '{name}' ({row[0]}) may {what} it",
+                "ask them to",
+            )
+
+    def _may_lead(self, conn: Any) -> None:
+        if self.url is None:
+            return
+        from studyplan.adapters.store.cohort_sql import LEAD_ROLE
+
+        (ok,) = conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ?) "
+            "AND pg_has_role(current_user, ?, 'MEMBER')",
+            (LEAD_ROLE, LEAD_ROLE),
+        ).fetchone()
+        if not ok:
+            raise StoreError(
+                f"role '{self.learner}' may not lead cohorts on {self.label}",
+                f"ask the admin: studyplan cohort init --lead {self.learner}",
+            )
+
+    def _check_roles(self, conn: Any, learners: list[str]) -> None:
+        """On PostgreSQL each learner is a role that may use studyplan."""
+        if self.url is None:
+            return
+        from studyplan.adapters.store.cohort_sql import LEARNER_ROLE
+
+        known = {
+            r[0]: bool(r[1])
+            for r in conn.execute(
+                "SELECT rolname, pg_has_role(oid, ?, 'MEMBER') FROM pg_roles "
+                "WHERE rolname = ANY(?)",
+                (LEARNER_ROLE, learners),
+            ).fetchall()
+        }
+        missing = [w for w in learners if w not in known]
+        if missing:
+            raise NotFoundError(
+                f"no role {', '.join(repr(m) for m in missing)} on {self.label}",
+                "each learner connects as their own role; ask the admin to create it",
+            )
+        outside = [w for w in learners if not known[w]]
+        if outside:
+            raise StoreError(
+                f"role {', '.join(repr(m) for m in outside)} may not use studyplan yet",
+                "ask the admin: studyplan cohort init " + " ".join(f"--learner {m}" for m in outside),
+            )
+
+
+def _info(row: tuple[Any, ...]) -> CohortInfo:
+    name, lead, share, plan_name, payload, created = row
+    return CohortInfo(
+        name=str(name),
+        lead=str(lead),
+        share_progress=bool(share),
+        plan_name=plan_name,
+        plan_payload=json.loads(payload) if payload else None,
+        created=from_db(created),
+    )

@@ -33,6 +33,22 @@ def db_path(explicit: str | Path | None = None) -> Path:
     return home_dir() / "progress.db"
 
 
+def db_target(explicit: str | None = None) -> Path | str:
+    """The progress database as ``db_path`` finds it, or a database URL (``--db`` /
+    ``$STUDYPLAN_DB`` of the form ``scheme://...``), returned as given. A password in a
+    URL on the command line is refused (``InputError``): ``ps`` shows it to everyone."""
+    from studyplan.adapters.store.pg import check_url, is_url
+
+    if explicit:
+        if is_url(explicit):
+            return check_url(explicit, from_command_line=True)
+        return db_path(explicit)
+    env = os.environ.get("STUDYPLAN_DB")
+    if env and is_url(env):
+        return check_url(env, from_command_line=False)
+    return db_path(None)
+
+
 def cache_dir() -> Path:
     """Derived data (the validated-curricula cache); safe to delete."""
     return home_dir() / "cache"

@@ -94,11 +94,13 @@ def root(
         ),
     ] = None,
     db: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--db",
-            metavar="PATH",
-            help="Progress database; default $STUDYPLAN_DB, else <app data>/progress.db.",
+            metavar="PATH|URL",
+            help="Progress database: a SQLite file, or postgresql+psycopg://USER@HOST/DB "
+            "(no password here: ~/.pgpass or PGPASSWORD); default $STUDYPLAN_DB, else "
+            "<app data>/progress.db.",
         ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
@@ -126,6 +128,9 @@ def _register() -> None:
     from studyplan.cli import bib
 
     bib.register(app)
+    from studyplan.cli import cohort
+
+    cohort.register(app)
 
 
 _register()

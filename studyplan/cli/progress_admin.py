@@ -87,7 +87,7 @@ def cmd_doctor(ctx: typer.Context, as_json: JsonOption = False) -> None:
     if as_json:
         print_json(
             {
-                "database": str(store.path),
+                "database": str(store.label),
                 "exists": store.exists,
                 "ok": not problems,
                 "problems": problems,
@@ -96,7 +96,7 @@ def cmd_doctor(ctx: typer.Context, as_json: JsonOption = False) -> None:
         )
     else:
         if not store.exists:
-            typer.echo(f"no progress database yet at {store.path} (nothing to check)")
+            typer.echo(f"no progress database yet at {store.label} (nothing to check)")
         for line in problems:
             typer.echo(f"problem: {line}")
         for tid, n in orphans.items():
@@ -107,11 +107,11 @@ def cmd_doctor(ctx: typer.Context, as_json: JsonOption = False) -> None:
                 + f"; clear it with 'studyplan reset {tid}'"
             )
         if store.exists and not problems:
-            typer.echo(f"ok: {store.path} passes the integrity and schema checks")
+            typer.echo(f"ok: {store.label} passes the integrity and schema checks")
     if problems:
         if as_json:
             raise typer.Exit(StoreError.exit_code)
         raise StoreError(
-            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {store.path}",
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {store.label}",
             "restore a backup into a new file: studyplan --db NEW.db restore BACKUP.json",
         )

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 @dataclass(slots=True)
 class State:
     curricula_dirs: list[Path] = field(default_factory=list)
-    db: Path | None = None
+    db: str | None = None
     debug: bool = False
     _catalog: Catalog | None = None
     _store: ProgressStore | None = None
@@ -84,7 +84,7 @@ class State:
 
             if self._store is not None:
                 self._store.close()
-            self._store = open_store(paths.db_path(self.db), create=create)
+            self._store = open_store(paths.db_target(self.db), create=create)
             # Close when the command ends: SQLite then checkpoints and removes the WAL.
             if self._root is not None:
                 self._root.call_on_close(self._store.close)

@@ -168,6 +168,23 @@ class CohortMixin(StoreBase):
                 (plan, row[0], name),
             )
 
+    def init_lab(self, *, learners: Sequence[str], leads: Sequence[str]) -> list[str]:
+        """``cohort init``: on PostgreSQL, ``cohort_sql.init_sql`` in one transaction, then
+        the grants; returns what was granted. On SQLite the migrations are all there is."""
+        if self.url is None or self._conn is None:
+            return []
+        from studyplan.adapters.store.cohort_sql import grant_sql, init_sql
+
+        done = []
+        with self._translate():
+            (schema,) = self._conn.execute("SELECT current_schema()").fetchone()
+            self._conn.raw.execute(init_sql(str(schema)))  # several statements: no params
+            self._check_roles(self._conn, [*learners, *leads], granted=False)
+            for role, lead in [*((r, False) for r in learners), *((r, True) for r in leads)]:
+                self._conn.raw.execute(grant_sql(role, lead))
+                done.append(f"{role} may {'lead cohorts' if lead else 'use studyplan'}")
+        return done
+
     # -- internals ----------------------------------------------------------------------
 
     def _lead_only(self, conn: Any, name: str, what: str) -> None:
@@ -196,9 +213,9 @@ class CohortMixin(StoreBase):
                 f"ask the admin: studyplan cohort init --lead {self.learner}",
             )
 
-    def _check_roles(self, conn: Any, learners: list[str]) -> None:
-        """On PostgreSQL each learner is a role that may use studyplan."""
-        if self.url is None:
+    def _check_roles(self, conn: Any, learners: list[str], granted: bool = True) -> None:
+        """On PostgreSQL each learner is a role (that may use studyplan, if ``granted``)."""
+        if self.url is None or not learners:
             return
         from studyplan.adapters.store.cohort_sql import LEARNER_ROLE
 
@@ -217,7 +234,7 @@ class CohortMixin(StoreBase):
                 "each learner connects as their own role; ask the admin to create it",
             )
         outside = [w for w in learners if not known[w]]
-        if outside:
+        if outside and granted:
             raise StoreError(
                 f"role {', '.join(repr(m) for m in outside)} may not use studyplan yet",
                 "ask the admin: studyplan cohort init " + " ".join(f"--learner {m}" for m in outside),

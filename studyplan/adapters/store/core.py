@@ -268,7 +268,8 @@ class ProgressStore(PlansMixin, LibraryMixin, CohortMixin):
 
         if self._conn is None:
             return backup.empty()
-        return backup.dump(self)
+        with self._translate():
+            return backup.dump(self)
 
     def restore(self, data: dict[str, Any], *, source: str = "backup") -> RestoreResult:
         """Merge a backup idempotently (restoring it twice changes nothing)."""
@@ -291,7 +292,13 @@ class ProgressStore(PlansMixin, LibraryMixin, CohortMixin):
 
         if self._conn is None:
             return []
-        problems = doctor.check(self._conn, self.path)
+        if self.url is not None:
+            from studyplan.adapters.store.pg_schema import doctor as pg_doctor
+
+            problems = pg_doctor(self.url)
+        else:
+            assert self.path is not None
+            problems = doctor.check(self._conn, self.path)
         if any(p.startswith("integrity check") for p in problems):
             return problems  # the rows cannot be trusted enough to look for orphans
         return problems + [

@@ -262,7 +262,7 @@ def statements_for(name: str, statements: tuple[str, ...], dialect: str) -> tupl
     """A migration's statements for ``dialect`` (``sqlite`` or ``postgresql``)."""
     if dialect == "sqlite":
         return statements
-    return PG_MIGRATIONS.get(name) or tuple(to_postgresql(s) for s in statements)
+    return tuple(to_postgresql(s) for s in PG_MIGRATIONS.get(name) or statements)
 
 
 def bootstrap(dialect: str) -> str:

@@ -197,3 +197,28 @@ def expected(connection: Any) -> Schema:
         got = schema_of(connection, scratch)
         tx.rollback()
     return got
+
+
+def doctor(url: str) -> list[str]:
+    """Migrations recorded and schema drift on PostgreSQL (the server checks its pages)."""
+    from sqlalchemy import text
+
+    from studyplan.adapters.store import schema
+
+    with pg.translate(url), engine(url).connect() as connection:
+        names = [
+            r[0] for r in connection.execute(text(f"SELECT name FROM {migrations.MIGRATIONS_TABLE}"))
+        ]
+        problems = [
+            f"migration '{n}' is not recorded as applied" for n in migrations.NAMES if n not in names
+        ]
+        problems += [
+            f"unknown migration '{n}' (written by a newer studyplan?)"
+            for n in names
+            if n not in migrations.NAMES
+        ]
+        wanted = expected(connection)
+        actual = {t: v for t, v in schema_of(connection).items() if t in wanted}
+        problems += schema.differences(actual, wanted)
+        connection.rollback()
+    return problems

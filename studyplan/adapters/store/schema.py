@@ -71,7 +71,7 @@ def differences(actual: Schema, wanted: Schema) -> list[str]:
     for table in sorted(set(actual) - set(wanted)):
         problems.append(f"schema: unexpected table '{table}'")
     for table in sorted(set(actual) & set(wanted)):
-        for part in ("columns", "indexes", "foreign_keys"):
+        for part in wanted[table]:
             have, want = actual[table][part], wanted[table][part]
             if have != want:
                 missing = [x for x in want if x not in have]

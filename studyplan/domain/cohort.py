@@ -1,0 +1,129 @@
+"""Where each member of a cohort is on the cohort's assigned plan. Pure: no I/O, no clock.
+
+A step counts as done when its topic is marked done, known or skipped (what drops it from
+a learner's own plan); hours done are the saved hours of those steps. The expected hours
+by ``today`` follow the saved schedule (hours per week from its start), as ``plan show``
+computes them, so ahead/behind means the same in both places.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+#: Statuses that take a step off the learner's path.
+FINISHED = frozenset({"done", "known", "skipped"})
+
+
+@dataclass(frozen=True, slots=True)
+class MemberProgress:
+    """One member's position on the assigned plan."""
+
+    learner: str
+    hours_done: float
+    hours_total: float
+    hours_expected: float | None
+    steps_done: int
+    steps_total: int
+    in_progress: str | None
+    last_activity: datetime | None
+    #: Each plan step's status for this member (``todo`` when unmarked), in plan order.
+    steps: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ahead_hours(self) -> float | None:
+        """Positive: ahead of the saved schedule; negative: behind; None: no schedule."""
+        if self.hours_expected is None:
+            return None
+        return round(self.hours_done - self.hours_expected, 1)
+
+    @property
+    def fraction(self) -> float:
+        return self.hours_done / self.hours_total if self.hours_total else 0.0
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "learner": self.learner,
+            "hours_done": self.hours_done,
+            "hours_total": self.hours_total,
+            "hours_expected_by_today": self.hours_expected,
+            "ahead_hours": self.ahead_hours,
+            "steps_done": self.steps_done,
+            "steps_total": self.steps_total,
+            "in_progress": self.in_progress,
+            "last_activity": self.last_activity.isoformat() if self.last_activity else None,
+        }
+
+
+def expected_hours(payload: Mapping[str, Any], today: date, total: float) -> float | None:
+    """Hours the saved schedule expected by ``today`` (None without a schedule)."""
+    hpw, start = payload.get("hours_per_week"), payload.get("start")
+    if not hpw or not start:
+        return None
+    elapsed = (today - date.fromisoformat(start)).days
+    return round(min(total, max(0.0, elapsed / 7 * float(hpw))), 1)
+
+
+def plan_steps(
+    payload: Mapping[str, Any],
+    resolve: Callable[[str], str],
+    checkpoint: Callable[[str], bool] = lambda _: False,
+) -> list[tuple[str, float]]:
+    """The assigned plan's study steps as (topic id as the catalog knows it now, hours);
+    checkpoints (milestones) are not study steps and are left out, as in ``plan show``."""
+    steps: dict[str, float] = {}
+    for step in payload.get("steps", []):
+        tid = resolve(str(step["id"]))
+        if not checkpoint(tid):
+            steps[tid] = steps.get(tid, 0.0) + float(step.get("hours") or 0.0)
+    return list(steps.items())
+
+
+def member_progress(
+    payload: Mapping[str, Any],
+    members: Sequence[str],
+    rows: Iterable[tuple[str, str, str, datetime]],
+    today: date,
+    resolve: Callable[[str], str] = str,
+    checkpoint: Callable[[str], bool] = lambda _: False,
+) -> list[MemberProgress]:
+    """Each member's progress; ``rows`` are (learner, topic, status, recorded) of every
+    member's newest live status per topic. A retired id counts as its survivor's (the
+    newest recorded mark on either wins), as in a learner's own ``status``."""
+    latest: dict[str, dict[str, tuple[datetime, str]]] = {m: {} for m in members}
+    last: dict[str, datetime] = {}
+    for learner, topic, status, recorded in rows:
+        mine = latest.get(learner)
+        if mine is None:
+            continue
+        tid = resolve(topic)
+        old = mine.get(tid)
+        if old is None or recorded > old[0]:
+            mine[tid] = (recorded, status)
+        if learner not in last or recorded > last[learner]:
+            last[learner] = recorded
+    steps = plan_steps(payload, resolve, checkpoint)
+    total = round(float(sum(h for _, h in steps)), 1)
+    expected = expected_hours(payload, today, total)
+    result = []
+    for learner in members:
+        marks = latest[learner]
+        status = {tid: marks[tid][1] if tid in marks else "todo" for tid, _ in steps}
+        finished = [(tid, h) for tid, h in steps if status[tid] in FINISHED]
+        started = next((tid for tid, _ in steps if status[tid] == "started"), None)
+        result.append(
+            MemberProgress(
+                learner=learner,
+                hours_done=round(float(sum(h for _, h in finished)), 1),
+                hours_total=total,
+                hours_expected=expected,
+                steps_done=len(finished),
+                steps_total=len(steps),
+                in_progress=started,
+                last_activity=last.get(learner),
+                steps=status,
+            )
+        )
+    return result

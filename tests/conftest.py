@@ -10,13 +10,18 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from helpers import FIXTURE_DATA, ROOT, Cli
+
+if TYPE_CHECKING:
+    from helpers.pg import PgServer
 
 settings.register_profile(
     "dev", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -81,3 +86,68 @@ def write_curriculum(tmp_path: Path) -> Callable[[str, str], Path]:
         return folder
 
     return write
+
+
+# -- PostgreSQL: a throw-away cluster, and the fixture that runs a test on both backends ---
+
+PG_MISSING = (
+    "needs a PostgreSQL server binary (initdb, pg_ctl) to start a throw-away cluster: "
+    "apt-get install postgresql, or set PG_BIN"
+)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """One throw-away cluster for the whole run (helpers/pg.py), stopped at the end. No
+    server binary: skipped locally, a failure under CI=true (CI must run these)."""
+    from helpers.pg import start_server
+
+    server = start_server()
+    if server is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true: the PostgreSQL tests {PG_MISSING}")
+        pytest.skip(PG_MISSING)
+    os.environ["PGPASSFILE"] = str(server.passfile)  # libpq finds the roles' passwords
+    try:
+        yield server
+    finally:
+        server.destroy()
+
+
+@dataclass
+class Backend:
+    """Where a test's database is: a SQLite file or a fresh PostgreSQL database. A learner
+    is a role on PostgreSQL and ``$STUDYPLAN_LEARNER`` on SQLite (one file, no roles)."""
+
+    name: str
+    tmp: Path
+    server: PgServer | None = None
+    database: str | None = None
+
+    @property
+    def pg(self) -> bool:
+        return self.name == "postgresql"
+
+    def target(self, learner: str | None = None) -> Path | str:
+        if self.server is not None and self.database is not None:
+            return self.server.url(learner or "postgres", self.database)
+        return self.tmp / "progress.db"
+
+    def db_arg(self, learner: str | None = None) -> str:
+        return str(self.target(learner))
+
+    def env(self, learner: str | None = None) -> dict[str, str]:
+        """Environment for a CLI run as ``learner``."""
+        env = dict(os.environ)
+        if learner and not self.pg:
+            env["STUDYPLAN_LEARNER"] = learner
+        return env
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    """The same test on a SQLite file and on a fresh database of the throw-away cluster."""
+    if request.param == "postgresql":
+        server: PgServer = request.getfixturevalue("pg_server")
+        return Backend("postgresql", tmp_path, server, server.new_database())
+    return Backend("sqlite", tmp_path)

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+
+from conftest import Backend
 
 from studyplan.adapters.store import ProgressStore, migrations, open_store
 from studyplan.errors import ConflictError, InputError, NotFoundError
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> ProgressStore:
-    return open_store(tmp_path / "deep" / "er" / "progress.db", create=True)
+def store(backend: Backend, tmp_path: Path) -> Iterator[ProgressStore]:
+    """The store on both backends (a file in new folders; a fresh PostgreSQL database)."""
+    target = backend.target() if backend.pg else tmp_path / "deep" / "er" / "progress.db"
+    store = open_store(target, create=True)
+    yield store
+    store.close()
 
 
 def test_create_false_never_creates_and_reads_empty(tmp_path: Path) -> None:
@@ -88,10 +95,17 @@ def test_record_rejects_bad_input_and_writes_nothing(store: ProgressStore) -> No
 def test_record_is_one_transaction(store: ProgressStore, tmp_path: Path) -> None:
     """A failure while inserting the events leaves no action and no event behind."""
     assert store._conn is not None
-    store._conn.execute(
-        "CREATE TEMP TRIGGER boom BEFORE INSERT ON event WHEN NEW.topic_id = 'm.bad' "
-        "BEGIN SELECT RAISE(ABORT, 'boom'); END"
-    )
+    if store.dialect == "sqlite":
+        store._conn.execute(
+            "CREATE TEMP TRIGGER boom BEFORE INSERT ON event WHEN NEW.topic_id = 'm.bad' "
+            "BEGIN SELECT RAISE(ABORT, 'boom'); END"
+        )
+    else:
+        store._conn.raw.execute(
+            "CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "IF NEW.topic_id = 'm.bad' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$;"
+            "CREATE TRIGGER boom BEFORE INSERT ON event FOR EACH ROW EXECUTE FUNCTION boom()"
+        )
     with pytest.raises(Exception, match="boom"):
         store.record(["m.a", "m.b", "m.bad", "m.c"], "done")
     assert store.log(include_undone=True) == []

@@ -1,0 +1,171 @@
+"""Cohorts through the real CLI on both backends: a lead and two learners go through
+create → add → assign → mark → status → report; who may do what; assigned plans.
+
+On PostgreSQL each person is their own role (password in the test .pgpass); on SQLite the
+three share one file and ``$STUDYPLAN_LEARNER`` says who is acting (no roles there).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import Backend
+from studyplan.cli import app
+from studyplan.errors import EXIT_NOT_FOUND, EXIT_STORE
+
+# mini.ib's path: probability 10 h, entropy 6, kl 4, mutual-information 4, ib 5 = 29 h.
+TOTAL = 29.0
+
+
+class Lab:
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.runner = CliRunner()
+
+    def __call__(self, who: str, *args: str) -> Any:
+        return self.runner.invoke(
+            app, ["--db", self.backend.db_arg(who), *args], env=self.backend.env(who)
+        )
+
+    def ok(self, who: str, *args: str) -> str:
+        result = self(who, *args)
+        assert result.exit_code == 0, (who, args, result.output, result.stderr)
+        return str(result.stdout)
+
+    def json(self, who: str, *args: str) -> Any:
+        return json.loads(self.ok(who, *args, "--json"))
+
+
+@pytest.fixture
+def lab(backend: Backend) -> Lab:
+    """The lab's database after the admin's ``cohort init``; lead, alice and bob exist."""
+    lab = Lab(backend)
+    if backend.pg:
+        assert backend.server is not None
+        for role in ("lead", "alice", "bob", "carol"):
+            backend.server.role(role)
+        out = lab.ok(
+            "postgres", "cohort", "init", "--lead", "lead", "--learner", "alice", "--learner", "bob"
+        )
+        assert "row-level security" in out
+        # Idempotent: a second run changes nothing and fails nothing.
+        lab.ok("postgres", "cohort", "init", "--lead", "lead", "--learner", "alice")
+    else:
+        lab.ok("lead", "cohort", "init")
+    return lab
+
+
+@pytest.fixture
+def cohort(lab: Lab) -> Lab:
+    lab.ok("lead", "plan", "mini.ib", "-H", "5", "--save", "ib")
+    lab.ok("lead", "cohort", "create", "ml")
+    assert "added alice, bob" in lab.ok("lead", "cohort", "add", "ml", "alice", "bob")
+    assert "nobody new" in lab.ok("lead", "cohort", "add", "ml", "alice")
+    lab.ok("lead", "cohort", "assign", "ml", "ib")
+    return lab
+
+
+def test_walkthrough_create_add_assign_mark_status_report(cohort: Lab, tmp_path: Path) -> None:
+    lab = cohort
+    plans = lab.json("alice", "plans")
+    assert [p["name"] for p in plans] == ["@ml"] and plans[0]["goals"] == ["mini.ib"]
+    lab.ok("alice", "done", "mini.probability", "mini.entropy")
+    lab.ok("alice", "start", "mini.kl")
+    lab.ok("bob", "start", "mini.probability")
+    # A learner uses the assigned plan like their own: next, plan show, plan use, report.
+    nxt = lab.json("alice", "next", "--plan", "@ml")
+    assert "mini.kl" in json.dumps(nxt)
+    shown = lab.json("alice", "plan", "show", "@ml")
+    assert shown["hours_done"] == 16.0 and shown["hours_total"] == TOTAL
+    lab.ok("alice", "plan", "use", "@ml")
+    assert [p["name"] for p in lab.json("alice", "plans") if p["active"]] == ["@ml"]
+    page = tmp_path / "alice.html"
+    lab.ok("alice", "report", "-o", str(page))
+    assert "mini.kl" in page.read_text(encoding="utf-8")
+
+    status = lab.json("lead", "cohort", "status", "ml")
+    assert status["plan"] == "ib" and status["lead"] == "lead"
+    by = {row["learner"]: row for row in status["learners"]}
+    assert set(by) == {"alice", "bob"}
+    assert by["alice"]["hours_done"] == 16.0 and by["alice"]["hours_total"] == TOTAL
+    assert by["alice"]["in_progress"] == "mini.kl" and by["alice"]["steps_done"] == 2
+    assert by["bob"]["hours_done"] == 0.0 and by["bob"]["in_progress"] == "mini.probability"
+    assert by["alice"]["ahead_hours"] == 16.0  # the schedule starts today: 0 h expected
+    assert by["alice"]["last_activity"] and by["bob"]["last_activity"]
+    text = lab.ok("lead", "cohort", "status", "ml")
+    assert "16/29 h" in text and "ahead" in text
+
+    out = tmp_path / "ml.html"
+    assert "2 learners" in lab.ok("lead", "cohort", "report", "ml", "-o", str(out))
+    html = out.read_text(encoding="utf-8")
+    assert html.count('class="bar"') == 2 and "<script" not in html
+    assert html.count('class="c st-done"') == 2  # alice: probability, entropy
+    assert html.count('class="c st-started"') == 2  # alice: kl; bob: probability
+    assert html.count('class="c st-todo"') == 6
+    assert "http" not in html.split("<body>")[1]  # self-contained: nothing to fetch
+
+
+def test_each_learner_sees_only_their_own_progress(cohort: Lab) -> None:
+    lab = cohort
+    lab.ok("alice", "done", "mini.probability", "--note", "alice's secret")
+    lab.ok("bob", "start", "mini.entropy")
+    lab.ok("bob", "note", "mini.entropy", "bob's note")
+    assert [e["topic"] for e in lab.json("alice", "log")] == ["mini.probability"]
+    assert [n["text"] for n in lab.json("bob", "notes")] == ["bob's note"]
+    assert [n["text"] for n in lab.json("alice", "notes")] == ["alice's secret"]
+    lab.ok("bob", "undo")  # bob's undo takes back bob's note, never alice's mark
+    assert [e["status"] for e in lab.json("alice", "log")] == ["done"]
+    assert lab.json("lead", "log") == []
+
+
+def test_only_the_lead_changes_a_cohort(cohort: Lab) -> None:
+    lab = cohort
+    for args in (
+        ("cohort", "add", "ml", "carol"),
+        ("cohort", "remove", "ml", "bob"),
+        ("cohort", "assign", "ml", "ib"),
+    ):
+        result = lab("alice", *args)
+        assert result.exit_code == EXIT_STORE, result.output
+        assert result.stderr.count("\n") == 1 and "only the lead of cohort 'ml'" in result.stderr
+    lab.ok("lead", "cohort", "remove", "ml", "bob")
+    assert [r["learner"] for r in lab.json("lead", "cohort", "status", "ml")["learners"]] == [
+        "alice"
+    ]
+    assert lab.json("bob", "plans") == []  # no longer assigned
+    result = lab("lead", "cohort", "remove", "ml", "bob")
+    assert result.exit_code == EXIT_NOT_FOUND
+
+
+def test_status_is_the_leads_unless_the_cohort_shares_it(cohort: Lab) -> None:
+    lab = cohort
+    result = lab("alice", "cohort", "status", "ml")
+    assert result.exit_code == EXIT_STORE
+    assert "does not share its progress" in result.stderr and result.stderr.count("\n") == 1
+    lab.ok("lead", "cohort", "create", "open", "--share-progress")
+    lab.ok("lead", "cohort", "add", "open", "alice", "bob")
+    lab.ok("lead", "cohort", "assign", "open", "ib")
+    lab.ok("bob", "done", "mini.probability")
+    rows = lab.json("alice", "cohort", "status", "open")["learners"]
+    assert {r["learner"]: r["hours_done"] for r in rows} == {"alice": 0.0, "bob": 10.0}
+    # Someone outside the cohort sees nothing of it.
+    result = lab("carol" if lab.backend.pg else "carol", "cohort", "status", "open")
+    assert result.exit_code in (EXIT_NOT_FOUND, EXIT_STORE)
+    assert "bob" not in result.stdout
+
+
+def test_cohort_names_and_plans_are_checked(lab: Lab) -> None:
+    result = lab("lead", "cohort", "assign", "nope", "ib")
+    assert result.exit_code == EXIT_NOT_FOUND
+    lab.ok("lead", "cohort", "create", "ml")
+    assert lab("lead", "cohort", "create", "ml").exit_code == 8
+    result = lab("lead", "cohort", "assign", "ml", "nope")
+    assert result.exit_code == EXIT_NOT_FOUND and "no saved plan 'nope'" in result.stderr
+    result = lab("lead", "cohort", "status", "ml")
+    assert result.exit_code == EXIT_NOT_FOUND and "has no plan yet" in result.stderr
+    assert lab("lead", "cohort", "create", "@x").exit_code == 2

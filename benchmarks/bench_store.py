@@ -46,8 +46,9 @@ def _env(home: Path, db: Path) -> dict[str, str]:
     return env
 
 
-def _fill(db: Path, topics: list[str], events: int) -> None:
-    """``events`` marks spread over a year, ~10 per action, straight into the schema."""
+def _fill(db: Path | str, topics: list[str], events: int) -> None:
+    """``events`` marks spread over a year, ~10 per action, straight into the schema (a
+    SQLite file, or a PostgreSQL URL: the same SQL)."""
     from studyplan.adapters.store import open_store
     from studyplan.adapters.store.sqlite import to_db
 
@@ -58,21 +59,23 @@ def _fill(db: Path, topics: list[str], events: int) -> None:
     with store._write() as conn:
         for n in range(max(1, events // 10)):
             stamp = to_db(start + timedelta(minutes=n))
-            cur = conn.execute(
-                "INSERT INTO action (uid, kind, created, command) VALUES (?, 'mark', ?, ?)",
-                (os.urandom(16).hex(), stamp, "done …"),
-            )
+            (action,) = conn.execute(
+                "INSERT INTO action (uid, kind, created, command, learner) "
+                "VALUES (?, 'mark', ?, ?, ?) RETURNING id",
+                (os.urandom(16).hex(), stamp, "done …", store.learner),
+            ).fetchone()
             conn.executemany(
-                "INSERT INTO event (action_id, topic_id, status, at, minutes, note) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO event (action_id, topic_id, status, at, minutes, note, learner) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
-                        cur.lastrowid,
+                        action,
                         topics[(n * 10 + j) % len(topics)],
                         statuses[(n + j) % len(statuses)],
                         stamp,
                         30,
                         "ch. 2 exercises" if j == 0 else None,
+                        store.learner,
                     )
                     for j in range(10)
                 ],

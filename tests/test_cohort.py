@@ -169,3 +169,49 @@ def test_cohort_names_and_plans_are_checked(lab: Lab) -> None:
     result = lab("lead", "cohort", "status", "ml")
     assert result.exit_code == EXIT_NOT_FOUND and "has no plan yet" in result.stderr
     assert lab("lead", "cohort", "create", "@x").exit_code == 2
+
+
+def test_the_servers_sums_match_the_python_rules(
+    cohort: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL ``cohort status`` is added up by the server (studyplan_cohort_summary);
+    it must agree with ``domain.cohort.member_progress`` over the per-topic rows, here on a
+    random history of marks, resets and undos by both learners (a retired id included)."""
+    import random
+    from datetime import date
+
+    from studyplan.adapters.store import open_store
+    from studyplan.domain.cohort import member_progress, plan_steps, summary_progress
+
+    lab = cohort
+    rng = random.Random(18)
+    topics = ["mini.probability", "mini.entropy", "mini.kl", "mini.mutual-information", "mini.ib"]
+    for _ in range(40):
+        who = rng.choice(["alice", "bob"])
+        if rng.random() < 0.15:
+            lab(who, "undo")
+            continue
+        verb = rng.choice(["start", "done", "skip", "know", "reset"])
+        lab(who, verb, *rng.sample(topics, rng.randint(1, 2)))
+    monkeypatch.setenv("STUDYPLAN_LEARNER", "bob")  # SQLite's learner (PostgreSQL: the role)
+    with open_store(lab.backend.target("bob"), create=True) as bob:
+        bob.record(["mini.old-kl"], "done")  # a mark on an id the curricula have retired
+    monkeypatch.setenv("STUDYPLAN_LEARNER", "lead")
+    store = open_store(lab.backend.target("lead"), create=False)
+    info = store.cohort("ml")
+    assert info.plan_payload is not None
+    aliases = {"mini.old-kl": "mini.kl"}  # rows on a retired id count as the survivor's
+    steps = plan_steps(info.plan_payload, lambda t: aliases.get(t, t))
+    rows = [(r.learner, r.topic_id, r.status, r.recorded) for r in store.member_statuses("ml")]
+    python = member_progress(
+        info.plan_payload, info.members, rows, date.today(), lambda t: aliases.get(t, t)
+    )
+    if lab.backend.pg:
+        server = summary_progress(
+            info.plan_payload, steps, store.member_summary("ml", steps, aliases), date.today()
+        )
+        assert [p.json() for p in server] == [p.json() for p in python]
+    assert any(p.steps_done for p in python)  # the history did finish something
+    bob = next(p for p in python if p.learner == "bob")
+    assert bob.steps["mini.kl"] == "done" and "mini.old-kl" not in bob.steps
+    store.close()

@@ -132,8 +132,11 @@ def cmd_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
     )
 
 
-def _progress(st: State, name: str) -> tuple[Any, list[Any]]:
-    from studyplan.domain.cohort import member_progress
+def _progress(st: State, name: str, per_topic: bool = False) -> tuple[Any, list[Any]]:
+    """The cohort and each member's progress. On PostgreSQL ``status`` lets the server
+    add up (200 rows instead of one per member and topic); the report needs every
+    member's status per topic."""
+    from studyplan.domain.cohort import member_progress, plan_steps, summary_progress
     from studyplan.errors import NotFoundError
 
     store = st.store(create=False)
@@ -144,13 +147,17 @@ def _progress(st: State, name: str) -> tuple[Any, list[Any]]:
         raise NotFoundError(
             f"cohort '{name}' has no plan yet", f"its lead assigns one: cohort assign {name} PLAN"
         )
-    rows = [(r.learner, r.topic_id, r.status, r.recorded) for r in store.member_statuses(name)]
     catalog = st.catalog()
     topics = catalog.topics
 
     def checkpoint(tid: str) -> bool:
         return tid in topics and topics.is_milestone(tid)
 
+    if store.dialect == "postgresql" and not per_topic:
+        steps = plan_steps(info.plan_payload, catalog.resolve, checkpoint)
+        sums = store.member_summary(name, steps, catalog.aliases)
+        return info, summary_progress(info.plan_payload, steps, sums, date.today())
+    rows = [(r.learner, r.topic_id, r.status, r.recorded) for r in store.member_statuses(name)]
     progress = member_progress(
         info.plan_payload, info.members, rows, date.today(), catalog.resolve, checkpoint
     )
@@ -209,7 +216,7 @@ def cmd_report(
     from studyplan.views.cohort_report import render_cohort_report
 
     st = state(ctx)
-    info, progress = _progress(st, name)
+    info, progress = _progress(st, name, per_topic=True)
     topics = st.catalog().topics
     titles = {tid: topics.title(tid) for tid in (progress[0].steps if progress else ()) if tid in topics}
     page = render_cohort_report(

@@ -127,3 +127,29 @@ def member_progress(
             )
         )
     return result
+
+
+def summary_progress(
+    payload: Mapping[str, Any],
+    steps: Sequence[tuple[str, float]],
+    rows: Iterable[tuple[str, float, int, str | None, datetime | None]],
+    today: date,
+) -> list[MemberProgress]:
+    """``MemberProgress`` from per-member sums the database computed over ``steps``
+    (learner, hours done, steps done, first step in progress, newest mark); no per-step
+    statuses. Same rules as ``member_progress``, which a test holds it to."""
+    total = round(float(sum(h for _, h in steps)), 1)
+    expected = expected_hours(payload, today, total)
+    return [
+        MemberProgress(
+            learner=learner,
+            hours_done=round(hours, 1),
+            hours_total=total,
+            hours_expected=expected,
+            steps_done=done,
+            steps_total=len(steps),
+            in_progress=started,
+            last_activity=newest,
+        )
+        for learner, hours, done, started, newest in rows
+    ]

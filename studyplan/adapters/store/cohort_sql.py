@@ -117,7 +117,7 @@ CREATE OR REPLACE FUNCTION studyplan_cohort_progress(c varchar)
         FROM event e
         JOIN action a ON a.id = e.action_id AND a.learner = e.learner
         JOIN cohort_member m ON m.cohort = c AND m.learner = e.learner
-        WHERE studyplan_may_see_progress(c, session_user)
+        WHERE (SELECT studyplan_may_see_progress(c, session_user))  -- once, not per row
           AND NOT EXISTS (SELECT 1 FROM action u WHERE u.undoes = a.id AND u.learner = a.learner)
         ORDER BY e.learner, e.topic_id, a.created DESC, e.id DESC
     ) s WHERE s.status <> 'reset'
@@ -126,11 +126,56 @@ REVOKE ALL ON FUNCTION studyplan_cohort_progress(varchar) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION studyplan_cohort_progress(varchar) TO {LEARNER_ROLE};
 """
 
+# ``cohort status`` on the server: per member, from the newest live mark per topic (retired
+# ids mapped to their survivors by ``old_ids``/``new_ids``), the hours and steps finished
+# of the plan's ``steps`` (deduplicated, in plan order, with their ``hours``), the first
+# step in progress, and the newest mark. 200 rows instead of 100,000 for 200 learners on a
+# 500-topic plan. Same gate as studyplan_cohort_progress; the "C" collation sorts bytes.
+_SUMMARY = f"""
+CREATE OR REPLACE FUNCTION studyplan_cohort_summary(c varchar, steps varchar[],
+        hours float8[], old_ids varchar[], new_ids varchar[])
+    RETURNS TABLE (learner varchar, hours_done float8, steps_done bigint,
+                   in_progress varchar, newest timestamp)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {{schema}}, pg_temp
+    AS $$
+    WITH latest AS (
+        SELECT DISTINCT ON (e.learner COLLATE "C", t.id COLLATE "C")
+               e.learner, t.id AS topic_id, e.status, a.created
+        FROM event e
+        JOIN action a ON a.id = e.action_id AND a.learner = e.learner
+        JOIN cohort_member m ON m.cohort = c AND m.learner = e.learner
+        LEFT JOIN unnest(old_ids, new_ids) AS al(old, new) ON al.old = e.topic_id
+        CROSS JOIN LATERAL (SELECT COALESCE(al.new, e.topic_id) AS id) t
+        WHERE (SELECT studyplan_may_see_progress(c, session_user))
+          AND NOT EXISTS (SELECT 1 FROM action u WHERE u.undoes = a.id AND u.learner = a.learner)
+        ORDER BY e.learner COLLATE "C", t.id COLLATE "C", a.created DESC, e.id DESC
+    ), plan AS (
+        SELECT * FROM unnest(steps, hours) WITH ORDINALITY AS p(topic_id, hours, pos)
+    )
+    SELECT m.learner,
+           COALESCE(SUM(p.hours) FILTER (WHERE l.status IN ('done', 'known', 'skipped')), 0),
+           COUNT(p.pos) FILTER (WHERE l.status IN ('done', 'known', 'skipped')),
+           (array_agg(l.topic_id ORDER BY p.pos) FILTER (WHERE l.status = 'started'
+                                                           AND p.pos IS NOT NULL))[1],
+           MAX(l.created) FILTER (WHERE l.status <> 'reset')
+    FROM cohort_member m
+    LEFT JOIN latest l ON l.learner = m.learner
+    LEFT JOIN plan p ON p.topic_id = l.topic_id
+    WHERE m.cohort = c AND (SELECT studyplan_may_see_progress(c, session_user))
+    GROUP BY m.learner
+    ORDER BY m.learner
+    $$;
+REVOKE ALL ON FUNCTION studyplan_cohort_summary(varchar, varchar[], float8[], varchar[],
+    varchar[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION studyplan_cohort_summary(varchar, varchar[], float8[], varchar[],
+    varchar[]) TO {LEARNER_ROLE};
+"""
+
 
 def init_sql(schema: str = "public") -> str:
     """The whole of ``cohort init``'s SQL for tables in ``schema`` (after the migrations)."""
     quoted = '"' + schema.replace('"', '""') + '"'
-    body = _ROLES + _OWN_ROWS + "\n" + _HELPERS + _COHORT_POLICIES + _PROGRESS
+    body = _ROLES + _OWN_ROWS + "\n" + _HELPERS + _COHORT_POLICIES + _PROGRESS + _SUMMARY
     return "BEGIN;" + body.replace("{schema}", quoted) + "COMMIT;\n"
 
 

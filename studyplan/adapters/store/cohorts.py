@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from studyplan.adapters.store.base import StoreBase
@@ -73,15 +74,42 @@ class CohortMixin(StoreBase):
             (ASSIGNED_PREFIX + c.name, c) for c in self.cohorts() if c.plan_payload is not None
         ]
 
-    def member_statuses(self, name: str) -> list[MemberStatus]:
-        """Every member's newest live status per topic: for the lead, or for members when
-        the cohort shares progress (otherwise ``StoreError``)."""
+    def _may_see(self, name: str) -> CohortInfo:
         info = self.cohort(name)
         if info.lead != self.learner and not info.share_progress:
             raise StoreError(
                 f"cohort '{name}' does not share its progress with its members",
                 f"ask its lead ({info.lead}) for the status",
             )
+        return info
+
+    def member_summary(
+        self, name: str, steps: Sequence[tuple[str, float]], aliases: Mapping[str, str]
+    ) -> list[tuple[str, float, int, str | None, datetime | None]]:
+        """PostgreSQL only: per member, (learner, hours done, steps done, first step in
+        progress, newest mark) of the plan ``steps`` (topic id, hours), computed by the
+        server (``studyplan_cohort_summary``); same rules as ``domain.cohort``."""
+        self._may_see(name)
+        rows = self._rows(
+            "SELECT learner, hours_done, steps_done, in_progress, newest FROM "
+            "studyplan_cohort_summary(?, ?::varchar[], ?::float8[], ?::varchar[], ?::varchar[])",
+            (
+                name,
+                [t for t, _ in steps],
+                [float(h) for _, h in steps],
+                list(aliases),
+                list(aliases.values()),
+            ),
+        )
+        return [
+            (str(w), float(h), int(n), p, from_db(t) if t is not None else None)
+            for w, h, n, p, t in rows
+        ]
+
+    def member_statuses(self, name: str) -> list[MemberStatus]:
+        """Every member's newest live status per topic: for the lead, or for members when
+        the cohort shares progress (otherwise ``StoreError``)."""
+        self._may_see(name)
         if self.url is None:
             rows = self._rows(_PROGRESS_SQLITE, (name,))
         else:

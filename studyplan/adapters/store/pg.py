@@ -102,6 +102,8 @@ def connect(url: str, *, autocommit: bool = True) -> psycopg.Connection[Any]:
 def _first_line(exc: BaseException, url: str) -> str:
     diag = getattr(exc, "diag", None)
     text = (getattr(diag, "message_primary", None) or str(exc) or type(exc).__name__).strip()
+    if "FATAL:  " in text:  # libpq's "connection to server ... failed: FATAL:  <reason>"
+        text = text.rsplit("FATAL:  ", 1)[1]
     line = text.splitlines()[0] if text else type(exc).__name__
     password = _password(url)
     if password:
@@ -157,9 +159,8 @@ def store_error(url: str, exc: BaseException) -> StudyplanError:
     )
     if closed or type(exc).__name__ == "OperationalError":
         return StoreError(
-            f"cannot reach the PostgreSQL server of {where} ({line}); nothing more was "
-            "recorded",
-            "is the server running? try again in a moment, then check 'studyplan log'",
+            f"cannot reach the PostgreSQL server of {where} ({line})",
+            "is it running? try again in a moment; 'studyplan log' shows what was recorded",
         )
     return StoreError(f"database error in {where}: {line}", "run 'studyplan doctor'")
 

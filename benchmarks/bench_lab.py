@@ -58,8 +58,10 @@ def _cohort(server: object, db: str) -> None:
         "total_hours": 4.0 * PLAN_TOPICS,
         "weeks": PLAN_TOPICS * 4 // 10,
         "finish_date": None,
-        "steps": [{"id": t, "hours": 4.0, "week": None, "end_week": None, "start": None,
-                   "end": None} for t in topics],
+        "steps": [
+            {"id": t, "hours": 4.0, "week": None, "end_week": None, "start": None, "end": None}
+            for t in topics
+        ],
     }
     now = datetime.now(UTC)
     conn.execute("BEGIN")
@@ -118,8 +120,11 @@ def main(rounds: int = 15) -> list[str]:
             sp = [PYTHON, "-m", "studyplan"]
             import subprocess
 
-            subprocess.run([*sp, "--db", admin, "cohort", "init", "--lead", "lead"], check=True,
-                           capture_output=True)
+            subprocess.run(
+                [*sp, "--db", admin, "cohort", "init", "--lead", "lead"],
+                check=True,
+                capture_output=True,
+            )
             for n in range(LEARNERS):
                 server.role(f"member{n:03d}")  # type: ignore[attr-defined]
             # The lead's own history: 2,000 events, as on the SQLite side (through RLS).
@@ -145,8 +150,10 @@ def main(rounds: int = 15) -> list[str]:
             interleave([baseline, *cases, status], rounds)
             missed = report("lab on PostgreSQL (whole process, medians)", baseline, cases)
             verdict = "ok" if status.median_ms <= STATUS_GOAL_MS else "(over goal)"
-            print(f"{status.name:<44} {status.median_ms:>10.1f} ms  goal <= "
-                  f"{STATUS_GOAL_MS:.0f} ms  {verdict}")
+            print(
+                f"{status.name:<44} {status.median_ms:>10.1f} ms  goal <= "
+                f"{STATUS_GOAL_MS:.0f} ms  {verdict}"
+            )
             if status.median_ms > STATUS_GOAL_MS:
                 missed.append(f"{status.name}: {status.median_ms:.0f} ms > {STATUS_GOAL_MS:.0f}")
             from studyplan.adapters.store import open_store

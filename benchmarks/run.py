@@ -15,7 +15,14 @@ from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
-BENCHES = ["bench_startup", "bench_planner", "bench_store", "bench_bib", "bench_visual", "bench_lab"]
+BENCHES = [
+    "bench_startup",
+    "bench_planner",
+    "bench_store",
+    "bench_bib",
+    "bench_visual",
+    "bench_lab",
+]
 
 
 def main() -> int:

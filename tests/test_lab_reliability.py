@@ -171,9 +171,7 @@ def test_wrong_server_database_or_password_one_line_exit_5(
     server.sql("CREATE TABLE customers (id int PRIMARY KEY, name text)", other)
     newer = server.new_database("newer")
     assert studyplan("--db", server.url("postgres", newer), "cohort", "init").returncode == 0
-    server.sql(
-        "INSERT INTO _studyplan_migrations VALUES ('0099_future', '2030-01-01')", newer
-    )
+    server.sql("INSERT INTO _studyplan_migrations VALUES ('0099_future', '2030-01-01')", newer)
     wrong_pass = tmp_path / "pgpass"
     wrong_pass.write_text("*:*:*:learner00:not-the-password\n", encoding="utf-8")
     wrong_pass.chmod(0o600)
@@ -181,8 +179,12 @@ def test_wrong_server_database_or_password_one_line_exit_5(
     nowhere.mkdir()
     cases: list[tuple[str, str, dict[str, str], str]] = [
         ("down", f"postgresql+psycopg://learner00@/{db}?host={nowhere}", env, "cannot reach"),
-        ("password", server.url("learner00", db), {**env, "PGPASSFILE": str(wrong_pass)},
-         "refused the login"),
+        (
+            "password",
+            server.url("learner00", db),
+            {**env, "PGPASSFILE": str(wrong_pass)},
+            "refused the login",
+        ),
         ("unknown db", server.url("learner00", "no_such_db"), env, "does not exist"),
         ("other app", server.url("postgres", other), env, "not a studyplan one"),
         ("newer", server.url("postgres", newer), env, "newer studyplan"),

@@ -32,8 +32,19 @@ def lab(pg_server: PgServer) -> Iterator[tuple[PgServer, str]]:
     for role in ("lead", "alice", "bob", "mallory"):
         pg_server.role(role)
     steps = [
-        ("postgres", "cohort", "init", "--lead", "lead", "--learner", "alice",
-         "--learner", "bob", "--learner", "mallory"),
+        (
+            "postgres",
+            "cohort",
+            "init",
+            "--lead",
+            "lead",
+            "--learner",
+            "alice",
+            "--learner",
+            "bob",
+            "--learner",
+            "mallory",
+        ),
         ("lead", "plan", "mini.ib", "-H", "5", "--save", "ib"),
         ("lead", "cohort", "create", "ml"),
         ("lead", "cohort", "add", "ml", "alice", "bob"),
@@ -59,11 +70,15 @@ def test_a_learner_cannot_read_another_learners_notes_or_progress(lab: Any) -> N
         assert alice.execute("SELECT text FROM note WHERE learner = 'bob'").fetchall() == []
         assert alice.execute("SELECT note FROM event WHERE learner = 'bob'").fetchall() == []
         assert [r[0] for r in alice.execute("SELECT DISTINCT learner FROM event")] == ["alice"]
-        assert alice.execute("SELECT count(*) FROM action WHERE learner <> 'alice'").fetchone() == (0,)
+        assert alice.execute("SELECT count(*) FROM action WHERE learner <> 'alice'").fetchone() == (
+            0,
+        )
         # Not even the plans or settings of others.
         assert alice.execute("SELECT name FROM plan").fetchall() == []
     # The rows are there: the admin (table owner) sees them.
-    assert server.sql("SELECT text FROM note WHERE learner = 'bob'", db) == [("bob's private note",)]
+    assert server.sql("SELECT text FROM note WHERE learner = 'bob'", db) == [
+        ("bob's private note",)
+    ]
 
 
 def test_the_server_refuses_changing_another_learners_rows(lab: Any) -> None:
@@ -72,7 +87,9 @@ def test_the_server_refuses_changing_another_learners_rows(lab: Any) -> None:
     server, db = lab
     before = server.sql("SELECT id, status, minutes, learner FROM event ORDER BY id", db)
     with as_role(server, db, "alice") as alice:
-        cur = alice.execute("UPDATE event SET status = 'skipped', minutes = 0 WHERE learner = 'bob'")
+        cur = alice.execute(
+            "UPDATE event SET status = 'skipped', minutes = 0 WHERE learner = 'bob'"
+        )
         assert cur.rowcount == 0  # bob's rows are invisible to alice: nothing to update
         assert alice.execute("DELETE FROM note WHERE learner = 'bob'").rowcount == 0
         # Moving one of her own rows to bob, or writing one as bob, is refused outright.
@@ -115,7 +132,10 @@ def test_only_the_lead_changes_a_cohort_even_in_plain_sql(lab: Any) -> None:
             "SELECT learner, topic_id, status, minutes FROM studyplan_cohort_progress('ml') "
             "ORDER BY learner"
         ).fetchall()
-        assert rows == [("alice", "mini.probability", "done", 0), ("bob", "mini.entropy", "done", 90)]
+        assert rows == [
+            ("alice", "mini.probability", "done", 0),
+            ("bob", "mini.entropy", "done", 90),
+        ]
         # The lead gets status, not the learners' rows: notes stay private.
         assert lead.execute("SELECT text FROM note").fetchall() == []
     assert server.sql("SELECT learner FROM cohort_member ORDER BY learner", db) == [
@@ -126,7 +146,10 @@ def test_only_the_lead_changes_a_cohort_even_in_plain_sql(lab: Any) -> None:
 
 def test_share_progress_lets_members_read_the_status_only(lab: Any) -> None:
     server, db = lab
-    for args in (("cohort", "create", "open", "--share-progress"), ("cohort", "add", "open", "alice", "bob")):
+    for args in (
+        ("cohort", "create", "open", "--share-progress"),
+        ("cohort", "add", "open", "alice", "bob"),
+    ):
         assert run(server, db, "lead", *args).exit_code == 0
     with as_role(server, db, "alice") as alice:
         rows = alice.execute(
@@ -136,7 +159,9 @@ def test_share_progress_lets_members_read_the_status_only(lab: Any) -> None:
         assert alice.execute("SELECT text FROM note").fetchall() == []
 
 
-def test_passwords_never_on_the_command_line_nor_in_messages(pg_server: PgServer, tmp_path: Any) -> None:
+def test_passwords_never_on_the_command_line_nor_in_messages(
+    pg_server: PgServer, tmp_path: Any
+) -> None:
     db = pg_server.new_database("pw")
     pg_server.role("alice")
     secret = "s3cr3t-w0rd"

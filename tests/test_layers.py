@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +23,7 @@ HEAVY = (
     "rustworkx",
     "numpy",
     "bibtexparser",
+    "psycopg",
 )
 
 PROBE = """
@@ -57,3 +59,26 @@ def test_everyday_commands_load_no_heavy_library(tmp_path: Path, args: list[str]
     loaded = [line for line in result.stderr.splitlines() if line.startswith("LOADED=")]
     assert loaded, result.stderr
     assert json.loads(loaded[-1].removeprefix("LOADED=")) == [], (args, result.stderr)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [["status"], ["done", "mini.entropy"], ["next"]], ids=" ".join)
+def test_everyday_commands_on_postgresql_load_psycopg_only(
+    tmp_path: Path, args: list[str], pg_server: Any
+) -> None:
+    """On PostgreSQL the hot path is psycopg with the same SQL: no SQLAlchemy, no SQLModel."""
+    db = pg_server.new_database("layers")
+    env = {
+        **os.environ,
+        "STUDYPLAN_HOME": str(tmp_path),
+        "STUDYPLAN_BUILTIN_DIR": str(FIXTURE_DATA),
+        "STUDYPLAN_DB": pg_server.url("postgres", db),
+    }
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    warm = [sys.executable, "-c", PROBE, json.dumps(["done", "mini.kl"]), json.dumps(HEAVY)]
+    subprocess.run(warm, env=env, capture_output=True, check=True, timeout=120)
+    probe = [sys.executable, "-c", PROBE, json.dumps(args), json.dumps(HEAVY)]
+    result = subprocess.run(probe, env=env, capture_output=True, text=True, timeout=120)
+    loaded = [line for line in result.stderr.splitlines() if line.startswith("LOADED=")]
+    assert loaded, result.stderr
+    assert json.loads(loaded[-1].removeprefix("LOADED=")) == ["psycopg"], (args, result.stderr)

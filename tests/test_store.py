@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from conftest import Backend
-
 from studyplan.adapters.store import ProgressStore, migrations, open_store
 from studyplan.errors import ConflictError, InputError, NotFoundError
 

@@ -59,14 +59,28 @@ def seed(raw: Raw, version: int) -> None:
     who = ", learner" if version >= NAMES.index("0007_learners_and_cohorts") + 1 else ""
     val = ", 'alice'" if who else ""
     if version >= 1:
-        x(f"INSERT INTO action (uid, kind, created, command{who}) VALUES ('u1', 'mark', ?, 'done mini.kl'{val})", (STAMP,))
-        x(f"INSERT INTO event (action_id, topic_id, status, at, minutes{who}) VALUES (1, 'mini.kl', 'done', ?, 30{val})", (STAMP,))
-        x(f"INSERT INTO note (action_id, topic_id, text{who}) VALUES (1, 'mini.kl', 'Ä & <b>'{val})")
+        x(
+            f"INSERT INTO action (uid, kind, created, command{who}) VALUES ('u1', 'mark', ?, 'done mini.kl'{val})",
+            (STAMP,),
+        )
+        x(
+            f"INSERT INTO event (action_id, topic_id, status, at, minutes{who}) VALUES (1, 'mini.kl', 'done', ?, 30{val})",
+            (STAMP,),
+        )
+        x(
+            f"INSERT INTO note (action_id, topic_id, text{who}) VALUES (1, 'mini.kl', 'Ä & <b>'{val})"
+        )
     if version >= 2:
-        x(f'INSERT INTO "plan" (name, payload, created, updated{who}) VALUES (\'p\', \'{{"goals": []}}\', ?, ?{val})', (STAMP, STAMP))
+        x(
+            f"INSERT INTO \"plan\" (name, payload, created, updated{who}) VALUES ('p', '{{\"goals\": []}}', ?, ?{val})",
+            (STAMP, STAMP),
+        )
         x(f"INSERT INTO setting (\"key\", value{who}) VALUES ('active_plan', 'p'{val})")
     if version >= 3:
-        x(f'INSERT INTO library ("key", kind, bibtex, source, added, position{who}) VALUES (\'k\', \'entry\', \'@misc{{k}}\', \'x.bib\', ?, 1{val})', (STAMP,))
+        x(
+            f"INSERT INTO library (\"key\", kind, bibtex, source, added, position{who}) VALUES ('k', 'entry', '@misc{{k}}', 'x.bib', ?, 1{val})",
+            (STAMP,),
+        )
 
 
 def kept(raw: Raw, version: int) -> None:

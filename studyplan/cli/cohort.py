@@ -126,7 +126,13 @@ def cmd_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
     emit_table(
         ("name", "lead", "plan", "you", "shared"),
         [
-            (r["name"], r["lead"], r["plan"] or "", r["you"], "yes" if r["share_progress"] else "")
+            (
+                str(r["name"]),
+                str(r["lead"]),
+                str(r["plan"] or ""),
+                str(r["you"]),
+                "yes" if r["share_progress"] else "",
+            )
             for r in rows
         ],
     )
@@ -218,7 +224,9 @@ def cmd_report(
     st = state(ctx)
     info, progress = _progress(st, name, per_topic=True)
     topics = st.catalog().topics
-    titles = {tid: topics.title(tid) for tid in (progress[0].steps if progress else ()) if tid in topics}
+    titles = {
+        tid: topics.title(tid) for tid in (progress[0].steps if progress else ()) if tid in topics
+    }
     page = render_cohort_report(
         info.name, info.lead, info.plan_name, progress, titles, date.today(), __version__
     )

@@ -110,9 +110,9 @@ def member_progress(
     result = []
     for learner in members:
         marks = latest[learner]
-        status = {tid: marks[tid][1] if tid in marks else "todo" for tid, _ in steps}
-        finished = [(tid, h) for tid, h in steps if status[tid] in FINISHED]
-        started = next((tid for tid, _ in steps if status[tid] == "started"), None)
+        by_step = {tid: marks[tid][1] if tid in marks else "todo" for tid, _ in steps}
+        finished = [(tid, h) for tid, h in steps if by_step[tid] in FINISHED]
+        started = next((tid for tid, _ in steps if by_step[tid] == "started"), None)
         result.append(
             MemberProgress(
                 learner=learner,
@@ -123,7 +123,7 @@ def member_progress(
                 steps_total=len(steps),
                 in_progress=started,
                 last_activity=last.get(learner),
-                steps=status,
+                steps=by_step,
             )
         )
     return result

@@ -74,8 +74,9 @@ class PgServer:
         return subprocess.run(cmd, check=check, capture_output=True, text=True, timeout=120)
 
     def init(self) -> None:
-        self._run("initdb", "-D", str(self.data), "-U", ADMIN, "-A", "trust", "-E", "UTF8",
-                  "--no-sync")
+        self._run(
+            "initdb", "-D", str(self.data), "-U", ADMIN, "-A", "trust", "-E", "UTF8", "--no-sync"
+        )
         (self.data / "pg_hba.conf").write_text(
             f"local all {ADMIN} trust\nlocal all all scram-sha-256\n", encoding="utf-8"
         )
@@ -95,8 +96,17 @@ class PgServer:
         self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop", check=False)
 
     def restart_immediate(self) -> None:
-        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "restart",
-                  "-l", str(self.root / "log"))
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-m",
+            "immediate",
+            "-w",
+            "restart",
+            "-l",
+            str(self.root / "log"),
+        )
 
     def destroy(self) -> None:
         self.stop("immediate")
@@ -112,8 +122,10 @@ class PgServer:
         import psycopg
 
         return psycopg.connect(
-            f"postgresql://{role}@/{db}?host={self.socket}", autocommit=True,
-            passfile=str(self.passfile), **kw
+            f"postgresql://{role}@/{db}?host={self.socket}",
+            autocommit=True,
+            passfile=str(self.passfile),
+            **kw,
         )
 
     def sql(self, statement: str, db: str = "postgres") -> list[tuple[Any, ...]]:

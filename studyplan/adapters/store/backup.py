@@ -158,9 +158,9 @@ def restore(store: StoreBase, data: Any, source: str) -> RestoreResult:
     who = store.learner
     with Session(engine_for(store, write=True)) as session, session.begin():
         if store.url is not None:  # queue with this learner's other writes (pg.write_txn)
-            from sqlalchemy import text
+            from sqlalchemy import text as sql_text
 
-            lock = text("SELECT pg_advisory_xact_lock(hashtext(:k))")
+            lock = sql_text("SELECT pg_advisory_xact_lock(hashtext(:k))")
             session.execute(lock, {"k": "studyplan:" + who})
         mine = col(m.Action.learner) == who
         local = {a.uid: a for a in session.exec(select(m.Action).where(mine))}

@@ -20,7 +20,6 @@ from studyplan.adapters.store.sqlite import from_db, now_utc, to_db
 from studyplan.adapters.store.types import CohortInfo, MemberStatus
 from studyplan.errors import ConflictError, InputError, NotFoundError, StoreError, did_you_mean
 
-
 _LIVE = (
     "a.id NOT IN (SELECT u.undoes FROM action u "
     "WHERE u.undoes IS NOT NULL AND u.learner = a.learner)"
@@ -70,9 +69,7 @@ class CohortMixin(StoreBase):
 
     def assigned_plans(self) -> list[tuple[str, CohortInfo]]:
         """(``@cohort``, cohort) for each cohort of this learner that has a plan."""
-        return [
-            (ASSIGNED_PREFIX + c.name, c) for c in self.cohorts() if c.plan_payload is not None
-        ]
+        return [(ASSIGNED_PREFIX + c.name, c) for c in self.cohorts() if c.plan_payload is not None]
 
     def _may_see(self, name: str) -> CohortInfo:
         info = self.cohort(name)
@@ -135,7 +132,9 @@ class CohortMixin(StoreBase):
         with self._write() as conn:
             row = conn.execute("SELECT lead FROM cohort WHERE name = ?", (name,)).fetchone()
             if row is not None:
-                raise ConflictError(f"a cohort named '{name}' already exists", "choose another name")
+                raise ConflictError(
+                    f"a cohort named '{name}' already exists", "choose another name"
+                )
             self._may_lead(conn)
             conn.execute(
                 "INSERT INTO cohort (name, lead, share_progress, plan_name, plan_payload, "
@@ -265,7 +264,8 @@ class CohortMixin(StoreBase):
         if outside and granted:
             raise StoreError(
                 f"role {', '.join(repr(m) for m in outside)} may not use studyplan yet",
-                "ask the admin: studyplan cohort init " + " ".join(f"--learner {m}" for m in outside),
+                "ask the admin: studyplan cohort init "
+                + " ".join(f"--learner {m}" for m in outside),
             )
 
 

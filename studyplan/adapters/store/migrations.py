@@ -19,6 +19,7 @@ from pathlib import Path
 from studyplan.adapters.store.sqlite import now_utc, to_db, write_txn
 from studyplan.errors import StoreError
 
+
 def _learner_column(table: str) -> tuple[str, ...]:
     return (
         f"ALTER TABLE {table} ADD COLUMN learner VARCHAR DEFAULT '' NOT NULL",

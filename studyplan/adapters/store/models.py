@@ -133,7 +133,6 @@ class CohortMember(SQLModel, table=True):
     added: datetime
 
 
-
 TABLES: tuple[type[SQLModel], ...] = (
     Migration,
     Action,

@@ -185,11 +185,11 @@ class PgConnection:
         self.url = url
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
-        return self.raw.execute(convert(sql), tuple(params))  # type: ignore[arg-type]
+        return self.raw.execute(convert(sql), tuple(params))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         with self.raw.cursor() as cur:
-            cur.executemany(convert(sql), rows)  # type: ignore[arg-type]
+            cur.executemany(convert(sql), rows)
 
     def close(self) -> None:
         self.raw.close()

@@ -27,17 +27,18 @@ _MIGRATE_LOCK = "studyplan:migrate"
 def inspect(conn: pg.PgConnection) -> tuple[str, list[str] | None, list[str]]:
     """(the connected role, the applied migration names or None when the table is
     missing, the schema's other tables when it is missing)."""
-    learner, present = conn.execute(
+    row = conn.execute(
         "SELECT current_user, to_regclass(?) IS NOT NULL", (migrations.MIGRATIONS_TABLE,)
     ).fetchone()
+    assert row is not None
+    learner, present = row
     if present:
         names = [r[0] for r in conn.execute(f"SELECT name FROM {migrations.MIGRATIONS_TABLE}")]
         return str(learner), names, []
     tables = [
         r[0]
         for r in conn.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
-            "ORDER BY tablename"
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
         )
     ]
     return str(learner), None, tables
@@ -94,15 +95,14 @@ def migrate(conn: pg.PgConnection, learner: str, upto: int | None = None) -> lis
 def _apply(conn: pg.PgConnection, name: str, statements: tuple[str, ...], learner: str) -> bool:
     conn.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (_MIGRATE_LOCK,))
     table = migrations.MIGRATIONS_TABLE
-    if conn.execute("SELECT to_regclass(?) IS NULL", (table,)).fetchone()[0]:
+    missing = conn.execute("SELECT to_regclass(?) IS NULL", (table,)).fetchone()
+    if missing is None or missing[0]:
         conn.execute(migrations.bootstrap("postgresql"))
     if name in {r[0] for r in conn.execute(f"SELECT name FROM {table}")}:
         return False
     for statement in migrations.statements_for(name, statements, "postgresql"):
         conn.execute(statement, (learner,) if "?" in statement else ())
-    conn.execute(
-        f"INSERT INTO {table} (name, applied_at) VALUES (?, ?)", (name, to_db(now_utc()))
-    )
+    conn.execute(f"INSERT INTO {table} (name, applied_at) VALUES (?, ?)", (name, to_db(now_utc())))
     return True
 
 
@@ -110,7 +110,6 @@ def _rollback(conn: pg.PgConnection) -> None:
     if not conn.raw.closed:
         with contextlib.suppress(Exception):  # a lost connection was rolled back already
             conn.execute("ROLLBACK")
-
 
 
 def open_pg(url: str, *, create: bool) -> ProgressStore:
@@ -207,10 +206,13 @@ def doctor(url: str) -> list[str]:
 
     with pg.translate(url), engine(url).connect() as connection:
         names = [
-            r[0] for r in connection.execute(text(f"SELECT name FROM {migrations.MIGRATIONS_TABLE}"))
+            r[0]
+            for r in connection.execute(text(f"SELECT name FROM {migrations.MIGRATIONS_TABLE}"))
         ]
         problems = [
-            f"migration '{n}' is not recorded as applied" for n in migrations.NAMES if n not in names
+            f"migration '{n}' is not recorded as applied"
+            for n in migrations.NAMES
+            if n not in names
         ]
         problems += [
             f"unknown migration '{n}' (written by a newer studyplan?)"

@@ -80,12 +80,8 @@ class PlansMixin(StoreBase):
             return False
         me = self.learner
         with self._write() as conn:
-            gone = (
-                conn.execute(
-                    'DELETE FROM "plan" WHERE name = ? AND learner = ?', (name, me)
-                ).rowcount
-                > 0
-            )
+            deleted = conn.execute('DELETE FROM "plan" WHERE name = ? AND learner = ?', (name, me))
+            gone = bool(deleted.rowcount > 0)
             conn.execute(
                 "DELETE FROM setting WHERE key = ? AND value = ? AND learner = ?",
                 (ACTIVE_PLAN, name, me),
@@ -104,16 +100,16 @@ class PlansMixin(StoreBase):
         assigned = name is not None and self.get_plan(name) is not None
         with self._write() as conn:
             if name is None:
-                conn.execute(
-                    "DELETE FROM setting WHERE key = ? AND learner = ?", (ACTIVE_PLAN, me)
-                )
+                conn.execute("DELETE FROM setting WHERE key = ? AND learner = ?", (ACTIVE_PLAN, me))
                 return
-            if not assigned and not conn.execute(
-                'SELECT 1 FROM "plan" WHERE name = ? AND learner = ?', (name, me)
-            ).fetchone():
+            if (
+                not assigned
+                and not conn.execute(
+                    'SELECT 1 FROM "plan" WHERE name = ? AND learner = ?', (name, me)
+                ).fetchone()
+            ):
                 names = [
-                    r[0]
-                    for r in conn.execute('SELECT name FROM "plan" WHERE learner = ?', (me,))
+                    r[0] for r in conn.execute('SELECT name FROM "plan" WHERE learner = ?', (me,))
                 ]
                 raise NotFoundError(
                     f"no saved plan named '{name}'",

@@ -215,3 +215,8 @@ def test_the_servers_sums_match_the_python_rules(
     bob = next(p for p in python if p.learner == "bob")
     assert bob.steps["mini.kl"] == "done" and "mini.old-kl" not in bob.steps
     store.close()
+
+
+def test_own_plans_cannot_take_an_assigned_plans_name(lab: Lab) -> None:
+    result = lab("lead", "plan", "mini.ib", "--save", "@ml")
+    assert result.exit_code == 2 and "cohort's assigned plan" in result.stderr

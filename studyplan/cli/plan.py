@@ -182,8 +182,11 @@ def cmd_plan(
     makes it the active plan, 'plan rm NAME' deletes it (each has --help).
     """
     st = state(ctx)
+    from studyplan.domain.limits import check_plan_name
     from studyplan.domain.plan_data import plan_json, plan_payload
 
+    if save is not None:
+        check_plan_name(save)
     catalog, plan = make_plan(
         st, goals, hours_per_week, parse_date(start, "--start"), parse_date(deadline, "--deadline")
     )

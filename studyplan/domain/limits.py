@@ -66,4 +66,9 @@ def check_plan_name(name: str, what: str = "--save") -> str:
             f"{what}: '{clip(name)}' is not a usable plan name",
             f"use at most {MAX_NAME} printable characters",
         )
+    if what == "--save" and name.startswith("@"):
+        raise InputError(
+            f"{what}: '{clip(name)}' starts with '@', which names a cohort's assigned plan",
+            "choose a name without the leading '@'",
+        )
     return name

@@ -103,23 +103,27 @@ CREATE POLICY studyplan_member_remove ON cohort_member FOR DELETE
 
 # Each member's newest live status per topic (as ``ProgressStore.statuses`` computes a
 # learner's own), for the lead and, with --share-progress, the members; nothing else.
-# An undo counts only when the same learner recorded it.
+# An undo counts only when the same learner recorded it. The permission check runs once
+# (an uncorrelated subquery), undone actions are one hashed set, and the sort stays in
+# memory (work_mem): 60,000 events in ~0.1-0.3 s here.
 _PROGRESS = f"""
 CREATE OR REPLACE FUNCTION studyplan_cohort_progress(c varchar)
     RETURNS TABLE (learner varchar, topic_id varchar, status varchar, at timestamp,
                    minutes bigint, newest timestamp)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {{schema}}, pg_temp
+    SET work_mem = '64MB'
     AS $$
     SELECT s.learner, s.topic_id, s.status, s.at, s.total, s.newest FROM (
-        SELECT DISTINCT ON (e.learner, e.topic_id) e.learner, e.topic_id, e.status, e.at,
-               a.created AS newest,
+        SELECT DISTINCT ON (e.learner COLLATE "C", e.topic_id COLLATE "C")
+               e.learner, e.topic_id, e.status, e.at, a.created AS newest,
                SUM(COALESCE(e.minutes, 0)) OVER (PARTITION BY e.learner, e.topic_id) AS total
         FROM event e
         JOIN action a ON a.id = e.action_id AND a.learner = e.learner
-        JOIN cohort_member m ON m.cohort = c AND m.learner = e.learner
-        WHERE (SELECT studyplan_may_see_progress(c, session_user))  -- once, not per row
-          AND NOT EXISTS (SELECT 1 FROM action u WHERE u.undoes = a.id AND u.learner = a.learner)
-        ORDER BY e.learner, e.topic_id, a.created DESC, e.id DESC
+        WHERE e.learner IN (SELECT m.learner FROM cohort_member m WHERE m.cohort = c)
+          AND (a.learner, a.id) NOT IN
+              (SELECT u.learner, u.undoes FROM action u WHERE u.undoes IS NOT NULL)
+          AND (SELECT studyplan_may_see_progress(c, session_user))  -- once, not per row
+        ORDER BY e.learner COLLATE "C", e.topic_id COLLATE "C", a.created DESC, e.id DESC
     ) s WHERE s.status <> 'reset'
     $$;
 REVOKE ALL ON FUNCTION studyplan_cohort_progress(varchar) FROM PUBLIC;
@@ -137,18 +141,22 @@ CREATE OR REPLACE FUNCTION studyplan_cohort_summary(c varchar, steps varchar[],
     RETURNS TABLE (learner varchar, hours_done float8, steps_done bigint,
                    in_progress varchar, newest timestamp)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {{schema}}, pg_temp
+    SET work_mem = '64MB'
     AS $$
-    WITH latest AS (
-        SELECT DISTINCT ON (e.learner COLLATE "C", t.id COLLATE "C")
-               e.learner, t.id AS topic_id, e.status, a.created
+    WITH live AS (
+        SELECT e.learner, COALESCE(al.new, e.topic_id) AS topic_id, e.status, a.created, e.id
         FROM event e
         JOIN action a ON a.id = e.action_id AND a.learner = e.learner
-        JOIN cohort_member m ON m.cohort = c AND m.learner = e.learner
         LEFT JOIN unnest(old_ids, new_ids) AS al(old, new) ON al.old = e.topic_id
-        CROSS JOIN LATERAL (SELECT COALESCE(al.new, e.topic_id) AS id) t
-        WHERE (SELECT studyplan_may_see_progress(c, session_user))
-          AND NOT EXISTS (SELECT 1 FROM action u WHERE u.undoes = a.id AND u.learner = a.learner)
-        ORDER BY e.learner COLLATE "C", t.id COLLATE "C", a.created DESC, e.id DESC
+        WHERE e.learner IN (SELECT m.learner FROM cohort_member m WHERE m.cohort = c)
+          AND (a.learner, a.id) NOT IN
+              (SELECT u.learner, u.undoes FROM action u WHERE u.undoes IS NOT NULL)
+          AND (SELECT studyplan_may_see_progress(c, session_user))
+    ), latest AS (
+        SELECT DISTINCT ON (learner COLLATE "C", topic_id COLLATE "C")
+               learner, topic_id, status, created
+        FROM live
+        ORDER BY learner COLLATE "C", topic_id COLLATE "C", created DESC, id DESC
     ), plan AS (
         SELECT * FROM unnest(steps, hours) WITH ORDINALITY AS p(topic_id, hours, pos)
     )

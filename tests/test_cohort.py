@@ -220,3 +220,9 @@ def test_the_servers_sums_match_the_python_rules(
 def test_own_plans_cannot_take_an_assigned_plans_name(lab: Lab) -> None:
     result = lab("lead", "plan", "mini.ib", "--save", "@ml")
     assert result.exit_code == 2 and "cohort's assigned plan" in result.stderr
+
+
+def test_an_assigned_plan_is_not_the_learners_to_remove(cohort: Lab) -> None:
+    result = cohort("alice", "plan", "rm", "@ml")
+    assert result.exit_code == 8 and "assigned plan" in result.stderr
+    assert [p["name"] for p in cohort.json("alice", "plans")] == ["@ml"]

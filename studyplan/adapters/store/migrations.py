@@ -20,11 +20,13 @@ from studyplan.adapters.store.sqlite import now_utc, to_db, write_txn
 from studyplan.errors import StoreError
 
 
-def _learner_column(table: str) -> tuple[str, ...]:
+def _learner_column(table: str, *index: str) -> tuple[str, ...]:
+    columns = ("learner", *index)
+    name = "_".join(("ix", table, *columns))
     return (
         f"ALTER TABLE {table} ADD COLUMN learner VARCHAR DEFAULT '' NOT NULL",
         f"UPDATE {table} SET learner = ?",
-        f"CREATE INDEX ix_{table}_learner ON {table} (learner)",
+        f"CREATE INDEX {name} ON {table} ({', '.join(columns)})",
     )
 
 
@@ -149,8 +151,8 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         # (create, copy, drop, rename: SQLite's documented way), keeping every row.
         "0007_learners_and_cohorts",
         (
-            *_learner_column("action"),
-            *_learner_column("event"),
+            *_learner_column("action", "created"),
+            *_learner_column("event", "topic_id"),
             *_learner_column("note"),
             """CREATE TABLE plan_0007 (
                 name VARCHAR NOT NULL,
@@ -197,8 +199,8 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # own PostgreSQL statements instead (PostgreSQL can alter a primary key in place).
 PG_MIGRATIONS: dict[str, tuple[str, ...]] = {
     "0007_learners_and_cohorts": (
-        *_learner_column("action"),
-        *_learner_column("event"),
+        *_learner_column("action", "created"),
+        *_learner_column("event", "topic_id"),
         *_learner_column("note"),
         *_learner_key('"plan"', "plan_pkey", "name"),
         *_learner_key("setting", "setting_pkey", '"key"'),

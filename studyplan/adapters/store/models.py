@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from studyplan.adapters.store.types import LEARNER_TABLES
@@ -36,6 +37,8 @@ class Action(SQLModel, table=True):
     """
 
     __tablename__ = "action"
+    # The learner's newest action (recording order, on every write) is one index step.
+    __table_args__ = (Index("ix_action_learner_created", "learner", "created"),)
 
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(unique=True)
@@ -43,13 +46,15 @@ class Action(SQLModel, table=True):
     created: datetime = Field(index=True)
     command: str = Field(default="", sa_column_kwargs={"server_default": ""})
     undoes: int | None = Field(default=None, foreign_key="action.id", unique=True)
-    learner: str = Field(default="", index=True, sa_column_kwargs={"server_default": ""})
+    learner: str = Field(default="", sa_column_kwargs={"server_default": ""})
 
 
 class Event(SQLModel, table=True):
     """A topic's status as of ``at``; the newest live event per topic is its status."""
 
     __tablename__ = "event"
+    # A learner's statuses: one pass over this index, already grouped by topic.
+    __table_args__ = (Index("ix_event_learner_topic_id", "learner", "topic_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     action_id: int = Field(foreign_key="action.id", index=True)
@@ -58,7 +63,7 @@ class Event(SQLModel, table=True):
     at: datetime
     minutes: int | None = None
     note: str | None = None
-    learner: str = Field(default="", index=True, sa_column_kwargs={"server_default": ""})
+    learner: str = Field(default="", sa_column_kwargs={"server_default": ""})
 
 
 class Note(SQLModel, table=True):

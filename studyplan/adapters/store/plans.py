@@ -76,6 +76,11 @@ class PlansMixin(StoreBase):
 
     def delete_plan(self, name: str) -> bool:
         """Remove a plan (and un-set it if it was active); False if there was none."""
+        if name.startswith(ASSIGNED_PREFIX) and self.get_plan(name) is not None:
+            raise ConflictError(
+                f"'{name}' is a cohort's assigned plan: it is not yours to remove",
+                "its lead changes it; 'plan use' another plan to stop following it",
+            )
         if self._conn is None:
             return False
         me = self.learner

@@ -13,6 +13,7 @@ import pytest
 from helpers import FIXTURES
 from studyplan.adapters.store import migrations, open_store, schema
 from studyplan.adapters.store.sqlite import connect
+from studyplan.domain.saved_plan import SavedPlan
 from studyplan.errors import StoreError
 
 V1 = FIXTURES / "progress-v1.db"
@@ -105,7 +106,7 @@ def test_v1_database_upgrades_keeping_every_row(tmp_path: Path) -> None:
         "longer have (renamed or removed?)"
     ]
     # The new tables work on the upgraded file, and the log goes on where it stopped.
-    store.save_plan("ib", {"goals": ["mini.ib"]})
+    store.save_plan("ib", SavedPlan.from_json({"goals": ["mini.ib"]}))
     store.add_library([("k", "@misc{k}", "x.bib")], replace=False)
     undone = store.undo()
     assert undone is not None and undone.kind == "note"

@@ -16,11 +16,11 @@ def _active_goals(ctx: typer.Context, plan: str | None) -> tuple[str | None, lis
     name = plan or st.store(create=False).active_plan()
     if name is None:
         return None, None
-    payload = st.saved_plan(name)
+    saved = st.saved_plan(name)
     catalog = st.catalog()
     from studyplan.domain.plan_data import saved_goals
 
-    return name, saved_goals(catalog, payload)
+    return name, saved_goals(catalog, saved)
 
 
 def cmd_next(

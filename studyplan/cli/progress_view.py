@@ -101,19 +101,23 @@ def _finished_parts(catalog: Catalog, statuses: Any) -> set[str]:
 def _plans(
     catalog: Catalog, store: ProgressStore, statuses: Any, today: date
 ) -> list[dict[str, Any]]:
-    saved = store.list_plans()
-    if not saved:
+    names = store.plan_names()
+    if not names:
         return []
     from studyplan.domain.plan_data import plan_progress
+    from studyplan.errors import StoreError
 
     active = store.active_plan()
     simple = {tid: s.status for tid, s in statuses.items()}
     result = []
-    for name, _, payload in saved:
+    for name in names:
         try:
-            data = plan_progress(catalog, name, payload, simple, today)
-        except (KeyError, TypeError, ValueError) as exc:
-            data = {"name": name, "error": f"cannot evaluate this plan: {exc}"}
+            saved = store.get_plan(name)
+            if saved is None:  # removed since the names were read
+                continue
+            data = plan_progress(catalog, name, saved, simple, today)
+        except StoreError as exc:  # one unreadable plan does not hide the others
+            data = {"name": name, "error": exc.message}
         data["active"] = name == active
         result.append(data)
     return result

@@ -9,6 +9,7 @@ import typer
 from studyplan.cli.options import JsonOption
 from studyplan.cli.output import emit_lines, emit_table, print_json
 from studyplan.cli.state import state
+from studyplan.domain.status import Status
 
 
 def _active_goals(ctx: typer.Context, plan: str | None) -> tuple[str | None, list[str] | None]:
@@ -65,7 +66,7 @@ def cmd_next(
             ("nothing to start: every topic in reach is done" if name else "nothing to start", "")
         )
     for row in rows:
-        mark = "  (in progress)" if row["status"] == "started" else ""
+        mark = "  (in progress)" if row["status"] == Status.STARTED else ""
         lines.append(("", ""))
         lines.append(
             (

@@ -14,6 +14,7 @@ from studyplan.cli.dates import parse_date
 from studyplan.cli.options import JsonOption
 from studyplan.cli.output import emit_lines, emit_table, emit_text, print_json, say
 from studyplan.cli.state import State, state
+from studyplan.domain.status import Status
 from studyplan.errors import InputError
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
             lines.append(f"does not fit the deadline {sched.deadline}: it needs {need:g} h/week")
     titles, titles_zh = table.titles(), table.titles_zh()
     at, keys, wheres, accesses, *_ = table.core_columns()
-    started = {t for t, s in plan.statuses.items() if s == "started"}
+    started = {t for t, s in plan.statuses.items() if s == Status.STARTED}
     count = len(plan.topic_ids)
     width = len(str(count))
     pad = " " * (width + 2)

@@ -16,9 +16,10 @@ from typing import Any
 
 from studyplan.domain.catalog import Catalog
 from studyplan.domain.saved_plan import SavedPlan, SavedStep
+from studyplan.domain.status import SATISFIED_SHOWN, Status
 from studyplan.errors import InputError
 
-DONE = ("done", "known", "covered")
+DONE = SATISFIED_SHOWN
 
 
 def _require_schedule(name: str, saved: SavedPlan) -> list[tuple[SavedStep, date, date]]:
@@ -123,7 +124,7 @@ def plan_calendar(
         tid = resolve(step.topic_id)
         topic = catalog.topics.get(tid)
         title = f"{topic.title} · {topic.title_zh}" if topic else tid
-        done = shown.get(tid, ("todo", None))[0] in DONE
+        done = shown.get(tid, (Status.TODO, None))[0] in DONE
         event = Event()
         event.add("uid", f"{tid}.{plan_hash}@studyplan")
         event.add("dtstamp", stamp)

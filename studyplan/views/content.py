@@ -15,9 +15,8 @@ from studyplan.domain.graph import PrerequisiteGraph
 from studyplan.domain.plan_data import review_saved_plan
 from studyplan.domain.planner import Plan, hours_needed_for
 from studyplan.domain.saved_plan import SavedPlan, iso
+from studyplan.domain.status import SATISFIED_SHOWN, Status
 from studyplan.views.model import GraphView, goals_view
-
-SATISFIED_SHOWN = ("done", "known", "covered")
 
 
 @dataclass(slots=True)
@@ -90,7 +89,7 @@ def report_for_goals(
         hours_done=sum(n.hours for n in done),
         hours_total=sum(n.hours for n in view.nodes),
         done_ids=[n.id for n in done],
-        started_ids=[n.id for n in view.nodes if n.status == "started"],
+        started_ids=[n.id for n in view.nodes if n.status == Status.STARTED],
     )
     return Report(title, list(raw_goals), plan, view, progress, today)
 
@@ -114,7 +113,7 @@ def report_for_saved(
         hours_done=review.hours_done,
         hours_total=review.hours_total,
         done_ids=list(review.done_ids),
-        started_ids=[s.topic.id for s in review.plan.steps if s.status == "started"],
+        started_ids=[s.topic.id for s in review.plan.steps if s.status == Status.STARTED],
         ahead_hours=review.ahead_hours,
         saved_finish=iso(saved.finish_date),
         missing_ids=list(review.missing_ids),

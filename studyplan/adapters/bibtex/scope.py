@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from studyplan.domain.catalog import Catalog, Topic
 from studyplan.domain.saved_plan import SavedPlan
+from studyplan.domain.status import RECORDED
 from studyplan.errors import InputError
 
 
@@ -40,7 +41,7 @@ def notes(
     return {key: "Cited by " + "; ".join(found) for key, found in parts.items()}
 
 
-STATUSES = ("started", "done", "skipped", "known")
+STATUSES = RECORDED
 SORTS = ("plan", "key", "year")
 
 

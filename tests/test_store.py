@@ -171,7 +171,8 @@ def test_orphans_count_rows_of_topics_not_known(store: ProgressStore) -> None:
     store.add_note("gone.topic", "x")
     assert store.orphans({"m.a"}) == {"gone.topic": 2}
     problems = store.doctor({"m.a"})
-    assert problems == [
+    assert [(p.code, p.topic) for p in problems] == [("orphaned-topic", "gone.topic")]
+    assert [p.message for p in problems] == [
         "orphaned topic 'gone.topic': 2 rows refer to a topic the curricula no longer "
         "have (renamed or removed?)"
     ]

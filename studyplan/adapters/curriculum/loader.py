@@ -27,7 +27,7 @@ from studyplan.domain.catalog import (
     Reading,
     Topic,
 )
-from studyplan.errors import CurriculumError, Problem, did_you_mean
+from studyplan.errors import CurriculumError, Problem, ProblemCode, did_you_mean
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -337,6 +337,7 @@ def validate(
                     f"duplicate curriculum id '{cur.id}' (also in {first.source})",
                     "give each curriculum its own id",
                     line=1,
+                    code=ProblemCode.DUPLICATE_ID,
                 )
             )
             continue
@@ -356,6 +357,7 @@ def validate(
                         "rename one of them; published ids never change, so rename the new one",
                         line=topic.line,
                         topic=topic.id,
+                        code=ProblemCode.DUPLICATE_ID,
                     )
                 )
                 continue
@@ -383,6 +385,7 @@ def validate(
                         "remove that prerequisite",
                         line=topic.line,
                         topic=topic.id,
+                        code=ProblemCode.SELF_PREREQUISITE,
                     )
                 )
             elif pre.id not in topics:
@@ -394,6 +397,7 @@ def validate(
                         hint,
                         line=topic.line,
                         topic=topic.id,
+                        code=ProblemCode.DANGLING_PREREQUISITE,
                     )
                 )
             elif pre.id in seen_pre:
@@ -404,6 +408,7 @@ def validate(
                         "keep one",
                         line=topic.line,
                         topic=topic.id,
+                        code=ProblemCode.DUPLICATE_PREREQUISITE,
                     )
                 )
             seen_pre.add(pre.id)
@@ -420,6 +425,7 @@ def validate(
                         hint,
                         line=topic.line,
                         topic=topic.id,
+                        code=ProblemCode.CITATION_KEY,
                     )
                 )
 
@@ -435,6 +441,7 @@ def validate(
                 "remove one of these prerequisites (each topic requires the next)",
                 line=head.line,
                 topic=head.id,
+                code=ProblemCode.CYCLE,
             )
         )
 

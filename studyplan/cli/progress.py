@@ -3,7 +3,7 @@ restore and doctor are in ``progress_admin``).
 
 ``done`` and ``status`` are everyday commands, so this module stays light: no rich, no
 SQLModel, no graph library on their paths (the store uses stdlib sqlite3; see the
-README's design notes). Output is plain lines through ``typer.echo``.
+docs/architecture.md). Output is plain lines through ``typer.echo``.
 """
 
 from __future__ import annotations

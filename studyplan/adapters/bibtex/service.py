@@ -79,8 +79,8 @@ def write_import(store: ProgressStore, plan: merge.ImportPlan, *, replace: bool)
 
 @contextmanager
 def _no_gc() -> Iterator[None]:
-    """Parsing makes ~10 objects per field and frees none of them: the cyclic collector
-    would only rescan them (about 8% of an import of 10k entries). Reference counting
+    """Parsing makes several objects per field and frees none of them: the cyclic
+    collector would only rescan them (benchmarks/RESULTS.md). Reference counting
     still frees everything; the collector runs again afterwards."""
     enabled = gc.isenabled()
     gc.disable()

@@ -13,6 +13,7 @@ from conftest import Backend
 from studyplan.adapters.store import migrations, open_store, pg, pg_schema, schema
 from studyplan.adapters.store.base import local_learner
 from studyplan.adapters.store.sqlite import connect
+from studyplan.domain.saved_plan import SavedPlan
 from studyplan.errors import StoreError
 
 NAMES = list(migrations.NAMES)
@@ -142,7 +143,7 @@ def test_doctor_notices_drift(backend: Backend) -> None:
     store = open_store(backend.target(), create=True)
     assert store._conn is not None
     store._conn.execute("DROP INDEX ix_event_learner_topic_id")
-    problems = store.doctor(set())
+    problems = [p.message for p in store.doctor(set())]
     assert any("'event' indexes differ" in p and "ix_event_learner_topic_id" in p for p in problems)
 
 
@@ -195,7 +196,7 @@ def test_backup_restores_across_backends(backend: Backend, tmp_path: Any) -> Non
     here.record(["mini.kl"], "done", note="ch. 2")
     here.add_note("mini.ib", "later")
     here.undo()
-    here.save_plan("ib", {"goals": ["mini.ib"]})
+    here.save_plan("ib", SavedPlan.from_json({"goals": ["mini.ib"]}))
     here.set_active_plan("ib")
     data = here.backup()
     there = open_store(backend.target(), create=True)

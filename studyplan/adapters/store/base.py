@@ -116,9 +116,8 @@ class StoreBase:
 
     def _check_pages(self, conn: Any) -> None:
         """Refuse to write into a damaged file: SQLite only notices damage in the pages
-        it touches, so a write could otherwise succeed next to a broken page. O(size):
-        ~1 ms for 1k events, ~28 ms for 100k (README, "Design notes"). PostgreSQL
-        checks its own pages."""
+        it touches, so a write could otherwise succeed next to a broken page. O(size)
+        (figures: benchmarks/RESULTS.md). PostgreSQL checks its own pages."""
         if self.url is not None:
             return
         row = conn.execute("PRAGMA quick_check(1)").fetchone()

@@ -19,6 +19,7 @@ from studyplan.errors import StoreError
 
 if TYPE_CHECKING:
     from studyplan.adapters.store.core import ProgressStore
+    from studyplan.errors import Problem
 
 Schema = dict[str, dict[str, Any]]
 _MIGRATE_LOCK = "studyplan:migrate"
@@ -198,29 +199,34 @@ def expected(connection: Any) -> Schema:
     return got
 
 
-def doctor(url: str) -> list[str]:
+def doctor(url: str) -> list[Problem]:
     """Migrations recorded and schema drift on PostgreSQL (the server checks its pages)."""
     from sqlalchemy import text
 
     from studyplan.adapters.store import schema
+    from studyplan.errors import Problem as Found
+    from studyplan.errors import ProblemCode
+
+    where = pg.mask(url)
 
     with pg.translate(url), engine(url).connect() as connection:
         names = [
             r[0]
             for r in connection.execute(text(f"SELECT name FROM {migrations.MIGRATIONS_TABLE}"))
         ]
-        problems = [
-            f"migration '{n}' is not recorded as applied"
+        lines = [
+            (ProblemCode.MIGRATION, f"migration '{n}' is not recorded as applied")
             for n in migrations.NAMES
             if n not in names
         ]
-        problems += [
-            f"unknown migration '{n}' (written by a newer studyplan?)"
+        lines += [
+            (ProblemCode.MIGRATION, f"unknown migration '{n}' (written by a newer studyplan?)")
             for n in names
             if n not in migrations.NAMES
         ]
         wanted = expected(connection)
         actual = {t: v for t, v in schema_of(connection).items() if t in wanted}
-        problems += schema.differences(actual, wanted)
+        lines += [(ProblemCode.SCHEMA_DRIFT, d) for d in schema.differences(actual, wanted)]
+        problems = [Found(where, message, code=code) for code, message in lines]
         connection.rollback()
     return problems

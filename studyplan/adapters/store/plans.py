@@ -1,4 +1,6 @@
-"""Saved plans and the active plan. The planner owns the JSON payload; we keep it."""
+"""Saved plans and the active plan. A plan is kept as ``SavedPlan.to_json()`` text and
+read back through ``SavedPlan.from_json``: a row it refuses is a ``StoreError`` naming the
+plan and the JSON path of each problem (exit 5), never a crash in a later command."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ from typing import Any
 from studyplan.adapters.store.base import StoreBase
 from studyplan.adapters.store.sqlite import from_db, now_utc, to_db
 from studyplan.adapters.store.types import CohortInfo
-from studyplan.errors import ConflictError, NotFoundError, did_you_mean
+from studyplan.domain.saved_plan import SavedPlan, SavedPlanFormatError
+from studyplan.errors import ConflictError, NotFoundError, StoreError, did_you_mean
 
 ACTIVE_PLAN = "active_plan"
 #: How a learner names a cohort's assigned plan (``plans``, ``plan show``, ``--plan``).
@@ -17,9 +20,9 @@ ASSIGNED_PREFIX = "@"
 
 
 class PlansMixin(StoreBase):
-    def save_plan(self, name: str, payload: dict[str, Any], *, replace: bool = False) -> None:
-        """Store ``payload`` under ``name``; an existing name needs ``replace=True``."""
-        text = json.dumps(payload, ensure_ascii=False)
+    def save_plan(self, name: str, plan: SavedPlan, *, replace: bool = False) -> None:
+        """Store ``plan`` under ``name``; an existing name needs ``replace=True``."""
+        text = json.dumps(plan.to_json(), ensure_ascii=False)
         stamp = to_db(now_utc())
         with self._write() as conn:
             me = self.learner
@@ -43,28 +46,38 @@ class PlansMixin(StoreBase):
                     (name, text, stamp, stamp, me),
                 )
 
-    def get_plan(self, name: str) -> dict[str, Any] | None:
-        """A saved plan's payload; ``@COHORT`` is the plan a cohort's lead assigned."""
+    def get_plan(self, name: str) -> SavedPlan | None:
+        """The plan saved as ``name`` (None if there is none); StoreError if unreadable.
+        ``@COHORT`` is the plan a cohort's lead assigned to its members."""
         if name.startswith(ASSIGNED_PREFIX):
             for shown, cohort in self._assigned():
-                if shown == name:
-                    return cohort.plan_payload
+                if shown == name and cohort.plan_payload is not None:
+                    return _from_data(shown, cohort.plan_payload)
             return None
         rows = self._rows(
             'SELECT payload FROM "plan" WHERE name = ? AND learner = ?', (name, self.learner)
         )
-        return _load(rows[0][0]) if rows else None
+        return _load(name, rows[0][0]) if rows else None
 
-    def list_plans(self) -> list[tuple[str, datetime, dict[str, Any]]]:
-        """Every saved plan, by name: (name, when last saved, payload); then the plans
-        assigned by cohorts' leads, as ``@COHORT``."""
+    def plan_names(self) -> list[str]:
+        """The saved plans' names, sorted (then the assigned ones); reads no plan (so a
+        broken one can be removed)."""
+        rows = self._rows(
+            'SELECT name FROM "plan" WHERE learner = ? ORDER BY name', (self.learner,)
+        )
+        return [str(r[0]) for r in rows] + [shown for shown, _ in self._assigned()]
+
+    def list_plans(self) -> list[tuple[str, datetime, SavedPlan]]:
+        """Every saved plan, by name: (name, when last saved, plan); then the plans
+        assigned by cohorts' leads, as ``@COHORT``. StoreError on the first one that
+        cannot be read."""
         rows = self._rows(
             'SELECT name, updated, payload FROM "plan" WHERE learner = ? ORDER BY name',
             (self.learner,),
         )
-        own = [(name, from_db(updated), _load(payload)) for name, updated, payload in rows]
+        own = [(name, from_db(updated), _load(name, text)) for name, updated, text in rows]
         return own + [
-            (shown, c.created, c.plan_payload)
+            (shown, c.created, _from_data(shown, c.plan_payload))
             for shown, c in self._assigned()
             if c.plan_payload is not None
         ]
@@ -127,8 +140,22 @@ class PlansMixin(StoreBase):
             )
 
 
-def _load(text: str) -> dict[str, Any]:
-    data = json.loads(text)
-    if not isinstance(data, dict):
-        raise TypeError("a saved plan's payload must be a JSON object")
-    return data
+def _load(name: str, text: str) -> SavedPlan:
+    try:
+        return _from_data(name, json.loads(text))
+    except ValueError:
+        raise StoreError(
+            f"saved plan '{name}' cannot be read: $: not valid JSON",
+            f"remove it with 'studyplan plan rm {name}', or save it again with --replace",
+        ) from None
+
+
+def _from_data(name: str, data: Any) -> SavedPlan:
+    try:
+        return SavedPlan.from_json(data)
+    except (ValueError, SavedPlanFormatError) as exc:
+        detail = str(exc) if isinstance(exc, SavedPlanFormatError) else "$: not valid JSON"
+        raise StoreError(
+            f"saved plan '{name}' cannot be read: {detail}",
+            f"remove it with 'studyplan plan rm {name}', or save it again with --replace",
+        ) from None

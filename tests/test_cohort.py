@@ -199,16 +199,16 @@ def test_the_servers_sums_match_the_python_rules(
     monkeypatch.setenv("STUDYPLAN_LEARNER", "lead")
     store = open_store(lab.backend.target("lead"), create=False)
     info = store.cohort("ml")
-    assert info.plan_payload is not None
+    assert info.plan is not None
     aliases = {"mini.old-kl": "mini.kl"}  # rows on a retired id count as the survivor's
-    steps = plan_steps(info.plan_payload, lambda t: aliases.get(t, t))
+    steps = plan_steps(info.plan, lambda t: aliases.get(t, t))
     rows = [(r.learner, r.topic_id, r.status, r.recorded) for r in store.member_statuses("ml")]
     python = member_progress(
-        info.plan_payload, info.members, rows, date.today(), lambda t: aliases.get(t, t)
+        info.plan, info.members, rows, date.today(), lambda t: aliases.get(t, t)
     )
     if lab.backend.pg:
         server = summary_progress(
-            info.plan_payload, steps, store.member_summary("ml", steps, aliases), date.today()
+            info.plan, steps, store.member_summary("ml", steps, aliases), date.today()
         )
         assert [p.json() for p in server] == [p.json() for p in python]
     assert any(p.steps_done for p in python)  # the history did finish something

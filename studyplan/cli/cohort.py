@@ -149,7 +149,7 @@ def _progress(st: State, name: str, per_topic: bool = False) -> tuple[Any, list[
     if not store.exists:
         raise NotFoundError(f"no cohort '{name}': there is no database yet")
     info = store.cohort(name)
-    if info.plan_payload is None:
+    if info.plan is None:
         raise NotFoundError(
             f"cohort '{name}' has no plan yet", f"its lead assigns one: cohort assign {name} PLAN"
         )
@@ -160,12 +160,12 @@ def _progress(st: State, name: str, per_topic: bool = False) -> tuple[Any, list[
         return tid in topics and topics.is_milestone(tid)
 
     if store.dialect == "postgresql" and not per_topic:
-        steps = plan_steps(info.plan_payload, catalog.resolve, checkpoint)
+        steps = plan_steps(info.plan, catalog.resolve, checkpoint)
         sums = store.member_summary(name, steps, catalog.aliases)
-        return info, summary_progress(info.plan_payload, steps, sums, date.today())
+        return info, summary_progress(info.plan, steps, sums, date.today())
     rows = [(r.learner, r.topic_id, r.status, r.recorded) for r in store.member_statuses(name)]
     progress = member_progress(
-        info.plan_payload, info.members, rows, date.today(), catalog.resolve, checkpoint
+        info.plan, info.members, rows, date.today(), catalog.resolve, checkpoint
     )
     return info, progress
 

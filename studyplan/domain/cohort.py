@@ -8,10 +8,12 @@ computes them, so ahead/behind means the same in both places.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+
+from studyplan.domain.saved_plan import SavedPlan
 
 #: Statuses that take a step off the learner's path.
 FINISHED = frozenset({"done", "known", "skipped"})
@@ -57,32 +59,31 @@ class MemberProgress:
         }
 
 
-def expected_hours(payload: Mapping[str, Any], today: date, total: float) -> float | None:
+def expected_hours(plan: SavedPlan, today: date, total: float) -> float | None:
     """Hours the saved schedule expected by ``today`` (None without a schedule)."""
-    hpw, start = payload.get("hours_per_week"), payload.get("start")
-    if not hpw or not start:
+    if not plan.hours_per_week or plan.start is None:
         return None
-    elapsed = (today - date.fromisoformat(start)).days
-    return round(min(total, max(0.0, elapsed / 7 * float(hpw))), 1)
+    elapsed = (today - plan.start).days
+    return round(min(total, max(0.0, elapsed / 7 * plan.hours_per_week)), 1)
 
 
 def plan_steps(
-    payload: Mapping[str, Any],
+    plan: SavedPlan,
     resolve: Callable[[str], str],
     checkpoint: Callable[[str], bool] = lambda _: False,
 ) -> list[tuple[str, float]]:
     """The assigned plan's study steps as (topic id as the catalog knows it now, hours);
     checkpoints (milestones) are not study steps and are left out, as in ``plan show``."""
     steps: dict[str, float] = {}
-    for step in payload.get("steps", []):
-        tid = resolve(str(step["id"]))
+    for step in plan.steps:
+        tid = resolve(step.topic_id)
         if not checkpoint(tid):
-            steps[tid] = steps.get(tid, 0.0) + float(step.get("hours") or 0.0)
+            steps[tid] = steps.get(tid, 0.0) + float(step.hours)
     return list(steps.items())
 
 
 def member_progress(
-    payload: Mapping[str, Any],
+    plan: SavedPlan,
     members: Sequence[str],
     rows: Iterable[tuple[str, str, str, datetime]],
     today: date,
@@ -104,9 +105,9 @@ def member_progress(
             mine[tid] = (recorded, status)
         if learner not in last or recorded > last[learner]:
             last[learner] = recorded
-    steps = plan_steps(payload, resolve, checkpoint)
+    steps = plan_steps(plan, resolve, checkpoint)
     total = round(float(sum(h for _, h in steps)), 1)
-    expected = expected_hours(payload, today, total)
+    expected = expected_hours(plan, today, total)
     result = []
     for learner in members:
         marks = latest[learner]
@@ -130,7 +131,7 @@ def member_progress(
 
 
 def summary_progress(
-    payload: Mapping[str, Any],
+    plan: SavedPlan,
     steps: Sequence[tuple[str, float]],
     rows: Iterable[tuple[str, float, int, str | None, datetime | None]],
     today: date,
@@ -139,7 +140,7 @@ def summary_progress(
     (learner, hours done, steps done, first step in progress, newest mark); no per-step
     statuses. Same rules as ``member_progress``, which a test holds it to."""
     total = round(float(sum(h for _, h in steps)), 1)
-    expected = expected_hours(payload, today, total)
+    expected = expected_hours(plan, today, total)
     return [
         MemberProgress(
             learner=learner,

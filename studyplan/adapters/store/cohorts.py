@@ -9,13 +9,13 @@ message before the server would refuse.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from studyplan.adapters.store.base import StoreBase
 from studyplan.adapters.store.plans import ASSIGNED_PREFIX
+from studyplan.adapters.store.plans import _load as _from_text
 from studyplan.adapters.store.sqlite import from_db, now_utc, to_db
 from studyplan.adapters.store.types import CohortInfo, MemberStatus
 from studyplan.errors import ConflictError, InputError, NotFoundError, StoreError, did_you_mean
@@ -69,7 +69,7 @@ class CohortMixin(StoreBase):
 
     def assigned_plans(self) -> list[tuple[str, CohortInfo]]:
         """(``@cohort``, cohort) for each cohort of this learner that has a plan."""
-        return [(ASSIGNED_PREFIX + c.name, c) for c in self.cohorts() if c.plan_payload is not None]
+        return [(ASSIGNED_PREFIX + c.name, c) for c in self.cohorts() if c.plan is not None]
 
     def _may_see(self, name: str) -> CohortInfo:
         info = self.cohort(name)
@@ -276,6 +276,6 @@ def _info(row: tuple[Any, ...]) -> CohortInfo:
         lead=str(lead),
         share_progress=bool(share),
         plan_name=plan_name,
-        plan_payload=json.loads(payload) if payload else None,
+        plan=_from_text(ASSIGNED_PREFIX + str(name), str(payload)) if payload else None,
         created=from_db(created),
     )

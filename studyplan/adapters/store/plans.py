@@ -51,8 +51,8 @@ class PlansMixin(StoreBase):
         ``@COHORT`` is the plan a cohort's lead assigned to its members."""
         if name.startswith(ASSIGNED_PREFIX):
             for shown, cohort in self._assigned():
-                if shown == name and cohort.plan_payload is not None:
-                    return _from_data(shown, cohort.plan_payload)
+                if shown == name:
+                    return cohort.plan
             return None
         rows = self._rows(
             'SELECT payload FROM "plan" WHERE name = ? AND learner = ?', (name, self.learner)
@@ -77,9 +77,7 @@ class PlansMixin(StoreBase):
         )
         own = [(name, from_db(updated), _load(name, text)) for name, updated, text in rows]
         return own + [
-            (shown, c.created, _from_data(shown, c.plan_payload))
-            for shown, c in self._assigned()
-            if c.plan_payload is not None
+            (shown, c.created, c.plan) for shown, c in self._assigned() if c.plan is not None
         ]
 
     def _assigned(self) -> list[tuple[str, CohortInfo]]:

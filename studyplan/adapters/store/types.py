@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
+from studyplan.domain.saved_plan import SavedPlan
 from studyplan.domain.status import MARKS as _MARKS
 from studyplan.domain.status import RECORDED
 
@@ -127,7 +128,8 @@ class CohortInfo:
     lead: str
     share_progress: bool
     plan_name: str | None
-    plan_payload: dict[str, Any] | None
+    #: The assigned plan (a copy of the lead's saved plan), None until one is assigned.
+    plan: SavedPlan | None
     created: datetime
     members: tuple[str, ...] = ()
 

@@ -127,10 +127,15 @@ def store_error(url: str, exc: BaseException) -> StudyplanError:
         return StoreError(f"{where}: {line}", "check the database name in the URL")
     if code == "28000" or ("role" in low and "does not exist" in low):
         return StoreError(f"{where}: {line}", "ask the lab's admin to create your role")
-    if code == "42501" or "row-level security" in low or "permission denied" in low:
+    if "row-level security" in low:
+        return StoreError(
+            f"{where}: the server refused: {line}", "each learner writes only their own rows"
+        )
+    if code == "42501" or "permission denied" in low:
+        user = urlsplit(url).username or "ROLE"
         return StoreError(
             f"{where}: the server refused: {line}",
-            "only your own rows are yours; ask the cohort's lead or the admin",
+            f"the lab's admin lets a role in with 'studyplan cohort init --learner {user}'",
         )
     if code in ("42P01", "42703"):
         return StoreError(

@@ -23,9 +23,13 @@ ADMIN = "postgres"
 
 
 def find_bin() -> Path | None:
-    """The directory holding ``initdb`` and ``pg_ctl`` (``$PG_BIN``, PATH, Debian's)."""
+    """The directory holding ``initdb`` and ``pg_ctl``: ``$PG_BIN`` when set (and only
+    it), else PATH, else Debian's ``/usr/lib/postgresql/*/bin``."""
     env = os.environ.get("PG_BIN")
-    candidates = [env] if env else []
+    if env:
+        ok = (Path(env) / "initdb").exists() and (Path(env) / "pg_ctl").exists()
+        return Path(env) if ok else None
+    candidates = []
     which = shutil.which("pg_ctl")
     if which:
         candidates.append(str(Path(which).parent))

@@ -38,6 +38,10 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
     head = f"{len(plan.topic_ids) - checkpoints} steps · {plan.total_hours:g} h"
     if checkpoints:
         head += f" · {checkpoints} checkpoint{'s' if checkpoints != 1 else ''}"
+    covered = plan.covered_count()
+    if covered:
+        head += f" · {covered} topic{'s' if covered != 1 else ''} covered by what you know"
+        head += "" if show_covered else " (--all lists them)"
     if sched and plan.topic_ids:
         head += (
             f" · {sched.weeks} weeks at {sched.hours_per_week:g} h/week · done by {sched.finish}"

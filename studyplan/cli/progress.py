@@ -32,7 +32,16 @@ MinutesOption = Annotated[
     int | None, typer.Option("--minutes", metavar="M", help="Minutes spent on it.")
 ]
 
-VERB = {"started": "start", "done": "done", "skipped": "skip", "known": "know", "reset": "reset"}
+VERB = {
+    "started": "start",
+    "done": "done",
+    "skipped": "skip",
+    "known": "know",
+    "not-known": "dontknow",
+    "reset": "reset",
+}
+#: How many covered topics ``know`` names before "…".
+COVERS_SHOWN = 5
 
 
 def _json(data: Any) -> None:
@@ -99,23 +108,54 @@ def _mark(status: str) -> Callable[..., None]:
         action = st.store(create=True).record(
             ids, status, minutes=minutes, note=note, on=day, command=shlex.join(words)
         )
+        covers = _covers(st, ids) if status == "known" else None
         if as_json:
-            _json({"action": action, "status": status, "topics": ids})
+            data: dict[str, Any] = {"action": action, "status": status, "topics": ids}
+            if covers is not None:
+                data["covers"] = covers
+            _json(data)
             return
         for tid in ids:
             title = catalog.topics[tid].title if tid in catalog.topics else "(orphaned)"
             extra = f" · {minutes} min" if minutes else ""
             extra += f" · {day}" if day else ""
-            typer.echo(f"{status if status != 'reset' else 'cleared'}: {tid} — {title}{extra}")
+            shown = {"reset": "cleared", "not-known": "not known"}.get(status, status)
+            typer.echo(f"{shown}: {tid} — {title}{extra}")
+        if covers and status == "known":
+            names = ", ".join(covers[:COVERS_SHOWN]) + (", …" if len(covers) > COVERS_SHOWN else "")
+            typer.echo(
+                f"  covers {len(covers)} topic{'s' if len(covers) != 1 else ''} it requires: "
+                f"{names}\n  a gap among them? 'studyplan dontknow TOPIC' keeps it in your plans"
+            )
+        elif status == "not-known":
+            typer.echo("  it stays in every plan that needs it, whatever you know above it")
 
     command.__doc__ = {
         "started": "Mark topics as started (in progress).",
         "done": "Mark topics as done; several topics apply all or nothing.",
         "skipped": "Mark topics as skipped (not needed for you).",
         "known": "Mark topics you already know (your plans drop them and what they require).",
+        "not-known": "Mark topics you do not know: they stay in your plans even when you "
+        "know a topic that requires them.",
         "reset": "Clear topics' status (as if never marked).",
     }[status]
     return command
+
+
+def _covers(st: State, ids: list[str]) -> list[str]:
+    """The prerequisites the marked topics now cover that nothing else marked already
+    did (by the planner's rule), nearest first."""
+    from studyplan.domain.planner import graph_of, satisfied_closure
+
+    catalog = st.catalog()
+    graph = graph_of(catalog)
+    statuses = st.statuses()
+    before = set(satisfied_closure(graph, {t: s for t, s in statuses.items() if t not in ids}))
+    after = satisfied_closure(graph, statuses)
+    marked = set(ids)
+    found = [t for t in after if t not in marked and t not in before]
+    tree = graph.why_tree(ids, set())
+    return sorted(found, key=lambda t: (tree.links(t), graph.index[t]))
 
 
 def cmd_undo(ctx: typer.Context, as_json: JsonOption = False) -> None:
@@ -272,7 +312,7 @@ def cmd_status(
 
 
 def register(app: typer.Typer) -> None:
-    for status in ("started", "done", "skipped", "known", "reset"):
+    for status in ("started", "done", "skipped", "known", "not-known", "reset"):
         app.command(VERB[status])(_mark(status))
     app.command("undo")(cmd_undo)
     app.command("log")(cmd_log)

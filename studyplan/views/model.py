@@ -16,12 +16,13 @@ from studyplan.domain.graph import PrerequisiteGraph
 
 #: Display statuses, in legend order. ``covered`` is a topic the learner has not marked
 #: but has got all the same, because a done or known topic requires it.
-STATUSES = ("done", "started", "known", "covered", "skipped", "todo")
+STATUSES = ("done", "started", "known", "covered", "not-known", "skipped", "todo")
 STATUS_LABEL = {
     "done": "done",
     "started": "in progress",
     "known": "known",
     "covered": "covered",
+    "not-known": "not known",
     "skipped": "skipped",
     "todo": "to do",
 }
@@ -30,6 +31,7 @@ STATUS_HELP = {
     "started": "in progress",
     "known": "already known",
     "covered": "implied by a done or known topic that requires it",
+    "not-known": "marked not known: stays in plans, covers nothing below it",
     "skipped": "skipped on purpose",
     "todo": "still to learn",
 }
@@ -51,6 +53,7 @@ PALETTE = {
     "started": Style("#ffe08a", "#b26a00", "#4a2c00"),
     "known": Style("#bbdefb", "#1565c0", "#0d2f57"),
     "covered": Style("#e3f0fb", "#1565c0", "#0d2f57", dashed=True),
+    "not-known": Style("#fde0dc", "#c62828", "#5a1010"),
     "skipped": Style("#eeeeee", "#8a8a8a", "#555555", dashed=True),
     "todo": Style("#ffffff", "#455a64", "#1f2a30"),
 }
@@ -181,7 +184,7 @@ def display_statuses(
             result[tid] = (mark, None)
         elif tid in covered_by:
             result[tid] = ("covered", covered_by[tid])
-        elif mark in ("started", "skipped"):
+        elif mark in ("started", "skipped", "not-known"):
             result[tid] = (mark, None)
         else:
             result[tid] = ("todo", None)

@@ -13,9 +13,10 @@ STATUS_MARK = {
     "known": "✔",
     "started": "▶",
     "skipped": "↷",
+    "not-known": "✘",
     "todo": "·",
 }
-STATUS_STYLE = {"done": "green", "known": "cyan", "started": "yellow", "skipped": "dim", "todo": ""}
+STATUS_STYLE = {"done": "green", "known": "cyan", "started": "yellow", "skipped": "dim", "not-known": "red", "todo": ""}
 
 
 def reading_line(catalog: Catalog, reading: Reading) -> str:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 #: The statuses a topic can have; ``reset`` is recordable but means "no status".
-STATUSES = ("started", "done", "skipped", "known")
+STATUSES = ("started", "done", "skipped", "known", "not-known")
 MARKS = (*STATUSES, "reset")
 
 

@@ -164,10 +164,24 @@ def cmd_why(
                     ],
                 }
             )
+    from studyplan.domain.planner import satisfied_closure
+
+    statuses = st.statuses()
+    by = satisfied_closure(graph, statuses).get(topic.id)
+    mark = statuses.get(topic.id)
+    if mark == "not-known":
+        standing = "you marked it not known: it stays in every plan that needs it"
+    elif by is not None and by != topic.id:
+        standing = f"covered: {by} ({statuses.get(by)}) requires it; 'dontknow' marks a gap"
+    else:
+        standing = mark or "todo"
     if as_json:
         print_json(
             {
                 "topic": topic.id,
+                "status": mark or ("covered" if by else "todo"),
+                "covered_by": by if by != topic.id else None,
+                "standing": standing,
                 "chains": chains,
                 "prerequisites": [{"id": p.id, "reason": p.reason} for p in topic.prerequisites],
             }
@@ -180,6 +194,8 @@ def cmd_why(
         emit_lines([(missing, "")])
         return
     lines = [(f"{topic.title} ({topic.id}) is needed by {source}:", "bold")]
+    if standing not in ("todo", "started"):
+        lines.append((f"  ({standing})", "dim"))
     for chain in chains:
         path = [topic.id] + [ln["needed_by"] for ln in chain["links"]]
         lines.append(("", ""))

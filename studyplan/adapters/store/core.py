@@ -123,6 +123,23 @@ class ProgressStore(PlansMixin, LibraryMixin):
             )
         return action
 
+    def record_marks(self, marks: Sequence[tuple[str, str]], *, command: str = "") -> int:
+        """Several topics, each with its own status, as ONE action (one ``undo`` takes
+        them all back): what ``placement`` decided. Returns the action id."""
+        bad = sorted({s for _, s in marks if s not in MARKS})
+        if bad:
+            raise InputError(f"unknown status '{bad[0]}'", f"use one of {', '.join(MARKS)}")
+        if not marks:
+            raise InputError("no topic given", "name at least one topic id")
+        now = now_utc()
+        with self._write() as conn:
+            action = self._new_action(conn, "mark", now, command)
+            conn.executemany(
+                "INSERT INTO event (action_id, topic_id, status, at) VALUES (?, ?, ?, ?)",
+                [(action, tid, status, to_db(now)) for tid, status in marks],
+            )
+        return action
+
     def add_note(self, topic_id: str, text: str, *, command: str = "") -> int:
         """Attach a note to a topic; undoable like a mark. Returns the action id."""
         if not text.strip():

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from studyplan.adapters.store import migrations
 from studyplan.adapters.store.library import LibraryMixin
 from studyplan.adapters.store.plans import PlansMixin
+from studyplan.adapters.store.reviews import ReviewsMixin
 from studyplan.adapters.store.sqlite import (
     connect,
     day_start,
@@ -56,7 +57,7 @@ ORDER BY topic_id
 """
 
 
-class ProgressStore(PlansMixin, LibraryMixin):
+class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin):
     """The learner's progress database (see the module docstring)."""
 
     # -- progress ---------------------------------------------------------------------

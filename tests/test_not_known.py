@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
+from test_planner import make_catalog
 
 from studyplan.domain.frontier import next_topics
 from studyplan.domain.graph import PrerequisiteGraph
 from studyplan.domain.planner import build_plan, covered_indices, graph_of, satisfied_closure
-from test_planner import make_catalog
 
 Case = tuple[dict[str, list[str]], dict[str, str], list[str]]
 

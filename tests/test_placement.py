@@ -90,5 +90,9 @@ def test_a_no_after_a_yes_reverses_it_with_a_note() -> None:
     placement = Placement.start(PrerequisiteGraph(edges), ["c"], {})
     assert placement.answer("c", True) == []
     notes = placement.answer("a", False)
-    assert notes and notes[0].startswith("b, c require a, which you said you know") and "later answer wins" in notes[0]
+    assert (
+        notes
+        and notes[0].startswith("b, c require a, which you said you know")
+        and "later answer wins" in notes[0]
+    )
     assert placement.known == [] and placement.not_known == ["a", "b", "c"]

@@ -123,6 +123,9 @@ def _register() -> None:
     from studyplan.cli import placement
 
     app.command("placement")(placement.cmd_placement)
+    from studyplan.cli import review
+
+    app.add_typer(review.review_app, name="review", help=review.cmd_review.__doc__)
     from studyplan.cli import visual
 
     visual.register(app)

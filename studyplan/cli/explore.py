@@ -56,10 +56,17 @@ def cmd_next(
                 "url": core[0].url if core else None,
             }
         )
+    from studyplan.cli.progress_view import review_line, reviews_due
+
+    store = st.store(create=False)
+    reviews = reviews_due(catalog, store, store.statuses(catalog.aliases))
     if as_json:
-        print_json({"plan": name, "topics": rows})
+        print_json({"plan": name, "topics": rows, "reviews": reviews})
         return
     lines = [(f"next in plan '{name}':" if name else "next, across all curricula:", "bold")]
+    due = review_line(reviews)
+    if due:
+        lines.insert(0, (due, "yellow"))
     if not rows:
         lines.append(
             ("nothing to start: every topic in reach is done" if name else "nothing to start", "")

@@ -53,7 +53,9 @@ def _ask_terminal(catalog: Catalog, placement: Placement, topic_id: str) -> str:
         lines.append((f"  self-check: {check['q']}", ""))
     emit_lines(lines)
     while True:
-        word = ask_word("Do you know it? yes / no / answer / skip / quit", TERMINAL_WORDS, "placement")
+        word = ask_word(
+            "Do you know it? yes / no / answer / skip / quit", TERMINAL_WORDS, "placement"
+        )
         if word != "answer":
             return word
         emit_lines([(f"  answer: {check['answer']}" if check else "  (no self-check)", "cyan")])

@@ -16,7 +16,14 @@ STATUS_MARK = {
     "not-known": "✘",
     "todo": "·",
 }
-STATUS_STYLE = {"done": "green", "known": "cyan", "started": "yellow", "skipped": "dim", "not-known": "red", "todo": ""}
+STATUS_STYLE = {
+    "done": "green",
+    "known": "cyan",
+    "started": "yellow",
+    "skipped": "dim",
+    "not-known": "red",
+    "todo": "",
+}
 
 
 def reading_line(catalog: Catalog, reading: Reading) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,6 +28,9 @@ class ReviewRow:
 
 
 class ReviewsMixin(StoreBase):
+    # ``ProgressStore._new_action``: every action is stamped by the one rule there.
+    _new_action: Callable[..., int]
+
     def review_states(self) -> dict[str, CardState]:
         """Topic id -> its card as of the newest live review row (by recording order)."""
         if not self._has_reviews():
@@ -64,7 +67,7 @@ class ReviewsMixin(StoreBase):
     def record_reviews(self, rows: Sequence[ReviewRow], *, command: str = "") -> int:
         """A review session as one action (one ``undo`` takes it back)."""
         with self._write() as conn:
-            action = self._new_action(conn, "review", now_utc(), command)
+            action = int(self._new_action(conn, "review", now_utc(), command))
             conn.executemany(
                 "INSERT INTO review (action_id, topic_id, rating, credit, banked, at, due, "
                 "card, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

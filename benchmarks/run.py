@@ -22,6 +22,7 @@ BENCHES = [
     "bench_bib",
     "bench_visual",
     "bench_placement",
+    "bench_pace",
 ]
 
 

@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from studyplan.cli.dates import parse_date
-from studyplan.cli.options import JsonOption
+from studyplan.cli.options import JsonOption, PaceOption
 from studyplan.cli.output import emit_lines, emit_table, emit_text, print_json, say
 from studyplan.cli.state import State, state
 from studyplan.errors import InputError
@@ -47,6 +47,8 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
             f" · {sched.weeks} weeks at {sched.hours_per_week:g} h/week · done by {sched.finish}"
         )
     lines.append(head)
+    if plan.pace:
+        lines.append(f"at your pace: {'; '.join(plan.pace)} (--pace 1: the estimates)")
     if sched and sched.deadline:
         if sched.fits:
             lines.append(f"fits the deadline {sched.deadline}")
@@ -130,8 +132,10 @@ def make_plan(
     hours_per_week: float | None,
     start: date | None,
     deadline: date | None,
+    pace: float | None = None,
 ) -> tuple[Catalog, Plan]:
-    from studyplan.domain.planner import build_plan, resolve_goals, schedule
+    from studyplan.cli.state import learner_paces
+    from studyplan.domain.planner import apply_pace, build_plan, resolve_goals, schedule
 
     if hours_per_week is not None and not hours_per_week > 0:
         raise InputError(
@@ -145,6 +149,7 @@ def make_plan(
     catalog = st.catalog()
     resolved = resolve_goals(catalog, goals)
     plan = build_plan(catalog, resolved, st.statuses())
+    apply_pace(plan, catalog, learner_paces(st, pace))
     if hours_per_week is not None:
         schedule(plan, hours_per_week, start or date.today(), deadline)
     return catalog, plan
@@ -178,6 +183,7 @@ def cmd_plan(
     show_all: Annotated[
         bool, typer.Option("--all", help="Also list the steps already covered, and by what.")
     ] = False,
+    pace: PaceOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Plan the path to one or more goals from what you already know.
@@ -189,7 +195,12 @@ def cmd_plan(
     from studyplan.domain.plan_data import plan_json, plan_payload
 
     catalog, plan = make_plan(
-        st, goals, hours_per_week, parse_date(start, "--start"), parse_date(deadline, "--deadline")
+        st,
+        goals,
+        hours_per_week,
+        parse_date(start, "--start"),
+        parse_date(deadline, "--deadline"),
+        pace,
     )
     if save:
         store = st.store(create=True)
@@ -214,16 +225,20 @@ def cmd_plan(
 PlanNameArg = Annotated[str, typer.Argument(metavar="NAME", help="A saved plan.")]
 
 
-def cmd_plan_show(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = False) -> None:
+def cmd_plan_show(
+    ctx: typer.Context, name: PlanNameArg, pace: PaceOption = None, as_json: JsonOption = False
+) -> None:
     """Re-evaluate a saved plan: steps done, hours left, ahead or behind its schedule."""
     st = state(ctx)
+    from studyplan.cli.state import learner_paces
     from studyplan.domain.plan_data import pace_text, plan_json, review_json, review_saved_plan
 
     payload = st.saved_plan(name)
     catalog = st.catalog()
     progress = st.statuses()
     today = date.today()
-    review = review_saved_plan(catalog, name, payload, progress, today)
+    paces = learner_paces(st, pace)
+    review = review_saved_plan(catalog, name, payload, progress, today, paces=paces)
     if as_json:
         print_json(
             {
@@ -241,10 +256,18 @@ def cmd_plan_show(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = F
         ),
     ]
     if review.ahead_hours is not None:
-        pace = pace_text(review.ahead_hours)
+        standing = pace_text(review.ahead_hours)
         sched = review.plan.schedule
         new_finish = f"; finishes {sched.finish}" if sched and review.plan.steps else ""
-        lines.append((f"{pace} (saved finish {payload.get('finish_date')}{new_finish})", ""))
+        lines.append((f"{standing} (saved finish {payload.get('finish_date')}{new_finish})", ""))
+    if review.shrunk_ids:
+        lines.append(
+            (
+                f"{len(review.shrunk_ids)} step(s) marked known or skipped since saving: "
+                "the plan shrank (not counted as progress)",
+                "",
+            )
+        )
     lines += [(f"  ✔ {tid} {catalog.topics.title(tid)}", "green") for tid in review.done_ids]
     if review.missing_ids:
         lines.append(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from studyplan.cli.options import ForceOption, JsonOption, PlanOption
+from studyplan.cli.options import ForceOption, JsonOption, PaceOption, PlanOption
 from studyplan.cli.output import console, print_json
 from studyplan.cli.state import State, state
 from studyplan.errors import InputError
@@ -130,6 +130,7 @@ def cmd_report(
         str | None, typer.Option("--deadline", help="With GOALs: finish by, YYYY-MM-DD.")
     ] = None,
     force: ForceOption = False,
+    pace: PaceOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """One self-contained HTML page: schedule, readings, why-chains, progress and graph."""
@@ -137,6 +138,7 @@ def cmd_report(
     from studyplan.adapters.files import write_atomic
     from studyplan.cli.dates import parse_date
     from studyplan.cli.plan import make_plan
+    from studyplan.cli.state import learner_paces
     from studyplan.domain.planner import graph_of
     from studyplan.views.content import report_for_goals, report_for_saved
     from studyplan.views.report import attach_graph, render_report
@@ -154,6 +156,7 @@ def cmd_report(
             hours_per_week,
             parse_date(start, "--start"),
             parse_date(deadline, "--deadline"),
+            pace,
         )
         report = report_for_goals(catalog, graph_of(catalog), goals, fresh, st.statuses(), today)
     else:
@@ -165,7 +168,10 @@ def cmd_report(
         name = st.plan_name(plan, "report on")
         payload = st.saved_plan(name)
         catalog = st.catalog()
-        report = report_for_saved(catalog, graph_of(catalog), name, payload, st.statuses(), today)
+        paces = learner_paces(st, pace)
+        report = report_for_saved(
+            catalog, graph_of(catalog), name, payload, st.statuses(), today, paces
+        )
     attach_graph(report)
     write_atomic(output, render_report(catalog, report, __version__), overwrite=force)
     summary: dict[str, Any] = {

@@ -4,16 +4,20 @@ re-evaluated against today's progress (ahead or behind its schedule). Pure: no I
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from studyplan.domain.catalog import Catalog, TopicTable
 from studyplan.domain.graph import PrerequisiteGraph
+from studyplan.domain.pace import Pace
 from studyplan.domain.planner import (
+    NOT_KNOWN,
     Plan,
     Step,
+    apply_pace,
     build_plan,
+    covered_indices,
     graph_of,
     hours_needed_for,
     schedule,
@@ -28,6 +32,7 @@ def step_json(catalog: Catalog, step: Step) -> dict[str, Any]:
         "title_zh": step.topic.title_zh,
         "curriculum": step.topic.curriculum,
         "hours": step.topic.hours,
+        "scheduled_hours": step.hours,
         "kind": step.topic.kind,
         "goal": step.goal,
         "status": step.status,
@@ -66,6 +71,7 @@ def plan_json(
         "finish_date": sched.finish.isoformat() if sched and plan.steps else None,
         "hours_per_week": sched.hours_per_week if sched else None,
         "start": sched.start.isoformat() if sched else None,
+        "pace": plan.pace,
     }
     if sched and sched.deadline:
         data["deadline"] = sched.deadline.isoformat()
@@ -93,6 +99,7 @@ def plan_payload(plan: Plan, raw_goals: Sequence[str], created: date) -> dict[st
         "total_hours": plan.total_hours,
         "weeks": sched.weeks if sched else None,
         "finish_date": sched.finish.isoformat() if sched and plan.steps else None,
+        **({"pace": plan.pace} if plan.pace else {}),
         "steps": [
             {
                 "id": s.topic_id,
@@ -121,6 +128,9 @@ class SavedPlanReview:
     hours_expected: float | None
     # Saved steps that are study steps now (checkpoints, i.e. milestones, not counted).
     steps_total: int = 0
+    # Saved steps that left the plan because they were marked known or skipped since (or
+    # are covered by a known topic): the plan shrank; they are not progress.
+    shrunk_ids: list[str] = field(default_factory=list)
 
     @property
     def hours_left(self) -> float:
@@ -155,15 +165,21 @@ def review_saved_plan(
     statuses: Mapping[str, str],
     today: date,
     graph: PrerequisiteGraph | None = None,
+    paces: Mapping[str, Pace] | None = None,
 ) -> SavedPlanReview:
     """Re-plan a saved plan's goals against today's progress and compare with its schedule.
 
-    Topics that have left the curricula since the plan was saved are reported as missing,
-    never a crash; a retired id (an alias) stands for its survivor.
+    Progress is the saved steps learnt since: done, or covered by a done topic, counted
+    at the hours the saved schedule gave them. Steps marked known or skipped since (or
+    covered by a known topic) shrink the plan instead: they leave its total, and are
+    not progress. The rest is re-scheduled at ``paces`` (the learner's pace). Topics
+    that have left the curricula since the plan was saved are reported as missing, never
+    a crash; a retired id (an alias) stands for its survivor.
     """
     graph = graph or graph_of(catalog)
     resolve, topics = catalog.resolve, catalog.topics
     plan = build_plan(catalog, saved_goals(catalog, payload), statuses, graph)
+    apply_pace(plan, catalog, paces or {})
     hpw = payload.get("hours_per_week")
     if hpw:
         schedule(plan, float(hpw), max(today, date.fromisoformat(payload["start"])))
@@ -175,16 +191,32 @@ def review_saved_plan(
     ]
     # Checkpoints (milestones) are not study steps: neither counted nor listed as done.
     study = [t for t in (resolve(s["id"]) for s in saved_steps) if not _checkpoint(topics, t)]
-    done = [t for t in study if t in topics and t not in remaining]
-    hours_total = float(sum(s["hours"] for s in saved_steps))
+    left = [t for t in study if t in topics and t not in remaining]
+    learnt = {t: s for t, s in statuses.items() if s in ("done", NOT_KNOWN)}
+    by_done = {graph.ids[i] for i in covered_indices(graph, learnt)}
+    # A step marked known or skipped itself is never progress, whatever covers it too.
+    done = [t for t in left if t in by_done and statuses.get(t) not in ("known", "skipped")]
     done_set = set(done)
-    hours_done = float(sum(s["hours"] for s in saved_steps if resolve(s["id"]) in done_set))
+    shrunk = [t for t in left if t not in done_set]
+    shrunk_set = set(shrunk)
+    saved_hours = [(resolve(s["id"]), float(s["hours"])) for s in saved_steps]
+    hours_total = sum(h for t, h in saved_hours if t not in shrunk_set)
+    hours_done = sum(h for t, h in saved_hours if t in done_set)
     expected: float | None = None
     if hpw and payload.get("start"):
         elapsed_days = (today - date.fromisoformat(payload["start"])).days
         expected = min(hours_total, max(0.0, elapsed_days / 7 * float(hpw)))
     return SavedPlanReview(
-        name, dict(payload), plan, done, missing, hours_total, hours_done, expected, len(study)
+        name,
+        dict(payload),
+        plan,
+        done,
+        missing,
+        hours_total,
+        hours_done,
+        expected,
+        len(study) - len(shrunk),
+        shrunk,
     )
 
 
@@ -220,4 +252,6 @@ def review_json(review: SavedPlanReview) -> dict[str, Any]:
         "saved_finish_date": payload.get("finish_date"),
         "finish_date": sched.finish.isoformat() if sched and review.plan.steps else None,
         "missing_topics": review.missing_ids,
+        "shrunk_topics": review.shrunk_ids,
+        "pace": review.plan.pace,
     }

@@ -25,6 +25,7 @@ from typing import overload
 
 from studyplan.domain.catalog import Catalog, Topic, TopicTable
 from studyplan.domain.graph import PrerequisiteGraph, WhyTree
+from studyplan.domain.pace import Pace, factors_for, used_texts
 from studyplan.errors import InputError, NotFoundError, did_you_mean
 
 SATISFIED = frozenset({"done", "known"})
@@ -107,6 +108,8 @@ class Plan:
     statuses: Mapping[str, str] = field(repr=False)
     total_hours: float = 0.0
     schedule: Schedule | None = None
+    #: The learner's paces this plan's hours were scaled by, as text (empty: estimates).
+    pace: list[str] = field(default_factory=list)
     _why_tree: Callable[[], WhyTree] | None = field(default=None, repr=False)
     _tree: WhyTree | None = field(default=None, repr=False)
     _reasons: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
@@ -386,6 +389,26 @@ def _chain_texts(
 
 
 # -- schedule ---------------------------------------------------------------------------------
+
+
+def apply_pace(plan: Plan, catalog: Catalog, paces: Mapping[str, Pace]) -> Plan:
+    """Scale each step's hours by its curriculum's pace (``domain/pace.py``), before
+    scheduling; the plan then says which paces it used."""
+    if not paces or not plan.topic_ids:
+        return plan
+    curriculum_of = {
+        t: cur
+        for cur in paces
+        if cur in catalog.curricula
+        for t in catalog.curricula[cur].topic_ids
+    }
+    steps = [curriculum_of.get(t, "") for t in plan.topic_ids]
+    # To a tenth of an hour: a schedule is not more precise than that.
+    factors = factors_for(steps, paces)
+    plan.hours = [round(h * f, 1) for h, f in zip(plan.hours, factors, strict=True)]
+    plan.total_hours = float(sum(plan.hours))
+    plan.pace = used_texts(paces, steps)
+    return plan
 
 
 def schedule(plan: Plan, hours_per_week: float, start: date, deadline: date | None = None) -> Plan:

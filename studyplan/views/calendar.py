@@ -117,6 +117,8 @@ def plan_calendar(
     cal.add("calscale", "GREGORIAN")
     text = _text_type()
     cal.add("x-wr-calname", text(f"studyplan: {name}"))
+    if payload.get("pace"):
+        cal.add("x-wr-caldesc", text("hours at your pace: " + "; ".join(payload["pace"])))
     for number, step in enumerate(steps, 1):
         tid = resolve(step["id"])
         topic = catalog.topics.get(tid)

@@ -13,6 +13,7 @@ from typing import Any
 
 from studyplan.domain.catalog import BibSummary, Catalog, Reading
 from studyplan.domain.graph import PrerequisiteGraph
+from studyplan.domain.pace import Pace
 from studyplan.domain.plan_data import review_saved_plan
 from studyplan.domain.planner import Plan, hours_needed_for
 from studyplan.views.model import GraphView, goals_view
@@ -102,9 +103,11 @@ def report_for_saved(
     payload: Mapping[str, Any],
     statuses: Mapping[str, str],
     today: date,
+    paces: Mapping[str, Pace] | None = None,
 ) -> Report:
-    """A report on a saved plan, re-evaluated against today's progress."""
-    review = review_saved_plan(catalog, name, payload, statuses, today, graph)
+    """A report on a saved plan, re-evaluated against today's progress (and re-scheduled
+    at ``paces``)."""
+    review = review_saved_plan(catalog, name, payload, statuses, today, graph, paces)
     raw_goals = list(payload.get("goals", []))
     title = goals_title(catalog, raw_goals)
     view = goals_view(catalog, graph, review.plan.goals, statuses, title)

@@ -7,6 +7,7 @@ topics at ×1.0) must converge on the true pace as timed topics accumulate.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import statistics
@@ -46,7 +47,7 @@ def main(rounds: int = 15) -> list[str]:
         missed.append(f"pace: mean |log error| at 50 topics {at_50:.3f} ≥ {GOAL_AT_50}")
     if not all(
         statistics.mean(errors[a]) > statistics.mean(errors[b])
-        for a, b in zip(COUNTS, COUNTS[1:], strict=False)
+        for a, b in itertools.pairwise(COUNTS)
     ):
         missed.append("pace: the error does not shrink as topics accumulate")
     print(f"goal: mean |log error| at 50 topics < {GOAL_AT_50} (got {at_50:.3f})")

@@ -9,6 +9,7 @@ import typer
 from studyplan.cli.options import JsonOption
 from studyplan.cli.output import emit_lines, emit_table, print_json
 from studyplan.cli.state import state
+from studyplan.domain.status import Status
 
 
 def _active_goals(ctx: typer.Context, plan: str | None) -> tuple[str | None, list[str] | None]:
@@ -16,11 +17,11 @@ def _active_goals(ctx: typer.Context, plan: str | None) -> tuple[str | None, lis
     name = plan or st.store(create=False).active_plan()
     if name is None:
         return None, None
-    payload = st.saved_plan(name)
+    saved = st.saved_plan(name)
     catalog = st.catalog()
     from studyplan.domain.plan_data import saved_goals
 
-    return name, saved_goals(catalog, payload)
+    return name, saved_goals(catalog, saved)
 
 
 def cmd_next(
@@ -72,7 +73,7 @@ def cmd_next(
             ("nothing to start: every topic in reach is done" if name else "nothing to start", "")
         )
     for row in rows:
-        mark = "  (in progress)" if row["status"] == "started" else ""
+        mark = "  (in progress)" if row["status"] == Status.STARTED else ""
         lines.append(("", ""))
         lines.append(
             (
@@ -176,7 +177,7 @@ def cmd_why(
     statuses = st.statuses()
     by = satisfied_closure(graph, statuses).get(topic.id)
     mark = statuses.get(topic.id)
-    if mark == "not-known":
+    if mark == Status.NOT_KNOWN:
         standing = "you marked it not known: it stays in every plan that needs it"
     elif by is not None and by != topic.id:
         standing = f"covered: {by} ({statuses.get(by)}) requires it; 'dontknow' marks a gap"

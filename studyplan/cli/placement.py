@@ -11,6 +11,7 @@ import typer
 from studyplan.cli.answers import Quit, ask_word, read_word, send
 from studyplan.cli.options import JsonOption
 from studyplan.cli.state import State, state
+from studyplan.domain.status import Status
 
 if TYPE_CHECKING:
     from studyplan.domain.catalog import Catalog
@@ -156,10 +157,10 @@ def _finish(
     as_json: bool,
 ) -> None:
     known, not_known = placement.known, placement.not_known
-    after_statuses = {**statuses, **dict.fromkeys(known, "known")}
-    after_statuses.update(dict.fromkeys(not_known, "not-known"))
+    after_statuses: dict[str, str] = {**statuses, **dict.fromkeys(known, Status.KNOWN)}
+    after_statuses.update(dict.fromkeys(not_known, Status.NOT_KNOWN))
     after = _plan_size(catalog, goals, after_statuses)
-    marks = [(t, "known") for t in known] + [(t, "not-known") for t in not_known]
+    marks = [(t, Status.KNOWN) for t in known] + [(t, Status.NOT_KNOWN) for t in not_known]
     action = None
     if marks and not dry_run:
         command = shlex.join(["placement", *raw_goals])

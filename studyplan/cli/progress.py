@@ -3,7 +3,7 @@ restore and doctor are in ``progress_admin``).
 
 ``done`` and ``status`` are everyday commands, so this module stays light: no rich, no
 SQLModel, no graph library on their paths (the store uses stdlib sqlite3; see the
-README's design notes). Output is plain lines through ``typer.echo``.
+docs/architecture.md). Output is plain lines through ``typer.echo``.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import typer
 from studyplan.cli.dates import parse_date
 from studyplan.cli.options import JsonOption
 from studyplan.cli.state import State, state
+from studyplan.domain.status import MARKS, RESET, Status
 from studyplan.errors import InputError, NotFoundError, did_you_mean
 
 if TYPE_CHECKING:
@@ -32,13 +33,13 @@ MinutesOption = Annotated[
     int | None, typer.Option("--minutes", metavar="M", help="Minutes spent on it.")
 ]
 
-VERB = {
-    "started": "start",
-    "done": "done",
-    "skipped": "skip",
-    "known": "know",
-    "not-known": "dontknow",
-    "reset": "reset",
+VERB: dict[str, str] = {
+    Status.STARTED: "start",
+    Status.DONE: "done",
+    Status.SKIPPED: "skip",
+    Status.KNOWN: "know",
+    Status.NOT_KNOWN: "dontknow",
+    RESET: "reset",
 }
 #: How many covered topics ``know`` names before "…".
 COVERS_SHOWN = 5
@@ -88,12 +89,12 @@ def _mark(status: str) -> Callable[..., None]:
         catalog = st.catalog()
         if minutes is not None and minutes <= 0:
             raise InputError(f"--minutes must be a positive whole number, not {minutes}")
-        if status == "reset" and (minutes is not None or note or on):
+        if status == RESET and (minutes is not None or note or on):
             raise InputError("reset takes no --minutes, --note or --on")
         day = parse_date(on, "--on", past_only=True)
-        recorded = set(st.store(create=False).statuses()) if status == "reset" else None
+        recorded = set(st.store(create=False).statuses()) if status == RESET else None
         ids = check_topics(catalog, topics, recorded)
-        if status == "started":
+        if status == Status.STARTED:
             _no_checkpoint(catalog, ids)
         if minutes is not None and len(ids) > 1:
             raise InputError(
@@ -119,25 +120,25 @@ def _mark(status: str) -> Callable[..., None]:
             title = catalog.topics[tid].title if tid in catalog.topics else "(orphaned)"
             extra = f" · {minutes} min" if minutes else ""
             extra += f" · {day}" if day else ""
-            shown = {"reset": "cleared", "not-known": "not known"}.get(status, status)
+            shown = {RESET: "cleared", Status.NOT_KNOWN: "not known"}.get(status, status)
             typer.echo(f"{shown}: {tid} — {title}{extra}")
-        if covers and status == "known":
+        if covers and status == Status.KNOWN:
             names = ", ".join(covers[:COVERS_SHOWN]) + (", …" if len(covers) > COVERS_SHOWN else "")
             typer.echo(
                 f"  covers {len(covers)} topic{'s' if len(covers) != 1 else ''} it requires: "
                 f"{names}\n  a gap among them? 'studyplan dontknow TOPIC' keeps it in your plans"
             )
-        elif status == "not-known":
+        elif status == Status.NOT_KNOWN:
             typer.echo("  it stays in every plan that needs it, whatever you know above it")
 
     command.__doc__ = {
-        "started": "Mark topics as started (in progress).",
-        "done": "Mark topics as done; several topics apply all or nothing.",
-        "skipped": "Mark topics as skipped (not needed for you).",
-        "known": "Mark topics you already know (your plans drop them and what they require).",
-        "not-known": "Mark topics you do not know: they stay in your plans even when you "
+        Status.STARTED: "Mark topics as started (in progress).",
+        Status.DONE: "Mark topics as done; several topics apply all or nothing.",
+        Status.SKIPPED: "Mark topics as skipped (not needed for you).",
+        Status.KNOWN: "Mark topics you already know (your plans drop them and what they require).",
+        Status.NOT_KNOWN: "Mark topics you do not know: they stay in your plans even when you "
         "know a topic that requires them.",
-        "reset": "Clear topics' status (as if never marked).",
+        RESET: "Clear topics' status (as if never marked).",
     }[status]
     return command
 
@@ -312,7 +313,7 @@ def cmd_status(
 
 
 def register(app: typer.Typer) -> None:
-    for status in ("started", "done", "skipped", "known", "not-known", "reset"):
+    for status in MARKS:
         app.command(VERB[status])(_mark(status))
     app.command("undo")(cmd_undo)
     app.command("log")(cmd_log)

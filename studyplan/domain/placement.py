@@ -21,10 +21,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from studyplan.domain.graph import PrerequisiteGraph
-from studyplan.domain.planner import NOT_KNOWN, covered_indices
+from studyplan.domain.planner import covered_indices
+from studyplan.domain.status import Status
 
+NOT_KNOWN = Status.NOT_KNOWN
 #: Marks that make a topic a fact rather than a question.
-FIXED = frozenset({"done", "known", NOT_KNOWN, "skipped"})
+FIXED = frozenset({Status.DONE, Status.KNOWN, Status.NOT_KNOWN, Status.SKIPPED})
 
 
 @dataclass(slots=True)

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_planner import make_catalog
 
+from helpers import Cli
 from studyplan.domain.frontier import next_topics
 from studyplan.domain.graph import PrerequisiteGraph
 from studyplan.domain.planner import build_plan, covered_indices, graph_of, satisfied_closure
@@ -118,3 +119,26 @@ def test_the_issue_example() -> None:
     edges["c.gd"] = ["c.svd"]
     plan = build_plan(make_catalog(edges), ["c.gd"], {"c.gd": "known", "c.svd": "not-known"})
     assert plan.topic_ids == ["c.la", "c.svd"]
+
+
+def test_the_cli_marks_a_gap_and_every_view_follows(cli: Cli) -> None:
+    assert cli("know", "mini.ib").stdout.count("covers 4 topics it requires") == 1
+    result = cli("dontknow", "mini.entropy")
+    assert result.exit_code == 0 and result.stdout.startswith("not known: mini.entropy")
+    plan = cli.json("plan", "mini.ib", "--all")
+    assert [s["id"] for s in plan["steps"]] == ["mini.probability", "mini.entropy"]
+    assert {c["id"]: c["by"] for c in plan["covered"]} == {
+        "mini.kl": "mini.ib",
+        "mini.mutual-information": "mini.ib",
+        "mini.ib": "mini.ib",
+    }
+    assert "3 topics covered by what you know (--all lists them)" in cli("plan", "mini.ib").stdout
+    nodes = {n["id"]: n["status"] for n in cli.json("graph", "mini.ib")["nodes"]}
+    assert nodes["mini.entropy"] == "not-known" and nodes["mini.kl"] == "covered"
+    assert nodes["mini.probability"] == "todo"
+    assert [t["id"] for t in cli.json("next")["topics"]] == ["mini.probability"]
+    why = cli.json("why", "mini.entropy", "-g", "mini.ib")
+    assert why["status"] == "not-known" and why["chains"]
+    assert cli.json("why", "mini.kl", "-g", "mini.ib")["covered_by"] == "mini.ib"
+    assert cli("undo").exit_code == 0
+    assert cli.json("plan", "mini.ib")["steps"] == []

@@ -138,3 +138,30 @@ def test_a_subprocess_drives_the_protocol(tmp_path: Any) -> None:
     assert proc.returncode == EXIT_ABORTED and len(proc.stderr.splitlines()) == 1
     assert json.loads(proc.stdout.splitlines()[0])["ask"]
     assert not (tmp_path / "other").exists() or not list((tmp_path / "other").rglob("*.db"))
+
+
+@pytest.mark.slow
+def test_on_a_terminal_rich_prompts_ask_again_and_q_leaves(tmp_path: Any) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    env = {**os.environ, "STUDYPLAN_HOME": str(tmp_path / "home"), "COLUMNS": "200"}
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    args = ["-m", "studyplan", "placement", "mini.ib"]
+    child = pexpect.spawn(sys.executable, args, env=env, encoding="utf-8", timeout=60)
+    child.expect("Do you know it")
+    child.sendline("perhaps")  # rich asks again
+    child.expect("Please select one of the available options")
+    child.sendline("q")
+    child.expect("left placement: nothing recorded")
+    child.expect(pexpect.EOF)
+    assert not list((tmp_path / "home").rglob("*.db"))
+    child = pexpect.spawn(sys.executable, args, env=env, encoding="utf-8", timeout=60)
+    for _ in range(3):
+        child.expect(r"Do you know it\? .*: ")
+        child.sendline("y")
+    index = child.expect([r"Do you know it\? .*: ", "recorded as one action"])
+    while index == 0:
+        child.sendline("y")
+        index = child.expect([r"Do you know it\? .*: ", "recorded as one action"])
+    child.expect(pexpect.EOF)
+    child = pexpect.spawn(sys.executable, ["-m", "studyplan", "undo"], env=env, encoding="utf-8")
+    child.expect("undid 'placement mini.ib'")

@@ -125,7 +125,8 @@ def _mark(status: str) -> Callable[..., None]:
         if covers and status == Status.KNOWN:
             names = ", ".join(covers[:COVERS_SHOWN]) + (", …" if len(covers) > COVERS_SHOWN else "")
             typer.echo(
-                f"  covers {len(covers)} topic{'s' if len(covers) != 1 else ''} it requires: "
+                f"  covers {len(covers)} topic{'s' if len(covers) != 1 else ''} "
+                f"{'it requires' if len(ids) == 1 else 'they require'}: "
                 f"{names}\n  a gap among them? 'studyplan dontknow TOPIC' keeps it in your plans"
             )
         elif status == Status.NOT_KNOWN:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from studyplan.cli.answers import Quit, ask_word, read_word, send
-from studyplan.cli.options import ForceOption, JsonOption
+from studyplan.cli.options import JsonOption
 from studyplan.cli.plan import PlanGroup, _DefaultCommand
 from studyplan.cli.state import State, state
 from studyplan.errors import InputError
@@ -55,9 +55,7 @@ def cmd_review(
     ctx: typer.Context,
     topics: Annotated[
         list[str] | None,
-        typer.Argument(
-            metavar="[TOPIC...]", help="Review these done topics (default: the due ones)."
-        ),
+        typer.Argument(metavar="TOPIC", help="Review these done topics (default: the due ones)."),
     ] = None,
     due: Annotated[
         bool, typer.Option("--due", help="List what is due and when; review nothing.")
@@ -256,7 +254,9 @@ def cmd_review_export(
     anki: Annotated[
         Path, typer.Option("--anki", metavar="FILE.apkg", help="Write an Anki deck here.")
     ],
-    force: ForceOption = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the --anki file if it exists.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Write the self-checks of your done topics as an Anki deck (stable note ids: a

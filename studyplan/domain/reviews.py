@@ -20,8 +20,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from studyplan.domain.graph import PrerequisiteGraph
+if TYPE_CHECKING:
+    from studyplan.domain.graph import PrerequisiteGraph
 
 RATINGS = ("again", "hard", "good", "easy")
 #: A rating's number, as FSRS numbers them (1 again … 4 easy).

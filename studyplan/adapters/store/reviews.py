@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from studyplan.adapters.store.base import StoreBase
 from studyplan.adapters.store.sqlite import from_db, now_utc, to_db
-from studyplan.domain.reviews import CardState
+
+if TYPE_CHECKING:  # imported when cards are read: the store is on every start-up path
+    from studyplan.domain.reviews import CardState
 
 _LIVE = "a.id NOT IN (SELECT undoes FROM action WHERE undoes IS NOT NULL)"
 
@@ -35,6 +38,8 @@ class ReviewsMixin(StoreBase):
         """Topic id -> its card as of the newest live review row (by recording order)."""
         if not self._has_reviews():
             return {}
+        from studyplan.domain.reviews import CardState
+
         rows = self._rows(
             "SELECT topic_id, due, card, banked, n FROM ("
             "  SELECT r.topic_id, r.due, r.card, r.banked,"

@@ -164,3 +164,18 @@ def test_a_subprocess_drives_the_review_protocol(tmp_path: Path) -> None:
             assert message["done"] and message["reviewed"][0]["rating"] == "easy"
     assert proc.wait(timeout=60) == 0, proc.stderr.read()
     assert seen == ["mini.kl"]
+
+
+def test_reviews_survive_backup_and_restore(cli: Cli, tmp_path: Path) -> None:
+    assert cli("done", "mini.probability", "mini.entropy", "--on", "2026-01-05").exit_code == 0
+    assert cli("review", "--json", input="good\nhard\n").exit_code == 0
+    due = cli.json("review", "--due")
+    backup = tmp_path / "b.json"
+    assert cli("backup", "-o", str(backup)).exit_code == 0
+    reviews = [a for a in json.loads(backup.read_text())["actions"] if a["kind"] == "review"]
+    assert len(reviews) == 1 and len(reviews[0]["reviews"]) == 3  # two reviews, one credit
+    other = tmp_path / "other.db"
+    assert cli("--db", str(other), "restore", str(backup)).exit_code == 0
+    assert cli.json("--db", str(other), "review", "--due") == due
+    assert cli("--db", str(other), "restore", str(backup)).exit_code == 0  # twice: no change
+    assert cli.json("--db", str(other), "review", "--due") == due

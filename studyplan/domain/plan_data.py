@@ -73,6 +73,7 @@ def plan_json(
         "hours_per_week": sched.hours_per_week if sched else None,
         "start": sched.start.isoformat() if sched else None,
         "pace": plan.pace,
+        "covered_by_what_you_know": plan.covered_count(),
     }
     if sched and sched.deadline:
         data["deadline"] = sched.deadline.isoformat()

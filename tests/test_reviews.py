@@ -94,11 +94,13 @@ def test_review_bad_input(cli: Cli) -> None:
     assert result.exit_code == 4
     result = cli("review", "--json", input="meh\n")
     assert result.exit_code == EXIT_USAGE and "unknown answer 'meh'" in result.stderr
-    result = cli("review", "--json", input="")
+    assert cli("done", "mini.probability", "--on", "2026-01-05").exit_code == 0
+    result = cli("review", "--json", input="good\n")  # two due, input ends after one
     assert result.exit_code == EXIT_ABORTED and result.stderr.count("\n") == 1
-    assert cli.json("log")[-1]["status"] == "done"  # nothing but the mark was recorded
-    result = cli("review", input="s\n")
-    assert result.exit_code == 0 and "reviewed 0 of 1" in result.stdout
+    assert "nothing recorded" in result.stderr
+    assert cli.json("review", "--due")[0]["due_now"]  # nothing of the session was recorded
+    result = cli("review", input="s\nq\n")
+    assert result.exit_code == 0 and "reviewed 0 of 2" in result.stdout
 
 
 def test_nothing_to_review(cli: Cli) -> None:

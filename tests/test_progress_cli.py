@@ -53,6 +53,7 @@ def test_marks_status_json_and_text(cli: Cli) -> None:
             "total": 5,
             "hours_done": 16.0,
             "hours_total": 29.0,
+            "hours_in_progress": 4.0,
             "started": 1,
             "skipped": 1,
             "minutes": 150,
@@ -209,7 +210,7 @@ def test_backup_and_restore(cli: Cli, tmp_path: Path) -> None:
     open_store(db(), create=True).save_plan("p", {"goals": ["mini.kl"]})
     target = tmp_path / "backup.json"
     out = cli("backup", "-o", str(target)).stdout
-    assert out == f"backed up 2 actions, 1 plans and 0 library entries to {target}\n"
+    assert out == f"backed up 2 actions, 1 plan and 0 library entries to {target}\n"
     again = cli("backup", "-o", str(target))
     assert again.exit_code == EXIT_CONFLICT
     assert again.stderr == f"error: {target} already exists (pass --force to overwrite it)\n"

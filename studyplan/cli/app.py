@@ -22,6 +22,12 @@ from studyplan.errors import EXIT_INTERNAL, StudyplanError
 class StudyplanGroup(TyperGroup):
     """Turns every ``StudyplanError`` into its message on stderr and its exit code."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from studyplan.cli.help import tidy
+
+        tidy(self)  # the whole tree is built by now: one place for every metavar
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)

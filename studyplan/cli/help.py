@@ -49,6 +49,17 @@ def _value_name(param: TyperArgument | TyperOption, ctx: Any) -> str:
     return _TYPE_NAMES.get(annotation, "VALUE")
 
 
+def _completions(kind: str | None, ctx: Any, incomplete: str) -> list[Any] | None:
+    """Topic ids, plans, keys ... for a parameter that names one (``cli.complete``)."""
+    if kind is None:
+        return None
+    from typer._click.shell_completion import CompletionItem
+
+    from studyplan.cli.complete import complete
+
+    return [CompletionItem(value, help=text) for value, text in complete(kind, ctx, incomplete)]
+
+
 def _bare(metavar: str) -> str:
     """``[PATH]...`` or ``GOAL...`` → ``PATH`` / ``GOAL``: the name without decoration."""
     return metavar.strip().removesuffix("...").strip("[]{}<>")
@@ -77,6 +88,12 @@ class Argument(TyperArgument):
     def make_metavar(self, ctx: Any = None) -> str:  # error messages
         return self._usage_display_name()
 
+    def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
+        from studyplan.cli.complete import kind_of
+
+        found = _completions(kind_of(self, self._name()), ctx, incomplete)
+        return super().shell_complete(ctx, incomplete) if found is None else found
+
 
 class Option(TyperOption):
     """``--start DATE``, ``-H HOURS``, ``--format [dot|mermaid|svg]``."""
@@ -91,6 +108,12 @@ class Option(TyperOption):
         if named is not None and not self.type_descriptor.is_choice:
             return named
         return self.display_type(ctx) + ("..." if self.nargs != 1 else "")
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
+        from studyplan.cli.complete import kind_of
+
+        found = _completions(kind_of(self), ctx, incomplete)
+        return super().shell_complete(ctx, incomplete) if found is None else found
 
 
 def tidy(command: Any) -> None:

@@ -119,7 +119,7 @@ def _styled(lines: list[str], pad: str) -> list[tuple[str, str]]:
                 style = "green"
             elif line.startswith("  ✔ "):
                 style = "cyan"
-            elif line[:1].isspace() and line.lstrip()[:1].isdigit():
+            elif line.lstrip()[:1].isdigit():  # " 3. wk 2  Title · 标题  [id]  5 h"
                 style = "bold"
             else:
                 style = ""

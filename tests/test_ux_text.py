@@ -101,6 +101,15 @@ def test_wrapping_keeps_every_word_and_fits_the_width(
             assert piece.startswith(" " * indent) and not piece[indent:].startswith(" ")
 
 
+def test_a_wrapped_tree_line_keeps_the_tree_guides() -> None:
+    line = "│   ├── · math.conditioning Conditional probability, Bayes' rule and independence"
+    first, second = term.wrap(line, 60)
+    assert first.startswith("│   ├── · math.conditioning") and len(first) <= 60
+    assert second == "│   │     rule and independence"
+    last = "│   └── · math.counting Counting and combinatorics and more words here"
+    assert term.wrap(last, 50)[1].startswith("│         ")
+
+
 def test_a_line_that_fits_is_left_alone() -> None:
     assert term.wrap("  short  line ", 80) == ["  short  line "]
 

@@ -96,7 +96,7 @@ def show(st: State, today: date | None = None) -> None:
         topic = catalog.topics[item.topic_id]
         mark = "▶" if item.status == "started" else "·"
         busy = "  (in progress)" if item.status == "started" else ""
-        lines.append((f"  {mark} {topic.title}  [{topic.id}]  {topic.hours:g} h{busy}", ""))
+        lines.append((f"  {mark} {topic.title}  [{topic.id}]  {topic.hours:g} h{busy}", "bold"))
         core = topic.core_readings
         if core:
             lines.append((f"    read  {reading_line(catalog, core[0])}", "dim"))

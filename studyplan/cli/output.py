@@ -133,8 +133,10 @@ def table(*columns: str, title: str | None = None) -> Any:
     from rich.table import Table
 
     result = Table(title=title, box=box.ASCII if plain() else box.SIMPLE_HEAVY, show_edge=False)
-    for col in columns:
-        result.add_column(col)
+    for n, col in enumerate(columns):
+        # The first column is an id, to be read and copied whole; the others wrap, and an
+        # id in them breaks rather than being cut off with "…".
+        result.add_column(col, no_wrap=n == 0, overflow="fold")
     return result
 
 

@@ -272,7 +272,9 @@ def cmd_plan_show(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = F
         pace = pace_text(review.ahead_hours)
         sched = review.plan.schedule
         new_finish = f"; finishes {sched.finish}" if sched and review.plan.steps else ""
-        lines.append((f"{pace} (saved finish {payload.get('finish_date')}{new_finish})", ""))
+        tone = "red" if pace.endswith("behind the saved schedule") else ""
+        tone = "green" if pace.endswith("ahead of the saved schedule") else tone
+        lines.append((f"{pace} (saved finish {payload.get('finish_date')}{new_finish})", tone))
     lines += [(f"  ✔ {tid} {catalog.topics.title(tid)}", "green") for tid in review.done_ids]
     if review.missing_ids:
         lines.append(

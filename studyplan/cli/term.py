@@ -94,6 +94,16 @@ def hanging_indent(line: str) -> int:
     return spaces + 2 if spaces else 0
 
 
+def _continuation(line: str, indent: int) -> str:
+    """What a continuation line starts with: spaces, except that a tree's vertical
+    guides go on (``│   ├── `` continues as ``│   │   ``)."""
+    if not line.startswith(("│", "├", "└", " ")) or not any(c in line[:indent] for c in "│├└"):
+        return " " * indent
+    head = line[:indent]
+    guides = "".join("│" if c in "│├" else " " for c in head)
+    return guides + " " * (indent - cell_width(guides))
+
+
 def wrap(line: str, columns: int) -> list[str]:
     """``line`` cut at spaces into pieces of at most ``columns`` cells, continuations
     indented by ``hanging_indent``; a word longer than a line is cut where it must be."""
@@ -102,6 +112,7 @@ def wrap(line: str, columns: int) -> list[str]:
     indent = hanging_indent(line)
     if indent > columns // 2:
         indent = min(4, columns // 4)
+    lead = _continuation(line, indent)
     out: list[str] = []
     current, used = "", 0
     limit = columns
@@ -109,13 +120,13 @@ def wrap(line: str, columns: int) -> list[str]:
         size = cell_width(word)
         if used + size > limit and current.strip():
             out.append(current.rstrip())
-            current, used, limit = " " * indent, indent, columns
+            current, used, limit = lead, indent, columns
             if word.isspace():
                 continue
         while size > limit - used:  # longer than what is left of a fresh line
             head, word = _cut(word, limit - used)
             out.append(current + head)
-            current, used = " " * indent, indent
+            current, used = lead, indent
             size = cell_width(word)
         current += word
         used += size

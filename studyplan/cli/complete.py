@@ -42,7 +42,7 @@ def candidates(kind: str, ctx: Any) -> list[tuple[str, str]]:
     st = _state(ctx)
     try:
         if kind == "plan":
-            return [(name, " ".join(p.get("goals", []))) for name, _, p in st.store().list_plans()]
+            return _plans(st.store())
         catalog = st.cached_catalog()
         if catalog is None:
             return []
@@ -57,6 +57,16 @@ def candidates(kind: str, ctx: Any) -> list[tuple[str, str]]:
     finally:
         if st._store is not None:
             st._store.close()
+
+
+def _plans(store: Any) -> list[tuple[str, str]]:
+    """Saved plans with their goals; only the names when a stored plan cannot be read."""
+    from studyplan.errors import StudyplanError
+
+    try:
+        return [(name, " ".join(saved.goals)) for name, _, saved in store.list_plans()]
+    except StudyplanError:
+        return [(name, "") for name in store.plan_names()]
 
 
 def matches(found: Iterable[tuple[str, str]], incomplete: str) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from studyplan.cli.output import emit_lines
+from studyplan.domain.status import Status
 
 if TYPE_CHECKING:
     from studyplan.cli.state import State
@@ -50,10 +51,10 @@ def show(st: State, today: date | None = None) -> None:
     if name is not None:
         from studyplan.domain.plan_data import plan_progress, saved_goals
 
-        payload = st.saved_plan(name)
-        goals = saved_goals(catalog, payload)
-        budget = payload.get("hours_per_week")
-        data = plan_progress(catalog, name, payload, statuses, today)
+        saved = st.saved_plan(name)
+        goals = saved_goals(catalog, saved)
+        budget = saved.hours_per_week
+        data = plan_progress(catalog, name, saved, statuses, today)
         head = (
             f"plan '{name}' · {' '.join(data['goals'])} · "
             f"{data['steps_done']}/{count(data['steps_total'], 'step')} done · "
@@ -94,8 +95,8 @@ def show(st: State, today: date | None = None) -> None:
         lines.append(("  nothing to start: every topic in reach is done", ""))
     for item in found:
         topic = catalog.topics[item.topic_id]
-        mark = "▶" if item.status == "started" else "·"
-        busy = "  (in progress)" if item.status == "started" else ""
+        mark = "▶" if item.status == Status.STARTED else "·"
+        busy = "  (in progress)" if item.status == Status.STARTED else ""
         lines.append((f"  {mark} {topic.title}  [{topic.id}]  {topic.hours:g} h{busy}", "bold"))
         core = topic.core_readings
         if core:

@@ -14,6 +14,7 @@ from studyplan.cli.dates import parse_date
 from studyplan.cli.options import JsonOption
 from studyplan.cli.output import emit_lines, emit_table, emit_text, plain, print_json, say
 from studyplan.cli.state import State, state
+from studyplan.domain.status import Status
 from studyplan.errors import InputError
 from studyplan.views.words import count
 
@@ -53,7 +54,7 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
             lines.append(f"does not fit the deadline {sched.deadline}: it needs {need:g} h/week")
     titles, titles_zh = table.titles(), table.titles_zh()
     at, keys, wheres, accesses, *_ = table.core_columns()
-    started = {t for t, s in plan.statuses.items() if s == "started"}
+    started = {t for t, s in plan.statuses.items() if s == Status.STARTED}
     n_steps = len(plan.topic_ids)
     width = len(str(n_steps))
     pad = " " * (width + 2)
@@ -214,14 +215,14 @@ def cmd_plan(
     makes it the active plan, 'plan rm NAME' deletes it (each has --help).
     """
     st = state(ctx)
-    from studyplan.domain.plan_data import plan_json, plan_payload
+    from studyplan.domain.plan_data import plan_json, saved_plan_of
 
     catalog, plan = make_plan(
         st, goals, hours_per_week, parse_date(start, "--start"), parse_date(deadline, "--deadline")
     )
     if save:
         store = st.store(create=True)
-        store.save_plan(save, plan_payload(plan, goals, date.today()), replace=replace)
+        store.save_plan(save, saved_plan_of(plan, goals, date.today()), replace=replace)
         store.set_active_plan(save)
     if as_json:
         data = plan_json(catalog, plan, include_covered=show_all, lazy_steps=True)
@@ -247,11 +248,11 @@ def cmd_plan_show(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = F
     st = state(ctx)
     from studyplan.domain.plan_data import pace_text, plan_json, review_json, review_saved_plan
 
-    payload = st.saved_plan(name)
+    saved = st.saved_plan(name)
     catalog = st.catalog()
     progress = st.statuses()
     today = date.today()
-    review = review_saved_plan(catalog, name, payload, progress, today)
+    review = review_saved_plan(catalog, name, saved, progress, today)
     if as_json:
         print_json(
             {
@@ -261,7 +262,7 @@ def cmd_plan_show(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = F
         )
         return
     lines = [
-        (f"plan '{name}' for {', '.join(payload.get('goals', []))}", "bold"),
+        (f"plan '{name}' for {', '.join(saved.goals)}", "bold"),
         (
             f"{len(review.done_ids)}/{count(review.steps_total, 'step')} done · "
             f"{review.hours_done:g}/{review.hours_total:g} h · {review.hours_left:g} h left",
@@ -274,7 +275,7 @@ def cmd_plan_show(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = F
         new_finish = f"; finishes {sched.finish}" if sched and review.plan.steps else ""
         tone = "red" if pace.endswith("behind the saved schedule") else ""
         tone = "green" if pace.endswith("ahead of the saved schedule") else tone
-        lines.append((f"{pace} (saved finish {payload.get('finish_date')}{new_finish})", tone))
+        lines.append((f"{pace} (saved finish {saved.finish_date}{new_finish})", tone))
     lines += [(f"  ✔ {tid} {catalog.topics.title(tid)}", "green") for tid in review.done_ids]
     if review.missing_ids:
         lines.append(
@@ -299,12 +300,10 @@ def cmd_plan_use(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = Fa
 def cmd_plan_rm(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = False) -> None:
     """Delete a saved plan (your progress is kept)."""
     st = state(ctx)
-    st.saved_plan(name)
+    st.require_plan(name)  # not read: a plan that cannot be read can still be removed
     store = st.store(create=True)
     was_active = store.active_plan() == name
-    store.delete_plan(name)
-    if was_active:
-        store.set_active_plan(None)
+    store.delete_plan(name)  # also un-sets it as the active plan
     if as_json:
         print_json({"removed": name, "was_active": was_active})
     elif was_active:
@@ -315,36 +314,40 @@ def cmd_plan_rm(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = Fal
 
 def cmd_plans(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """List saved plans (the active one is marked)."""
+    from studyplan.domain.saved_plan import iso
+
     store = state(ctx).store(create=False)
     active = store.active_plan()
-    rows = [
-        {
-            "name": name,
-            "active": name == active,
-            "goals": payload.get("goals", []),
-            "saved": saved.isoformat(),
-            "total_hours": payload.get("total_hours"),
-            "finish_date": payload.get("finish_date"),
-        }
-        for name, saved, payload in store.list_plans()
-    ]
+    plans = store.list_plans()
     if as_json:
-        print_json(rows)
+        print_json(
+            [
+                {
+                    "name": name,
+                    "active": name == active,
+                    "goals": list(plan.goals),
+                    "saved": saved.isoformat(),
+                    "total_hours": plan.total_hours,
+                    "finish_date": iso(plan.finish_date),
+                }
+                for name, saved, plan in plans
+            ]
+        )
         return
-    if not rows:
+    if not plans:
         say("no saved plans: make one with 'studyplan plan GOAL --save NAME'")
         return
     emit_table(
         ("", "name", "goals", "h", "finish"),
         [
             (
-                "*" if row["active"] else "",
-                row["name"],
-                " ".join(row["goals"]),
-                f"{row['total_hours']:g}",
-                str(row["finish_date"] or ""),
+                "*" if name == active else "",
+                name,
+                " ".join(plan.goals),
+                f"{plan.total_hours:g}",
+                iso(plan.finish_date) or "",
             )
-            for row in rows
+            for name, _, plan in plans
         ],
     )
 

@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from studyplan.domain.status import SATISFIED, Status
 from studyplan.views.words import count
 
 if TYPE_CHECKING:
     from studyplan.adapters.store import ProgressStore
     from studyplan.domain.catalog import Catalog
 
-FINISHED = ("done", "known")
+FINISHED = SATISFIED
 BAR = 24
 RECENT = 5
 
@@ -45,7 +46,7 @@ def summarize(
         started = [
             t
             for t in learnable
-            if t not in by_parts and t in statuses and statuses[t].status == "started"
+            if t not in by_parts and t in statuses and statuses[t].status == Status.STARTED
         ]
         rows.append(
             {
@@ -56,8 +57,8 @@ def summarize(
                 "hours_done": float(sum(catalog.topics.hours(t) for t in finished)),
                 "hours_total": float(catalog.curriculum_hours(cur.id)),
                 "hours_in_progress": float(sum(catalog.topics.hours(t) for t in started)),
-                "started": sum(1 for s in mine if s.status == "started"),
-                "skipped": sum(1 for s in mine if s.status == "skipped"),
+                "started": sum(1 for s in mine if s.status == Status.STARTED),
+                "skipped": sum(1 for s in mine if s.status == Status.SKIPPED),
                 "minutes": sum(s.minutes for s in mine),
             }
         )
@@ -81,7 +82,7 @@ def summarize(
         "curricula": rows,
         "plans": _plans(catalog, store, statuses, today) if curriculum is None else [],
         "topics": topics,
-        "in_progress": [t["id"] for t in topics if t["status"] == "started"],
+        "in_progress": [t["id"] for t in topics if t["status"] == Status.STARTED],
         "recent": _recent(topics),
         "orphans": [t["id"] for t in topics if t["orphaned"]],
     }
@@ -90,8 +91,8 @@ def summarize(
 def _recent(topics: list[dict[str, Any]]) -> list[str]:
     """The latest finished topics, what you did before what you declared you knew: real
     completions are not crowded out by a batch of ``know`` marks."""
-    done = [t["id"] for t in topics if t["status"] == "done"]
-    known = [t["id"] for t in topics if t["status"] == "known"]
+    done = [t["id"] for t in topics if t["status"] == Status.DONE]
+    known = [t["id"] for t in topics if t["status"] == Status.KNOWN]
     return (done + known)[:RECENT]
 
 
@@ -120,19 +121,23 @@ def _finished_parts(catalog: Catalog, statuses: Any) -> set[str]:
 def _plans(
     catalog: Catalog, store: ProgressStore, statuses: Any, today: date
 ) -> list[dict[str, Any]]:
-    saved = store.list_plans()
-    if not saved:
+    names = store.plan_names()
+    if not names:
         return []
     from studyplan.domain.plan_data import plan_progress
+    from studyplan.errors import StoreError
 
     active = store.active_plan()
     simple = {tid: s.status for tid, s in statuses.items()}
     result = []
-    for name, _, payload in saved:
+    for name in names:
         try:
-            data = plan_progress(catalog, name, payload, simple, today)
-        except (KeyError, TypeError, ValueError) as exc:
-            data = {"name": name, "error": f"cannot evaluate this plan: {exc}"}
+            saved = store.get_plan(name)
+            if saved is None:  # removed since the names were read
+                continue
+            data = plan_progress(catalog, name, saved, simple, today)
+        except StoreError as exc:  # one unreadable plan does not hide the others
+            data = {"name": name, "error": exc.message}
         data["active"] = name == active
         result.append(data)
     return result
@@ -175,7 +180,7 @@ def pace(ahead: float, allowed: str = "") -> str:
     )
 
 
-STATUS_STYLE = {"done": "green", "known": "cyan", "started": "amber"}
+STATUS_STYLE = {Status.DONE: "green", Status.KNOWN: "cyan", Status.STARTED: "amber"}
 
 
 def render(summary: dict[str, Any]) -> None:

@@ -131,7 +131,7 @@ def test_multiple_topics_are_one_action_and_undo_says_what_it_undid(cli: Cli) ->
     cli("start", "mini.kl")
     assert cli("done", "mini.kl", "mini.entropy").exit_code == 0
     out = cli("undo").stdout
-    assert out.startswith("undid 'done mini.kl mini.entropy' (recorded ")
+    assert out.startswith("undid: studyplan done mini.kl mini.entropy (recorded ")
     assert out.rstrip().endswith("mini.kl is now started, mini.entropy is now not started")
     data = cli.json("undo")
     assert data["command"] == "start mini.kl" and data["now"] == {"mini.kl": None}

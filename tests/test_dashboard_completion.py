@@ -218,3 +218,20 @@ def test_completion_in_a_real_bash(tmp_path: Path) -> None:
         ["bash", "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
     )
     assert done.stdout.split() == ["mini.mutual-information"], done.stderr
+
+
+@pytest.mark.slow
+def test_install_completion_writes_the_script_and_sources_it(tmp_path: Path) -> None:
+    env = {**os.environ, "HOME": str(tmp_path), "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    done = subprocess.run(
+        [sys.executable, "-m", "studyplan", "--install-completion", "bash"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    script = tmp_path / ".bash_completions" / "studyplan.sh"
+    assert "_STUDYPLAN_COMPLETE=complete_bash" in script.read_text()
+    assert f"source '{script}'" in (tmp_path / ".bashrc").read_text()

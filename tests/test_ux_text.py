@@ -295,3 +295,14 @@ def test_unlocks_lists_startable_and_direct_first_and_is_short(
     everything = cli(*base, "--all").stdout
     assert "not listed" not in everything and "g.four" in everything
     assert cli(*base, "-n", "0").exit_code == 2
+
+
+def test_log_keeps_minutes_and_notes_in_columns(cli: Cli) -> None:
+    cli("done", "mini.probability", "--minutes", "120", "--note", "long one")
+    cli("done", "mini.entropy", "--minutes", "5", "--note", "short")
+    cli("start", "mini.kl", "--note", "no time")
+    lines = cli("log").stdout.splitlines()
+    assert [line.index("—") for line in lines] == [lines[0].index("—")] * 3, lines
+    assert lines[1].split("  ")[-2].strip() == "5 min"
+    undone = cli("undo").stdout
+    assert undone.startswith("undid: studyplan start mini.kl --note 'no time' (recorded ")

@@ -109,11 +109,16 @@ def _mark(status: str) -> Callable[..., None]:
         if as_json:
             _json({"action": action, "status": status, "topics": ids})
             return
+        from studyplan.cli.progress_view import STATUS_STYLE
+        from studyplan.cli.term import paint, styles
+
+        on = styles()
+        word = paint(status if status != RESET else "cleared", STATUS_STYLE.get(status, ""), on)
         for tid in ids:
             title = catalog.topics[tid].title if tid in catalog.topics else "(orphaned)"
             extra = f" · {minutes} min" if minutes else ""
             extra += f" · {day}" if day else ""
-            typer.echo(f"{status if status != RESET else 'cleared'}: {tid} — {title}{extra}")
+            typer.echo(f"{word}: {tid} — {title}{extra}")
 
     command.__doc__ = {
         Status.STARTED: "Mark topics as started (in progress).",

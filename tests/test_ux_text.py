@@ -306,3 +306,29 @@ def test_log_keeps_minutes_and_notes_in_columns(cli: Cli) -> None:
     assert lines[1].split("  ")[-2].strip() == "5 min"
     undone = cli("undo").stdout
     assert undone.startswith("undid: studyplan start mini.kl --note 'no time' (recorded ")
+
+
+@given(
+    st.lists(st.text(alphabet="ab h/0123", min_size=1, max_size=12), min_size=1, max_size=8),
+    st.integers(min_value=24, max_value=80),
+    st.integers(min_value=0, max_value=30),
+)
+def test_status_lines_break_between_fields_only(
+    fields: list[str], columns: int, indent: int
+) -> None:
+    fields = [f.strip() or "x" for f in fields]
+    line = "  " + " · ".join(fields)
+    pieces = term.wrap_fields(line, columns, indent)
+    assert all(term.cell_width(p) <= columns for p in pieces), pieces
+    if all(term.cell_width(f) + indent + 2 < columns for f in fields) and indent <= columns // 2:
+        # Each field whole on one line, in order; continuations start at the indent.
+        rejoined = " · ".join(p.strip().removesuffix(" ·").removesuffix("·") for p in pieces)
+        assert rejoined.replace(" ·  · ", " · ") == line.strip()
+        assert all(p.startswith(" " * indent) for p in pieces[1:])
+
+
+def test_escape_codes_take_no_columns() -> None:
+    coloured = term.paint("████", "green", "colour") + term.paint("░░", "dim", "colour")
+    assert term.cell_width(coloured) == 6
+    assert term.wrap(f"  a {coloured} b", 12) == [f"  a {coloured} b"]
+    assert term.wrap(f"  a {coloured} b", 11) == [f"  a {coloured}", "    b"]

@@ -1,7 +1,7 @@
 """``studyplan status``: progress per curriculum and per saved plan, as data and as text.
 
-Plain text through ``typer.echo`` (no rich): ``status`` is an everyday command and must
-start fast. On a terminal the bars are green for done and amber for in progress, "behind"
+Plain text (no rich; wrapped with a hanging indent on a terminal): ``status`` is an
+everyday command and must start fast. On a terminal the bars are green for done and amber for in progress, "behind"
 is red and "ahead" green (``studyplan.cli.term``); the bars' glyphs (█ done, ▒ in
 progress, ░ to do) say the same without colour. A topic counts as finished when it is
 done or known.
@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING, Any
-
-import typer
 
 from studyplan.domain.status import SATISFIED, Status
 from studyplan.views.words import count
@@ -180,13 +178,16 @@ def pace(ahead: float, allowed: str = "") -> str:
     )
 
 
-STATUS_STYLE = {Status.DONE: "green", Status.KNOWN: "cyan", Status.STARTED: "amber"}
+STATUS_STYLE: dict[str, str] = {
+    Status.DONE: "green",
+    Status.KNOWN: "cyan",
+    Status.STARTED: "amber",
+}
 
 
 def render(summary: dict[str, Any]) -> None:
-    from studyplan.cli.term import paint, styles
+    from studyplan.cli.term import echo, paint, styles
 
-    echo = typer.echo
     on = styles()
     rows = summary["curricula"]
     width = max((len(r["id"]) for r in rows), default=0)
@@ -197,7 +198,8 @@ def render(summary: dict[str, Any]) -> None:
             f"{bar(r['hours_done'], r['hours_total'], r.get('hours_in_progress', 0), on)} "
             f"{_pct(r['hours_done'], r['hours_total'])}  "
             f"{r['done']}/{count(r['total'], 'topic')} · {r['hours_done']:g}/{r['hours_total']:g} h"
-            + (paint(f" · {r['started']} in progress", "amber", on) if r["started"] else "")
+            + (" · " + paint(f"{r['started']} in progress", "amber", on) if r["started"] else ""),
+            indent=width + 35,  # a continuation starts under the counts
         )
     if summary["plans"]:
         echo("\n" + paint("Plans", "bold", on))
@@ -219,7 +221,7 @@ def render(summary: dict[str, Any]) -> None:
                 line += f" · {pace(ahead, on)}"
             if p.get("finish_date"):
                 line += f" · finish {p['finish_date']}"
-            echo(line)
+            echo(line, indent=pw + 35)
         echo(paint("  (* active plan)", "dim", on))
     by_id = {t["id"]: t for t in summary["topics"]}
     for title, ids in (
@@ -232,7 +234,9 @@ def render(summary: dict[str, Any]) -> None:
                 t = by_id[tid]
                 spent = f" · {t['minutes']} min" if t["minutes"] else ""
                 status = paint(f"{t['status']:<7}", STATUS_STYLE.get(t["status"], ""), on)
-                echo(f"  {t['updated'][:10]}  {status} {tid} — {t['title'] or '?'}{spent}")
+                echo(
+                    f"  {t['updated'][:10]}  {status} {tid} — {t['title'] or '?'}{spent}", indent=22
+                )
     if summary["orphans"]:
         echo(
             "\n"

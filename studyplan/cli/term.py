@@ -19,7 +19,16 @@ import shutil
 import sys
 from collections.abc import Iterable, Iterator
 
-from studyplan.cli.output import cell_width, plain
+from studyplan.cli.output import cell_width as _cells
+from studyplan.cli.output import plain
+
+_CODES = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def cell_width(text: str) -> int:
+    """Columns ``text`` takes on the screen: CJK characters two, escape codes none."""
+    return _cells(_CODES.sub("", text) if "\x1b" in text else text)
+
 
 # SGR parameters per style word; a style is words separated by spaces ("bold green").
 _SGR = {
@@ -148,6 +157,41 @@ def _cut(word: str, room: int) -> tuple[str, str]:
         if used > room:
             return word[: max(1, i)], word[max(1, i) :]
     return word, ""
+
+
+def wrap_fields(line: str, columns: int, indent: int, sep: str = " · ") -> list[str]:
+    """``line`` broken only between its ``sep``-separated fields (``17/425 h`` stays
+    whole), continuations indented by ``indent``; a field too long for a line is
+    wrapped as words."""
+    if cell_width(line) <= columns:
+        return [line]
+    if indent > columns * 2 // 3:
+        indent = min(4, columns // 4)
+    fields = line.split(sep)
+    mark = sep.rstrip()  # what ends a line that continues: " ·"
+    out: list[str] = []
+    current = fields[0]
+    for n, field in enumerate(fields[1:], 2):
+        joined = current + sep + field
+        room = columns - (cell_width(mark) if n < len(fields) else 0)
+        if cell_width(joined) <= room:
+            current = joined
+            continue
+        out.append(current + mark)
+        current = " " * indent + field
+    out.append(current)
+    return [piece for line in out for piece in wrap(line, columns)]
+
+
+def echo(line: str, indent: int | None = None) -> None:
+    """One line that may already carry escape codes: on a terminal wrapped, between
+    " · " fields at ``indent`` when given, else as words with a hanging indent."""
+    if plain():
+        sys.stdout.write(line + "\n")
+        return
+    columns = width()
+    pieces = wrap(line, columns) if indent is None else wrap_fields(line, columns, indent)
+    sys.stdout.write("\n".join(pieces) + "\n")
 
 
 def write_styled(lines: Iterable[tuple[str, str]]) -> None:

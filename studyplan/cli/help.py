@@ -3,9 +3,11 @@
 Typer (0.29) writes a required argument as ``{TOPIC}``, a list as ``<list[str]>`` and an
 optional list as ``[[PATH]...]...``; options get ``<float>`` or ``<str>``. ``tidy`` walks
 the whole command tree once, when the root group is built, and gives every parameter the
-conventional Unix spelling instead: ``TOPIC``, ``GOAL...``, ``[PATH]...``, ``--start
-DATE``, ``--format [dot|mermaid|svg]``. A parameter's own ``metavar`` wins; otherwise its
-type names it (``TEXT``, ``N``, ``NUMBER``, ``PATH``), as Click does.
+conventional Unix spelling instead: ``TOPIC``, ``GOAL...``, ``[PATH...]``, ``--start
+DATE``, ``--format [dot|mermaid|svg]``. A parameter's own ``metavar`` wins, then what its
+option is called (``_OPTION_NAMES``), then its type (``TEXT``, ``N``, ``NUMBER``,
+``PATH``), as Click does. The re-classed parameters also answer shell completion for the
+ids they name (``cli/complete.py``).
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ def _bare(metavar: str) -> str:
 
 
 class Argument(TyperArgument):
-    """``TOPIC``, ``GOAL...``, ``[PATH]...`` in usage lines; no type after the name."""
+    """``TOPIC``, ``GOAL...``, ``[PATH...]`` in usage lines; no type after the name."""
 
     def _name(self) -> str:
         return _bare(self.metavar or (self.name or "ARG").upper())

@@ -235,3 +235,13 @@ def test_install_completion_writes_the_script_and_sources_it(tmp_path: Path) -> 
     script = tmp_path / ".bash_completions" / "studyplan.sh"
     assert "_STUDYPLAN_COMPLETE=complete_bash" in script.read_text()
     assert f"source '{script}'" in (tmp_path / ".bashrc").read_text()
+
+
+def test_plan_completes_its_subcommands_and_goals(cli: Cli) -> None:
+    cli("topics")
+    cli("plan", "mini.ib", "--save", "ib-plan")
+    assert complete_through(bash("studyplan plan sh")) == ["show"]
+    first = complete_through(bash("studyplan plan "))
+    assert first[:3] == ["show", "use", "rm"] and "mini.probability" in first
+    assert complete_through(bash("studyplan plan mini.ib mini.k")) == ["mini.kl"]  # no 'show'
+    assert complete_through(bash("studyplan plan show ")) == ["ib-plan"]

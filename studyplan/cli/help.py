@@ -94,7 +94,24 @@ class Argument(TyperArgument):
         from studyplan.cli.complete import kind_of
 
         found = _completions(kind_of(self, self._name()), ctx, incomplete)
-        return super().shell_complete(ctx, incomplete) if found is None else found
+        found = super().shell_complete(ctx, incomplete) if found is None else found
+        subcommands = _subcommands(ctx, self, incomplete)
+        if subcommands:  # a subcommand's name wins over ids that merely contain the text
+            found = [item for item in found if item.value.startswith(incomplete)]
+        return subcommands + found
+
+
+def _subcommands(ctx: Any, param: Argument, incomplete: str) -> list[Any]:
+    """A group's hidden default command (``plan GOAL...``) stands where a subcommand
+    name may go: its first argument also completes ``show``, ``use``, ``rm``."""
+    parent = ctx.parent
+    if parent is None or not getattr(ctx.command, "hidden", False) or ctx.params.get(param.name):
+        return []
+    from typer._click.shell_completion import CompletionItem
+
+    group = parent.command
+    names = [n for n in group.list_commands(parent) if n.startswith(incomplete)]
+    return [CompletionItem(n, help=group.commands[n].get_short_help_str()) for n in names]
 
 
 class Option(TyperOption):

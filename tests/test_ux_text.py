@@ -37,6 +37,7 @@ from studyplan.views.words import count, noun, plural_of
         (1, "library entry", "1 library entry"),
         (2, "library entry", "2 library entries"),
         (1.5, "step", "1.5 steps"),
+        (1_000_000, "topic", "1000000 topics"),
     ],
 )
 def test_counted_nouns(n: float, word: str, expected: str) -> None:

@@ -18,7 +18,8 @@ def plural_of(word: str) -> str:
 
 def count(n: float, word: str, many: str | None = None) -> str:
     """``count(1, "topic")`` → "1 topic"; ``count(2, "entry")`` → "2 entries"."""
-    return f"{n:g} {word if n == 1 else (many or plural_of(word))}"
+    number = str(n) if isinstance(n, int) else f"{n:g}"  # 1000000, not 1e+06
+    return f"{number} {word if n == 1 else (many or plural_of(word))}"
 
 
 def noun(n: float, word: str, many: str | None = None) -> str:

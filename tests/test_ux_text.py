@@ -224,6 +224,12 @@ def test_why_without_a_plan_explains_the_nearest_three_goals(
     cli("--curricula", str(folder), "plan", "g.four", "--save", "four")
     planned = cli.json("--curricula", str(folder), "why", "mini.entropy")
     assert [c["goal"] for c in planned["chains"]] == ["g.four"]  # the active plan's goal
+    assert len(cli.json("--curricula", str(folder), "why", "mini.entropy", "--all")["chains"]) == 5
+    cli("--curricula", str(folder), "plan", "g.near", "--save", "near")
+    outside = cli("--curricula", str(folder), "why", "mini.kl").stdout
+    assert outside == (
+        "mini.kl is not needed by plan 'near': g.near (--all: every goal that needs it)\n"
+    )
 
 
 LEAF = """\

@@ -157,7 +157,7 @@ def cmd_why(
     every: Annotated[
         bool,
         typer.Option(
-            "--all", help="Without a plan or --goal: every goal that needs it, not the nearest 3."
+            "--all", help="Every goal that needs it, not the active plan's or the nearest 3."
         ),
     ] = False,
     as_json: JsonOption = False,
@@ -176,7 +176,7 @@ def cmd_why(
         goals = resolve_goals(catalog, goal)
         source = "the goals given"
     else:
-        name, active = _active_goals(ctx, None)
+        name, active = (None, None) if every else _active_goals(ctx, None)
         if active:
             goals, source = active, f"plan '{name}'"
         else:
@@ -213,6 +213,8 @@ def cmd_why(
             if goals
             else f"{topic.id} is not a prerequisite of any goal"
         )
+        if goals and source.startswith("plan "):
+            missing += " (--all: every goal that needs it)"
         emit_lines([(missing, "")])
         return
     lines = [(f"{topic.title} ({topic.id}) is needed by {source}:", "bold")]

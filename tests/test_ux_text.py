@@ -339,3 +339,23 @@ def test_escape_codes_take_no_columns() -> None:
     assert term.cell_width(coloured) == 6
     assert term.wrap(f"  a {coloured} b", 12) == [f"  a {coloured} b"]
     assert term.wrap(f"  a {coloured} b", 11) == [f"  a {coloured}", "    b"]
+
+
+@given(
+    st.floats(min_value=0, max_value=500),
+    st.floats(min_value=0, max_value=500),
+    st.floats(min_value=0, max_value=500),
+)
+def test_bars_are_always_full_width_and_never_hide_progress(
+    done: float, started: float, total: float
+) -> None:
+    from studyplan.cli.progress_view import BAR, bar
+
+    drawn = bar(done, total, started)
+    assert len(drawn) == BAR and set(drawn) <= set("█▒░")
+    if total > 0 and done > 0:
+        assert "█" in drawn
+    if total > 0 and started > 0 and done < total:
+        assert "▒" in drawn or "░" not in drawn
+    if done >= total > 0:
+        assert drawn == "█" * BAR

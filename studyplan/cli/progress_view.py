@@ -148,6 +148,8 @@ def bar(part: float, whole: float, started: float = 0.0, allowed: str = "") -> s
 
     frac = 0.0 if whole <= 0 else min(1.0, part / whole)
     filled = round(BAR * frac)
+    if part > 0 and filled == 0 and whole > 0:
+        filled = 1  # something done is never invisible either
     upto = 0 if whole <= 0 else round(BAR * min(1.0, (part + started) / whole))
     busy = max(0, upto - filled)
     if started > 0 and busy == 0 and filled < BAR:

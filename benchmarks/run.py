@@ -21,6 +21,8 @@ BENCHES = [
     "bench_store",
     "bench_bib",
     "bench_visual",
+    "bench_placement",
+    "bench_pace",
     "bench_lab",
 ]
 

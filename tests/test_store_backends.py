@@ -54,10 +54,14 @@ def raw(backend: Backend) -> Iterator[Raw]:
     r.close()
 
 
+def applied(name: str, version: int) -> bool:
+    return version >= NAMES.index(name) + 1
+
+
 def seed(raw: Raw, version: int) -> None:
     """Rows in every table that exists after ``version`` migrations."""
     x = raw.conn.execute
-    who = ", learner" if version >= NAMES.index("0007_learners_and_cohorts") + 1 else ""
+    who = ", learner" if applied("0007_learners_and_cohorts", version) else ""
     val = ", 'alice'" if who else ""
     if version >= 1:
         x(
@@ -82,6 +86,12 @@ def seed(raw: Raw, version: int) -> None:
             f"INSERT INTO library (\"key\", kind, bibtex, source, added, position{who}) VALUES ('k', 'entry', '@misc{{k}}', 'x.bib', ?, 1{val})",
             (STAMP,),
         )
+    if applied("0005_reviews", version):
+        x(
+            "INSERT INTO review (action_id, topic_id, rating, credit, banked, at, due, card, "
+            f"seconds{who}) VALUES (1, 'mini.kl', 3, 1.0, 0.5, ?, ?, '{{}}', 60{val})",
+            (STAMP, STAMP),
+        )
 
 
 def kept(raw: Raw, version: int) -> None:
@@ -96,6 +106,10 @@ def kept(raw: Raw, version: int) -> None:
         assert raw.rows('SELECT "key", value FROM setting') == [("active_plan", "p")]
     if version >= 3:
         assert raw.rows('SELECT "key", bibtex, position FROM library') == [("k", "@misc{k}", "1")]
+    if applied("0005_reviews", version):
+        assert raw.rows("SELECT topic_id, rating, credit, banked, seconds FROM review") == [
+            ("mini.kl", "3", "1.0", "0.5", "60")
+        ]
 
 
 @pytest.mark.parametrize("index", range(1, len(NAMES) + 1), ids=NAMES)
@@ -115,7 +129,7 @@ def test_each_migration_from_the_previous_version_with_rows(raw: Raw, index: int
     kept(raw, index - 1)
     if NAMES[index - 1] == "0007_learners_and_cohorts":
         # Every row now belongs to the learner who ran the migration.
-        for table in ("action", "event", "note", "plan", "setting", "library"):
+        for table in ("action", "event", "note", "plan", "setting", "library", "review"):
             assert raw.rows(f'SELECT DISTINCT learner FROM "{table}"') == [(raw.learner,)]
 
 

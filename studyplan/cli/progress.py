@@ -19,6 +19,7 @@ from studyplan.cli.options import JsonOption
 from studyplan.cli.state import State, state
 from studyplan.domain.status import MARKS, RESET, Status
 from studyplan.errors import InputError, NotFoundError, did_you_mean
+from studyplan.views.words import count
 
 if TYPE_CHECKING:
     from studyplan.domain.catalog import Catalog
@@ -38,8 +39,11 @@ VERB: dict[str, str] = {
     Status.DONE: "done",
     Status.SKIPPED: "skip",
     Status.KNOWN: "know",
+    Status.NOT_KNOWN: "dontknow",
     RESET: "reset",
 }
+#: How many covered topics ``know`` names before "…".
+COVERS_SHOWN = 5
 
 
 def _json(data: Any) -> None:
@@ -106,23 +110,60 @@ def _mark(status: str) -> Callable[..., None]:
         action = st.store(create=True).record(
             ids, status, minutes=minutes, note=note, on=day, command=shlex.join(words)
         )
+        covers = _covers(st, ids) if status == "known" else None
         if as_json:
-            _json({"action": action, "status": status, "topics": ids})
+            data: dict[str, Any] = {"action": action, "status": status, "topics": ids}
+            if covers is not None:
+                data["covers"] = covers
+            _json(data)
             return
+        from studyplan.cli.progress_view import STATUS_STYLE
+        from studyplan.cli.term import paint, styles
+
+        on = styles()
+        shown = {RESET: "cleared", Status.NOT_KNOWN: "not known"}.get(status, status)
+        word = paint(shown, STATUS_STYLE.get(status, ""), on)
         for tid in ids:
             title = catalog.topics[tid].title if tid in catalog.topics else "(orphaned)"
             extra = f" · {minutes} min" if minutes else ""
             extra += f" · {day}" if day else ""
-            typer.echo(f"{status if status != RESET else 'cleared'}: {tid} — {title}{extra}")
+            typer.echo(f"{word}: {tid} — {title}{extra}")
+        if covers and status == Status.KNOWN:
+            names = ", ".join(covers[:COVERS_SHOWN]) + (", …" if len(covers) > COVERS_SHOWN else "")
+            typer.echo(
+                f"  covers {count(len(covers), 'topic')} "
+                f"{'it requires' if len(ids) == 1 else 'they require'}: "
+                f"{names}\n  a gap among them? 'studyplan dontknow TOPIC' keeps it in your plans"
+            )
+        elif status == Status.NOT_KNOWN:
+            typer.echo("  it stays in every plan that needs it, whatever you know above it")
 
     command.__doc__ = {
         Status.STARTED: "Mark topics as started (in progress).",
         Status.DONE: "Mark topics as done; several topics apply all or nothing.",
         Status.SKIPPED: "Mark topics as skipped (not needed for you).",
         Status.KNOWN: "Mark topics you already know (your plans drop them and what they require).",
+        Status.NOT_KNOWN: "Mark topics you do not know: they stay in your plans even when you "
+        "know a topic that requires them.",
         RESET: "Clear topics' status (as if never marked).",
     }[status]
     return command
+
+
+def _covers(st: State, ids: list[str]) -> list[str]:
+    """The prerequisites the marked topics now cover that nothing else marked already
+    did (by the planner's rule), nearest first."""
+    from studyplan.domain.planner import graph_of, satisfied_closure
+
+    catalog = st.catalog()
+    graph = graph_of(catalog)
+    statuses = st.statuses()
+    before = set(satisfied_closure(graph, {t: s for t, s in statuses.items() if t not in ids}))
+    after = satisfied_closure(graph, statuses)
+    marked = set(ids)
+    found = [t for t in after if t not in marked and t not in before]
+    tree = graph.why_tree(ids, set())
+    return sorted(found, key=lambda t: (tree.links(t), graph.index[t]))
 
 
 def cmd_undo(ctx: typer.Context, as_json: JsonOption = False) -> None:
@@ -202,8 +243,10 @@ def cmd_log(
         typer.echo("no progress recorded" + (" for that selection" if topic or day else " yet"))
         return
     width = max(len(e.topic_id) for e in events)
+    # Minutes right-aligned in a column of their own, so the notes after them line up.
+    mw = max((len(str(e.minutes)) for e in events if e.minutes), default=0)
     for e in events:
-        extra = f"  {e.minutes} min" if e.minutes else ""
+        extra = f"  {e.minutes:>{mw}} min" if e.minutes else (" " * (mw + 6) if mw else "")
         extra += f"  — {e.note}" if e.note else ""
         extra += "  (undone)" if e.undone else ""
         typer.echo(f"{_when(e.at)}  {e.status:<8} {e.topic_id:<{width}}{extra}".rstrip())

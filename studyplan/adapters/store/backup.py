@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 FORMAT = "studyplan-backup"
 VERSION = 1
-KINDS = ("mark", "note", "undo")
+KINDS = ("mark", "note", "undo", "review")
 
 
 def engine_for(store: StoreBase, write: bool = False) -> Engine:
@@ -105,6 +105,21 @@ def dump(store: StoreBase) -> dict[str, Any]:
         where_n = col(m.Note.learner) == who
         for n in session.exec(select(m.Note).where(where_n).order_by(col(m.Note.id))):
             notes.setdefault(n.action_id, []).append({"topic_id": n.topic_id, "text": n.text})
+        reviews: dict[int, list[dict[str, Any]]] = {}
+        where_r = col(m.Review.learner) == who
+        for r in session.exec(select(m.Review).where(where_r).order_by(col(m.Review.id))):
+            reviews.setdefault(r.action_id, []).append(
+                {
+                    "topic_id": r.topic_id,
+                    "rating": r.rating,
+                    "credit": r.credit,
+                    "banked": r.banked,
+                    "at": _iso(r.at),
+                    "due": _iso(r.due),
+                    "card": r.card,
+                    "seconds": r.seconds,
+                }
+            )
         order = (col(m.Action.created), col(m.Action.id))
         for a in session.exec(select(m.Action).where(mine).order_by(*order)):
             assert a.id is not None
@@ -117,6 +132,7 @@ def dump(store: StoreBase) -> dict[str, Any]:
                     "undoes": uids.get(a.undoes) if a.undoes is not None else None,
                     "events": events.get(a.id, []),
                     "notes": notes.get(a.id, []),
+                    **({"reviews": reviews[a.id]} if a.id in reviews else {}),
                 }
             )
         where_p = col(m.Plan.learner) == who
@@ -205,6 +221,21 @@ def restore(store: StoreBase, data: Any, source: str) -> RestoreResult:
             for n in item["notes"]:
                 session.add(
                     m.Note(action_id=action.id, topic_id=n["topic_id"], text=n["text"], learner=who)
+                )
+            for r in item.get("reviews", []):
+                session.add(
+                    m.Review(
+                        action_id=action.id,
+                        topic_id=r["topic_id"],
+                        rating=r["rating"],
+                        credit=float(r["credit"]),
+                        banked=float(r["banked"]),
+                        at=_time(r["at"]),
+                        due=_time(r["due"]),
+                        card=r["card"],
+                        seconds=r.get("seconds"),
+                        learner=who,
+                    )
                 )
         result.update(actions_added=added, actions_present=present)
 
@@ -354,6 +385,23 @@ def _validate(data: Any, source: str) -> None:
                 raise bad(f"{where}.events[{j}]", f"status '{e['status']}' is not known")
         for j, n in enumerate(a["notes"]):
             need(n, f"{where}.notes[{j}]", {"topic_id": str, "text": str})
+        if not isinstance(a.get("reviews", []), list):
+            raise bad(f"{where}.reviews", "must be a list")
+        for j, r in enumerate(a.get("reviews", [])):
+            need(
+                r,
+                f"{where}.reviews[{j}]",
+                {
+                    "topic_id": str,
+                    "rating": int,
+                    "credit": (int, float),
+                    "banked": (int, float),
+                    "at": str,
+                    "due": str,
+                    "card": str,
+                    "seconds": (int, type(None)),
+                },
+            )
     for i, p in enumerate(data["plans"]):
         need(p, f"plans[{i}]", {"name": str, "created": str, "updated": str, "payload": dict})
         try:

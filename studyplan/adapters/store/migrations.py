@@ -144,6 +144,33 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     (
+        # Spaced review: each review of a done topic (and each share of credit a review
+        # passes to a prerequisite) is a row of an action, so ``undo`` takes a review
+        # session back like a mark. ``card`` is the FSRS card after the row (JSON),
+        # ``due`` its next due date (so counting due reviews needs no scheduler),
+        # ``credit`` 1 for a review, less for a prerequisite's share, ``banked`` the
+        # shares carried towards its next implicit review, ``seconds`` time spent.
+        "0005_reviews",
+        (
+            """CREATE TABLE review (
+                id INTEGER NOT NULL,
+                action_id INTEGER NOT NULL,
+                topic_id VARCHAR NOT NULL,
+                rating INTEGER NOT NULL,
+                credit FLOAT NOT NULL,
+                banked FLOAT NOT NULL,
+                at DATETIME NOT NULL,
+                due DATETIME NOT NULL,
+                card VARCHAR NOT NULL,
+                seconds INTEGER,
+                PRIMARY KEY (id),
+                FOREIGN KEY(action_id) REFERENCES action (id)
+            )""",
+            "CREATE INDEX ix_review_topic_id ON review (topic_id)",
+            "CREATE INDEX ix_review_action_id ON review (action_id)",
+        ),
+    ),
+    (
         # Lab support: every row belongs to a learner (existing rows to the one running the
         # migration: the local user on SQLite, the connected role on PostgreSQL), and
         # cohorts. Plans, settings and library keys become per learner, which changes
@@ -154,6 +181,7 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             *_learner_column("action", "created"),
             *_learner_column("event", "topic_id"),
             *_learner_column("note"),
+            *_learner_column("review"),
             """CREATE TABLE plan_0007 (
                 name VARCHAR NOT NULL,
                 payload VARCHAR NOT NULL,
@@ -202,6 +230,7 @@ PG_MIGRATIONS: dict[str, tuple[str, ...]] = {
         *_learner_column("action", "created"),
         *_learner_column("event", "topic_id"),
         *_learner_column("note"),
+        *_learner_column("review"),
         *_learner_key('"plan"', "plan_pkey", "name"),
         *_learner_key("setting", "setting_pkey", '"key"'),
         *_learner_key("library", "library_pkey", '"key"'),

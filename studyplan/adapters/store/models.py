@@ -114,6 +114,25 @@ class LibraryEntry(SQLModel, table=True):
     learner: str = Field(default="", primary_key=True, sa_column_kwargs={"server_default": ""})
 
 
+class Review(SQLModel, table=True):
+    """One review of a done topic, or a prerequisite's share of one (``credit`` < 1);
+    ``card`` is the FSRS card afterwards (JSON) and ``due`` its next due date."""
+
+    __tablename__ = "review"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    topic_id: str = Field(index=True)
+    rating: int
+    credit: float
+    banked: float
+    at: datetime
+    due: datetime
+    card: str
+    seconds: int | None = None
+    learner: str = Field(default="", index=True, sa_column_kwargs={"server_default": ""})
+
+
 class Cohort(SQLModel, table=True):
     """A group of learners led by ``lead`` (a role on PostgreSQL), with one assigned plan
     (a copy of the lead's saved plan, so the lead editing theirs changes nothing here)."""
@@ -146,6 +165,7 @@ TABLES: tuple[type[SQLModel], ...] = (
     Plan,
     Setting,
     LibraryEntry,
+    Review,
     Cohort,
     CohortMember,
 )

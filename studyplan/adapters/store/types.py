@@ -14,7 +14,7 @@ from studyplan.domain.status import RECORDED
 STATUSES = RECORDED
 MARKS = _MARKS
 #: Tables whose rows belong to one learner (row-level security on PostgreSQL).
-LEARNER_TABLES = ("action", "event", "note", "plan", "setting", "library")
+LEARNER_TABLES = ("action", "event", "note", "plan", "setting", "library", "review")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +74,8 @@ class UndoResult:
             else f"{self.kind} {' '.join(self.topics)}"
         )
         after = ", ".join(f"{t} is now {s or 'not started'}" for t, s in self.now.items())
-        return f"undid '{what}' (recorded {when})" + (f"; {after}" if after else "")
+        # The command as it was typed (shell-quoted once, never quoted again around it).
+        return f"undid: studyplan {what} (recorded {when})" + (f"; {after}" if after else "")
 
 
 class LibraryBlock(NamedTuple):

@@ -225,3 +225,41 @@ def test_backup_restores_across_backends(backend: Backend, tmp_path: Any) -> Non
     assert not there.restore(data).changed
     again = {k: v for k, v in there.backup().items() if k != "exported"}
     assert again == {k: v for k, v in data.items() if k != "exported"}
+
+
+def test_reviews_on_both_backends_belong_to_their_learner(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review sessions (0005) on both backends: newest card per topic, undo takes a
+    session back, and each learner sees only their own (``learner`` from 0007)."""
+    from datetime import UTC, datetime, timedelta
+
+    from studyplan.adapters.store.reviews import ReviewRow
+
+    if backend.pg:
+        assert backend.server is not None
+        for role in ("alice", "bob"):
+            backend.server.role(role)
+        open_store(backend.target(), create=True).init_lab(learners=["alice", "bob"], leads=[])
+    now = datetime.now(UTC).replace(microsecond=0)
+
+    def row(topic: str, rating: int, days: int) -> ReviewRow:
+        return ReviewRow(topic, rating, 1.0, 0.0, now, now + timedelta(days=days), "{}", 30)
+
+    monkeypatch.setenv("STUDYPLAN_LEARNER", "alice")
+    alice = open_store(backend.target("alice"), create=True)
+    alice.record_reviews([row("mini.kl", 3, 2), row("mini.ib", 4, 5)])
+    alice.record_reviews([row("mini.kl", 4, 9)])
+    monkeypatch.setenv("STUDYPLAN_LEARNER", "bob")
+    bob = open_store(backend.target("bob"), create=True)
+    bob.record_reviews([row("mini.entropy", 2, 1)])
+    states = alice.review_states()
+    assert {t: (s.due - now).days for t, s in states.items()} == {"mini.ib": 5, "mini.kl": 9}
+    assert states["mini.kl"].reviews == 2
+    assert [t for t, *_ in bob.review_log()] == ["mini.entropy"]
+    assert alice.undo() is not None  # the second session
+    assert (alice.review_states()["mini.kl"].due - now).days == 2
+    assert [t for t, *_ in alice.review_log()] == ["mini.kl", "mini.ib"]
+    assert set(bob.review_states()) == {"mini.entropy"}
+    alice.close()
+    bob.close()

@@ -154,8 +154,9 @@ class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin, CohortMixin):
         with self._write() as conn:
             action = self._new_action(conn, "mark", now, command)
             conn.executemany(
-                "INSERT INTO event (action_id, topic_id, status, at) VALUES (?, ?, ?, ?)",
-                [(action, tid, status, to_db(now)) for tid, status in marks],
+                "INSERT INTO event (action_id, topic_id, status, at, learner) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(action, tid, status, to_db(now), self.learner) for tid, status in marks],
             )
         return action
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
 
 from studyplan.errors import ConflictError, InputError, StoreError, StudyplanError
 
@@ -40,6 +39,8 @@ def is_url(value: str) -> bool:
 def check_url(url: str, *, from_command_line: bool) -> str:
     """The URL if studyplan can use it; ``InputError`` (exit 2) otherwise. A password on
     the command line is refused: other users of the machine see it in ``ps``."""
+    from urllib.parse import urlsplit
+
     parts = urlsplit(url)
     if parts.scheme.lower() not in SCHEMES:
         raise InputError(
@@ -56,6 +57,8 @@ def check_url(url: str, *, from_command_line: bool) -> str:
 
 def mask(url: str) -> str:
     """The URL with its password (if any) replaced by ``***``; safe to print."""
+    from urllib.parse import urlsplit, urlunsplit
+
     try:
         parts = urlsplit(url)
         if parts.password is None:
@@ -74,6 +77,8 @@ def conninfo(url: str) -> str:
 
 
 def _password(url: str) -> str | None:
+    from urllib.parse import urlsplit
+
     try:
         return urlsplit(url).password
     except ValueError:
@@ -132,6 +137,8 @@ def store_error(url: str, exc: BaseException) -> StudyplanError:
             f"{where}: the server refused: {line}", "each learner writes only their own rows"
         )
     if code == "42501" or "permission denied" in low:
+        from urllib.parse import urlsplit
+
         user = urlsplit(url).username or "ROLE"
         return StoreError(
             f"{where}: the server refused: {line}",

@@ -23,6 +23,20 @@ EXIT_MISSING_TOOL = 7
 EXIT_CONFLICT = 8
 
 
+#: How much of a user-given id or name an error message repeats.
+ECHO = 60
+
+
+def clip(text: str, limit: int = ECHO) -> str:
+    """``text`` cut to ``limit`` characters for a message (a 100k-character id must not
+    become a 100k-character line); control characters are shown escaped, so that a
+    name cannot move the cursor or fake a second line."""
+    shown = text if len(text) <= limit else text[: limit - 1] + "…"
+    if shown.isprintable():
+        return shown
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in shown)
+
+
 class StudyplanError(Exception):
     """Base class: a one-line, user-ready message and an exit code."""
 

@@ -91,8 +91,8 @@ def test_done_options_are_checked_before_anything_is_written(cli: Cli) -> None:
         ("done", "mini.kl", "--on", tomorrow): (
             f"error: --on: {tomorrow} is in the future (progress is recorded as it happens)\n"
         ),
-        ("done", "mini.kl", "--minutes", "0"): (
-            "error: --minutes must be a positive whole number, not 0\n"
+        ("done", "mini.kl", "--minutes", "-1"): (
+            "error: --minutes must be a whole number from 0 to 100,000 (got -1)\n"
         ),
         ("done", "mini.kl", "mini.entropy", "--minutes", "30"): (
             "error: --minutes is for one topic (mark topics one at a time to record time)\n"

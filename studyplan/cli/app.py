@@ -16,11 +16,15 @@ from typer.core import TyperGroup
 
 from studyplan import __version__
 from studyplan.cli.state import State
-from studyplan.errors import EXIT_INTERNAL, StudyplanError
+from studyplan.errors import EXIT_INTERNAL, StudyplanError, clip
 
 
 class StudyplanGroup(TyperGroup):
-    """Turns every ``StudyplanError`` into its message on stderr and its exit code."""
+    """Turns every ``StudyplanError`` into its message on stderr and its exit code: one
+    line per problem, or one JSON object when the command was given ``--json``.
+
+    The one place errors end a run: commands raise, they never ``typer.Exit`` with a
+    code of their own (``tests/test_exit_codes.py`` checks that)."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -28,26 +32,22 @@ class StudyplanGroup(TyperGroup):
         except StudyplanError as exc:
             if _debug(ctx):
                 raise
-            for line in exc.lines():
-                typer.echo(line, err=True)
-            ctx.exit(exc.exit_code)
+            _report(ctx, exc.lines(), exc.exit_code, exc)
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except KeyboardInterrupt:
-            typer.echo("interrupted", err=True)
-            ctx.exit(130)
+            _report(ctx, ["interrupted"], 130)
         except BrokenPipeError:
             sys.stderr.close()
             ctx.exit(0)
         except Exception as exc:
             if _debug(ctx):
                 raise
-            typer.echo(
-                f"error: internal error: {type(exc).__name__}: {exc} "
-                "(run again with --debug for a traceback, and please report it)",
-                err=True,
+            line = (
+                f"error: internal error: {type(exc).__name__}: {clip(str(exc), 300)} "
+                "(run again with --debug for a traceback, and please report it)"
             )
-            ctx.exit(EXIT_INTERNAL)
+            _report(ctx, [line], EXIT_INTERNAL)
 
     def list_commands(self, ctx: Any) -> list[str]:
         # The order in which commands were registered (a tour, not an index); Typer adds
@@ -60,8 +60,25 @@ class StudyplanGroup(TyperGroup):
 
 
 def _debug(ctx: Any) -> bool:
-    obj = ctx.find_root().obj
-    return bool(getattr(obj, "debug", False)) or "--debug" in sys.argv
+    """``--debug`` as parsed (not looked up in ``sys.argv``, where it may be a value)."""
+    return bool(getattr(ctx.find_root().obj, "debug", False))
+
+
+def _report(ctx: Any, lines: list[str], code: int, exc: StudyplanError | None = None) -> None:
+    """Print an error and exit with ``code``: lines, or JSON under ``--json``."""
+    if getattr(ctx.find_root().obj, "json", False):
+        import json
+
+        data: dict[str, Any] = {"error": exc.message if exc else lines[-1], "code": code}
+        if exc is not None and exc.hint:
+            data["hint"] = exc.hint
+        if exc is not None and len(lines) > 1:
+            data["problems"] = lines[:-1]
+        typer.echo(json.dumps(data, ensure_ascii=False), err=True)
+    else:
+        for line in lines:
+            typer.echo(line, err=True)
+    ctx.exit(code)
 
 
 app = typer.Typer(

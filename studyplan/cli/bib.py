@@ -15,7 +15,7 @@ import typer
 from studyplan.cli.options import ForceOption, JsonOption
 from studyplan.cli.output import print_json
 from studyplan.cli.state import state
-from studyplan.errors import EXIT_BIBTEX, InputError
+from studyplan.errors import InputError
 
 if TYPE_CHECKING:
     from studyplan.domain.catalog import Topic
@@ -337,9 +337,18 @@ def cmd_show(
 
 
 @bib_app.command("check")
-def cmd_check(ctx: typer.Context, as_json: JsonOption = False) -> None:
+def cmd_check(
+    ctx: typer.Context,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail on warnings too, not only on errors.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
     """Check references.bib and your library: syntax, duplicates, undefined macros,
-    crossrefs, what plain.bst would warn about, and keys cited by curricula but absent."""
+    crossrefs, what plain.bst would warn about, and keys cited by curricula but absent.
+
+    Exits 6 when there are errors (or, with --strict, warnings); warnings alone are
+    printed and exit 0."""
     from studyplan.adapters.bibtex import service
     from studyplan.errors import BibProblemsError
 
@@ -347,28 +356,34 @@ def cmd_check(ctx: typer.Context, as_json: JsonOption = False) -> None:
     rows = st.store(create=False).library()
     report = service.check(rows)
     report.errors += service.missing_citations(st.curricula_dirs, rows)
-    problems = report.errors + report.warnings
+    failing = report.errors + (report.warnings if strict else [])
     summary = f"{report.builtin_entries} built-in entries, {report.library_entries} in your library"
+    counts = (
+        f"{len(report.errors)} error{'s' if len(report.errors) != 1 else ''} and "
+        f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}"
+    )
     if as_json:
         print_json(
             {
-                "ok": not problems,
+                "ok": not failing,
+                "strict": strict,
                 "builtin_entries": report.builtin_entries,
                 "library_entries": report.library_entries,
                 "errors": [p.render() for p in report.errors],
                 "warnings": [p.render() for p in report.warnings],
             }
         )
-        if problems:
-            raise typer.Exit(EXIT_BIBTEX)
-        return
-    if problems:
+    elif not failing:
+        for problem in report.warnings:
+            _echo_err(f"warning: {problem.render()}")
+    if failing:
         raise BibProblemsError(
-            report.errors + report.warnings,
-            f"{len(report.errors)} error(s) and {len(report.warnings)} warning(s) in {summary}",
+            [] if as_json else report.errors + report.warnings,
+            f"{counts} in {summary}",
             "fix the entries, or re-import them with --replace",
         )
-    typer.echo(f"ok: {summary}")
+    if not as_json:
+        typer.echo(f"ok: {summary}" + (f" ({counts})" if report.warnings else ""))
 
 
 def register(app: typer.Typer) -> None:

@@ -198,9 +198,6 @@ def cmd_validate(
                 ],
             }
         )
-        if problems:
-            raise typer.Exit(CurriculumError(problems).exit_code)
-        return
     if problems:
         raise CurriculumError(problems)
     topics = sum(1 for _ in inputs.sources)

@@ -127,13 +127,11 @@ def make_plan(
     start: date | None,
     deadline: date | None,
 ) -> tuple[Catalog, Plan]:
+    from studyplan.domain.limits import check_hours_per_week
     from studyplan.domain.planner import build_plan, resolve_goals, schedule
 
-    if hours_per_week is not None and not hours_per_week > 0:
-        raise InputError(
-            f"--hours-per-week must be a positive number (got {hours_per_week:g})",
-            "e.g. --hours-per-week 6",
-        )
+    if hours_per_week is not None:
+        check_hours_per_week(hours_per_week)
     if deadline is not None and hours_per_week is None:
         raise InputError(
             "--deadline needs --hours-per-week", "give your weekly hours, e.g. --hours-per-week 6"
@@ -182,12 +180,16 @@ def cmd_plan(
     makes it the active plan, 'plan rm NAME' deletes it (each has --help).
     """
     st = state(ctx)
+    from studyplan.domain.limits import check_plan_name
     from studyplan.domain.plan_data import plan_json, plan_payload
+
+    if save is not None:
+        check_plan_name(save)
 
     catalog, plan = make_plan(
         st, goals, hours_per_week, parse_date(start, "--start"), parse_date(deadline, "--deadline")
     )
-    if save:
+    if save is not None:
         store = st.store(create=True)
         store.save_plan(save, plan_payload(plan, goals, date.today()), replace=replace)
         store.set_active_plan(save)

@@ -17,7 +17,7 @@ import typer
 from studyplan.cli.dates import parse_date
 from studyplan.cli.options import JsonOption
 from studyplan.cli.state import State, state
-from studyplan.errors import InputError, NotFoundError, did_you_mean
+from studyplan.errors import InputError, NotFoundError, clip, did_you_mean
 
 if TYPE_CHECKING:
     from studyplan.domain.catalog import Catalog
@@ -77,8 +77,10 @@ def _mark(status: str) -> Callable[..., None]:
     ) -> None:
         st = state(ctx)
         catalog = st.catalog()
-        if minutes is not None and minutes <= 0:
-            raise InputError(f"--minutes must be a positive whole number, not {minutes}")
+        if minutes is not None:
+            from studyplan.domain.limits import check_minutes
+
+            check_minutes(minutes)
         if status == "reset" and (minutes is not None or note or on):
             raise InputError("reset takes no --minutes, --note or --on")
         day = parse_date(on, "--on", past_only=True)
@@ -149,7 +151,8 @@ def _known_or_recorded(st: State, topic: str) -> list[str]:
     if topic in store.orphans(set(catalog.topics)):
         return [topic]
     raise NotFoundError(
-        f"unknown topic '{topic}'", did_you_mean(topic, catalog.topics) or "see 'studyplan topics'"
+        f"unknown topic '{clip(topic)}'",
+        did_you_mean(topic, catalog.topics) or "see 'studyplan topics'",
     )
 
 

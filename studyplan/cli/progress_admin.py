@@ -109,8 +109,6 @@ def cmd_doctor(ctx: typer.Context, as_json: JsonOption = False) -> None:
         if store.exists and not problems:
             typer.echo(f"ok: {store.path} passes the integrity and schema checks")
     if problems:
-        if as_json:
-            raise typer.Exit(StoreError.exit_code)
         raise StoreError(
             f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {store.path}",
             "restore a backup into a new file: studyplan --db NEW.db restore BACKUP.json",

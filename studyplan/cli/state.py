@@ -18,6 +18,8 @@ class State:
     curricula_dirs: list[Path] = field(default_factory=list)
     db: Path | None = None
     debug: bool = False
+    #: The command was given ``--json``: errors are reported as JSON too (``cli.app``).
+    json: bool = False
     _catalog: Catalog | None = None
     _store: ProgressStore | None = None
     _root: Any = None  # the root click context: closes the store when the command ends
@@ -43,14 +45,15 @@ class State:
 
     def saved_plan(self, name: str) -> dict[str, Any]:
         """A saved plan's payload; ``NotFoundError`` with a did-you-mean when there is none."""
-        from studyplan.errors import NotFoundError, did_you_mean
+        from studyplan.errors import NotFoundError, clip, did_you_mean
 
         store = self.store(create=False)
         payload = store.get_plan(name)
         if payload is None:
             names = [n for n, _, _ in store.list_plans()]
             raise NotFoundError(
-                f"no saved plan '{name}'", did_you_mean(name, names) or "see 'studyplan plans'"
+                f"no saved plan '{clip(name)}'",
+                did_you_mean(name, names) or "see 'studyplan plans'",
             )
         return payload
 

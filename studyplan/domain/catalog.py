@@ -457,23 +457,23 @@ class Catalog:
 
     def topic(self, topic_id: str) -> Topic:
         """The topic of an id or of an alias (its survivor); ``NotFoundError`` otherwise."""
-        from studyplan.errors import NotFoundError, did_you_mean
+        from studyplan.errors import NotFoundError, clip, did_you_mean
 
         topic_id = self.resolve(topic_id)
         if topic_id not in self.topics:
             raise NotFoundError(
-                f"unknown topic '{topic_id}'",
+                f"unknown topic '{clip(topic_id)}'",
                 did_you_mean(topic_id, self.topics) or "see 'studyplan topics'",
             )
         return self.topics[topic_id]
 
     def curriculum(self, curriculum_id: str) -> Curriculum:
-        from studyplan.errors import NotFoundError, did_you_mean
+        from studyplan.errors import NotFoundError, clip, did_you_mean
 
         found = self.curricula.get(curriculum_id)
         if found is None:
             raise NotFoundError(
-                f"unknown curriculum '{curriculum_id}'",
+                f"unknown curriculum '{clip(curriculum_id)}'",
                 did_you_mean(curriculum_id, self.curricula) or "see 'studyplan curricula'",
             )
         return found

@@ -22,7 +22,8 @@ from typing import overload
 
 from studyplan.domain.catalog import Catalog, Topic, TopicTable
 from studyplan.domain.graph import PrerequisiteGraph, WhyTree
-from studyplan.errors import InputError, NotFoundError, did_you_mean
+from studyplan.domain.limits import check_finish
+from studyplan.errors import InputError, NotFoundError, clip, did_you_mean
 
 SATISFIED = frozenset({"done", "known"})
 # Where a why-chain is spelt out link by link (report, calendar), a longer one is shown by
@@ -217,7 +218,7 @@ def resolve_goals(catalog: Catalog, goals: Sequence[str]) -> list[str]:
         else:
             pool = [*catalog.curricula, *catalog.topics]
             raise NotFoundError(
-                f"unknown goal '{goal}'",
+                f"unknown goal '{clip(goal)}'",
                 did_you_mean(goal, pool)
                 or "a goal is a topic id or a curriculum id; see 'studyplan topics'",
             )
@@ -379,6 +380,7 @@ def schedule(plan: Plan, hours_per_week: float, start: date, deadline: date | No
         for first, used in zip(firsts, ends, strict=True)
     ]
     weeks = lasts[-1] + 1 if lasts else 0
+    check_finish(start, weeks, hours_per_week)
     finish = start + timedelta(weeks=weeks) - timedelta(days=1) if weeks else start
     plan.schedule = Schedule(hours_per_week, start, weeks, finish, deadline, firsts, lasts)
     return plan

@@ -18,7 +18,7 @@ from studyplan.adapters import bibliography as bib
 from studyplan.adapters.bibtex import checks, merge
 from studyplan.adapters.bibtex.export import Corpus, Export, export
 from studyplan.adapters.bibtex.model import COMMENT, ENTRY, STRING, Block, Item, ParsedFile
-from studyplan.errors import BibError, NotFoundError, Problem, did_you_mean
+from studyplan.errors import BibError, NotFoundError, Problem, clip, did_you_mean
 
 if TYPE_CHECKING:
     from studyplan.adapters.store import LibraryEntry, ProgressStore
@@ -119,7 +119,7 @@ def find(key: str, rows: Sequence[LibraryEntry]) -> tuple[Item, Corpus]:
     if item is None:
         pool = [i.key for i in corpus.entries.values()]
         raise NotFoundError(
-            f"unknown citation key '{key}'",
+            f"unknown citation key '{clip(key)}'",
             did_you_mean(key, pool) or "see 'studyplan bib export --all'",
         )
     return item, corpus

@@ -33,6 +33,7 @@ from studyplan.adapters.store.sqlite import (
     use_wal,
 )
 from studyplan.adapters.store.types import MARKS, Event, Note, TopicStatus, UndoResult
+from studyplan.domain.limits import check_minutes
 from studyplan.errors import InputError, StoreError
 
 if TYPE_CHECKING:
@@ -110,8 +111,8 @@ class ProgressStore(PlansMixin, LibraryMixin):
         ids = list(dict.fromkeys(topic_ids))
         if not ids:
             raise InputError("no topic given", "name at least one topic id")
-        if minutes is not None and minutes < 0:
-            raise InputError(f"minutes must be 0 or more, not {minutes}")
+        if minutes is not None:
+            check_minutes(minutes, "minutes")
         now = now_utc()
         at = now if on is None or on == date.today() else datetime.combine(on, time(12), UTC)
         with self._write() as conn:

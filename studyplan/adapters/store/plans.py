@@ -8,7 +8,7 @@ from typing import Any
 
 from studyplan.adapters.store.base import StoreBase
 from studyplan.adapters.store.sqlite import from_db, now_utc, to_db
-from studyplan.errors import ConflictError, NotFoundError, did_you_mean
+from studyplan.errors import ConflictError, NotFoundError, clip, did_you_mean
 
 ACTIVE_PLAN = "active_plan"
 
@@ -22,7 +22,7 @@ class PlansMixin(StoreBase):
             exists = conn.execute('SELECT 1 FROM "plan" WHERE name = ?', (name,)).fetchone()
             if exists and not replace:
                 raise ConflictError(
-                    f"a plan named '{name}' already exists",
+                    f"a plan named '{clip(name)}' already exists",
                     "choose another name, or replace it explicitly",
                 )
             if exists:
@@ -67,7 +67,7 @@ class PlansMixin(StoreBase):
             if not conn.execute('SELECT 1 FROM "plan" WHERE name = ?', (name,)).fetchone():
                 names = [r[0] for r in conn.execute('SELECT name FROM "plan"')]
                 raise NotFoundError(
-                    f"no saved plan named '{name}'",
+                    f"no saved plan named '{clip(name)}'",
                     did_you_mean(name, names) or "see 'studyplan plans'",
                 )
             conn.execute(

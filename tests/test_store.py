@@ -39,7 +39,12 @@ def test_create_true_makes_folders_wal_and_current_schema(tmp_path: Path) -> Non
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     names = [r[0] for r in conn.execute("SELECT name FROM _studyplan_migrations ORDER BY name")]
-    assert names == ["0001_progress_log", "0002_saved_plans", "0003_personal_library"]
+    assert names == [
+        "0001_progress_log",
+        "0002_saved_plans",
+        "0003_personal_library",
+        "0004_library_removals",
+    ]
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
 
 

@@ -272,6 +272,55 @@ def parse_items(items: Sequence[Item]) -> list[Block]:
     ]
 
 
+def block_problems(rows: Sequence[Any]) -> list[str | None]:
+    """For each ``(key, kind, bibtex)`` row (attributes), why its text is not exactly one
+    BibTeX block of that kind under that key; None when it is. One parse of everything
+    when all is well (a 60k-entry backup), row by row only when something is not."""
+    if not rows:
+        return []
+    whole = parse_text("\n\n".join(r.bibtex for r in rows if r.kind != COMMENT), "backup")
+    found = [b for b in whole.blocks if b.kind != COMMENT]
+    wanted = [r for r in rows if r.kind != COMMENT]
+    pairs = zip(found, wanted, strict=False)
+    same = not whole.failures and len(found) == len(wanted)
+    if same and all(_block_key(b) == r.key and b.kind == r.kind for b, r in pairs):
+        return [_comment_problem(r) if r.kind == COMMENT else None for r in rows]
+    return [_comment_problem(r) if r.kind == COMMENT else _row_problem(r) for r in rows]
+
+
+def _block_key(block: Block) -> str:
+    if block.kind == STRING and block.fields:
+        return string_key(block.fields[0].name)
+    if block.kind == PREAMBLE:
+        return preamble_key(block.text)
+    return block.key
+
+
+def _row_problem(row: Any) -> str | None:
+    parsed = parse_text(row.bibtex, "backup")
+    if parsed.failures:
+        return parsed.failures[0].message
+    blocks = [b for b in parsed.blocks if b.kind != COMMENT]
+    if len(blocks) != 1:
+        return f"holds {len(blocks)} BibTeX blocks, not one"
+    (block,) = blocks
+    if block.kind != row.kind:
+        return f"is a {block.kind} block, not a {row.kind} one"
+    if row.kind == PREAMBLE:
+        return None if row.key.startswith("@preamble:") else "a @preamble's key must be @preamble:…"
+    if _block_key(block) != row.key:
+        return f"is the block of '{_block_key(block)[:60]}', not of '{row.key[:60]}'"
+    return None
+
+
+def _comment_problem(row: Any) -> str | None:
+    if kind_of_key(row.key) != COMMENT:
+        return "a comment's key must start with @comment:"
+    if any(b.kind != COMMENT for b in parse_text(row.bibtex, "backup").blocks):
+        return "a comment block holds BibTeX"
+    return None
+
+
 def builtin_items(path: Path | None = None) -> list[Item]:
     """The built-in references.bib as items (comments left out)."""
     from studyplan.adapters import paths

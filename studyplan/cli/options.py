@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 
-
 def _remember_json(ctx: typer.Context, value: bool) -> bool:
     """Tell the error handler that this run wants JSON, errors included."""
     from studyplan.cli.state import state

@@ -10,7 +10,7 @@ import typer
 from studyplan.cli.options import JsonOption
 from studyplan.cli.output import print_json
 from studyplan.cli.state import state
-from studyplan.errors import InputError, did_you_mean
+from studyplan.errors import did_you_mean
 
 
 def cmd_backup(
@@ -40,31 +40,31 @@ def cmd_backup(
 def cmd_restore(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A file from 'studyplan backup'.")],
+    skip_bad: Annotated[
+        bool,
+        typer.Option("--skip-bad", help="Restore the valid items and list the ones left out."),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Merge a backup into your progress (restoring the same file twice changes nothing)."""
-    import json
+    """Merge a backup into your progress (restoring the same file twice changes nothing).
 
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{file}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {file}: {exc}") from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{file}:{exc.lineno}: not valid JSON ({exc.msg})",
-            "is this a file written by 'studyplan backup'?",
-        ) from None
-    result = state(ctx).store(create=True).restore(data, source=str(file))
+    The whole file is checked first: every problem is listed with its JSON path and
+    nothing is written, unless --skip-bad leaves the bad items out."""
+    from studyplan.adapters import backup_format
+
+    data = backup_format.read(file)
+    result = state(ctx).store(create=True).restore(data, source=str(file), skip_bad=skip_bad)
     if as_json:
         from dataclasses import asdict
 
         print_json(asdict(result))
         return
+    for problem in result.problems:
+        typer.echo(f"skipped: {file}: {problem}", err=True)
     typer.echo(
         f"restored {result.actions_added} actions ({result.actions_present} already here), "
         f"{result.plans_added} plans, {result.library_added} library entries"
+        + (f"; skipped {len(result.skipped)} bad items" if result.skipped else "")
     )
     if result.active_plan_set:
         typer.echo(f"active plan: {result.active_plan_set}")

@@ -113,6 +113,8 @@ class ProgressStore(PlansMixin, LibraryMixin):
             raise InputError("no topic given", "name at least one topic id")
         if minutes is not None:
             check_minutes(minutes, "minutes")
+        if note is not None and "\0" in note:
+            raise InputError("a note cannot hold a NUL byte")
         now = now_utc()
         at = now if on is None or on == date.today() else datetime.combine(on, time(12), UTC)
         with self._write() as conn:
@@ -128,6 +130,8 @@ class ProgressStore(PlansMixin, LibraryMixin):
         """Attach a note to a topic; undoable like a mark. Returns the action id."""
         if not text.strip():
             raise InputError("the note is empty", "give the note's text")
+        if "\0" in text:
+            raise InputError("a note cannot hold a NUL byte")
         with self._write() as conn:
             action = self._new_action(conn, "note", now_utc(), command)
             conn.execute(
@@ -250,7 +254,9 @@ class ProgressStore(PlansMixin, LibraryMixin):
             return backup.empty()
         return backup.dump(self.path, snapshot=self.snapshot)
 
-    def restore(self, data: dict[str, Any], *, source: str = "backup") -> RestoreResult:
+    def restore(
+        self, data: Any, *, source: str = "backup", skip_bad: bool = False
+    ) -> RestoreResult:
         """Merge a backup idempotently (restoring it twice changes nothing)."""
         from studyplan.adapters.store import backup
 
@@ -258,7 +264,7 @@ class ProgressStore(PlansMixin, LibraryMixin):
             raise RuntimeError("restore needs a store opened with create=True")
         with translate(self.path):
             self._check_pages(self._conn)
-        return backup.restore(self.path, data, source)
+        return backup.restore(self.path, data, source, skip_bad=skip_bad)
 
     def doctor(self, known_topic_ids: set[str]) -> list[str]:
         """Every problem found: integrity, schema drift, migrations, orphaned topic ids."""

@@ -102,6 +102,26 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "CREATE INDEX ix_library_position ON library (position)",
         ),
     ),
+    (
+        # 'bib rm' is undoable: the removed blocks are kept with the removing action
+        # (kind 'unlibrary'), and 'undo' puts them back exactly as they were.
+        "0004_library_removals",
+        (
+            """CREATE TABLE library_removed (
+                id INTEGER NOT NULL,
+                action_id INTEGER NOT NULL,
+                "key" VARCHAR NOT NULL,
+                kind VARCHAR NOT NULL,
+                bibtex VARCHAR NOT NULL,
+                source VARCHAR NOT NULL,
+                added DATETIME NOT NULL,
+                position INTEGER NOT NULL,
+                PRIMARY KEY (id),
+                FOREIGN KEY(action_id) REFERENCES action (id)
+            )""",
+            "CREATE INDEX ix_library_removed_action_id ON library_removed (action_id)",
+        ),
+    ),
 )
 
 CURRENT_VERSION = len(MIGRATIONS)

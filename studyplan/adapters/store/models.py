@@ -99,4 +99,29 @@ class LibraryEntry(SQLModel, table=True):
     position: int = Field(index=True)
 
 
-TABLES: tuple[type[SQLModel], ...] = (Migration, Action, Event, Note, Plan, Setting, LibraryEntry)
+class LibraryRemoval(SQLModel, table=True):
+    """A library block ``bib rm`` removed, kept with its action so that ``undo`` can put
+    it back as it was."""
+
+    __tablename__ = "library_removed"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    key: str
+    kind: str
+    bibtex: str
+    source: str
+    added: datetime
+    position: int
+
+
+TABLES: tuple[type[SQLModel], ...] = (
+    Migration,
+    Action,
+    Event,
+    Note,
+    Plan,
+    Setting,
+    LibraryEntry,
+    LibraryRemoval,
+)

@@ -106,6 +106,9 @@ class RestoreResult:
     library_present: int = 0
     library_conflicting: tuple[str, ...] = ()
     active_plan_set: str | None = None
+    #: With ``--skip-bad``: the JSON paths of the items left out, and why.
+    skipped: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:

@@ -27,14 +27,15 @@ def test_read_only_commands_never_create_the_database(cli: Cli) -> None:
         ["status", "--json"],
         ["log"],
         ["notes"],
-        ["undo"],
         ["doctor"],
         ["backup"],
         ["show", "mini.kl"],
     ):
         assert cli(*args).exit_code == 0, args
     assert not db().exists()
-    assert cli("undo").stdout == "nothing to undo\n"
+    nothing = cli("undo")  # nothing to undo is "not found", and still creates nothing
+    assert nothing.exit_code == EXIT_NOT_FOUND and "nothing to undo" in nothing.stderr
+    assert not db().exists()
     assert cli("doctor").stdout.startswith("no progress database yet at ")
 
 
@@ -133,7 +134,7 @@ def test_multiple_topics_are_one_action_and_undo_says_what_it_undid(cli: Cli) ->
     assert out.rstrip().endswith("mini.kl is now started, mini.entropy is now not started")
     data = cli.json("undo")
     assert data["command"] == "start mini.kl" and data["now"] == {"mini.kl": None}
-    assert cli("undo").stdout == "nothing to undo\n"
+    assert cli("undo").exit_code == EXIT_NOT_FOUND
     assert cli.json("status")["topics"] == []
     logged = cli.json("log", "--all")
     assert len(logged) == 3 and all(e["undone"] for e in logged)

@@ -254,22 +254,73 @@ def parse_file_text(text: str, source: str, progress: Progress | None = None) ->
     return ParsedFile(source, blocks, failures)
 
 
+class StoredBlockError(BibError):
+    """Stored blocks (the personal library's) that no longer parse; ``keys`` names them
+    all, so that a caller can leave them out and carry on (``quarantine``)."""
+
+    def __init__(self, items: Sequence[Item]) -> None:
+        first = items[0]
+        more = f" and {len(items) - 1} more" if len(items) > 1 else ""
+        super().__init__(
+            f"stored BibTeX of '{first.key[:60]}' ({first.origin}){more} cannot be parsed",
+            f"remove it with 'studyplan bib rm {_quote(first.key)}', or re-import it with "
+            "--replace",
+        )
+        self.keys = [i.key for i in items]
+
+
+def _quote(word: str) -> str:
+    import shlex
+
+    return shlex.quote(word)
+
+
 def parse_items(items: Sequence[Item]) -> list[Block]:
-    """Parse stored items (not comments) back into blocks, one per item, in order."""
+    """Parse stored items (not comments) back into blocks, one per item, in order;
+    ``StoredBlockError`` names every item that does not parse as one block."""
     if not items:
         return []
     parsed = parse_text("\n\n".join(i.text for i in items), "library")
     blocks = [b for b in parsed.blocks if b.kind != COMMENT]
     if parsed.failures or len(blocks) != len(items):
-        bad = next((i for i in items if len(parse_text(i.text, i.key).blocks) != 1), items[0])
-        raise BibError(
-            f"stored BibTeX of '{bad.key}' ({bad.origin}) cannot be parsed",
-            "re-import it with --replace, or run 'studyplan bib check'",
-        )
+        bad = [i for i in items if len(_own_blocks(i.text)) != 1]
+        raise StoredBlockError(bad or [items[0]])
     return [
         Block(b.kind, i.key, i.text, i.source or i.origin, 0, b.entry_type, b.fields)
         for i, b in zip(items, blocks, strict=True)
     ]
+
+
+def _own_blocks(text: str) -> list[Block]:
+    parsed = parse_text(text, "")
+    return [] if parsed.failures else [b for b in parsed.blocks if b.kind != COMMENT]
+
+
+def quarantine(
+    rows: Sequence[Any], work: Callable[[Sequence[Any]], Any], warn: Callable[[str], None]
+) -> Any:
+    """``work(rows)``, leaving out the library rows whose BibTeX does not parse (each
+    named once through ``warn``): one bad stored block never stops a command. Costs
+    nothing while every block parses."""
+    left_out: set[str] = set()
+    while True:
+        try:
+            return work([r for r in rows if r.key not in left_out] if left_out else rows)
+        except StoredBlockError as exc:
+            new = [k for k in exc.keys if k not in left_out]
+            stored = {r.key for r in rows}
+            if not new or not all(k in stored for k in new):
+                raise
+            for key in new:
+                warn(quarantine_warning(key))
+            left_out.update(new)
+
+
+def quarantine_warning(key: str) -> str:
+    return (
+        f"warning: your library's '{key[:60]}' does not parse as BibTeX and is left out "
+        f"(remove it with 'studyplan bib rm {_quote(key)}', or re-import it with --replace)"
+    )
 
 
 def block_problems(rows: Sequence[Any]) -> list[str | None]:
@@ -357,13 +408,18 @@ class LibrarySummaries(Mapping[str, BibSummary]):
     needed (the catalog cache is keyed by ``digest()``, so a warm run never parses).
     """
 
-    def __init__(self, rows: Sequence[LibraryEntry | LibraryBlock]) -> None:
+    def __init__(
+        self,
+        rows: Sequence[LibraryEntry | LibraryBlock],
+        warn: Callable[[str], None] | None = None,
+    ) -> None:
         self._rows = rows
         self._keys = [
             r.key for r in rows if (getattr(r, "kind", None) or kind_of_key(r.key)) == ENTRY
         ]
         self._key_set = set(self._keys)
         self._parsed: dict[str, BibSummary] | None = None
+        self._warn = warn
 
     def digest(self) -> str:
         """A hash of every row's key and exact text: replacing an entry's text (``bib
@@ -377,14 +433,30 @@ class LibrarySummaries(Mapping[str, BibSummary]):
 
     def _summaries(self) -> dict[str, BibSummary]:
         if self._parsed is None:
-            items = [i for i in library_items(self._rows) if i.kind != COMMENT]
-            self._parsed = summaries(parse_items(items))
+
+            def parse(rows: Sequence[Any]) -> dict[str, BibSummary]:
+                items = [i for i in library_items(rows) if i.kind != COMMENT]
+                return summaries(parse_items(items))
+
+            if self._warn is None:
+                self._parsed = parse(self._rows)
+            else:  # quarantine: a block that does not parse is left out, with a warning
+                self._parsed = quarantine(self._rows, parse, self._warn)
+            self._keys = [k for k in self._keys if k in self._parsed]
+            self._key_set = set(self._keys)
         return self._parsed
 
     def __getitem__(self, key: str) -> BibSummary:
         if key not in self._key_set:
             raise KeyError(key)
-        return self._summaries()[key]
+        found = self._summaries().get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def items(self) -> Any:
+        parsed = self._summaries()
+        return [(k, parsed[k]) for k in self._keys if k in parsed]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._keys)
@@ -396,9 +468,12 @@ class LibrarySummaries(Mapping[str, BibSummary]):
         return key in self._key_set
 
 
-def library_summaries(rows: Sequence[LibraryEntry | LibraryBlock]) -> Mapping[str, BibSummary]:
-    """What ``State.catalog()`` passes to ``workspace.gather(..., library=...)``."""
-    return LibrarySummaries(rows)
+def library_summaries(
+    rows: Sequence[LibraryEntry | LibraryBlock], warn: Callable[[str], None] | None = None
+) -> Mapping[str, BibSummary]:
+    """What ``State.catalog()`` passes to ``workspace.gather(..., library=...)``; with
+    ``warn``, blocks that do not parse are left out (and named) instead of failing."""
+    return LibrarySummaries(rows, warn)
 
 
 def summary_of(item: Item, strings: Sequence[Item] = (), parent: Item | None = None) -> BibSummary:

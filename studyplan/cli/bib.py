@@ -126,13 +126,19 @@ def cmd_export(
         keys = scope.cited_keys(topics, core_only)
     elif annotate:
         topics = list(st.catalog().topics.values())
-    result = service.export_text(
+    from studyplan.adapters.bibliography import quarantine
+
+    result = quarantine(
         st.store(create=False).library(),
-        keys,
-        library_only=library,
-        sort=sort,
-        notes=scope.notes(topics, statuses, core_only) if annotate else None,
-        header=f"% studyplan {__version__} export: {label}".replace("@", "(at)"),
+        lambda rows: service.export_text(
+            rows,
+            keys,
+            library_only=library,
+            sort=sort,
+            notes=scope.notes(topics, statuses, core_only) if annotate else None,
+            header=f"% studyplan {__version__} export: {label}".replace("@", "(at)"),
+        ),
+        _echo_err,
     )
     for warning in result.warnings:
         _echo_err(f"warning: bibtex will warn: {warning}")
@@ -216,6 +222,7 @@ def cmd_import(
     as_json: JsonOption = False,
 ) -> None:
     """Add BibTeX files to your personal library, exactly as written (all or nothing)."""
+    from studyplan.adapters.bibliography import quarantine
     from studyplan.adapters.bibtex import service
     from studyplan.errors import BibConflictError, BibProblemsError
 
@@ -224,7 +231,11 @@ def cmd_import(
     rows = st.store(create=False).library()
     bar = _Bar(total)
     try:
-        plan = service.plan_import(files, texts, rows, skip_bad=skip_bad, progress=bar)
+        plan = quarantine(
+            rows,
+            lambda ok: service.plan_import(files, texts, ok, skip_bad=skip_bad, progress=bar),
+            _echo_err,
+        )
         bar.phase("saving")
         if plan.bad and not skip_bad:
             raise BibProblemsError(
@@ -301,8 +312,14 @@ def cmd_show(
     from studyplan.errors import CurriculumError
 
     st = state(ctx)
-    item, corpus = service.find(key, st.store(create=False).library())
-    summary = bibliography.summary_of(item, corpus.strings(), service.parent_of(item, corpus))
+
+    def look_up(rows: Any) -> Any:
+        item, corpus = service.find(key, rows)
+        return item, bibliography.summary_of(
+            item, corpus.strings(), service.parent_of(item, corpus)
+        )
+
+    item, summary = bibliography.quarantine(st.store(create=False).library(), look_up, _echo_err)
     cited: list[dict[str, Any]] = []
     try:
         catalog = st.catalog()
@@ -387,4 +404,8 @@ def cmd_check(
 
 
 def register(app: typer.Typer) -> None:
+    from studyplan.cli import bib_library
+
+    bib_app.command("list")(bib_library.cmd_list)
+    bib_app.command("rm")(bib_library.cmd_rm)
     app.add_typer(bib_app, name="bib")

@@ -121,24 +121,26 @@ def _mark(status: str) -> Callable[..., None]:
 
 
 def cmd_undo(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """Undo the last action (repeatable: each undo goes one further back)."""
+    """Undo the last action (repeatable: each undo goes one further back); exits 4 when
+    there is nothing left to undo."""
     result = state(ctx).store(create=False)
     undone = result.undo() if result.exists else None
+    if undone is None:
+        raise NotFoundError("nothing to undo", "no recorded action is left to undo")
     if as_json:
         _json(
-            None
-            if undone is None
-            else {
+            {
                 "action": undone.action_id,
                 "kind": undone.kind,
                 "command": undone.command,
                 "recorded": undone.created.isoformat(),
                 "topics": list(undone.topics),
                 "now": undone.now,
+                "library": list(undone.library),
             }
         )
         return
-    typer.echo(undone.describe() if undone else "nothing to undo")
+    typer.echo(undone.describe())
 
 
 def _known_or_recorded(st: State, topic: str) -> list[str]:

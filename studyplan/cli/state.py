@@ -31,7 +31,7 @@ class State:
             from studyplan.adapters.bibliography import library_summaries
 
             # The personal library: user curricula may cite its keys (parsed lazily).
-            library = library_summaries(self.store().library_blocks())
+            library = library_summaries(self.store().library_blocks(), warn=_warn)
             inputs = workspace.gather(self.curricula_dirs, library=library)
             self._catalog = workspace.catalog(inputs)
         return self._catalog
@@ -92,6 +92,10 @@ class State:
             if self._root is not None:
                 self._root.call_on_close(self._store.close)
         return self._store
+
+
+def _warn(line: str) -> None:
+    typer.echo(line, err=True)
 
 
 def state(ctx: typer.Context) -> State:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from studyplan.adapters.store.sqlite import RESTORE_HINT, translate, write_txn
+from studyplan.adapters.store.sqlite import RESTORE_HINT, from_db, to_db, translate, write_txn
 from studyplan.errors import StoreError
 
 
@@ -63,3 +65,19 @@ class StoreBase:
             lines = str(row[0]).splitlines() if row else ["no answer"]
             detail = "; ".join(x for x in lines if not x.startswith("***")) or "damaged"
             raise StoreError(f"{self.path} is corrupt ({detail}); left untouched", RESTORE_HINT)
+
+    @staticmethod
+    def _new_action(
+        conn: Any, kind: str, created: datetime, command: str, undoes: int | None = None
+    ) -> int:
+        # Recording order is ``created`` order even if the clock steps back: never stamp
+        # an action earlier than the newest one (one index lookup, inside the txn).
+        stamp = to_db(created)
+        (newest,) = conn.execute("SELECT MAX(created) FROM action").fetchone()
+        if newest is not None and newest >= stamp:
+            stamp = to_db(from_db(newest) + timedelta(microseconds=1))
+        cur = conn.execute(
+            "INSERT INTO action (uid, kind, created, command, undoes) VALUES (?, ?, ?, ?, ?)",
+            (os.urandom(16).hex(), kind, stamp, command, undoes),
+        )
+        return int(cur.lastrowid)

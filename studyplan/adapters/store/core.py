@@ -12,10 +12,9 @@ through the SQLModel tables and import SQLAlchemy when called.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -159,6 +158,7 @@ class ProgressStore(PlansMixin, LibraryMixin):
             ).fetchall()
             topics = tuple(dict.fromkeys([r[0] for r in marks] + [r[0] for r in noted]))
             self._new_action(conn, "undo", now_utc(), f"undo {action_id}", undoes=action_id)
+            library = self._put_back(conn, action_id) if kind == "unlibrary" else ()
             now: dict[str, str | None] = {}
             if marks:
                 marks_q = ",".join("?" * len(topics))
@@ -175,6 +175,7 @@ class ProgressStore(PlansMixin, LibraryMixin):
             status=str(marks[0][1]) if marks else None,
             topics=topics,
             now=now,
+            library=library,
         )
 
     def log(
@@ -280,24 +281,6 @@ class ProgressStore(PlansMixin, LibraryMixin):
             "curricula no longer have (renamed or removed?)"
             for tid, n in self.orphans(known_topic_ids).items()
         ]
-
-    # -- internals ----------------------------------------------------------------------
-
-    @staticmethod
-    def _new_action(
-        conn: Any, kind: str, created: datetime, command: str, undoes: int | None = None
-    ) -> int:
-        # Recording order is ``created`` order even if the clock steps back: never stamp
-        # an action earlier than the newest one (one index lookup, inside the txn).
-        stamp = to_db(created)
-        (newest,) = conn.execute("SELECT MAX(created) FROM action").fetchone()
-        if newest is not None and newest >= stamp:
-            stamp = to_db(from_db(newest) + timedelta(microseconds=1))
-        cur = conn.execute(
-            "INSERT INTO action (uid, kind, created, command, undoes) VALUES (?, ?, ?, ?, ?)",
-            (os.urandom(16).hex(), kind, stamp, command, undoes),
-        )
-        return int(cur.lastrowid)
 
 
 def open_store(path: Path, *, create: bool) -> ProgressStore:

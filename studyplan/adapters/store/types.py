@@ -59,6 +59,8 @@ class UndoResult:
     status: str | None
     topics: tuple[str, ...]
     now: dict[str, str | None] = field(default_factory=dict)
+    #: For an undone ``bib rm``: the keys put back into the library.
+    library: tuple[str, ...] = ()
 
     def describe(self) -> str:
         when = self.created.astimezone().strftime("%Y-%m-%d %H:%M")
@@ -68,6 +70,8 @@ class UndoResult:
             else f"{self.kind} {' '.join(self.topics)}"
         )
         after = ", ".join(f"{t} is now {s or 'not started'}" for t, s in self.now.items())
+        if self.library:
+            after = ", ".join(self.library) + " back in your library"
         return f"undid '{what}' (recorded {when})" + (f"; {after}" if after else "")
 
 

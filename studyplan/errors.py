@@ -76,6 +76,10 @@ class StoreError(StudyplanError):
     exit_code = EXIT_STORE
 
 
+class DiskFullError(StoreError):
+    """The progress database cannot be written because the disk is full (reading works)."""
+
+
 class WriteError(StudyplanError):
     """A file cannot be written because the machine cannot take it (disk full, I/O error).
 

@@ -155,6 +155,7 @@ def test_progress_bar_appears_only_for_slow_imports(monkeypatch: pytest.MonkeyPa
             return True
 
     monkeypatch.setattr(bib_cli.sys, "stderr", Tty())
+    monkeypatch.setattr(bib_cli._Bar, "DELAY", 3600.0)  # "quick" whatever the machine
     quick = bib_cli._Bar(total=10)
     quick(10)
     assert quick.progress is None  # finished within the delay: no bar

@@ -10,7 +10,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from studyplan.adapters.store.sqlite import RESTORE_HINT, from_db, to_db, translate, write_txn
+from studyplan.adapters.store.sqlite import (
+    RESTORE_HINT,
+    from_db,
+    is_full,
+    release_sidecars,
+    to_db,
+    translate,
+    write_txn,
+)
 from studyplan.errors import StoreError
 
 
@@ -25,6 +33,8 @@ class StoreBase:
         self._conn = conn
         #: True when reading an immutable snapshot of a file in a read-only folder.
         self.snapshot = snapshot
+        #: A write failed because the disk is full: ``close`` removes what it left.
+        self.failed_on_full_disk = False
 
     @property
     def exists(self) -> bool:
@@ -35,6 +45,8 @@ class StoreBase:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+            if self.failed_on_full_disk:
+                release_sidecars(self.path)
 
     def __enter__(self) -> StoreBase:
         return self
@@ -52,9 +64,14 @@ class StoreBase:
     def _write(self) -> Iterator[sqlite3.Connection]:
         if self._conn is None:
             raise RuntimeError("this store was opened with create=False and has no file")
-        with write_txn(self._conn, self.path) as conn:
-            self._check_pages(conn)
-            yield conn
+        try:
+            with write_txn(self._conn, self.path) as conn:
+                self._check_pages(conn)
+                yield conn
+        except StoreError as exc:
+            if is_full(exc):
+                self.failed_on_full_disk = True
+            raise
 
     def _check_pages(self, conn: sqlite3.Connection) -> None:
         """Refuse to write into a damaged file: SQLite only notices damage in the pages

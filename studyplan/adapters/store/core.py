@@ -25,11 +25,14 @@ from studyplan.adapters.store.sqlite import (
     connect,
     day_start,
     from_db,
+    is_full,
     now_utc,
     probe,
+    release_sidecars,
     to_db,
     translate,
     use_wal,
+    wal_is_empty,
 )
 from studyplan.adapters.store.types import MARKS, Event, Note, TopicStatus, UndoResult
 from studyplan.domain.limits import check_minutes
@@ -265,7 +268,11 @@ class ProgressStore(PlansMixin, LibraryMixin):
             raise RuntimeError("restore needs a store opened with create=True")
         with translate(self.path):
             self._check_pages(self._conn)
-        return backup.restore(self.path, data, source, skip_bad=skip_bad)
+        try:
+            return backup.restore(self.path, data, source, skip_bad=skip_bad)
+        except StoreError as exc:
+            self.failed_on_full_disk = is_full(exc)
+            raise
 
     def doctor(self, known_topic_ids: set[str]) -> list[str]:
         """Every problem found: integrity, schema drift, migrations, orphaned topic ids."""
@@ -304,7 +311,12 @@ def open_store(path: Path, *, create: bool) -> ProgressStore:
                 "pass --db PATH in a writable place",
             ) from exc
     if create:
-        conn, snapshot = connect(path, create=kind != "sqlite"), False
+        try:
+            conn, snapshot = connect(path, create=kind != "sqlite"), False
+        except StoreError as exc:
+            if is_full(exc):
+                _undo_creation(path, kind)
+            raise
     else:
         conn, snapshot = _open_to_read(path)
     try:
@@ -313,24 +325,50 @@ def open_store(path: Path, *, create: bool) -> ProgressStore:
             if version < migrations.CURRENT_VERSION:
                 use_wal(conn)
                 migrations.migrate(conn, path)
-    except BaseException:
+    except BaseException as exc:
         conn.close()
+        if isinstance(exc, StoreError) and is_full(exc):
+            _undo_creation(path, kind)
         raise
     return ProgressStore(path, conn, snapshot=snapshot)
 
 
+def _undo_creation(path: Path, kind: str) -> None:
+    """After a full disk stopped us: remove the empty sidecars, and the database file
+    too if this run created it (a half-made file would read as "not a database")."""
+    release_sidecars(path)
+    if kind != "missing":
+        return
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(100)
+        # Not yet fully migrated (user_version, bytes 60-63): nobody can have recorded
+        # anything in it, not even a concurrent run.
+        if len(head) < 100 or int.from_bytes(head[60:64], "big") < migrations.CURRENT_VERSION:
+            path.unlink()
+    except OSError:
+        pass
+
+
 def _open_to_read(path: Path) -> tuple[sqlite3.Connection, bool]:
-    """Open an existing database for reading; when its folder is read-only (WAL mode
-    cannot create ``-shm`` there) and it was closed cleanly (no ``-wal`` file: the main
-    file holds every commit), read an immutable snapshot instead of failing."""
+    """Open an existing database for reading. Two cases read an immutable snapshot
+    instead of failing, both only when the database was closed cleanly (no frames in a
+    ``-wal`` file: the main file holds every commit): its folder is read-only (WAL mode
+    cannot create ``-shm`` there), or the disk is full (the ``-shm`` cannot grow)."""
+    conn: sqlite3.Connection | None = None
     try:
         conn = connect(path)
         with translate(path):
             conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
         return conn, False
     except StoreError as exc:
+        if conn is not None:
+            conn.close()
         cause = str(exc.__cause__ or "").lower()
+        full = is_full(exc)
         stuck = "readonly" in cause or "unable to open" in cause
-        if not stuck or path.with_name(path.name + "-wal").exists():
+        if not (stuck or full) or not wal_is_empty(path):
             raise
+        if full:
+            release_sidecars(path)
     return connect(path, snapshot=True), True

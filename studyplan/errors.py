@@ -37,6 +37,14 @@ def clip(text: str, limit: int = ECHO) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in shown)
 
 
+def command(*words: str) -> str:
+    """A command to suggest in a message, every word quoted for the shell: a plan named
+    ``x $(touch pwned)`` must not become a command that runs something when pasted."""
+    import shlex
+
+    return shlex.join(["studyplan", *words])
+
+
 class StudyplanError(Exception):
     """Base class: a one-line, user-ready message and an exit code."""
 

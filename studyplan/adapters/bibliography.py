@@ -32,7 +32,7 @@ from studyplan.adapters.bibtex.model import (
 )
 from studyplan.adapters.bibtex.values import ValueSyntaxError, text_of
 from studyplan.domain.catalog import BibSummary
-from studyplan.errors import BibError, Problem
+from studyplan.errors import BibError, Problem, command
 
 if TYPE_CHECKING:
     from studyplan.adapters.store.types import LibraryBlock, LibraryEntry
@@ -263,16 +263,9 @@ class StoredBlockError(BibError):
         more = f" and {len(items) - 1} more" if len(items) > 1 else ""
         super().__init__(
             f"stored BibTeX of '{first.key[:60]}' ({first.origin}){more} cannot be parsed",
-            f"remove it with 'studyplan bib rm {_quote(first.key)}', or re-import it with "
-            "--replace",
+            f"remove it with: {command('bib', 'rm', first.key)}; or re-import it with --replace",
         )
         self.keys = [i.key for i in items]
-
-
-def _quote(word: str) -> str:
-    import shlex
-
-    return shlex.quote(word)
 
 
 def parse_items(items: Sequence[Item]) -> list[Block]:
@@ -319,7 +312,7 @@ def quarantine(
 def quarantine_warning(key: str) -> str:
     return (
         f"warning: your library's '{key[:60]}' does not parse as BibTeX and is left out "
-        f"(remove it with 'studyplan bib rm {_quote(key)}', or re-import it with --replace)"
+        f"(remove it with: {command('bib', 'rm', key)}; or re-import it with --replace)"
     )
 
 

@@ -16,7 +16,7 @@ import os
 import pickle
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +56,7 @@ class Inputs:
     def fingerprint(self) -> str:
         digest = hashlib.blake2b(digest_size=20)
         digest.update(f"studyplan {__version__} layout {CACHE_LAYOUT}\0".encode())
-        for source in self.sources:
+        for source in _stable(self.sources):
             digest.update(f"{source.label}\0{source.digest}\0".encode())
         digest.update(f"\0references\0{self.references.digest if self.references else ''}".encode())
         library_digest = getattr(self.library, "digest", None)
@@ -87,6 +87,16 @@ class Inputs:
                 self.references = None
         self.read_problems += problems
         return problems
+
+
+def _stable(sources: Sequence[Source]) -> list[Source]:
+    """The sources named by absolute path, for what is cached: a label relative to the
+    working directory (as messages use) would make every directory its own cache key,
+    and a catalog cached in one directory would carry paths relative to another."""
+    return [
+        s if s.label == str(s.path.absolute()) else replace(s, label=str(s.path.absolute()))
+        for s in sources
+    ]
 
 
 class DigestIndex:
@@ -142,13 +152,37 @@ class DigestIndex:
         write_cache(self.file, json.dumps(self.entries).encode())
 
 
+def builtin_set_in(path: Path) -> Path | None:
+    """The data folder (``curricula/`` and ``references.bib``) that ``path`` holds, when
+    ``path`` is a copy of the built-in set (a checkout's ``curricula/``, or the checkout
+    itself, or one file of it): ``references.bib`` beside the folder and at least one
+    built-in file name in it."""
+    if path.is_file():
+        path = path.parent
+    folder = path / "curricula" if (path / "curricula").is_dir() else path
+    if not folder.is_dir() or not (folder.parent / "references.bib").is_file():
+        return None
+    builtin = paths.builtin_curricula_dir()
+    names = {p.name for p in builtin.iterdir()} if builtin.is_dir() else set()
+    if not any(p.name in names for p in folder.iterdir() if p.suffix in loader.YAML_SUFFIXES):
+        return None
+    return folder.parent
+
+
 def gather(
     user_dirs: Sequence[Path] = (),
     extra_paths: Sequence[Path] = (),
     library: Mapping[str, BibSummary] | None = None,
+    *,
+    builtin_root: Path | None = None,
 ) -> Inputs:
-    """Built-in curricula, then user directories, then explicitly named files."""
-    candidates = [paths.builtin_curricula_dir(), *paths.user_curricula_dirs(list(user_dirs))]
+    """Built-in curricula, then user directories, then explicitly named files.
+
+    ``builtin_root`` (a folder with ``curricula/`` and ``references.bib``, see
+    ``builtin_set_in``) stands in for the built-in set: ``validate`` on a checkout's own
+    curricula checks them and its references instead of reporting every id twice."""
+    builtin_dir = builtin_root / "curricula" if builtin_root else paths.builtin_curricula_dir()
+    candidates = [builtin_dir, *paths.user_curricula_dirs(list(user_dirs))]
     found = discover([p for p in candidates if p.is_dir()])
     found += [p for p in discover(extra_paths) if p.resolve() not in {f.resolve() for f in found}]
     missing_dirs = [p for p in candidates[1:] if not p.is_dir()]
@@ -160,7 +194,7 @@ def gather(
         )
         for p in missing_dirs
     ] + problems
-    bib = paths.builtin_bibliography()
+    bib = builtin_root / "references.bib" if builtin_root else paths.builtin_bibliography()
     references = None
     if bib.is_file():
         try:
@@ -211,12 +245,16 @@ def catalog(inputs: Inputs, use_cache: bool = True) -> Catalog:
     if inputs.read_all():
         raise CurriculumError(check(inputs))
     refs = _references(inputs)
-    if use_cache:
-        parses = ParseCache(paths.cache_dir())
-        built = load(inputs.sources, frozenset(refs), parses.parse)
-        parses.prune()
-    else:
-        built = load(inputs.sources, frozenset(refs))
+    stable = _stable(inputs.sources)
+    try:
+        if use_cache:
+            parses = ParseCache(paths.cache_dir())
+            built = load(stable, frozenset(refs), parses.parse)
+            parses.prune()
+        else:
+            built = load(stable, frozenset(refs))
+    except CurriculumError:
+        raise CurriculumError(check(inputs)) from None  # named as the user named them
     built.references = refs
     if use_cache:
         _store(cache_file, built)

@@ -10,7 +10,7 @@ import typer
 from studyplan.cli.options import JsonOption
 from studyplan.cli.output import print_json
 from studyplan.cli.state import state
-from studyplan.errors import did_you_mean
+from studyplan.errors import command, did_you_mean
 
 
 def cmd_backup(
@@ -104,7 +104,7 @@ def cmd_doctor(ctx: typer.Context, as_json: JsonOption = False) -> None:
             typer.echo(
                 f"orphaned: {tid} ({n} row{'s' if n != 1 else ''}) is not in the curricula"
                 + (f" — {hint}" if hint else "")
-                + f"; clear it with 'studyplan reset {tid}'"
+                + f"; clear it with: {command('reset', tid)}"
             )
         if store.exists and not problems:
             typer.echo(f"ok: {store.path} passes the integrity and schema checks")

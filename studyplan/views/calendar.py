@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from studyplan.domain.catalog import Catalog
-from studyplan.errors import InputError
+from studyplan.errors import InputError, clip, command
 
 DONE = ("done", "known", "covered")
 
@@ -23,10 +23,11 @@ DONE = ("done", "known", "covered")
 def _require_schedule(name: str, payload: Mapping[str, Any]) -> list[dict[str, Any]]:
     steps: list[dict[str, Any]] = list(payload.get("steps", []))
     if not payload.get("hours_per_week") or any(s.get("start") is None for s in steps):
-        goals = " ".join(payload.get("goals", [])) or "GOAL"
+        goals = [str(g) for g in payload.get("goals", [])] or ["GOAL"]
+        again = command("plan", *goals, "-H", "6", "--save", name, "--replace")
         raise InputError(
-            f"plan '{name}' was saved without --hours-per-week, so it has no dates to export",
-            f"save it again with a weekly budget: studyplan plan {goals} -H 6 --save {name} --replace",
+            f"plan '{clip(name)}' was saved without --hours-per-week, so it has no dates to export",
+            f"save it again with a weekly budget: {again}",
         )
     return steps
 

@@ -267,7 +267,8 @@ def cmd_plan_use(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = Fa
 def cmd_plan_rm(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = False) -> None:
     """Delete a saved plan (your progress is kept)."""
     st = state(ctx)
-    st.saved_plan(name)
+    if name not in st.store(create=False).plan_names():
+        st.saved_plan(name)  # not found, with a did-you-mean (a damaged plan can go)
     store = st.store(create=True)
     was_active = store.active_plan() == name
     store.delete_plan(name)
@@ -285,17 +286,21 @@ def cmd_plans(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """List saved plans (the active one is marked)."""
     store = state(ctx).store(create=False)
     active = store.active_plan()
-    rows = [
-        {
-            "name": name,
-            "active": name == active,
-            "goals": payload.get("goals", []),
-            "saved": saved.isoformat(),
-            "total_hours": payload.get("total_hours"),
-            "finish_date": payload.get("finish_date"),
-        }
-        for name, saved, payload in store.list_plans()
-    ]
+    rows = []
+    for name, saved, payload in store.list_plans():
+        if not isinstance(payload, dict):  # damaged: listed, with how to remove it
+            typer.echo(f"warning: {payload.message} ({payload.hint})", err=True)
+            payload = {}
+        rows.append(
+            {
+                "name": name,
+                "active": name == active,
+                "goals": payload.get("goals", []),
+                "saved": saved.isoformat(),
+                "total_hours": payload.get("total_hours"),
+                "finish_date": payload.get("finish_date"),
+            }
+        )
     if as_json:
         print_json(rows)
         return
@@ -309,7 +314,7 @@ def cmd_plans(ctx: typer.Context, as_json: JsonOption = False) -> None:
                 "*" if row["active"] else "",
                 row["name"],
                 " ".join(row["goals"]),
-                f"{row['total_hours']:g}",
+                f"{row['total_hours']:g}" if row["total_hours"] is not None else "?",
                 str(row["finish_date"] or ""),
             )
             for row in rows

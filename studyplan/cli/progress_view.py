@@ -111,6 +111,8 @@ def _plans(
     result = []
     for name, _, payload in saved:
         try:
+            if not isinstance(payload, dict):
+                raise ValueError(f"{payload.message}; {payload.hint}")
             data = plan_progress(catalog, name, payload, simple, today)
         except (KeyError, TypeError, ValueError) as exc:
             data = {"name": name, "error": f"cannot evaluate this plan: {exc}"}

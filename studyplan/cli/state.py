@@ -50,7 +50,7 @@ class State:
         store = self.store(create=False)
         payload = store.get_plan(name)
         if payload is None:
-            names = [n for n, _, _ in store.list_plans()]
+            names = store.plan_names()
             raise NotFoundError(
                 f"no saved plan '{clip(name)}'",
                 did_you_mean(name, names) or "see 'studyplan plans'",

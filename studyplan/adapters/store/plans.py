@@ -8,7 +8,7 @@ from typing import Any
 
 from studyplan.adapters.store.base import StoreBase
 from studyplan.adapters.store.sqlite import from_db, now_utc, to_db
-from studyplan.errors import ConflictError, NotFoundError, clip, did_you_mean
+from studyplan.errors import ConflictError, NotFoundError, StoreError, clip, command, did_you_mean
 
 ACTIVE_PLAN = "active_plan"
 
@@ -37,13 +37,26 @@ class PlansMixin(StoreBase):
                 )
 
     def get_plan(self, name: str) -> dict[str, Any] | None:
+        """A saved plan's payload; ``StoreError`` naming the problem (and how to remove
+        the plan) when the stored row is not one the planner can load."""
         rows = self._rows('SELECT payload FROM "plan" WHERE name = ?', (name,))
-        return _load(rows[0][0]) if rows else None
+        return _load(name, rows[0][0]) if rows else None
 
-    def list_plans(self) -> list[tuple[str, datetime, dict[str, Any]]]:
-        """Every saved plan, by name: (name, when last saved, payload)."""
+    def plan_names(self) -> list[str]:
+        return [str(r[0]) for r in self._rows('SELECT name FROM "plan" ORDER BY name')]
+
+    def list_plans(self) -> list[tuple[str, datetime, dict[str, Any] | StoreError]]:
+        """Every saved plan, by name: (name, when last saved, payload), the payload
+        replaced by its ``StoreError`` when the row is damaged (one bad row must not
+        stop the listing)."""
         rows = self._rows('SELECT name, updated, payload FROM "plan" ORDER BY name')
-        return [(name, from_db(updated), _load(payload)) for name, updated, payload in rows]
+        result: list[tuple[str, datetime, dict[str, Any] | StoreError]] = []
+        for name, updated, payload in rows:
+            try:
+                result.append((name, from_db(updated), _load(name, payload)))
+            except StoreError as exc:
+                result.append((name, from_db(updated), exc))
+        return result
 
     def delete_plan(self, name: str) -> bool:
         """Remove a plan (and un-set it if it was active); False if there was none."""
@@ -77,8 +90,17 @@ class PlansMixin(StoreBase):
             )
 
 
-def _load(text: str) -> dict[str, Any]:
-    data = json.loads(text)
-    if not isinstance(data, dict):
-        raise TypeError("a saved plan's payload must be a JSON object")
+def _load(name: str, text: str) -> dict[str, Any]:
+    from studyplan.domain.saved_plan import SavedPlan, SavedPlanFormatError
+
+    try:
+        data = json.loads(text)
+        SavedPlan.from_json(data)
+    except (ValueError, RecursionError) as exc:
+        problems = exc.problems if isinstance(exc, SavedPlanFormatError) else [str(exc)]
+        raise StoreError(
+            f"saved plan '{clip(name)}' is damaged ({clip('; '.join(problems[:3]), 200)})",
+            f"remove it with: {command('plan', 'rm', name)}",
+        ) from None
+    assert isinstance(data, dict)
     return data

@@ -221,9 +221,10 @@ def _merge(path: Path, data: dict[str, Any]) -> RestoreResult:
 
         plans_added = plans_present = 0
         plan_conflicts: list[str] = []
+        mine_plans = {p.name: p for p in session.exec(select(m.Plan))}
         for p in data["plans"]:
             text = json.dumps(p["payload"], ensure_ascii=False)
-            mine = session.get(m.Plan, p["name"])
+            mine = mine_plans.get(p["name"])
             if mine is None:
                 session.add(
                     m.Plan(
@@ -251,21 +252,23 @@ def _merge(path: Path, data: dict[str, Any]) -> RestoreResult:
 
         lib_added = lib_present = 0
         lib_conflicts: list[str] = []
-        last = max((b.position for b in session.exec(select(m.LibraryEntry))), default=0)
+        # One read of what is here, not one query per block: a query each autoflushes
+        # the session, which made restoring 10k blocks 5x slower than importing them.
+        mine_lib = {b.key: b for b in session.exec(select(m.LibraryEntry))}
+        last = max((b.position for b in mine_lib.values()), default=0)
         for b in sorted(data["library"], key=lambda b: b["position"]):
-            mine_b = session.get(m.LibraryEntry, b["key"])
+            mine_b = mine_lib.get(b["key"])
             if mine_b is None:
                 last += 1
-                session.add(
-                    m.LibraryEntry(
-                        key=b["key"],
-                        kind=b["kind"],
-                        bibtex=b["bibtex"],
-                        source=b["source"],
-                        added=_time(b["added"]),
-                        position=last,
-                    )
+                mine_lib[b["key"]] = m.LibraryEntry(
+                    key=b["key"],
+                    kind=b["kind"],
+                    bibtex=b["bibtex"],
+                    source=b["source"],
+                    added=_time(b["added"]),
+                    position=last,
                 )
+                session.add(mine_lib[b["key"]])
                 lib_added += 1
             elif mine_b.bibtex == b["bibtex"] and mine_b.kind == b["kind"]:
                 lib_present += 1

@@ -46,10 +46,10 @@ def check_minutes(minutes: int, what: str = "--minutes") -> int:
     return minutes
 
 
-def check_finish(start: date, weeks: int, hours_per_week: float) -> None:
+def check_finish(start: date, weeks: float, hours_per_week: float) -> None:
     """A schedule of ``weeks`` from ``start`` must end by the last date studyplan takes."""
     last = date(MAX_YEAR, 12, 31)
-    if weeks * 7 > (last - start).days + 1:
+    if not weeks * 7 <= (last - start).days + 1:  # inf and nan fail too
         raise InputError(
             f"at {hours_per_week:g} h/week the plan would end after {last}",
             "give more hours per week or an earlier --start",

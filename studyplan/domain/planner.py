@@ -371,6 +371,8 @@ def schedule(plan: Plan, hours_per_week: float, start: date, deadline: date | No
             f"the deadline {deadline} is before the start {start}",
             "pick a later --deadline or an earlier --start",
         )
+    # A week count too large for a date (or for a float: -H 5e-324) is refused first.
+    check_finish(start, plan.total_hours / hours_per_week - 1, hours_per_week)
     eps = 1e-9
     ends = list(accumulate(plan.hours))  # hours consumed from the start, continuous
     befores = [0.0, *ends[:-1]] if ends else []

@@ -228,7 +228,7 @@ def test_backup_and_restore(cli: Cli, tmp_path: Path) -> None:
         in cli("--db", str(other), "restore", str(target)).stdout
     )
 
-    open_store(other, create=True).save_plan("p", {"changed": True}, replace=True)
+    open_store(other, create=True).save_plan("p", {"goals": ["mini.ib"]}, replace=True)
     kept = cli("--db", str(other), "restore", str(target))
     assert kept.exit_code == 0 and "kept your plan 'p': the backup's differs" in kept.stderr
 

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from helpers import Cli
 from studyplan.errors import EXIT_NOT_FOUND, EXIT_USAGE
@@ -255,3 +257,108 @@ def test_json_errors_go_through_the_one_handler(cli: Cli, tmp_path: Path, backup
     error = json.loads(result.stderr)
     assert error["code"] == EXIT_USAGE and "nothing restored" in error["error"]
     assert any("minutes" in p for p in error["problems"])
+
+
+def test_a_backup_over_the_size_limit_is_one_line(
+    cli: Cli, tmp_path: Path, backup: Backup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from studyplan.adapters import backup_format
+
+    monkeypatch.setattr(backup_format, "MAX_BYTES", 1000)
+    result = restore(cli, tmp_path, backup)
+    assert result.exit_code == EXIT_USAGE and "too large for a backup" in result.stderr
+    assert fresh_is_empty(cli, tmp_path)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=6,
+)
+
+
+def _leaves(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(data, dict):
+        return [path] + [p for k, v in data.items() for p in _leaves(v, (*path, k))]
+    if isinstance(data, list):
+        return [path] + [p for i, v in enumerate(data) for p in _leaves(v, (*path, i))]
+    return [path]
+
+
+@given(st.data())
+def test_any_one_value_replaced_is_restored_or_refused_never_a_crash(data: st.DataObject) -> None:
+    """Property: replace any one value of a real backup by any JSON; ``restore`` either
+    takes it (it was still something the commands write) or refuses it as exit 2 with
+    nothing written, and what it took reads back through every reading path."""
+    import tempfile
+
+    from studyplan.adapters.store import open_store
+    from studyplan.errors import InputError
+
+    base = _base_backup()
+    where = data.draw(st.sampled_from(_leaves(base)[1:]))
+    broken = copy.deepcopy(base)
+    target: Any = broken
+    for part in where[:-1]:
+        target = target[part]
+    target[where[-1]] = data.draw(JSON)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(Path(tmp) / "p.db", create=True)
+        try:
+            store.restore(broken)
+        except InputError:
+            assert not store.library() and not store.log() and not store.list_plans()
+        else:
+            store.backup()
+            store.statuses()
+            store.log(include_undone=True)
+            for name, _, payload in store.list_plans():
+                assert isinstance(payload, dict), (name, payload)
+        finally:
+            store.close()
+
+
+_BASE: list[Backup] = []
+
+
+def _base_backup() -> Backup:
+    """A small real backup, made once (hypothesis runs the property many times)."""
+    if not _BASE:
+        import tempfile
+
+        from studyplan.adapters.store import open_store
+
+        with tempfile.TemporaryDirectory() as tmp:
+            store = open_store(Path(tmp) / "p.db", create=True)
+            store.record(["mini.entropy"], "done", minutes=30, note="n")
+            store.add_note("mini.kl", "slow")
+            store.undo()
+            store.save_plan(
+                "p",
+                {
+                    "version": 1,
+                    "goals": ["mini.ib"],
+                    "topics": ["mini.ib"],
+                    "created": "2026-01-01",
+                    "hours_per_week": 5,
+                    "start": "2026-01-01",
+                    "deadline": None,
+                    "total_hours": 6.0,
+                    "weeks": 2,
+                    "finish_date": "2026-01-14",
+                    "steps": [
+                        {
+                            "id": "mini.ib",
+                            "hours": 6.0,
+                            "week": 1,
+                            "end_week": 2,
+                            "start": "2026-01-01",
+                            "end": "2026-01-14",
+                        }
+                    ],
+                },
+            )
+            store.add_library([("k1", "@misc{k1, title={A}}", "x.bib")], replace=False)
+            _BASE.append(store.backup())
+            store.close()
+    return _BASE[0]

@@ -186,10 +186,12 @@ def test_saved_plans(store: ProgressStore) -> None:
     store.save_plan("ib", payload)
     assert store.get_plan("ib") == payload
     with pytest.raises(ConflictError, match="'ib' already exists"):
-        store.save_plan("ib", {"other": 1})
-    store.save_plan("ib", {"other": 1}, replace=True)
-    assert store.get_plan("ib") == {"other": 1}
-    store.save_plan("a-plan", {"x": []})
+        store.save_plan("ib", {"goals": ["m.other"]})
+    store.save_plan("ib", {"goals": ["m.other"]}, replace=True)
+    assert store.get_plan("ib") == {"goals": ["m.other"]}
+    with pytest.raises(ValueError, match="goals"):  # what it could not read back
+        store.save_plan("bad", {"x": []})
+    store.save_plan("a-plan", {"goals": ["m.x"]})
     assert [name for name, _, _ in store.list_plans()] == ["a-plan", "ib"]
     assert all(saved.tzinfo is not None for _, saved, _ in store.list_plans())
     store.set_active_plan("ib")

@@ -15,7 +15,11 @@ ACTIVE_PLAN = "active_plan"
 
 class PlansMixin(StoreBase):
     def save_plan(self, name: str, payload: dict[str, Any], *, replace: bool = False) -> None:
-        """Store ``payload`` under ``name``; an existing name needs ``replace=True``."""
+        """Store ``payload`` under ``name``; an existing name needs ``replace=True``.
+        A payload ``SavedPlan.from_json`` would not read back is ``SavedPlanFormatError``."""
+        from studyplan.domain.saved_plan import SavedPlan
+
+        SavedPlan.from_json(payload)
         text = json.dumps(payload, ensure_ascii=False)
         stamp = to_db(now_utc())
         with self._write() as conn:

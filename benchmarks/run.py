@@ -15,7 +15,15 @@ from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
-BENCHES = ["bench_startup", "bench_planner", "bench_store", "bench_bib", "bench_visual"]
+BENCHES = [
+    "bench_startup",
+    "bench_planner",
+    "bench_store",
+    "bench_bib",
+    "bench_visual",
+    "bench_placement",
+    "bench_pace",
+]
 
 
 def main() -> int:

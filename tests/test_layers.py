@@ -22,6 +22,8 @@ HEAVY = (
     "rustworkx",
     "numpy",
     "bibtexparser",
+    "fsrs",
+    "genanki",
 )
 
 PROBE = """
@@ -40,7 +42,14 @@ print("LOADED=" + json.dumps(sorted(m for m in heavy if m in sys.modules)), file
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
-    [["next"], ["status"], ["done", "mini.entropy"], ["show", "mini.entropy"], ["--help"]],
+    [
+        ["next"],
+        ["status"],
+        ["done", "mini.entropy"],
+        ["show", "mini.entropy"],
+        ["--help"],
+        ["know", "mini.kl"],
+    ],
     ids=lambda a: " ".join(a),
 )
 def test_everyday_commands_load_no_heavy_library(tmp_path: Path, args: list[str]) -> None:

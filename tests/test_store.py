@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from studyplan.adapters.store import ProgressStore, open_store
+from studyplan.adapters.store import ProgressStore, migrations, open_store
+from studyplan.domain.saved_plan import SavedPlan
 from studyplan.errors import ConflictError, InputError, NotFoundError
 
 
@@ -39,13 +40,8 @@ def test_create_true_makes_folders_wal_and_current_schema(tmp_path: Path) -> Non
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     names = [r[0] for r in conn.execute("SELECT name FROM _studyplan_migrations ORDER BY name")]
-    assert names == [
-        "0001_progress_log",
-        "0002_saved_plans",
-        "0003_personal_library",
-        "0004_library_removals",
-    ]
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(names)
+    assert names == list(migrations.NAMES)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.CURRENT_VERSION
 
 
 def test_statuses_follow_the_newest_mark_and_sum_minutes(store: ProgressStore) -> None:
@@ -175,23 +171,23 @@ def test_orphans_count_rows_of_topics_not_known(store: ProgressStore) -> None:
     store.add_note("gone.topic", "x")
     assert store.orphans({"m.a"}) == {"gone.topic": 2}
     problems = store.doctor({"m.a"})
-    assert problems == [
+    assert [(p.code, p.topic) for p in problems] == [("orphaned-topic", "gone.topic")]
+    assert [p.message for p in problems] == [
         "orphaned topic 'gone.topic': 2 rows refer to a topic the curricula no longer "
         "have (renamed or removed?)"
     ]
 
 
 def test_saved_plans(store: ProgressStore) -> None:
-    payload = {"goals": ["m.ib"], "steps": [{"id": "m.a", "hours": 2.5}], "名": "中文"}
-    store.save_plan("ib", payload)
-    assert store.get_plan("ib") == payload
+    plan = SavedPlan.from_json({"goals": ["m.ib", "中文"], "steps": [{"id": "m.a", "hours": 2.5}]})
+    other = SavedPlan.from_json({"goals": ["m.other"]})
+    store.save_plan("ib", plan)
+    assert store.get_plan("ib") == plan
     with pytest.raises(ConflictError, match="'ib' already exists"):
-        store.save_plan("ib", {"goals": ["m.other"]})
-    store.save_plan("ib", {"goals": ["m.other"]}, replace=True)
-    assert store.get_plan("ib") == {"goals": ["m.other"]}
-    with pytest.raises(ValueError, match="goals"):  # what it could not read back
-        store.save_plan("bad", {"x": []})
-    store.save_plan("a-plan", {"goals": ["m.x"]})
+        store.save_plan("ib", other)
+    store.save_plan("ib", other, replace=True)
+    assert store.get_plan("ib") == other
+    store.save_plan("a-plan", SavedPlan.from_json({"goals": []}))
     assert [name for name, _, _ in store.list_plans()] == ["a-plan", "ib"]
     assert all(saved.tzinfo is not None for _, saved, _ in store.list_plans())
     store.set_active_plan("ib")

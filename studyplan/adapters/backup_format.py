@@ -18,13 +18,13 @@ import json
 import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from studyplan.domain import limits
+from studyplan.domain import limits, status
 from studyplan.domain.saved_plan import SavedPlan, SavedPlanFormatError
 from studyplan.errors import InputError, NotFoundError, clip
 
@@ -39,11 +39,9 @@ MAX_DEPTH = 20
 SHOWN = 20
 
 TOPIC_ID = r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$"
-MARKS = ("started", "done", "skipped", "known", "reset")
-KINDS = ("mark", "note", "undo", "unlibrary")
+MARKS = tuple(str(m) for m in status.MARKS)  # the one vocabulary (domain/status.py)
+KINDS = ("mark", "note", "undo", "review", "unlibrary")
 BLOCK_KINDS = ("entry", "string", "preamble", "comment")
-PLAN_KEYS = frozenset(SavedPlan((), (), datetime.now(UTC).date(), (), 0.0).to_json())
-STEP_KEYS = frozenset({"id", "hours", "week", "end_week", "start", "end"})
 
 
 def _timestamp(text: str) -> str:
@@ -55,6 +53,12 @@ def _timestamp(text: str) -> str:
         raise ValueError(
             f"year {moment.year} is out of range ({limits.MIN_YEAR}-{limits.MAX_YEAR})"
         )
+    return text
+
+
+def _mark(text: str) -> str:
+    if text not in MARKS:
+        raise ValueError(f"'{clip(text)}' is not a status ({', '.join(MARKS)})")
     return text
 
 
@@ -85,7 +89,7 @@ class _Strict(BaseModel):
 
 class EventRow(_Strict):
     topic_id: TopicId
-    status: Literal["started", "done", "skipped", "known", "reset"]
+    status: Annotated[str, AfterValidator(_mark)]
     at: Timestamp
     minutes: Minutes | None = None
     note: Text | None = None
@@ -111,15 +115,41 @@ class RemovedBlock(_Strict):
     position: Annotated[int, Field(ge=0)]
 
 
+def _card(text: str) -> str:
+    try:
+        card = json.loads(text)
+    except (ValueError, RecursionError):
+        raise ValueError("not a card (JSON text)") from None
+    if not isinstance(card, dict):
+        raise ValueError("not a card (a JSON object)")
+    return text
+
+
+class ReviewRowModel(_Strict):
+    """A review, or a prerequisite's share of one (credit below 1)."""
+
+    topic_id: TopicId
+    rating: Annotated[int, Field(ge=1, le=4)]
+    credit: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]
+    banked: Annotated[float, Field(ge=0, le=1000, allow_inf_nan=False)]
+    at: Timestamp
+    due: Timestamp
+    card: Annotated[str, AfterValidator(_card)]
+    seconds: Annotated[int, Field(ge=0, le=limits.MAX_MINUTES * 60)] | None = None
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
 class ActionRow(_Strict):
     uid: Annotated[str, Field(pattern=r"^[0-9A-Za-z_-]{1,64}$")]
-    kind: Literal["mark", "note", "undo", "unlibrary"]
+    kind: Literal["mark", "note", "undo", "review", "unlibrary"]
     created: Timestamp
     command: Text
     undoes: Annotated[str, Field(max_length=64)] | None = None
     events: list[EventRow]
     notes: list[NoteRow]
     removed: list[RemovedBlock] = Field(default_factory=list)
+    reviews: list[ReviewRowModel] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _shape(self) -> ActionRow:
@@ -127,15 +157,22 @@ class ActionRow(_Strict):
             "mark": "a mark has events and no notes",
             "note": "a note action has one note and no events",
             "undo": "an undo names the action it undoes and has no events or notes",
+            "review": "a review session has reviews and no events or notes",
             "unlibrary": "a library removal has removed blocks and no events or notes",
         }[self.kind]
+        plain = not self.events and not self.notes and not self.undoes
         ok = {
             "mark": bool(self.events) and not self.notes and not self.undoes,
             "note": len(self.notes) == 1 and not self.events and not self.undoes,
             "undo": bool(self.undoes) and not self.events and not self.notes,
-            "unlibrary": bool(self.removed) and not self.events and not self.notes,
+            "review": bool(self.reviews) and plain,
+            "unlibrary": bool(self.removed) and plain,
         }[self.kind]
-        if not ok or (self.removed and self.kind != "unlibrary"):
+        if self.removed and self.kind != "unlibrary":
+            ok = False
+        if self.reviews and self.kind != "review":
+            ok = False
+        if not ok:
             raise ValueError(expected)
         return self
 
@@ -148,20 +185,20 @@ class PlanRow(_Strict):
 
 
 def _payload_problems(payload: dict[str, Any], where: str) -> list[str]:
-    """Why a plan payload is not one the planner can load, each with its JSON path."""
+    """Why a plan payload is not one the planner can load, each with its JSON path: what
+    ``SavedPlan.from_json`` refuses, and any key it would not write back (unknown)."""
+    try:
+        known = SavedPlan.from_json(payload).to_json()
+    except SavedPlanFormatError as exc:
+        return [where + p.removeprefix("$") for p in exc.problems]
     problems: list[str] = []
-    extra = sorted(set(payload) - PLAN_KEYS)
+    extra = sorted(set(payload) - set(known))
     if extra:
         problems.append(f"{where}: unknown keys {', '.join(clip(k) for k in extra[:5])}")
-    steps = payload.get("steps")
-    for i, step in enumerate(steps if isinstance(steps, list) else []):
-        if isinstance(step, dict) and (bad := sorted(set(step) - STEP_KEYS)):
+    for i, (step, kept) in enumerate(zip(payload.get("steps") or [], known["steps"], strict=False)):
+        if isinstance(step, dict) and (bad := sorted(set(step) - set(kept))):
             keys = ", ".join(clip(k) for k in bad[:5])
             problems.append(f"{where}.steps[{i}]: unknown keys {keys}")
-    try:
-        SavedPlan.from_json(payload)
-    except SavedPlanFormatError as exc:
-        problems = [where + p.removeprefix("$") for p in exc.problems] + problems
     return problems
 
 

@@ -9,6 +9,7 @@ import typer
 from studyplan.cli.options import JsonOption
 from studyplan.cli.output import emit_lines, emit_table, print_json
 from studyplan.cli.state import state
+from studyplan.domain.status import Status
 
 
 def _active_goals(ctx: typer.Context, plan: str | None) -> tuple[str | None, list[str] | None]:
@@ -16,11 +17,11 @@ def _active_goals(ctx: typer.Context, plan: str | None) -> tuple[str | None, lis
     name = plan or st.store(create=False).active_plan()
     if name is None:
         return None, None
-    payload = st.saved_plan(name)
+    saved = st.saved_plan(name)
     catalog = st.catalog()
     from studyplan.domain.plan_data import saved_goals
 
-    return name, saved_goals(catalog, payload)
+    return name, saved_goals(catalog, saved)
 
 
 def cmd_next(
@@ -56,16 +57,23 @@ def cmd_next(
                 "url": core[0].url if core else None,
             }
         )
+    from studyplan.cli.progress_view import review_line, reviews_due
+
+    store = st.store(create=False)
+    reviews = reviews_due(catalog, store, store.statuses(catalog.aliases))
     if as_json:
-        print_json({"plan": name, "topics": rows})
+        print_json({"plan": name, "topics": rows, "reviews": reviews})
         return
     lines = [(f"next in plan '{name}':" if name else "next, across all curricula:", "bold")]
+    due = review_line(reviews)
+    if due:
+        lines.insert(0, (due, "yellow"))
     if not rows:
         lines.append(
             ("nothing to start: every topic in reach is done" if name else "nothing to start", "")
         )
     for row in rows:
-        mark = "  (in progress)" if row["status"] == "started" else ""
+        mark = "  (in progress)" if row["status"] == Status.STARTED else ""
         lines.append(("", ""))
         lines.append(
             (
@@ -164,10 +172,24 @@ def cmd_why(
                     ],
                 }
             )
+    from studyplan.domain.planner import satisfied_closure
+
+    statuses = st.statuses()
+    by = satisfied_closure(graph, statuses).get(topic.id)
+    mark = statuses.get(topic.id)
+    if mark == Status.NOT_KNOWN:
+        standing = "you marked it not known: it stays in every plan that needs it"
+    elif by is not None and by != topic.id:
+        standing = f"covered: {by} ({statuses.get(by)}) requires it; 'dontknow' marks a gap"
+    else:
+        standing = mark or "todo"
     if as_json:
         print_json(
             {
                 "topic": topic.id,
+                "status": mark or ("covered" if by else "todo"),
+                "covered_by": by if by != topic.id else None,
+                "standing": standing,
                 "chains": chains,
                 "prerequisites": [{"id": p.id, "reason": p.reason} for p in topic.prerequisites],
             }
@@ -180,6 +202,8 @@ def cmd_why(
         emit_lines([(missing, "")])
         return
     lines = [(f"{topic.title} ({topic.id}) is needed by {source}:", "bold")]
+    if standing not in ("todo", "started"):
+        lines.append((f"  ({standing})", "dim"))
     for chain in chains:
         path = [topic.id] + [ln["needed_by"] for ln in chain["links"]]
         lines.append(("", ""))

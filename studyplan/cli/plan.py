@@ -11,9 +11,10 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from studyplan.cli.dates import parse_date
-from studyplan.cli.options import JsonOption
+from studyplan.cli.options import JsonOption, PaceOption
 from studyplan.cli.output import emit_lines, emit_table, emit_text, print_json, say
 from studyplan.cli.state import State, state
+from studyplan.domain.status import Status
 from studyplan.errors import InputError
 
 if TYPE_CHECKING:
@@ -38,11 +39,17 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
     head = f"{len(plan.topic_ids) - checkpoints} steps · {plan.total_hours:g} h"
     if checkpoints:
         head += f" · {checkpoints} checkpoint{'s' if checkpoints != 1 else ''}"
+    covered = plan.covered_count()
+    if covered:
+        head += f" · {covered} topic{'s' if covered != 1 else ''} covered by what you know"
+        head += "" if show_covered else " (--all lists them)"
     if sched and plan.topic_ids:
         head += (
             f" · {sched.weeks} weeks at {sched.hours_per_week:g} h/week · done by {sched.finish}"
         )
     lines.append(head)
+    if plan.pace:
+        lines.append(f"at your pace: {'; '.join(plan.pace)} (--pace 1: the estimates)")
     if sched and sched.deadline:
         if sched.fits:
             lines.append(f"fits the deadline {sched.deadline}")
@@ -51,7 +58,7 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
             lines.append(f"does not fit the deadline {sched.deadline}: it needs {need:g} h/week")
     titles, titles_zh = table.titles(), table.titles_zh()
     at, keys, wheres, accesses, *_ = table.core_columns()
-    started = {t for t, s in plan.statuses.items() if s == "started"}
+    started = {t for t, s in plan.statuses.items() if s == Status.STARTED}
     count = len(plan.topic_ids)
     width = len(str(count))
     pad = " " * (width + 2)
@@ -126,9 +133,11 @@ def make_plan(
     hours_per_week: float | None,
     start: date | None,
     deadline: date | None,
+    pace: float | None = None,
 ) -> tuple[Catalog, Plan]:
+    from studyplan.cli.state import learner_paces
     from studyplan.domain.limits import check_hours_per_week
-    from studyplan.domain.planner import build_plan, resolve_goals, schedule
+    from studyplan.domain.planner import apply_pace, build_plan, resolve_goals, schedule
 
     if hours_per_week is not None:
         check_hours_per_week(hours_per_week)
@@ -139,6 +148,7 @@ def make_plan(
     catalog = st.catalog()
     resolved = resolve_goals(catalog, goals)
     plan = build_plan(catalog, resolved, st.statuses())
+    apply_pace(plan, catalog, learner_paces(st, pace))
     if hours_per_week is not None:
         schedule(plan, hours_per_week, start or date.today(), deadline)
     return catalog, plan
@@ -172,6 +182,7 @@ def cmd_plan(
     show_all: Annotated[
         bool, typer.Option("--all", help="Also list the steps already covered, and by what.")
     ] = False,
+    pace: PaceOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Plan the path to one or more goals from what you already know.
@@ -181,17 +192,22 @@ def cmd_plan(
     """
     st = state(ctx)
     from studyplan.domain.limits import check_plan_name
-    from studyplan.domain.plan_data import plan_json, plan_payload
+    from studyplan.domain.plan_data import plan_json, saved_plan_of
 
     if save is not None:
         check_plan_name(save)
 
     catalog, plan = make_plan(
-        st, goals, hours_per_week, parse_date(start, "--start"), parse_date(deadline, "--deadline")
+        st,
+        goals,
+        hours_per_week,
+        parse_date(start, "--start"),
+        parse_date(deadline, "--deadline"),
+        pace,
     )
     if save is not None:
         store = st.store(create=True)
-        store.save_plan(save, plan_payload(plan, goals, date.today()), replace=replace)
+        store.save_plan(save, saved_plan_of(plan, goals, date.today()), replace=replace)
         store.set_active_plan(save)
     if as_json:
         data = plan_json(catalog, plan, include_covered=show_all, lazy_steps=True)
@@ -212,16 +228,20 @@ def cmd_plan(
 PlanNameArg = Annotated[str, typer.Argument(metavar="NAME", help="A saved plan.")]
 
 
-def cmd_plan_show(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = False) -> None:
+def cmd_plan_show(
+    ctx: typer.Context, name: PlanNameArg, pace: PaceOption = None, as_json: JsonOption = False
+) -> None:
     """Re-evaluate a saved plan: steps done, hours left, ahead or behind its schedule."""
     st = state(ctx)
+    from studyplan.cli.state import learner_paces
     from studyplan.domain.plan_data import pace_text, plan_json, review_json, review_saved_plan
 
-    payload = st.saved_plan(name)
+    saved = st.saved_plan(name)
     catalog = st.catalog()
     progress = st.statuses()
     today = date.today()
-    review = review_saved_plan(catalog, name, payload, progress, today)
+    paces = learner_paces(st, pace)
+    review = review_saved_plan(catalog, name, saved, progress, today, paces=paces)
     if as_json:
         print_json(
             {
@@ -231,7 +251,7 @@ def cmd_plan_show(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = F
         )
         return
     lines = [
-        (f"plan '{name}' for {', '.join(payload.get('goals', []))}", "bold"),
+        (f"plan '{name}' for {', '.join(saved.goals)}", "bold"),
         (
             f"{len(review.done_ids)}/{review.steps_total} steps done · "
             f"{review.hours_done:g}/{review.hours_total:g} h · {review.hours_left:g} h left",
@@ -239,10 +259,18 @@ def cmd_plan_show(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = F
         ),
     ]
     if review.ahead_hours is not None:
-        pace = pace_text(review.ahead_hours)
+        standing = pace_text(review.ahead_hours)
         sched = review.plan.schedule
         new_finish = f"; finishes {sched.finish}" if sched and review.plan.steps else ""
-        lines.append((f"{pace} (saved finish {payload.get('finish_date')}{new_finish})", ""))
+        lines.append((f"{standing} (saved finish {saved.finish_date}{new_finish})", ""))
+    if review.shrunk_ids:
+        lines.append(
+            (
+                f"{len(review.shrunk_ids)} step(s) marked known or skipped since saving: "
+                "the plan shrank (not counted as progress)",
+                "",
+            )
+        )
     lines += [(f"  ✔ {tid} {catalog.topics.title(tid)}", "green") for tid in review.done_ids]
     if review.missing_ids:
         lines.append(
@@ -267,13 +295,10 @@ def cmd_plan_use(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = Fa
 def cmd_plan_rm(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = False) -> None:
     """Delete a saved plan (your progress is kept)."""
     st = state(ctx)
-    if name not in st.store(create=False).plan_names():
-        st.saved_plan(name)  # not found, with a did-you-mean (a damaged plan can go)
+    st.require_plan(name)  # not read: a plan that cannot be read can still be removed
     store = st.store(create=True)
     was_active = store.active_plan() == name
-    store.delete_plan(name)
-    if was_active:
-        store.set_active_plan(None)
+    store.delete_plan(name)  # also un-sets it as the active plan
     if as_json:
         print_json({"removed": name, "was_active": was_active})
     elif was_active:
@@ -284,40 +309,40 @@ def cmd_plan_rm(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = Fal
 
 def cmd_plans(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """List saved plans (the active one is marked)."""
+    from studyplan.domain.saved_plan import iso
+
     store = state(ctx).store(create=False)
     active = store.active_plan()
-    rows = []
-    for name, saved, payload in store.list_plans():
-        if not isinstance(payload, dict):  # damaged: listed, with how to remove it
-            typer.echo(f"warning: {payload.message} ({payload.hint})", err=True)
-            payload = {}
-        rows.append(
-            {
-                "name": name,
-                "active": name == active,
-                "goals": payload.get("goals", []),
-                "saved": saved.isoformat(),
-                "total_hours": payload.get("total_hours"),
-                "finish_date": payload.get("finish_date"),
-            }
-        )
+    plans = store.list_plans()
     if as_json:
-        print_json(rows)
+        print_json(
+            [
+                {
+                    "name": name,
+                    "active": name == active,
+                    "goals": list(plan.goals),
+                    "saved": saved.isoformat(),
+                    "total_hours": plan.total_hours,
+                    "finish_date": iso(plan.finish_date),
+                }
+                for name, saved, plan in plans
+            ]
+        )
         return
-    if not rows:
+    if not plans:
         say("no saved plans: make one with 'studyplan plan GOAL --save NAME'")
         return
     emit_table(
         ("", "name", "goals", "h", "finish"),
         [
             (
-                "*" if row["active"] else "",
-                row["name"],
-                " ".join(row["goals"]),
-                f"{row['total_hours']:g}" if row["total_hours"] is not None else "?",
-                str(row["finish_date"] or ""),
+                "*" if name == active else "",
+                name,
+                " ".join(plan.goals),
+                f"{plan.total_hours:g}",
+                iso(plan.finish_date) or "",
             )
-            for row in rows
+            for name, _, plan in plans
         ],
     )
 

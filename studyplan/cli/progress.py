@@ -3,7 +3,7 @@ restore and doctor are in ``progress_admin``).
 
 ``done`` and ``status`` are everyday commands, so this module stays light: no rich, no
 SQLModel, no graph library on their paths (the store uses stdlib sqlite3; see the
-README's design notes). Output is plain lines through ``typer.echo``.
+docs/architecture.md). Output is plain lines through ``typer.echo``.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import typer
 from studyplan.cli.dates import parse_date
 from studyplan.cli.options import JsonOption
 from studyplan.cli.state import State, state
+from studyplan.domain.status import MARKS, RESET, Status
 from studyplan.errors import InputError, NotFoundError, clip, did_you_mean
 
 if TYPE_CHECKING:
@@ -32,7 +33,16 @@ MinutesOption = Annotated[
     int | None, typer.Option("--minutes", metavar="M", help="Minutes spent on it.")
 ]
 
-VERB = {"started": "start", "done": "done", "skipped": "skip", "known": "know", "reset": "reset"}
+VERB: dict[str, str] = {
+    Status.STARTED: "start",
+    Status.DONE: "done",
+    Status.SKIPPED: "skip",
+    Status.KNOWN: "know",
+    Status.NOT_KNOWN: "dontknow",
+    RESET: "reset",
+}
+#: How many covered topics ``know`` names before "…".
+COVERS_SHOWN = 5
 
 
 def _json(data: Any) -> None:
@@ -81,12 +91,12 @@ def _mark(status: str) -> Callable[..., None]:
             from studyplan.domain.limits import check_minutes
 
             check_minutes(minutes)
-        if status == "reset" and (minutes is not None or note or on):
+        if status == RESET and (minutes is not None or note or on):
             raise InputError("reset takes no --minutes, --note or --on")
         day = parse_date(on, "--on", past_only=True)
-        recorded = set(st.store(create=False).statuses()) if status == "reset" else None
+        recorded = set(st.store(create=False).statuses()) if status == RESET else None
         ids = check_topics(catalog, topics, recorded)
-        if status == "started":
+        if status == Status.STARTED:
             _no_checkpoint(catalog, ids)
         if minutes is not None and len(ids) > 1:
             raise InputError(
@@ -101,23 +111,55 @@ def _mark(status: str) -> Callable[..., None]:
         action = st.store(create=True).record(
             ids, status, minutes=minutes, note=note, on=day, command=shlex.join(words)
         )
+        covers = _covers(st, ids) if status == "known" else None
         if as_json:
-            _json({"action": action, "status": status, "topics": ids})
+            data: dict[str, Any] = {"action": action, "status": status, "topics": ids}
+            if covers is not None:
+                data["covers"] = covers
+            _json(data)
             return
         for tid in ids:
             title = catalog.topics[tid].title if tid in catalog.topics else "(orphaned)"
             extra = f" · {minutes} min" if minutes else ""
             extra += f" · {day}" if day else ""
-            typer.echo(f"{status if status != 'reset' else 'cleared'}: {tid} — {title}{extra}")
+            shown = {RESET: "cleared", Status.NOT_KNOWN: "not known"}.get(status, status)
+            typer.echo(f"{shown}: {tid} — {title}{extra}")
+        if covers and status == Status.KNOWN:
+            names = ", ".join(covers[:COVERS_SHOWN]) + (", …" if len(covers) > COVERS_SHOWN else "")
+            typer.echo(
+                f"  covers {len(covers)} topic{'s' if len(covers) != 1 else ''} "
+                f"{'it requires' if len(ids) == 1 else 'they require'}: "
+                f"{names}\n  a gap among them? 'studyplan dontknow TOPIC' keeps it in your plans"
+            )
+        elif status == Status.NOT_KNOWN:
+            typer.echo("  it stays in every plan that needs it, whatever you know above it")
 
     command.__doc__ = {
-        "started": "Mark topics as started (in progress).",
-        "done": "Mark topics as done; several topics apply all or nothing.",
-        "skipped": "Mark topics as skipped (not needed for you).",
-        "known": "Mark topics you already know (your plans drop them and what they require).",
-        "reset": "Clear topics' status (as if never marked).",
+        Status.STARTED: "Mark topics as started (in progress).",
+        Status.DONE: "Mark topics as done; several topics apply all or nothing.",
+        Status.SKIPPED: "Mark topics as skipped (not needed for you).",
+        Status.KNOWN: "Mark topics you already know (your plans drop them and what they require).",
+        Status.NOT_KNOWN: "Mark topics you do not know: they stay in your plans even when you "
+        "know a topic that requires them.",
+        RESET: "Clear topics' status (as if never marked).",
     }[status]
     return command
+
+
+def _covers(st: State, ids: list[str]) -> list[str]:
+    """The prerequisites the marked topics now cover that nothing else marked already
+    did (by the planner's rule), nearest first."""
+    from studyplan.domain.planner import graph_of, satisfied_closure
+
+    catalog = st.catalog()
+    graph = graph_of(catalog)
+    statuses = st.statuses()
+    before = set(satisfied_closure(graph, {t: s for t, s in statuses.items() if t not in ids}))
+    after = satisfied_closure(graph, statuses)
+    marked = set(ids)
+    found = [t for t in after if t not in marked and t not in before]
+    tree = graph.why_tree(ids, set())
+    return sorted(found, key=lambda t: (tree.links(t), graph.index[t]))
 
 
 def cmd_undo(ctx: typer.Context, as_json: JsonOption = False) -> None:
@@ -277,7 +319,7 @@ def cmd_status(
 
 
 def register(app: typer.Typer) -> None:
-    for status in ("started", "done", "skipped", "known", "reset"):
+    for status in MARKS:
         app.command(VERB[status])(_mark(status))
     app.command("undo")(cmd_undo)
     app.command("log")(cmd_log)

@@ -11,11 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from studyplan.domain.status import SATISFIED, Status
+
 if TYPE_CHECKING:
     from studyplan.adapters.store import ProgressStore
     from studyplan.domain.catalog import Catalog
 
-FINISHED = ("done", "known")
+FINISHED = SATISFIED
 BAR = 24
 RECENT = 5
 
@@ -45,8 +47,8 @@ def summarize(
                 "total": len(learnable),
                 "hours_done": float(sum(catalog.topics.hours(t) for t in finished)),
                 "hours_total": float(catalog.curriculum_hours(cur.id)),
-                "started": sum(1 for s in mine if s.status == "started"),
-                "skipped": sum(1 for s in mine if s.status == "skipped"),
+                "started": sum(1 for s in mine if s.status == Status.STARTED),
+                "skipped": sum(1 for s in mine if s.status == Status.SKIPPED),
                 "minutes": sum(s.minutes for s in mine),
             }
         )
@@ -67,13 +69,44 @@ def summarize(
             }
         )
     return {
+        "reviews": reviews_due(catalog, store, statuses),
         "curricula": rows,
         "plans": _plans(catalog, store, statuses, today) if curriculum is None else [],
         "topics": topics,
-        "in_progress": [t["id"] for t in topics if t["status"] == "started"],
+        "in_progress": [t["id"] for t in topics if t["status"] == Status.STARTED],
         "recent": [t["id"] for t in topics if t["status"] in FINISHED][:RECENT],
         "orphans": [t["id"] for t in topics if t["orphaned"]],
     }
+
+
+def reviews_due(catalog: Catalog, store: ProgressStore, statuses: Any) -> dict[str, Any]:
+    """How many review cards are due now, and when the next later one is (no scheduler:
+    the store keeps each card's due date)."""
+    from datetime import UTC, datetime
+
+    from studyplan.domain.reviews import due_topics, upcoming
+
+    table = catalog.topics
+    done = {
+        tid: s.updated
+        for tid, s in statuses.items()
+        if s.status == "done" and tid in table and not table.is_milestone(tid)
+    }
+    if not done:
+        return {"due": 0, "next": None}
+    now = datetime.now(UTC)
+    states = store.review_states()
+    due = due_topics(done, states, now)
+    later = [d for _, d in upcoming(done, states) if d > now]
+    return {"due": len(due), "next": later[0].isoformat() if later else None}
+
+
+def review_line(reviews: dict[str, Any]) -> str | None:
+    """``3 reviews due: 'studyplan review'`` (None when nothing is due)."""
+    n = reviews["due"]
+    if not n:
+        return None
+    return f"{n} review{'s' if n != 1 else ''} due: 'studyplan review'"
 
 
 def _finished_parts(catalog: Catalog, statuses: Any) -> set[str]:
@@ -101,21 +134,23 @@ def _finished_parts(catalog: Catalog, statuses: Any) -> set[str]:
 def _plans(
     catalog: Catalog, store: ProgressStore, statuses: Any, today: date
 ) -> list[dict[str, Any]]:
-    saved = store.list_plans()
-    if not saved:
+    names = store.plan_names()
+    if not names:
         return []
     from studyplan.domain.plan_data import plan_progress
+    from studyplan.errors import StoreError
 
     active = store.active_plan()
     simple = {tid: s.status for tid, s in statuses.items()}
     result = []
-    for name, _, payload in saved:
+    for name in names:
         try:
-            if not isinstance(payload, dict):
-                raise ValueError(f"{payload.message}; {payload.hint}")
-            data = plan_progress(catalog, name, payload, simple, today)
-        except (KeyError, TypeError, ValueError) as exc:
-            data = {"name": name, "error": f"cannot evaluate this plan: {exc}"}
+            saved = store.get_plan(name)
+            if saved is None:  # removed since the names were read
+                continue
+            data = plan_progress(catalog, name, saved, simple, today)
+        except StoreError as exc:  # one unreadable plan does not hide the others
+            data = {"name": name, "error": exc.message}
         data["active"] = name == active
         result.append(data)
     return result
@@ -133,6 +168,9 @@ def _pct(part: float, whole: float) -> str:
 def render(summary: dict[str, Any]) -> None:
     echo = typer.echo
     rows = summary["curricula"]
+    due = review_line(summary["reviews"])
+    if due:
+        echo(due + "\n")
     width = max((len(r["id"]) for r in rows), default=0)
     echo("Curricula")
     for r in rows:

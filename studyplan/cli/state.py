@@ -11,6 +11,8 @@ import typer
 if TYPE_CHECKING:
     from studyplan.adapters.store import ProgressStore
     from studyplan.domain.catalog import Catalog
+    from studyplan.domain.saved_plan import SavedPlan
+    from studyplan.errors import NotFoundError
 
 
 @dataclass(slots=True)
@@ -43,19 +45,27 @@ class State:
         rows = self.store(create=False).statuses(aliases)
         return {tid: row.status for tid, row in rows.items()}
 
-    def saved_plan(self, name: str) -> dict[str, Any]:
-        """A saved plan's payload; ``NotFoundError`` with a did-you-mean when there is none."""
+    def saved_plan(self, name: str) -> SavedPlan:
+        """The plan saved as ``name``, read once here; ``NotFoundError`` with a did-you-mean
+        when there is none, ``StoreError`` naming the JSON path when it cannot be read."""
+        store = self.store(create=False)
+        saved = store.get_plan(name)
+        if saved is None:
+            raise self._no_plan(name)
+        return saved
+
+    def require_plan(self, name: str) -> None:
+        """``NotFoundError`` unless a plan named ``name`` is saved (its content unread)."""
+        if name not in self.store(create=False).plan_names():
+            raise self._no_plan(name)
+
+    def _no_plan(self, name: str) -> NotFoundError:
         from studyplan.errors import NotFoundError, clip, did_you_mean
 
-        store = self.store(create=False)
-        payload = store.get_plan(name)
-        if payload is None:
-            names = store.plan_names()
-            raise NotFoundError(
-                f"no saved plan '{clip(name)}'",
-                did_you_mean(name, names) or "see 'studyplan plans'",
-            )
-        return payload
+        names = self.store(create=False).plan_names()
+        return NotFoundError(
+            f"no saved plan '{clip(name)}'", did_you_mean(name, names) or "see 'studyplan plans'"
+        )
 
     def plan_name(self, plan: str | None, what: str) -> str:
         """The saved plan a command works on: ``--plan`` if given, else the active plan.
@@ -106,3 +116,29 @@ def state(ctx: typer.Context) -> State:
     if obj._root is None:
         obj._root = ctx.find_root()
     return obj
+
+
+def learner_paces(st: State, override: float | None = None) -> dict[str, Any]:
+    """Each curriculum's pace (``domain/pace.py``): learnt from the minutes logged on done
+    topics and the time spent reviewing them, or fixed by ``--pace``."""
+    from studyplan.domain.pace import estimate, fixed
+
+    catalog = st.catalog()
+    if override is not None:
+        from studyplan.domain.limits import check_pace
+
+        return fixed(catalog.curricula, check_pace(override))
+    store = st.store(create=False)
+    rows = store.statuses(catalog.aliases)
+    spent = {t: float(r.minutes) for t, r in rows.items() if r.status == "done"}
+    if not any(spent.values()):
+        return {}
+    for topic, _, credit, _, seconds in store.review_log():
+        if credit >= 1 and seconds and topic in spent:
+            spent[topic] += seconds / 60
+    table = catalog.topics
+    return estimate(
+        (table[t].curriculum, minutes, table.hours(t))
+        for t, minutes in spent.items()
+        if t in table and minutes > 0
+    )

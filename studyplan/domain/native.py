@@ -1,9 +1,9 @@
 """The planner's graph passes for large catalogs, run in rustworkx and numpy. Pure: no I/O.
 
 ``graph.py`` does the same work in plain Python; that is faster for a curriculum of a few
-thousand topics, and in a single run (importing numpy costs ~70 ms) up to ~100k topics;
-``PrerequisiteGraph.native_pays`` decides (see the README's design notes and
-``benchmarks/bench_planner.py``). Both give identical results, and a property test holds
+thousand topics, and in a single run (which also pays for importing numpy) up to
+``NATIVE_COLD_MIN_TOPICS``; ``PrerequisiteGraph.native_pays`` decides (figures:
+benchmarks/RESULTS.md, from ``benchmarks/bench_planner.py``). Both give identical results, and a property test holds
 them to it.
 
 Nodes are indices into the graph's declared-order id list. The *planning graph* has an
@@ -46,12 +46,22 @@ def _without(graph: Any, blocked: Sequence[int], *, copy: bool = False) -> Any:
     return work
 
 
-def closure(graph: Any, sources: Sequence[int]) -> list[int]:
-    """The sources and everything they require, transitively."""
+def closure(graph: Any, sources: Sequence[int], avoid: Sequence[int] = ()) -> list[int]:
+    """The sources and everything they require, transitively, by paths that never enter
+    an ``avoid`` node."""
     if not sources:
         return []
-    layers = rx.digraph_bfs_layers(graph, list(sources))
+    layers = rx.digraph_bfs_layers(_without(graph, avoid), list(sources))
     return [node for layer in layers for node in layer]
+
+
+def requirers(graph: Any, sources: Sequence[int]) -> list[int]:
+    """The sources and everything that requires them, transitively (the planning graph's
+    edges run from a topic to its prerequisites, so these are its ancestors)."""
+    found = set(sources)
+    for source in sources:
+        found.update(rx.ancestors(graph, source))
+    return sorted(found)
 
 
 def postorder(graph: Any, goals: Sequence[int], blocked: Sequence[int]) -> IntArray:

@@ -1,24 +1,29 @@
-"""A plan as plain data: its JSON form, what a saved plan keeps, and a saved plan
+"""A plan as plain data: its JSON form, the ``SavedPlan`` it is saved as, and a saved plan
 re-evaluated against today's progress (ahead or behind its schedule). Pure: no I/O."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from studyplan.domain.catalog import Catalog, TopicTable
 from studyplan.domain.graph import PrerequisiteGraph
+from studyplan.domain.pace import Pace
 from studyplan.domain.planner import (
     Plan,
     Step,
+    apply_pace,
     build_plan,
+    covered_indices,
     graph_of,
     hours_needed_for,
     schedule,
     why_text,
 )
+from studyplan.domain.saved_plan import SavedPlan, SavedStep, iso
+from studyplan.domain.status import Status
 
 
 def step_json(catalog: Catalog, step: Step) -> dict[str, Any]:
@@ -28,6 +33,7 @@ def step_json(catalog: Catalog, step: Step) -> dict[str, Any]:
         "title_zh": step.topic.title_zh,
         "curriculum": step.topic.curriculum,
         "hours": step.topic.hours,
+        "scheduled_hours": step.hours,
         "kind": step.topic.kind,
         "goal": step.goal,
         "status": step.status,
@@ -66,6 +72,8 @@ def plan_json(
         "finish_date": sched.finish.isoformat() if sched and plan.steps else None,
         "hours_per_week": sched.hours_per_week if sched else None,
         "start": sched.start.isoformat() if sched else None,
+        "pace": plan.pace,
+        "covered_by_what_you_know": plan.covered_count(),
     }
     if sched and sched.deadline:
         data["deadline"] = sched.deadline.isoformat()
@@ -79,32 +87,24 @@ def plan_json(
     return data
 
 
-def plan_payload(plan: Plan, raw_goals: Sequence[str], created: date) -> dict[str, Any]:
+def saved_plan_of(plan: Plan, raw_goals: Sequence[str], created: date) -> SavedPlan:
     """What a saved plan keeps: goals, parameters and the schedule as it was made."""
     sched = plan.schedule
-    return {
-        "version": 1,
-        "goals": list(raw_goals),
-        "topics": plan.goals,
-        "created": created.isoformat(),
-        "hours_per_week": sched.hours_per_week if sched else None,
-        "start": sched.start.isoformat() if sched else None,
-        "deadline": sched.deadline.isoformat() if sched and sched.deadline else None,
-        "total_hours": plan.total_hours,
-        "weeks": sched.weeks if sched else None,
-        "finish_date": sched.finish.isoformat() if sched and plan.steps else None,
-        "steps": [
-            {
-                "id": s.topic_id,
-                "hours": s.hours,
-                "week": s.week,
-                "end_week": s.end_week,
-                "start": s.start.isoformat() if s.start else None,
-                "end": s.end.isoformat() if s.end else None,
-            }
-            for s in plan.steps
-        ],
-    }
+    return SavedPlan(
+        goals=tuple(raw_goals),
+        goal_ids=tuple(plan.goals),
+        created=created,
+        hours_per_week=sched.hours_per_week if sched else None,
+        start=sched.start if sched else None,
+        deadline=sched.deadline if sched else None,
+        total_hours=plan.total_hours,
+        weeks=sched.weeks if sched else None,
+        finish_date=sched.finish if sched and plan.steps else None,
+        steps=tuple(
+            SavedStep(s.topic_id, s.hours, s.week, s.end_week, s.start, s.end) for s in plan.steps
+        ),
+        pace=tuple(plan.pace),
+    )
 
 
 @dataclass(slots=True)
@@ -112,7 +112,7 @@ class SavedPlanReview:
     """A saved plan re-evaluated against current progress."""
 
     name: str
-    payload: dict[str, Any]
+    saved: SavedPlan
     plan: Plan
     done_ids: list[str]
     missing_ids: list[str]
@@ -121,6 +121,9 @@ class SavedPlanReview:
     hours_expected: float | None
     # Saved steps that are study steps now (checkpoints, i.e. milestones, not counted).
     steps_total: int = 0
+    # Saved steps that left the plan because they were marked known or skipped since (or
+    # are covered by a known topic): the plan shrank; they are not progress.
+    shrunk_ids: list[str] = field(default_factory=list)
 
     @property
     def hours_left(self) -> float:
@@ -141,50 +144,71 @@ def pace_text(ahead_hours: float) -> str:
     return f"{-ahead_hours:g} h behind the saved schedule"
 
 
-def saved_goals(catalog: Catalog, payload: Mapping[str, Any]) -> list[str]:
+def saved_goals(catalog: Catalog, saved: SavedPlan) -> list[str]:
     """A saved plan's goal topics as the catalog knows them now: retired ids resolved to
     their survivors, ids that left the curricula dropped."""
-    goals = dict.fromkeys(catalog.resolve(g) for g in payload.get("topics", []))
+    goals = dict.fromkeys(catalog.resolve(g) for g in saved.goal_ids)
     return [g for g in goals if g in catalog.topics]
 
 
 def review_saved_plan(
     catalog: Catalog,
     name: str,
-    payload: Mapping[str, Any],
+    saved: SavedPlan,
     statuses: Mapping[str, str],
     today: date,
     graph: PrerequisiteGraph | None = None,
+    paces: Mapping[str, Pace] | None = None,
 ) -> SavedPlanReview:
     """Re-plan a saved plan's goals against today's progress and compare with its schedule.
 
-    Topics that have left the curricula since the plan was saved are reported as missing,
-    never a crash; a retired id (an alias) stands for its survivor.
+    Progress is the saved steps learnt since: done, or covered by a done topic, counted
+    at the hours the saved schedule gave them. Steps marked known or skipped since (or
+    covered by a known topic) shrink the plan instead: they leave its total, and are
+    not progress. The rest is re-scheduled at ``paces`` (the learner's pace). Topics
+    that have left the curricula since the plan was saved are reported as missing, never
+    a crash; a retired id (an alias) stands for its survivor.
     """
     graph = graph or graph_of(catalog)
     resolve, topics = catalog.resolve, catalog.topics
-    plan = build_plan(catalog, saved_goals(catalog, payload), statuses, graph)
-    hpw = payload.get("hours_per_week")
-    if hpw:
-        schedule(plan, float(hpw), max(today, date.fromisoformat(payload["start"])))
+    plan = build_plan(catalog, saved_goals(catalog, saved), statuses, graph)
+    apply_pace(plan, catalog, paces or {})
+    hpw, start = saved.hours_per_week, saved.start
+    if hpw and start is not None:
+        schedule(plan, float(hpw), max(today, start))
     remaining = set(plan.topic_ids)
-    saved_steps = payload.get("steps", [])
-    missing = [s["id"] for s in saved_steps if resolve(s["id"]) not in topics]
-    missing += [
-        g for g in payload.get("topics", []) if resolve(g) not in topics and g not in missing
-    ]
+    saved_steps = saved.steps
+    missing = [s.topic_id for s in saved_steps if resolve(s.topic_id) not in topics]
+    missing += [g for g in saved.goal_ids if resolve(g) not in topics and g not in missing]
     # Checkpoints (milestones) are not study steps: neither counted nor listed as done.
-    study = [t for t in (resolve(s["id"]) for s in saved_steps) if not _checkpoint(topics, t)]
-    done = [t for t in study if t in topics and t not in remaining]
-    hours_total = float(sum(s["hours"] for s in saved_steps))
+    study = [t for t in (resolve(s.topic_id) for s in saved_steps) if not _checkpoint(topics, t)]
+    left = [t for t in study if t in topics and t not in remaining]
+    learnt = {t: s for t, s in statuses.items() if s in (Status.DONE, Status.NOT_KNOWN)}
+    by_done = {graph.ids[i] for i in covered_indices(graph, learnt)}
+    # A step marked known or skipped itself is never progress, whatever covers it too.
+    unlearnt = (Status.KNOWN, Status.SKIPPED)
+    done = [t for t in left if t in by_done and statuses.get(t) not in unlearnt]
     done_set = set(done)
-    hours_done = float(sum(s["hours"] for s in saved_steps if resolve(s["id"]) in done_set))
+    shrunk = [t for t in left if t not in done_set]
+    shrunk_set = set(shrunk)
+    saved_hours = [(resolve(s.topic_id), float(s.hours)) for s in saved_steps]
+    hours_total = sum(h for t, h in saved_hours if t not in shrunk_set)
+    hours_done = sum(h for t, h in saved_hours if t in done_set)
     expected: float | None = None
-    if hpw and payload.get("start"):
-        elapsed_days = (today - date.fromisoformat(payload["start"])).days
+    if hpw and start is not None:
+        elapsed_days = (today - start).days
         expected = min(hours_total, max(0.0, elapsed_days / 7 * float(hpw)))
     return SavedPlanReview(
-        name, dict(payload), plan, done, missing, hours_total, hours_done, expected, len(study)
+        name,
+        saved,
+        plan,
+        done,
+        missing,
+        hours_total,
+        hours_done,
+        expected,
+        len(study) - len(shrunk),
+        shrunk,
     )
 
 
@@ -195,21 +219,21 @@ def _checkpoint(topics: TopicTable, topic_id: str) -> bool:
 def plan_progress(
     catalog: Catalog,
     name: str,
-    payload: Mapping[str, Any],
+    saved: SavedPlan,
     statuses: Mapping[str, str],
     today: date,
 ) -> dict[str, Any]:
     """A saved plan's progress as plain data (used by ``status``)."""
-    return review_json(review_saved_plan(catalog, name, payload, statuses, today))
+    return review_json(review_saved_plan(catalog, name, saved, statuses, today))
 
 
 def review_json(review: SavedPlanReview) -> dict[str, Any]:
     """A reviewed saved plan's progress as plain data."""
-    payload = review.payload
+    saved = review.saved
     sched = review.plan.schedule
     return {
         "name": review.name,
-        "goals": payload.get("goals", []),
+        "goals": list(saved.goals),
         "steps_total": review.steps_total,
         "steps_done": len(review.done_ids),
         "hours_total": review.hours_total,
@@ -217,7 +241,9 @@ def review_json(review: SavedPlanReview) -> dict[str, Any]:
         "hours_left": review.hours_left,
         "hours_expected_by_today": review.hours_expected,
         "ahead_hours": review.ahead_hours,
-        "saved_finish_date": payload.get("finish_date"),
+        "saved_finish_date": iso(saved.finish_date),
         "finish_date": sched.finish.isoformat() if sched and review.plan.steps else None,
         "missing_topics": review.missing_ids,
+        "shrunk_topics": review.shrunk_ids,
+        "pace": review.plan.pace,
     }

@@ -85,20 +85,34 @@ def dump(path: Path, snapshot: bool = False) -> dict[str, Any]:
                 }
             )
         removed: dict[int, list[dict[str, Any]]] = {}
-        for r in session.exec(select(m.LibraryRemoval).order_by(col(m.LibraryRemoval.id))):
-            removed.setdefault(r.action_id, []).append(
+        for gone in session.exec(select(m.LibraryRemoval).order_by(col(m.LibraryRemoval.id))):
+            removed.setdefault(gone.action_id, []).append(
                 {
-                    "key": r.key,
-                    "kind": r.kind,
-                    "bibtex": r.bibtex,
-                    "source": r.source,
-                    "added": _iso(r.added),
-                    "position": r.position,
+                    "key": gone.key,
+                    "kind": gone.kind,
+                    "bibtex": gone.bibtex,
+                    "source": gone.source,
+                    "added": _iso(gone.added),
+                    "position": gone.position,
                 }
             )
         notes: dict[int, list[dict[str, Any]]] = {}
         for n in session.exec(select(m.Note).order_by(col(m.Note.id))):
             notes.setdefault(n.action_id, []).append({"topic_id": n.topic_id, "text": n.text})
+        reviews: dict[int, list[dict[str, Any]]] = {}
+        for r in session.exec(select(m.Review).order_by(col(m.Review.id))):
+            reviews.setdefault(r.action_id, []).append(
+                {
+                    "topic_id": r.topic_id,
+                    "rating": r.rating,
+                    "credit": r.credit,
+                    "banked": r.banked,
+                    "at": _iso(r.at),
+                    "due": _iso(r.due),
+                    "card": r.card,
+                    "seconds": r.seconds,
+                }
+            )
         order = (col(m.Action.created), col(m.Action.id))
         for a in session.exec(select(m.Action).order_by(*order)):
             assert a.id is not None
@@ -111,6 +125,8 @@ def dump(path: Path, snapshot: bool = False) -> dict[str, Any]:
                 "events": events.get(a.id, []),
                 "notes": notes.get(a.id, []),
             }
+            if a.id in reviews:
+                row["reviews"] = reviews[a.id]
             if a.id in removed:
                 row["removed"] = removed[a.id]
             data["actions"].append(row)
@@ -206,16 +222,30 @@ def _merge(path: Path, data: dict[str, Any]) -> RestoreResult:
                 )
             for n in item["notes"]:
                 session.add(m.Note(action_id=action.id, topic_id=n["topic_id"], text=n["text"]))
-            for r in item.get("removed", []):
+            for gone in item.get("removed", []):
                 session.add(
                     m.LibraryRemoval(
                         action_id=action.id,
-                        key=r["key"],
-                        kind=r["kind"],
-                        bibtex=r["bibtex"],
-                        source=r["source"],
-                        added=_time(r["added"]),
-                        position=r["position"],
+                        key=gone["key"],
+                        kind=gone["kind"],
+                        bibtex=gone["bibtex"],
+                        source=gone["source"],
+                        added=_time(gone["added"]),
+                        position=gone["position"],
+                    )
+                )
+            for r in item.get("reviews", []):
+                session.add(
+                    m.Review(
+                        action_id=action.id,
+                        topic_id=r["topic_id"],
+                        rating=r["rating"],
+                        credit=float(r["credit"]),
+                        banked=float(r["banked"]),
+                        at=_time(r["at"]),
+                        due=_time(r["due"]),
+                        card=r["card"],
+                        seconds=r.get("seconds"),
                     )
                 )
         result.update(actions_added=added, actions_present=present)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from studyplan.adapters.store import migrations
 from studyplan.adapters.store.library import LibraryMixin
 from studyplan.adapters.store.plans import PlansMixin
+from studyplan.adapters.store.reviews import ReviewsMixin
 from studyplan.adapters.store.sqlite import (
     connect,
     day_start,
@@ -36,7 +37,7 @@ from studyplan.adapters.store.sqlite import (
 )
 from studyplan.adapters.store.types import MARKS, Event, Note, TopicStatus, UndoResult
 from studyplan.domain.limits import check_minutes
-from studyplan.errors import InputError, StoreError
+from studyplan.errors import InputError, Problem, ProblemCode, StoreError
 
 if TYPE_CHECKING:
     from studyplan.adapters.store.types import RestoreResult
@@ -59,7 +60,7 @@ ORDER BY topic_id
 """
 
 
-class ProgressStore(PlansMixin, LibraryMixin):
+class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin):
     """The learner's progress database (see the module docstring)."""
 
     # -- progress ---------------------------------------------------------------------
@@ -125,6 +126,23 @@ class ProgressStore(PlansMixin, LibraryMixin):
                 "INSERT INTO event (action_id, topic_id, status, at, minutes, note) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 [(action, tid, status, to_db(at), minutes, note) for tid in ids],
+            )
+        return action
+
+    def record_marks(self, marks: Sequence[tuple[str, str]], *, command: str = "") -> int:
+        """Several topics, each with its own status, as ONE action (one ``undo`` takes
+        them all back): what ``placement`` decided. Returns the action id."""
+        bad = sorted({s for _, s in marks if s not in MARKS})
+        if bad:
+            raise InputError(f"unknown status '{bad[0]}'", f"use one of {', '.join(MARKS)}")
+        if not marks:
+            raise InputError("no topic given", "name at least one topic id")
+        now = now_utc()
+        with self._write() as conn:
+            action = self._new_action(conn, "mark", now, command)
+            conn.executemany(
+                "INSERT INTO event (action_id, topic_id, status, at) VALUES (?, ?, ?, ?)",
+                [(action, tid, status, to_db(now)) for tid, status in marks],
             )
         return action
 
@@ -274,18 +292,24 @@ class ProgressStore(PlansMixin, LibraryMixin):
             self.failed_on_full_disk = is_full(exc)
             raise
 
-    def doctor(self, known_topic_ids: set[str]) -> list[str]:
-        """Every problem found: integrity, schema drift, migrations, orphaned topic ids."""
+    def doctor(self, known_topic_ids: set[str]) -> list[Problem]:
+        """Every problem found: integrity, schema drift, migrations, orphaned topic ids
+        (each with its ``ProblemCode``)."""
         from studyplan.adapters.store import doctor
 
         if self._conn is None:
             return []
         problems = doctor.check(self._conn, self.path)
-        if any(p.startswith("integrity check") for p in problems):
+        if any(p.code == ProblemCode.INTEGRITY for p in problems):
             return problems  # the rows cannot be trusted enough to look for orphans
         return problems + [
-            f"orphaned topic '{tid}': {n} row{'s refer' if n != 1 else ' refers'} to a topic the "
-            "curricula no longer have (renamed or removed?)"
+            Problem(
+                str(self.path),
+                f"orphaned topic '{tid}': {n} row{'s refer' if n != 1 else ' refers'} to a "
+                "topic the curricula no longer have (renamed or removed?)",
+                topic=tid,
+                code=ProblemCode.ORPHANED_TOPIC,
+            )
             for tid, n in self.orphans(known_topic_ids).items()
         ]
 

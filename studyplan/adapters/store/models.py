@@ -1,6 +1,6 @@
 """The SQLModel tables: the one definition of the progress database's schema.
 
-Importing this module imports SQLModel/SQLAlchemy (~350 ms), so only the cold paths use
+Importing this module imports SQLModel/SQLAlchemy (slow: benchmarks/RESULTS.md), so only the cold paths use
 it: backup, restore, doctor and the schema tests. The hand-written migrations in
 ``migrations.py`` must produce exactly the schema described here; a test and ``doctor``
 check that (``schema.py``). Every timestamp is a naive UTC ``DATETIME`` in SQLAlchemy's
@@ -115,6 +115,24 @@ class LibraryRemoval(SQLModel, table=True):
     position: int
 
 
+class Review(SQLModel, table=True):
+    """One review of a done topic, or a prerequisite's share of one (``credit`` < 1);
+    ``card`` is the FSRS card afterwards (JSON) and ``due`` its next due date."""
+
+    __tablename__ = "review"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    topic_id: str = Field(index=True)
+    rating: int
+    credit: float
+    banked: float
+    at: datetime
+    due: datetime
+    card: str
+    seconds: int | None = None
+
+
 TABLES: tuple[type[SQLModel], ...] = (
     Migration,
     Action,
@@ -124,4 +142,5 @@ TABLES: tuple[type[SQLModel], ...] = (
     Setting,
     LibraryEntry,
     LibraryRemoval,
+    Review,
 )

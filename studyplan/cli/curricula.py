@@ -122,7 +122,9 @@ def cmd_topics(
             for t in found
         ],
     )
-    emit_lines([(f"{len(found)} topics", "dim")])
+    from studyplan.views.words import count
+
+    emit_lines([(count(len(found), "topic"), "dim")])
 
 
 def cmd_show(
@@ -208,9 +210,11 @@ def cmd_validate(
         )
     if problems:
         raise CurriculumError(problems)
-    files = len(inputs.sources)
+    from studyplan.views.words import count
+
+    files = sum(1 for _ in inputs.sources)
     where = f" (the built-in set from {builtin})" if builtin is not None else ""
-    typer.echo(f"ok: {files} curriculum file{'s' if files != 1 else ''} valid{where}")
+    typer.echo(f"ok: {count(files, 'curriculum file')} valid{where}")
 
 
 def cmd_schema() -> None:

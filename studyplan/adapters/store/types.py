@@ -75,7 +75,8 @@ class UndoResult:
         after = ", ".join(f"{t} is now {s or 'not started'}" for t, s in self.now.items())
         if self.library:
             after = ", ".join(self.library) + " back in your library"
-        return f"undid '{what}' (recorded {when})" + (f"; {after}" if after else "")
+        # The command as it was typed (shell-quoted once, never quoted again around it).
+        return f"undid: studyplan {what} (recorded {when})" + (f"; {after}" if after else "")
 
 
 class LibraryBlock(NamedTuple):

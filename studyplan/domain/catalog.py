@@ -22,6 +22,13 @@ class Prerequisite(NamedTuple):
     reason: str
 
 
+class Part(NamedTuple):
+    """One part of a reading whose ``where`` names several chapters or sections."""
+
+    where: str
+    hours: float | None = None
+
+
 class Reading(NamedTuple):
     key: str
     where: str
@@ -30,6 +37,9 @@ class Reading(NamedTuple):
     url: str | None = None
     hours: float | None = None
     pages: int | None = None
+    # Core readings of a topic sharing a label are alternatives (any one teaches it).
+    one_of: str | None = None
+    parts: tuple[Part, ...] = ()
 
 
 class Pointer(NamedTuple):
@@ -86,8 +96,30 @@ class Topic(NamedTuple):
         return tuple(r for r in self.readings if r.core)
 
     @property
+    def core_groups(self) -> tuple[tuple[Reading, ...], ...]:
+        """The core readings as what the topic needs: one group per needed reading, and
+        one per ``one_of`` label holding its alternatives (any one of them will do), in
+        the order their first reading is declared."""
+        return core_groups(self.core_readings)
+
+    @property
     def prerequisite_ids(self) -> tuple[str, ...]:
         return tuple(p.id for p in self.prerequisites)
+
+
+def core_groups(readings: Sequence[Reading]) -> tuple[tuple[Reading, ...], ...]:
+    """Core readings grouped as in ``Topic.core_groups``."""
+    groups: list[list[Reading]] = []
+    labelled: dict[str, list[Reading]] = {}
+    for reading in readings:
+        if reading.one_of is None:
+            groups.append([reading])
+        elif reading.one_of in labelled:
+            labelled[reading.one_of].append(reading)
+        else:
+            labelled[reading.one_of] = [reading]
+            groups.append(labelled[reading.one_of])
+    return tuple(tuple(g) for g in groups)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +150,7 @@ class BibSummary:
 # Bump only for a change of the pickled layout that no record's fields show (say, a
 # column's meaning); added, removed, renamed or retyped fields change the key by
 # themselves (``record_layout`` below).
-_LAYOUT_REVISION = 4
+_LAYOUT_REVISION = 5
 
 
 class TopicTable(Mapping[str, Topic]):
@@ -305,7 +337,7 @@ class TopicTable(Mapping[str, Topic]):
         return self._title_zh
 
     def core_columns(self) -> CoreColumns:
-        """Every core reading as columns (key, where, access, url, hours), topic by topic:
+        """Every core reading as columns (key, where, access, url, hours, one_of), topic by topic:
         topic ``i``'s are rows ``at[i]`` to ``at[i + 1]``. Returns ``(at, *columns)``."""
         return self._core
 
@@ -316,7 +348,13 @@ class TopicTable(Mapping[str, Topic]):
 
 
 CoreColumns = tuple[
-    "array[int]", list[str], list[str], list[str], list["str | None"], list["float | None"]
+    "array[int]",
+    list[str],
+    list[str],
+    list[str],
+    list["str | None"],
+    list["float | None"],
+    list["str | None"],
 ]
 
 
@@ -327,6 +365,7 @@ def _core_columns(topics: Mapping[str, Topic]) -> CoreColumns:
     access: list[str] = []
     url: list[str | None] = []
     hours: list[float | None] = []
+    one_of: list[str | None] = []
     for topic in topics.values():
         for r in topic.readings:
             if r.core:
@@ -335,13 +374,14 @@ def _core_columns(topics: Mapping[str, Topic]) -> CoreColumns:
                 access.append(sys.intern(r.access))
                 url.append(r.url)
                 hours.append(r.hours)
+                one_of.append(r.one_of)
         at.append(len(key))
-    return at, key, where, access, url, hours
+    return at, key, where, access, url, hours, one_of
 
 
 def _reading_row(reading: Reading) -> tuple[Any, ...]:
-    key, where, core, access, url, hours, pages = reading
-    return (sys.intern(key), where, core, sys.intern(access), url, hours, pages)
+    key, where, core, access, url, hours, pages, one_of, parts = reading
+    return (sys.intern(key), where, core, sys.intern(access), url, hours, pages, one_of, parts)
 
 
 def _milestone_parts(
@@ -409,6 +449,10 @@ class Catalog:
     # Set by the workspace on a cached catalog: reads the planner's rustworkx graph from
     # the cache (None from it means "build it yourself"). Never pickled.
     planning_graph: Callable[[], Any] | None = field(default=None, repr=False, compare=False)
+    # A hash of what the catalog was built from (every curriculum file's and the
+    # references' contents), not of the program: saved plans keep it, so that ``plan
+    # diff`` can tell a change of the curricula from a change of the learner's marks.
+    content_hash: str = ""
 
     def __init__(
         self,
@@ -416,20 +460,22 @@ class Catalog:
         topics: Mapping[str, Topic],
         references: Mapping[str, BibSummary] | None = None,
         aliases: Mapping[str, str] | None = None,
+        content_hash: str = "",
     ) -> None:
         self.curricula = curricula
         self.topics = topics if isinstance(topics, TopicTable) else TopicTable(topics)
         self.references = references or {}
         self.aliases = dict(aliases or {})
         self.planning_graph = None
+        self.content_hash = content_hash
 
     def __getstate__(self) -> tuple[Any, ...]:
         refs = self.references
         blob = refs.blob() if isinstance(refs, PickledMapping) else PickledMapping.dump(refs)
-        return self.curricula, self.topics, blob, self.aliases
+        return self.curricula, self.topics, blob, self.aliases, self.content_hash
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        self.curricula, self.topics, blob, self.aliases = state
+        self.curricula, self.topics, blob, self.aliases, self.content_hash = state
         self.references = PickledMapping(blob)
         self.planning_graph = None
 

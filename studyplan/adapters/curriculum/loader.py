@@ -21,6 +21,7 @@ from studyplan.domain.catalog import (
     Catalog,
     Check,
     Curriculum,
+    Part,
     Pointer,
     Prerequisite,
     Project,
@@ -234,7 +235,17 @@ def _topic(spec: Any, curriculum: str, label: str, line: int | None) -> Topic:
         hours=spec.hours if spec.hours is not None else 0.0,
         prerequisites=tuple(Prerequisite(p.id, p.reason) for p in spec.prerequisites),
         readings=tuple(
-            Reading(r.key, r.where, r.core, r.access, r.url, r.hours, r.pages)
+            Reading(
+                r.key,
+                r.where,
+                r.core,
+                r.access,
+                r.url,
+                r.hours,
+                r.pages,
+                r.one_of,
+                tuple(Part(p.where, p.hours) for p in r.parts),
+            )
             for r in spec.readings
         ),
         tags=tuple(spec.tags),
@@ -303,6 +314,44 @@ def _pointer_problems(
                     f"{what} '{key}' is not one of this topic's readings",
                     did_you_mean(key, keys) or "add it to the readings or point at one of them",
                     line=line_of(node, loc),
+                    topic=spec.id,
+                )
+            )
+    found += _alternatives_problems(source, node, loc_prefix, spec)
+    return found
+
+
+def _alternatives_problems(
+    source: Source, node: Any, loc_prefix: tuple[str | int, ...], spec: Any
+) -> list[Problem]:
+    """``one_of`` groups core readings: only core readings have one, and a group has at
+    least two readings (a group of one is a needed reading with a label)."""
+    found: list[Problem] = []
+    groups: dict[str, list[int]] = {}
+    for k, reading in enumerate(spec.readings):
+        if reading.one_of is None:
+            continue
+        if not reading.core:
+            found.append(
+                Problem(
+                    source.label,
+                    f"reading '{reading.key}' has one_of '{reading.one_of}' but is not core",
+                    "alternatives are core readings: add 'core: true' or remove one_of",
+                    line=line_of(node, (*loc_prefix, "readings", k, "one_of")),
+                    topic=spec.id,
+                )
+            )
+            continue
+        groups.setdefault(reading.one_of, []).append(k)
+    for label, members in groups.items():
+        if len(members) < 2:
+            found.append(
+                Problem(
+                    source.label,
+                    f"one_of '{label}' names only one core reading",
+                    "give the same one_of to the core readings that can replace each other, "
+                    "or remove it (a core reading without one_of is needed)",
+                    line=line_of(node, (*loc_prefix, "readings", members[0], "one_of")),
                     topic=spec.id,
                 )
             )

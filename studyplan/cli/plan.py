@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -19,9 +19,15 @@ from studyplan.errors import InputError
 if TYPE_CHECKING:
     from studyplan.domain.catalog import Catalog
     from studyplan.domain.planner import Plan
+    from studyplan.domain.ticks import TopicReading
 
 
-def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> None:
+def render_plan(
+    catalog: Catalog,
+    plan: Plan,
+    show_covered: bool = False,
+    reading: Mapping[str, TopicReading] | None = None,
+) -> None:
     """One block per step: number, weeks, topic, hours; what to read; why it is there.
 
     Written from the plan's and the catalog's columns as plain lines (styled only on a
@@ -50,7 +56,8 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
             need = hours_needed_for(plan, sched.start, sched.deadline)
             lines.append(f"does not fit the deadline {sched.deadline}: it needs {need:g} h/week")
     titles, titles_zh = table.titles(), table.titles_zh()
-    at, keys, wheres, accesses, *_ = table.core_columns()
+    at, keys, wheres, accesses, _, _, one_of = table.core_columns()
+    reading = reading or {}
     started = {t for t, s in plan.statuses.items() if s == "started"}
     count = len(plan.topic_ids)
     width = len(str(count))
@@ -69,10 +76,11 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
         if end == first + 1:
             reads = f"\n{pad}read  {refs[keys[first]]} — {wheres[first]} [{accesses[first]}]"
         else:
+            verbs = _verbs(one_of, first, end)
             reads = "".join(
                 [
-                    f"\n{pad}read  {refs[keys[k]]} — {wheres[k]} [{accesses[k]}]"
-                    for k in range(first, end)
+                    f"\n{pad}{verb}{refs[keys[k]]} — {wheres[k]} [{accesses[k]}]"
+                    for verb, k in zip(verbs, range(first, end), strict=True)
                 ]
             )
         if i in milestones:
@@ -82,6 +90,9 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
             )
             continue
         mark = "  (in progress)" if tid in started else ""
+        if tid in reading:
+            text = reading[tid].text()
+            mark = f"  (in progress · {text})" if mark else f"  ({text})"
         append(
             f"\n{number}{when}{titles[i]} · {titles_zh[i]}  [{tid}]  {hours_text[hours]} h{mark}"
             f"{reads}\n{pad}why   {why}"
@@ -93,6 +104,19 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
             by = "" if item.by == item.topic.id else f" (by {item.by})"
             lines.append(f"  ✔ {item.topic.id} {item.topic.title} — {item.status}{by}")
     emit_text(lines)
+
+
+def _verbs(one_of: Sequence[str | None], first: int, end: int) -> list[str]:
+    """``read  `` per core reading, and ``or    `` for a later alternative of the same
+    ``one_of`` group (alternatives are listed together)."""
+    seen: set[str] = set()
+    verbs: list[str] = []
+    for k in range(first, end):
+        label = one_of[k]
+        verbs.append("or    " if label is not None and label in seen else "read  ")
+        if label is not None:
+            seen.add(label)
+    return verbs
 
 
 class _References(dict[str, str]):
@@ -126,7 +150,11 @@ def make_plan(
     hours_per_week: float | None,
     start: date | None,
     deadline: date | None,
+    books: bool = False,
+    resolved: list[str] | None = None,
 ) -> tuple[Catalog, Plan]:
+    """The plan for ``goals`` (or the already ``resolved`` topic ids); with ``books``,
+    one reading per group of alternatives is chosen (``st.books``) before scheduling."""
     from studyplan.domain.planner import build_plan, resolve_goals, schedule
 
     if hours_per_week is not None and not hours_per_week > 0:
@@ -139,8 +167,13 @@ def make_plan(
             "--deadline needs --hours-per-week", "give your weekly hours, e.g. --hours-per-week 6"
         )
     catalog = st.catalog()
-    resolved = resolve_goals(catalog, goals)
-    plan = build_plan(catalog, resolved, st.statuses())
+    if resolved is None:
+        resolved = resolve_goals(catalog, goals)
+    plan = build_plan(catalog, resolved, st.statuses(), hours_left=st.hours_left())
+    if books:
+        from studyplan.domain.books import apply
+
+        st.books = apply(catalog, plan)
     if hours_per_week is not None:
         schedule(plan, hours_per_week, start or date.today(), deadline)
     return catalog, plan
@@ -202,7 +235,7 @@ def cmd_plan(
         if show_all:
             render_plan(catalog, plan, show_covered=True)
         return
-    render_plan(catalog, plan, show_covered=show_all)
+    render_plan(catalog, plan, show_covered=show_all, reading=st.reading())
     if save:
         say(f"saved as '{save}' (now the active plan)")
 
@@ -248,7 +281,7 @@ def cmd_plan_show(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = F
         )
     emit_lines(lines)
     if review.plan.steps:
-        render_plan(catalog, review.plan)
+        render_plan(catalog, review.plan, reading=st.reading())
 
 
 def cmd_plan_use(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = False) -> None:

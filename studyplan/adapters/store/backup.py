@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 FORMAT = "studyplan-backup"
 VERSION = 1
-KINDS = ("mark", "note", "undo")
+KINDS = ("mark", "note", "read", "undo")
 
 
 def engine(path: Path, snapshot: bool = False, write: bool = False) -> Engine:
@@ -87,6 +87,11 @@ def dump(path: Path, snapshot: bool = False) -> dict[str, Any]:
         notes: dict[int, list[dict[str, Any]]] = {}
         for n in session.exec(select(m.Note).order_by(col(m.Note.id))):
             notes.setdefault(n.action_id, []).append({"topic_id": n.topic_id, "text": n.text})
+        ticks: dict[int, list[dict[str, Any]]] = {}
+        for r in session.exec(select(m.ReadingTick).order_by(col(m.ReadingTick.id))):
+            ticks.setdefault(r.action_id, []).append(
+                {"topic_id": r.topic_id, "key": r.key, "part": r.part}
+            )
         order = (col(m.Action.created), col(m.Action.id))
         for a in session.exec(select(m.Action).order_by(*order)):
             assert a.id is not None
@@ -99,6 +104,7 @@ def dump(path: Path, snapshot: bool = False) -> dict[str, Any]:
                     "undoes": uids.get(a.undoes) if a.undoes is not None else None,
                     "events": events.get(a.id, []),
                     "notes": notes.get(a.id, []),
+                    "readings": ticks.get(a.id, []),
                 }
             )
         for p in session.exec(select(m.Plan).order_by(col(m.Plan.name))):
@@ -172,6 +178,12 @@ def restore(path: Path, data: Any, source: str) -> RestoreResult:
                 )
             for n in item["notes"]:
                 session.add(m.Note(action_id=action.id, topic_id=n["topic_id"], text=n["text"]))
+            for r in item.get("readings", []):  # absent in backups made before ticks
+                session.add(
+                    m.ReadingTick(
+                        action_id=action.id, topic_id=r["topic_id"], key=r["key"], part=r.get("part")
+                    )
+                )
         result.update(actions_added=added, actions_present=present)
 
         plans_added = plans_present = 0
@@ -312,6 +324,11 @@ def _validate(data: Any, source: str) -> None:
                 raise bad(f"{where}.events[{j}]", f"status '{e['status']}' is not known")
         for j, n in enumerate(a["notes"]):
             need(n, f"{where}.notes[{j}]", {"topic_id": str, "text": str})
+        ticks = a.get("readings", [])
+        if not isinstance(ticks, list):
+            raise bad(f"{where}.readings", "must be a list")
+        for j, r in enumerate(ticks):
+            need(r, f"{where}.readings[{j}]", {"topic_id": str, "key": str, "part": (int, type(None))})
     for i, p in enumerate(data["plans"]):
         need(p, f"plans[{i}]", {"name": str, "created": str, "updated": str, "payload": dict})
     for i, b in enumerate(data["library"]):

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from studyplan.adapters.store import migrations
 from studyplan.adapters.store.library import LibraryMixin
 from studyplan.adapters.store.plans import PlansMixin
+from studyplan.adapters.store.ticks import TicksMixin
 from studyplan.adapters.store.sqlite import (
     connect,
     day_start,
@@ -56,7 +57,7 @@ ORDER BY topic_id
 """
 
 
-class ProgressStore(PlansMixin, LibraryMixin):
+class ProgressStore(PlansMixin, LibraryMixin, TicksMixin):
     """The learner's progress database (see the module docstring)."""
 
     # -- progress ---------------------------------------------------------------------
@@ -151,6 +152,9 @@ class ProgressStore(PlansMixin, LibraryMixin):
             ).fetchall()
             noted = conn.execute(
                 "SELECT topic_id FROM note WHERE action_id = ? ORDER BY id", (action_id,)
+            ).fetchall()
+            noted += conn.execute(
+                "SELECT topic_id FROM reading_tick WHERE action_id = ? ORDER BY id", (action_id,)
             ).fetchall()
             topics = tuple(dict.fromkeys([r[0] for r in marks] + [r[0] for r in noted]))
             self._new_action(conn, "undo", now_utc(), f"undo {action_id}", undoes=action_id)

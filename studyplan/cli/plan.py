@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -27,6 +28,7 @@ def render_plan(
     plan: Plan,
     show_covered: bool = False,
     reading: Mapping[str, TopicReading] | None = None,
+    extra: Mapping[str, str] | None = None,
 ) -> None:
     """One block per step: number, weeks, topic, hours; what to read; why it is there.
 
@@ -97,6 +99,8 @@ def render_plan(
             f"\n{number}{when}{titles[i]} · {titles_zh[i]}  [{tid}]  {hours_text[hours]} h{mark}"
             f"{reads}\n{pad}why   {why}"
         )
+        if extra and tid in extra:
+            append(f"{pad}cited {extra[tid]}")
     if show_covered and plan.covered:
         lines.append("")
         lines.append("already covered:")
@@ -182,12 +186,13 @@ def make_plan(
 def cmd_plan(
     ctx: typer.Context,
     goals: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
             metavar="GOAL...",
-            help="Topic or curriculum ids.",
+            help="Topic or curriculum ids (or none, with --for-bib).",
+            show_default=False,
         ),
-    ],
+    ] = None,
     hours_per_week: Annotated[
         float | None,
         typer.Option("--hours-per-week", "-H", help="Weekly study hours: schedules the plan."),
@@ -207,35 +212,115 @@ def cmd_plan(
     show_all: Annotated[
         bool, typer.Option("--all", help="Also list the steps already covered, and by what.")
     ] = False,
+    books: Annotated[
+        bool,
+        typer.Option(
+            "--books",
+            help="Choose one reading per group of alternatives for the fewest works, and "
+            "print the plan as a reading list by work.",
+        ),
+    ] = False,
+    for_bib: Annotated[
+        Path | None,
+        typer.Option(
+            "--for-bib",
+            metavar="FILE.bib",
+            help="Plan what a paper's reference list cites that the curricula teach.",
+        ),
+    ] = None,
+    paper: Annotated[
+        str | None,
+        typer.Option(
+            "--paper",
+            metavar="ID",
+            help="With --for-bib: the paper itself (key, DOI or arXiv id), if the curricula "
+            "read it: its topics become goals too.",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Plan the path to one or more goals from what you already know.
 
-    Saved plans: 'plan show NAME' re-evaluates one against your progress, 'plan use NAME'
-    makes it the active plan, 'plan rm NAME' deletes it (each has --help).
+    Saved plans: 'plan show NAME' re-evaluates one against your progress, 'plan diff NAME'
+    says what changed since it was saved, 'plan use NAME' makes it the active plan,
+    'plan rm NAME' deletes it (each has --help).
     """
     st = state(ctx)
     from studyplan.domain.plan_data import plan_json, plan_payload
 
+    goals = list(goals or [])
+    citing = None
+    resolved = None
+    if for_bib is not None:
+        from studyplan.cli.plan_extra import citing_goals
+
+        if goals:
+            raise InputError(
+                "give either GOALs or --for-bib, not both",
+                "e.g. 'studyplan plan --for-bib paper.bib'",
+            )
+        citing = citing_goals(st, for_bib, paper)
+        if not citing.goals:
+            from studyplan.cli.plan_extra import render_nothing_cited
+
+            render_nothing_cited(citing, for_bib, as_json)
+            return
+        resolved = citing.goals
+        goals = citing.goals
+    elif paper is not None:
+        raise InputError("--paper needs --for-bib", "e.g. --for-bib refs.bib --paper 2402.10193")
     catalog, plan = make_plan(
-        st, goals, hours_per_week, parse_date(start, "--start"), parse_date(deadline, "--deadline")
+        st,
+        goals,
+        hours_per_week,
+        parse_date(start, "--start"),
+        parse_date(deadline, "--deadline"),
+        books=books,
+        resolved=resolved,
     )
     if save:
         store = st.store(create=True)
-        store.save_plan(save, plan_payload(plan, goals, date.today()), replace=replace)
+        payload = plan_payload(plan, goals, date.today(), catalog, books=st.books)
+        store.save_plan(save, payload, replace=replace)
         store.set_active_plan(save)
     if as_json:
-        data = plan_json(catalog, plan, include_covered=show_all, lazy_steps=True)
+        data = plan_json(catalog, plan, include_covered=show_all, lazy_steps=not citing)
+        if st.books is not None:
+            from studyplan.domain.books import books_json
+
+            data["books"] = books_json(catalog, st.books, plan.topic_ids)
+        if citing is not None:
+            from studyplan.cli.plan_extra import citing_json
+
+            data["for_bib"] = citing_json(citing, plan, str(for_bib))
         if save:
             data["saved_as"] = save
         print_json(data)
         return
+    if citing is not None:
+        from studyplan.cli.plan_extra import render_citing_head
+
+        render_citing_head(citing, for_bib)
     if not plan.steps:
         say(f"nothing left to learn for {', '.join(goals)}: you have every topic it needs")
         if show_all:
             render_plan(catalog, plan, show_covered=True)
         return
-    render_plan(catalog, plan, show_covered=show_all, reading=st.reading())
+    if st.books is not None:
+        from studyplan.cli.plan_extra import render_books
+
+        render_books(catalog, plan, st.books)
+    else:
+        cited = None
+        if citing is not None:
+            from studyplan.cli.plan_extra import cited_lines
+
+            cited = cited_lines(citing, plan)
+        render_plan(catalog, plan, show_covered=show_all, reading=st.reading(), extra=cited)
+    if citing is not None and citing.unmatched:
+        from studyplan.cli.plan_extra import render_unmatched
+
+        render_unmatched(citing)
     if save:
         say(f"saved as '{save}' (now the active plan)")
 

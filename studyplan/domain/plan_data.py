@@ -79,11 +79,21 @@ def plan_json(
     return data
 
 
-def plan_payload(plan: Plan, raw_goals: Sequence[str], created: date) -> dict[str, Any]:
-    """What a saved plan keeps: goals, parameters and the schedule as it was made."""
+def plan_payload(
+    plan: Plan,
+    raw_goals: Sequence[str],
+    created: date,
+    catalog: Catalog | None = None,
+    *,
+    books: object | None = None,
+) -> dict[str, Any]:
+    """What a saved plan keeps (``SavedPlan``, version 2): goals, parameters and the
+    schedule as it was made; with the ``catalog``, also its content hash, each step's
+    prerequisites and what the goals needed that the learner had (for ``plan diff``)."""
     sched = plan.schedule
+    table = catalog.topics if catalog is not None else None
     return {
-        "version": 1,
+        "version": 2,
         "goals": list(raw_goals),
         "topics": plan.goals,
         "created": created.isoformat(),
@@ -101,9 +111,17 @@ def plan_payload(plan: Plan, raw_goals: Sequence[str], created: date) -> dict[st
                 "end_week": s.end_week,
                 "start": s.start.isoformat() if s.start else None,
                 "end": s.end.isoformat() if s.end else None,
+                "requires": table.prerequisite_ids(s.topic_id) if table is not None else [],
             }
             for s in plan.steps
         ],
+        "catalog_hash": (catalog.content_hash or None) if catalog is not None else None,
+        "covered": (
+            [{"id": c.topic.id, "by": c.by, "status": c.status} for c in plan.covered]
+            if catalog is not None
+            else []
+        ),
+        "books": books is not None,
     }
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from studyplan.cli import plan_diff
 from studyplan.cli.dates import parse_date
 from studyplan.cli.options import JsonOption
 from studyplan.cli.output import emit_lines, emit_table, emit_text, print_json, say
@@ -337,7 +338,7 @@ def cmd_plan_show(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = F
     catalog = st.catalog()
     progress = st.statuses()
     today = date.today()
-    review = review_saved_plan(catalog, name, payload, progress, today)
+    review = review_saved_plan(catalog, name, payload, progress, today, None, st.hours_left())
     if as_json:
         print_json(
             {
@@ -348,6 +349,7 @@ def cmd_plan_show(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = F
         return
     lines = [
         (f"plan '{name}' for {', '.join(payload.get('goals', []))}", "bold"),
+        *_diff_line(st, name),
         (
             f"{len(review.done_ids)}/{review.steps_total} steps done · "
             f"{review.hours_done:g}/{review.hours_total:g} h · {review.hours_left:g} h left",
@@ -367,6 +369,17 @@ def cmd_plan_show(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = F
     emit_lines(lines)
     if review.plan.steps:
         render_plan(catalog, review.plan, reading=st.reading())
+
+
+def _diff_line(st: State, name: str) -> list[tuple[str, str]]:
+    """The short form of ``plan diff`` (nothing when nothing changed)."""
+    from studyplan.errors import InputError as Damaged
+
+    try:
+        line = plan_diff.summary_line(plan_diff.plan_diff(st, name))
+    except Damaged:
+        return []
+    return [(line, "yellow")] if line else []
 
 
 def cmd_plan_use(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = False) -> None:
@@ -475,5 +488,6 @@ plan_app.command(PlanGroup.DEFAULT, cls=_DefaultCommand, hidden=True, context_se
     cmd_plan
 )
 plan_app.command("show", context_settings=_HELP)(cmd_plan_show)
+plan_app.command("diff", context_settings=_HELP)(plan_diff.cmd_plan_diff)
 plan_app.command("use", context_settings=_HELP)(cmd_plan_use)
 plan_app.command("rm", context_settings=_HELP)(cmd_plan_rm)

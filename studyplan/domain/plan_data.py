@@ -173,6 +173,7 @@ def review_saved_plan(
     statuses: Mapping[str, str],
     today: date,
     graph: PrerequisiteGraph | None = None,
+    hours_left: Mapping[str, float] | None = None,
 ) -> SavedPlanReview:
     """Re-plan a saved plan's goals against today's progress and compare with its schedule.
 
@@ -181,7 +182,7 @@ def review_saved_plan(
     """
     graph = graph or graph_of(catalog)
     resolve, topics = catalog.resolve, catalog.topics
-    plan = build_plan(catalog, saved_goals(catalog, payload), statuses, graph)
+    plan = build_plan(catalog, saved_goals(catalog, payload), statuses, graph, hours_left)
     hpw = payload.get("hours_per_week")
     if hpw:
         schedule(plan, float(hpw), max(today, date.fromisoformat(payload["start"])))

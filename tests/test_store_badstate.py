@@ -128,7 +128,7 @@ def test_newer_schema_via_the_cli(cli: Cli, tmp_path: Path) -> None:
         assert result.exit_code == EXIT_STORE
         assert result.stderr.startswith(
             f"error: {path} was written by a newer studyplan (schema version 42, this one "
-            "knows up to 3); left untouched"
+            "knows up to 4); left untouched"
         )
     assert path.read_bytes() == before
 

@@ -51,6 +51,7 @@ def test_all_migrations_build_exactly_the_sqlmodel_schema(tmp_path: Path) -> Non
         "plan",
         "setting",
         "library",
+        "reading_tick",
     }
 
 
@@ -145,7 +146,7 @@ def test_partial_upgrade_resumes_from_where_it_stopped(tmp_path: Path) -> None:
     conn = connect(path, create=True)
     assert migrations.migrate(conn, path, upto=2) == ["0001_progress_log", "0002_saved_plans"]
     assert migrations.migrate(conn, path, upto=2) == []
-    assert migrations.migrate(conn, path) == ["0003_personal_library"]
+    assert migrations.migrate(conn, path) == ["0003_personal_library", "0006_reading_ticks"]
     conn.close()
 
 

@@ -298,7 +298,7 @@ def cmd_plan(
             data["saved_as"] = save
         print_json(data)
         return
-    if citing is not None:
+    if citing is not None and for_bib is not None:
         from studyplan.cli.plan_extra import render_citing_head
 
         render_citing_head(citing, for_bib)

@@ -47,9 +47,15 @@ def summary_line(diff: PlanDiff) -> str | None:
     if not diff.added and not diff.removed and not diff.hours:
         return None
     counts = ", ".join(f"{n} {_KINDS[k]}" for k, n in sorted(diff.counts().items()))
-    head = f"since saved: +{len(diff.added)} −{len(diff.removed)} steps"
-    if counts:
-        head += f" ({counts})"
+    if diff.added or diff.removed:
+        head = f"since saved: +{len(diff.added)} −{len(diff.removed)} steps"
+        if counts:
+            head += f" ({counts})"
+    else:
+        head = "since saved: no step added or removed"
+    if diff.hours:
+        n = len(diff.hours)
+        head += f"; hours of {n} step{'s' if n != 1 else ''} changed"
     if diff.curricula == "changed":
         head += "; the curricula changed"
     elif diff.curricula == "unknown":

@@ -28,7 +28,9 @@ def render_books(catalog: Catalog, plan: Plan, choice: Choice) -> None:
         f"{plan.total_hours:g} h"
     )
     if sched and plan.topic_ids:
-        head += f" · {sched.weeks} weeks at {sched.hours_per_week:g} h/week · done by {sched.finish}"
+        head += (
+            f" · {sched.weeks} weeks at {sched.hours_per_week:g} h/week · done by {sched.finish}"
+        )
     lines = [head]
     if choice.note:
         lines.append(f"note: {choice.note}")
@@ -157,7 +159,13 @@ def citing_json(citing: Citing, plan: Plan | None, path: str) -> dict[str, Any]:
         "file": path,
         "references": citing.total,
         "matched": [
-            {"entry": m.entry, "title": m.title, "key": m.reference, "by": m.by, "topics": list(m.topics)}
+            {
+                "entry": m.entry,
+                "title": m.title,
+                "key": m.reference,
+                "by": m.by,
+                "topics": list(m.topics),
+            }
             for m in citing.matched
         ],
         "unmatched": [

@@ -6,6 +6,7 @@ start fast. A topic counts as finished when it is done or known.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ import typer
 if TYPE_CHECKING:
     from studyplan.adapters.store import ProgressStore
     from studyplan.domain.catalog import Catalog
+    from studyplan.domain.ticks import TopicReading
 
 FINISHED = ("done", "known")
 BAR = 24
@@ -21,9 +23,15 @@ RECENT = 5
 
 
 def summarize(
-    catalog: Catalog, store: ProgressStore, curriculum: str | None, today: date
+    catalog: Catalog,
+    store: ProgressStore,
+    curriculum: str | None,
+    today: date,
+    reading: Mapping[str, TopicReading] | None = None,
 ) -> dict[str, Any]:
-    """Everything ``status`` shows, as JSON-ready data."""
+    """Everything ``status`` shows, as JSON-ready data; ``reading``: the topics with
+    ticked readings (``State.reading``)."""
+    reading = reading or {}
     statuses = store.statuses(catalog.aliases)
     by_parts = _finished_parts(catalog, statuses)
     rows: list[dict[str, Any]] = []
@@ -66,7 +74,22 @@ def summarize(
                 "orphaned": topic is None,
             }
         )
+    hours = catalog.topics.hours
+    readings = [
+        {
+            "id": tid,
+            "title": catalog.topics.title(tid),
+            "readings_read": p.groups_read,
+            "readings": p.groups,
+            "hours_left": max(0.0, round(hours(tid) - p.hours_ticked, 6)),
+            "all_core_read": p.all_read,
+            "status": statuses[tid].status if tid in statuses else "todo",
+        }
+        for tid, p in reading.items()
+        if curriculum is None or catalog.topics[tid].curriculum == curriculum
+    ]
     return {
+        "readings": readings,
         "curricula": rows,
         "plans": _plans(catalog, store, statuses, today) if curriculum is None else [],
         "topics": topics,
@@ -172,9 +195,22 @@ def render(summary: dict[str, Any]) -> None:
                 t = by_id[tid]
                 spent = f" · {t['minutes']} min" if t["minutes"] else ""
                 echo(f"  {t['updated'][:10]}  {t['status']:<7} {tid} — {t['title'] or '?'}{spent}")
+    unfinished = [r for r in summary.get("readings", []) if r["status"] not in FINISHED]
+    if unfinished:
+        echo("\nReading")
+        for r in unfinished:
+            hint = (
+                "  (all core readings ticked: 'studyplan done' when you can)"
+                if r["all_core_read"]
+                else ""
+            )
+            echo(
+                f"  {r['id']} — {r['title']}: {r['readings_read']}/{r['readings']} readings · "
+                f"{r['hours_left']:g} h left{hint}"
+            )
     if summary["orphans"]:
         echo("\nOrphaned (no longer in the curricula; see 'studyplan doctor')")
         for tid in summary["orphans"]:
             echo(f"  {tid} ({by_id[tid]['status']})")
-    if not summary["topics"]:
+    if not summary["topics"] and not summary.get("readings"):
         echo("\nnothing recorded yet: try 'studyplan done TOPIC' or 'studyplan know TOPIC'")

@@ -92,8 +92,6 @@ def cmd_read(
         )
         return
     what = key if part is None else f"{key} part {part} ({reading.parts[part - 1].where})"
-    typer.echo(
-        f"read {what} of {found.id}: {progress.text()} · {left:g} of {found.hours:g} h left"
-    )
+    typer.echo(f"read {what} of {found.id}: {progress.text()} · {left:g} of {found.hours:g} h left")
     if hint:
         typer.echo(f"hint: {hint}")

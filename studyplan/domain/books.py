@@ -58,11 +58,13 @@ class Choice:
     groups: Sequence[Group] = field(default=(), repr=False)
 
 
-def groups_of(catalog: Catalog, plan: Plan) -> list[Group]:
-    """Every step's core-reading groups, in plan order (milestones have none)."""
+def groups_of(catalog: Catalog, plan: Plan | Sequence[str]) -> list[Group]:
+    """Every step's core-reading groups, in plan order (milestones have none); ``plan``
+    is a plan or its topic ids."""
     table = catalog.topics
     found: list[Group] = []
-    for step, tid in enumerate(plan.topic_ids):
+    topic_ids = plan if isinstance(plan, Sequence) else plan.topic_ids
+    for step, tid in enumerate(topic_ids):
         topic = table[tid]
         for options in topic.core_groups:
             found.append(Group(step, options, topic.hours))
@@ -92,7 +94,11 @@ def choose(groups: Sequence[Group], time_limit: float = TIME_LIMIT_S) -> Choice:
     found = _cp_sat(groups, time_limit)
     if found is not None:
         picks, optimal = found
-        note = "" if optimal else f"the solver's time limit ({time_limit:g} s) was reached: the choice may not be the fewest works"
+        note = (
+            ""
+            if optimal
+            else f"the solver's time limit ({time_limit:g} s) was reached: the choice may not be the fewest works"
+        )
         return _choice(groups, picks, optimal=optimal, solver="cp-sat", note=note)
     picks = greedy(groups)
     note = (
@@ -166,7 +172,9 @@ def greedy(groups: Sequence[Group]) -> list[int]:
             group = groups[i]
             usable = [k for k, r in enumerate(group.options) if r.key in taken]
             if usable:
-                picks[i] = min(usable, key=lambda k: (group.options[k].access != "free", group.cost(k)))
+                picks[i] = min(
+                    usable, key=lambda k: (group.options[k].access != "free", group.cost(k))
+                )
         open_groups = [i for i, p in enumerate(picks) if p is None]
         if not open_groups:
             break
@@ -243,9 +251,19 @@ def apply(catalog: Catalog, plan: Plan, time_limit: float = TIME_LIMIT_S) -> Cho
     return choice
 
 
+def chosen_by_topic(choice: Choice, topic_ids: Sequence[str]) -> dict[str, frozenset[Reading]]:
+    """Topic id -> the core readings chosen for it."""
+    found: dict[str, set[Reading]] = {}
+    for group, k in zip(choice.groups, choice.picks, strict=True):
+        found.setdefault(topic_ids[group.step], set()).add(group.options[k])
+    return {t: frozenset(r) for t, r in found.items()}
+
+
 def chosen_keys(choice: Choice) -> list[str]:
     """The works of a choice, in the order the plan first needs them."""
-    return list(dict.fromkeys(g.options[k].key for g, k in zip(choice.groups, choice.picks, strict=True)))
+    return list(
+        dict.fromkeys(g.options[k].key for g, k in zip(choice.groups, choice.picks, strict=True))
+    )
 
 
 def books_json(catalog: Catalog, choice: Choice, topic_ids: Sequence[str]) -> dict[str, object]:

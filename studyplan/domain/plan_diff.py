@@ -108,24 +108,26 @@ def diff_saved_plan(
         for pre in step.requires or ():
             required_then.setdefault(resolve(pre), []).append(tid)
 
-    for tid, step in then_steps.items():
+    for tid in then_steps:
         if tid in now_set:
             continue
-        diff.removed.append(_why_removed(catalog, tid, statuses, covered_now, required_then, remembered))
+        diff.removed.append(
+            _why_removed(catalog, tid, statuses, covered_now, required_then, remembered)
+        )
     for tid in now_ids:
         if tid in then_steps:
             continue
         diff.added.append(_why_added(catalog, plan, tid, then_steps, covered_then, remembered))
     left = hours_left or {}
     for tid, hours in zip(now_ids, plan.hours, strict=True):
-        step = then_steps.get(tid)
-        if step is None or abs(step.hours - hours) < 1e-9 or saved.books:
+        kept = then_steps.get(tid)
+        if kept is None or abs(kept.hours - hours) < 1e-9 or saved.books:
             continue
-        if tid in left and abs(topics.hours(tid) - step.hours) < 1e-9:
+        if tid in left and abs(topics.hours(tid) - kept.hours) < 1e-9:
             why = "your ticked readings"
         else:
             why = "its estimate changed in the curricula"
-        diff.hours.append(HoursChange(tid, step.hours, hours, why))
+        diff.hours.append(HoursChange(tid, kept.hours, hours, why))
     return diff
 
 
@@ -156,7 +158,9 @@ def _why_removed(
         ]
         if dropped:
             return Change(tid, "prerequisites", f"{dropped[0]} no longer requires it")
-        return Change(tid, "prerequisites", "no longer needed by the goals (their prerequisites changed)")
+        return Change(
+            tid, "prerequisites", "no longer needed by the goals (their prerequisites changed)"
+        )
     return Change(
         tid,
         "unknown",
@@ -194,7 +198,5 @@ def _why_added(
             return Change(tid, "prerequisites", f"{needed_by} now requires it")
         return Change(tid, "prerequisites", f"needed by {needed_by}")
     if needed_by in covered_then:
-        return Change(
-            tid, "marks", f"needed by {needed_by}, which you had when the plan was saved"
-        )
+        return Change(tid, "marks", f"needed by {needed_by}, which you had when the plan was saved")
     return Change(tid, "prerequisites", f"needed by {needed_by}, itself new in the plan")

@@ -92,9 +92,7 @@ def _part_hours(reading: Reading, reading_hours: float, part: int) -> float:
     return hours if hours is not None else reading_hours / len(reading.parts)
 
 
-def reading_progress(
-    catalog: Catalog, ticks: Mapping[str, Set[Tick]]
-) -> dict[str, TopicReading]:
+def reading_progress(catalog: Catalog, ticks: Mapping[str, Set[Tick]]) -> dict[str, TopicReading]:
     """Every topic with a live tick -> its reading progress."""
     topics = catalog.topics
     return {t: topic_reading(topics[t], ts) for t, ts in ticks.items() if t in topics and ts}

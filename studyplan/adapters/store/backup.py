@@ -181,7 +181,10 @@ def restore(path: Path, data: Any, source: str) -> RestoreResult:
             for r in item.get("readings", []):  # absent in backups made before ticks
                 session.add(
                     m.ReadingTick(
-                        action_id=action.id, topic_id=r["topic_id"], key=r["key"], part=r.get("part")
+                        action_id=action.id,
+                        topic_id=r["topic_id"],
+                        key=r["key"],
+                        part=r.get("part"),
                     )
                 )
         result.update(actions_added=added, actions_present=present)
@@ -328,7 +331,11 @@ def _validate(data: Any, source: str) -> None:
         if not isinstance(ticks, list):
             raise bad(f"{where}.readings", "must be a list")
         for j, r in enumerate(ticks):
-            need(r, f"{where}.readings[{j}]", {"topic_id": str, "key": str, "part": (int, type(None))})
+            need(
+                r,
+                f"{where}.readings[{j}]",
+                {"topic_id": str, "key": str, "part": (int, type(None))},
+            )
     for i, p in enumerate(data["plans"]):
         need(p, f"plans[{i}]", {"name": str, "created": str, "updated": str, "payload": dict})
     for i, b in enumerate(data["library"]):

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 from studyplan.adapters.store import migrations
 from studyplan.adapters.store.library import LibraryMixin
 from studyplan.adapters.store.plans import PlansMixin
-from studyplan.adapters.store.ticks import TicksMixin
 from studyplan.adapters.store.sqlite import (
     connect,
     day_start,
@@ -33,6 +32,7 @@ from studyplan.adapters.store.sqlite import (
     translate,
     use_wal,
 )
+from studyplan.adapters.store.ticks import TicksMixin
 from studyplan.adapters.store.types import MARKS, Event, Note, TopicStatus, UndoResult
 from studyplan.errors import InputError, StoreError
 

@@ -27,7 +27,7 @@ def step_json(catalog: Catalog, step: Step) -> dict[str, Any]:
         "title": step.topic.title,
         "title_zh": step.topic.title_zh,
         "curriculum": step.topic.curriculum,
-        "hours": step.topic.hours,
+        "hours": step.hours,
         "kind": step.topic.kind,
         "goal": step.goal,
         "status": step.status,

@@ -7,7 +7,8 @@ whole or part by part to the end. The topic's hours left are its hours less, for
 group, the hours of all its readings (the alternatives not read are not needed any
 more), and for a group not yet read, the hours of the ticked parts. A reading's hours are
 its ``hours``, else an equal share of what the readings with hours leave of the topic's;
-a part's are its ``hours``, else an equal share of its reading's. Ticks on optional
+a part's are its ``hours``, else an equal share of its reading's (ticked parts never take
+off more than their reading's hours). Ticks on optional
 readings are kept and shown but take nothing off: a topic's hours are its core readings'.
 The topic is done only when the learner says so; ``all_read`` is the hint.
 """
@@ -70,7 +71,8 @@ def topic_reading(topic: Topic, ticks: Set[Tick]) -> TopicReading:
                 if len(parts) == len(reading.parts):
                     done = True
                 else:
-                    partial += sum(_part_hours(reading, hours[reading], k) for k in parts)
+                    ticked = sum(_part_hours(reading, hours[reading], k) for k in parts)
+                    partial += min(ticked, hours[reading])  # parts never exceed the whole
         if done:
             read += 1
             taken += sum(hours[r] for r in group)

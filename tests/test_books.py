@@ -65,7 +65,14 @@ def test_greedy_is_a_valid_choice_never_better_than_the_optimum(groups: list[Gro
 
 def test_a_time_limit_without_an_answer_falls_back_to_greedy_with_a_note() -> None:
     groups = [
-        Group(i, (Reading(f"w{i}", "x", True, "free", hours=1.0), Reading("big", "y", True, "free", hours=2.0)), 3.0)
+        Group(
+            i,
+            (
+                Reading(f"w{i}", "x", True, "free", hours=1.0),
+                Reading("big", "y", True, "free", hours=2.0),
+            ),
+            3.0,
+        )
         for i in range(40)
     ]
     choice = choose(groups, time_limit=0.0)
@@ -202,3 +209,35 @@ def test_plan_books_on_the_whole_builtin_set(cli: Cli, real_builtin: Path) -> No
     plain = cli.json("plan", *everything)
     assert data["total_hours"] < plain["total_hours"]
     assert books["works_count"] <= len({r["key"] for s in plain["steps"] for r in s["readings"]})
+
+
+def test_alternatives_are_checked_where_they_are_written(
+    cli: Cli, write_curriculum: Callable[[str, str], Path]
+) -> None:
+    bad = ALT.replace(
+        """        one_of: textbook
+        access: free
+        hours: 3""",
+        """        access: free
+        hours: 3""",
+    ).replace(
+        """      - key: tishby2015deep
+        where: whole paper
+        core: true""",
+        """      - key: tishby2015deep
+        where: whole paper
+        one_of: extra2""",
+    )
+    folder = write_curriculum("alt.yaml", bad)
+    result = cli("validate", str(folder))
+    assert result.exit_code == 3
+    lines = result.stderr.splitlines()
+    assert any(
+        "alt.yaml:15: topic 'alt.one': one_of 'textbook' names only one core reading" in ln
+        for ln in lines
+    ), lines
+    assert any(
+        "topic 'alt.two': reading 'tishby2015deep' has one_of 'extra2' but is not core" in ln
+        for ln in lines
+    ), lines
+    assert len(lines) == 3 and "Traceback" not in result.output

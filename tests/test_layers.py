@@ -22,6 +22,9 @@ HEAVY = (
     "rustworkx",
     "numpy",
     "bibtexparser",
+    # OR-Tools (~0.3-0.5 s to import, with pandas) only for plan --books.
+    "ortools",
+    "pandas",
 )
 
 PROBE = """
@@ -40,7 +43,14 @@ print("LOADED=" + json.dumps(sorted(m for m in heavy if m in sys.modules)), file
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
-    [["next"], ["status"], ["done", "mini.entropy"], ["show", "mini.entropy"], ["--help"]],
+    [
+        ["next"],
+        ["status"],
+        ["done", "mini.entropy"],
+        ["show", "mini.entropy"],
+        ["--help"],
+        ["read", "mini.entropy", "mackay2003information"],
+    ],
     ids=lambda a: " ".join(a),
 )
 def test_everyday_commands_load_no_heavy_library(tmp_path: Path, args: list[str]) -> None:

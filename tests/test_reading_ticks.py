@@ -9,11 +9,11 @@ from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
+from test_books import ALT
 
 from helpers import Cli
 from studyplan.domain.catalog import Part, Reading, Topic
 from studyplan.domain.ticks import reading_ids, topic_reading
-from test_books import ALT
 
 
 def folder_of(write_curriculum: Callable[[str, str], Path]) -> str:
@@ -132,7 +132,9 @@ def topics_and_ticks(draw: st.DrawFn) -> tuple[Topic, set[tuple[str, int | None]
                 parts=parts,
             )
         )
-    topic = Topic("t.t", "t", "T", "T", "s", float(draw(st.integers(1, 20))), readings=tuple(readings))
+    topic = Topic(
+        "t.t", "t", "T", "T", "s", float(draw(st.integers(1, 20))), readings=tuple(readings)
+    )
     ids = reading_ids(topic)
     ticks = {
         (rid, part)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from studyplan.domain.catalog import BibSummary, Catalog
 
-_ARXIV_NEW = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\d])")
+_ARXIV_NEW = re.compile(r"(?<!\d)(\d{4}\.\d{4,5})(?:v\d+)?(?!\d)")
 _ARXIV_OLD = re.compile(r"\b([a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?\b")
 _DOI = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
 

@@ -3,7 +3,8 @@ alternatives, so that the plan needs the fewest distinct works (citation keys); 
 those, the fewest paid works; then the fewest hours. Pure: no I/O.
 
 Solved exactly with OR-Tools CP-SAT (imported here, inside ``choose``, only when some
-step has a real choice: it costs ~0.3-0.5 s to import, so no other command pays for it).
+step has a real choice, and through its compiled helper: see ``_solve``), so no other
+command pays for it.
 If the solver stops at its time limit without a proven optimum, its best solution is
 kept with a note; without any solution, a greedy choice is used, with a note.
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from studyplan.domain.catalog import Reading
 
@@ -116,46 +117,83 @@ def _choice(
 
 
 def _cp_sat(groups: Sequence[Group], time_limit: float) -> tuple[list[int], bool] | None:
-    from ortools.sat.python import cp_model
+    """Solve with CP-SAT; the picks and whether they are proven optimal, or None."""
+    variables: list[None] = []
+    choice: list[list[int]] = []
+    used: dict[str, int] = {}
+    paid: dict[str, int] = {}
+    exactly_one: list[list[int]] = []
+    implies: list[tuple[int, int]] = []
+    costs: list[tuple[int, int]] = []
 
-    model = cp_model.CpModel()
-    used: dict[str, cp_model.IntVar] = {}
-    paid: dict[str, cp_model.IntVar] = {}
-    choice: list[list[cp_model.IntVar]] = []
-    costs: list[tuple[cp_model.IntVar, int]] = []
-    for g, group in enumerate(groups):
-        row = [model.new_bool_var(f"x{g}_{k}") for k in range(len(group.options))]
-        model.add_exactly_one(row)
+    def new_var() -> int:
+        variables.append(None)
+        return len(variables) - 1
+
+    for group in groups:
+        row = [new_var() for _ in group.options]
+        exactly_one.append(row)
         choice.append(row)
         for k, (var, reading) in enumerate(zip(row, group.options, strict=True)):
-            work = used.get(reading.key)
-            if work is None:
-                work = used[reading.key] = model.new_bool_var(f"w_{reading.key}")
-            model.add_implication(var, work)
+            if reading.key not in used:
+                used[reading.key] = new_var()
+            implies.append((var, used[reading.key]))
             if reading.access != "free":
-                pay = paid.get(reading.key)
-                if pay is None:
-                    pay = paid[reading.key] = model.new_bool_var(f"p_{reading.key}")
-                model.add_implication(var, pay)
+                if reading.key not in paid:
+                    paid[reading.key] = new_var()
+                implies.append((var, paid[reading.key]))
             costs.append((var, round(group.cost(k) * _SCALE)))
     hours_bound = sum(max(round(g.cost(k) * _SCALE) for k in range(len(g.options))) for g in groups)
-    hour_weight = 1
     paid_weight = hours_bound + 1
     work_weight = paid_weight * (len(paid) + 1)
-    model.minimize(
-        work_weight * sum(used.values())
-        + paid_weight * sum(paid.values())
-        + hour_weight * sum(c * v for v, c in costs)
-    )
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(time_limit, 0.0)
-    solver.parameters.num_workers = 1  # deterministic, and the machine is small
-    solver.parameters.random_seed = 0
-    status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    objective = [(v, work_weight) for v in used.values()]
+    objective += [(v, paid_weight) for v in paid.values()]
+    objective += [(v, c) for v, c in costs if c]
+    solution = _solve(len(variables), exactly_one, implies, objective, max(time_limit, 0.0))
+    if solution is None:
         return None
-    picks = [next(k for k, v in enumerate(row) if solver.boolean_value(v)) for row in choice]
-    return picks, status == cp_model.OPTIMAL
+    values, optimal = solution
+    picks = [next(k for k, v in enumerate(row) if values[v]) for row in choice]
+    return picks, optimal
+
+
+def _solve(
+    count: int,
+    exactly_one: Sequence[Sequence[int]],
+    implies: Sequence[tuple[int, int]],
+    objective: Sequence[tuple[int, int]],
+    time_limit: float,
+) -> tuple[list[int], bool] | None:
+    """Minimize ``objective`` over ``count`` 0/1 variables subject to the constraints.
+
+    The model is written in CpModelProto's text format (``ortools/sat/cp_model.proto``)
+    and solved through ``cp_model_helper``, the compiled module that OR-Tools' own
+    ``cp_model`` wraps: ``cp_model`` itself imports numpy and pandas (~0.4 s more, for
+    its pandas API), the helper alone imports in ~0.12 s (benchmarks/bench_plans.py).
+    """
+    from ortools.sat.python import cp_model_helper as cmh
+
+    parts = ["variables { domain: [0, 1] }\n" * count]
+    for row in exactly_one:
+        parts.append(f"constraints {{ exactly_one {{ literals: {list(row)} }} }}\n")
+    for a, b in implies:
+        parts.append(f"constraints {{ enforcement_literal: {a} bool_and {{ literals: {b} }} }}\n")
+    parts.append(
+        f"objective {{ vars: {[v for v, _ in objective]} coeffs: {[c for _, c in objective]} }}\n"
+    )
+    model = cmh.CpModelProto()
+    model.parse_text_format("".join(parts))
+    parameters = cmh.SatParameters()
+    parameters.max_time_in_seconds = time_limit
+    parameters.num_workers = 1  # deterministic, and the machine is small
+    parameters.random_seed = 0
+    solver: Any = cmh.SolveWrapper()  # the compiled module has no type hints for it
+    solver.set_parameters(parameters)
+    response = solver.solve(model)
+    status = response.status
+    if status not in (cmh.CpSolverStatus.OPTIMAL, cmh.CpSolverStatus.FEASIBLE):
+        return None
+    return list(response.solution), status == cmh.CpSolverStatus.OPTIMAL
 
 
 def greedy(groups: Sequence[Group]) -> list[int]:

@@ -13,14 +13,15 @@ from test_plan_cli import mark
 from helpers import FIXTURE_DATA, Cli
 from studyplan.adapters import paths
 from studyplan.adapters.store import open_store
+from studyplan.domain.saved_plan import SavedPlan
 
 
 def saved_payload(name: str) -> dict:  # type: ignore[type-arg]
     store = open_store(paths.db_path(), create=False)
     try:
-        payload = store.get_plan(name)
-        assert payload is not None
-        return payload
+        saved = store.get_plan(name)
+        assert saved is not None
+        return saved.to_json()
     finally:
         store.close()
 
@@ -123,7 +124,7 @@ def test_a_topic_gone_from_the_curricula(cli: Cli, monkeypatch: object, tmp_path
         "covered": [],
         "books": False,
     }
-    store.save_plan("g", payload)
+    store.save_plan("g", SavedPlan.from_json(payload))
     store.close()
     data = cli.json("plan", "diff", "g")
     assert data["curricula"] == "changed"
@@ -142,7 +143,7 @@ def test_a_plan_saved_before_the_hash_still_diffs(cli: Cli) -> None:
     # As if mini.kl had not been a step when the plan was saved.
     v1["steps"] = [s for s in v1["steps"] if s["id"] != "mini.kl"]
     store = open_store(paths.db_path(), create=True)
-    store.save_plan("old", v1, replace=True)
+    store.save_plan("old", SavedPlan.from_json(v1), replace=True)
     store.close()
     mark("done", "mini.entropy")
     data = cli.json("plan", "diff", "old")
@@ -161,17 +162,21 @@ def test_a_plan_saved_before_the_hash_still_diffs(cli: Cli) -> None:
     assert "saved before plans remembered the curricula" in cli("plan", "show", "old").stdout
 
 
-def test_a_damaged_saved_plan_is_one_line_and_show_still_works(cli: Cli) -> None:
-    store = open_store(paths.db_path(), create=True)
-    store.save_plan(
-        "bad", {"version": 2, "goals": ["mini.ib"], "topics": ["mini.ib"], "covered": "x"}
-    )
-    store.close()
+def test_a_damaged_saved_plan_is_one_line(cli: Cli) -> None:
+    import sqlite3
+
+    assert cli("plan", "mini.ib", "--save", "bad").exit_code == 0
+    damaged = {"version": 2, "goals": ["mini.ib"], "topics": ["mini.ib"], "covered": "x"}
+    conn = sqlite3.connect(paths.db_path())
+    conn.execute("UPDATE plan SET payload = ? WHERE name = 'bad'", (json.dumps(damaged),))
+    conn.commit()
+    conn.close()
     result = cli("plan", "diff", "bad")
-    assert result.exit_code == 2
-    assert result.stderr.startswith("error: saved plan 'bad' is damaged: $.covered: must be a list")
+    assert result.exit_code == 5
+    assert result.stderr.startswith(
+        "error: saved plan 'bad' cannot be read: $.covered: must be a list"
+    )
     assert "Traceback" not in result.output
-    assert cli("plan", "show", "bad").exit_code == 0
     missing = cli("plan", "diff", "nope")
     assert missing.exit_code == 4 and "no saved plan 'nope'" in missing.stderr
 

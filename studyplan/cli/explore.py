@@ -9,6 +9,7 @@ import typer
 from studyplan.cli.options import JsonOption
 from studyplan.cli.output import emit_lines, emit_table, print_json
 from studyplan.cli.state import state
+from studyplan.domain.status import Status
 
 
 def _active_goals(ctx: typer.Context, plan: str | None) -> tuple[str | None, list[str] | None]:
@@ -16,11 +17,11 @@ def _active_goals(ctx: typer.Context, plan: str | None) -> tuple[str | None, lis
     name = plan or st.store(create=False).active_plan()
     if name is None:
         return None, None
-    payload = st.saved_plan(name)
+    saved = st.saved_plan(name)
     catalog = st.catalog()
     from studyplan.domain.plan_data import saved_goals
 
-    return name, saved_goals(catalog, payload)
+    return name, saved_goals(catalog, saved)
 
 
 def cmd_next(
@@ -71,7 +72,7 @@ def cmd_next(
             ("nothing to start: every topic in reach is done" if name else "nothing to start", "")
         )
     for row in rows:
-        mark = "  (in progress)" if row["status"] == "started" else ""
+        mark = "  (in progress)" if row["status"] == Status.STARTED else ""
         hours = f"{row['hours']:g} h"
         if row["readings"] is not None:
             text = f"{row['readings_read']}/{row['readings']} readings"

@@ -16,11 +16,13 @@ from studyplan.cli.dates import parse_date
 from studyplan.cli.options import JsonOption
 from studyplan.cli.output import emit_lines, emit_table, emit_text, print_json, say
 from studyplan.cli.state import State, state
+from studyplan.domain.status import Status
 from studyplan.errors import InputError
 
 if TYPE_CHECKING:
     from studyplan.domain.catalog import Catalog
     from studyplan.domain.planner import Plan
+    from studyplan.domain.saved_plan import SavedPlan
     from studyplan.domain.ticks import TopicReading
 
 
@@ -61,7 +63,7 @@ def render_plan(
     titles, titles_zh = table.titles(), table.titles_zh()
     at, keys, wheres, accesses, _, _, one_of = table.core_columns()
     reading = reading or {}
-    started = {t for t, s in plan.statuses.items() if s == "started"}
+    started = {t for t, s in plan.statuses.items() if s == Status.STARTED}
     count = len(plan.topic_ids)
     width = len(str(count))
     pad = " " * (width + 2)
@@ -247,7 +249,7 @@ def cmd_plan(
     'plan rm NAME' deletes it (each has --help).
     """
     st = state(ctx)
-    from studyplan.domain.plan_data import plan_json, plan_payload
+    from studyplan.domain.plan_data import plan_json, saved_plan_of
 
     goals = list(goals or [])
     citing = None
@@ -281,8 +283,8 @@ def cmd_plan(
     )
     if save:
         store = st.store(create=True)
-        payload = plan_payload(plan, goals, date.today(), catalog, books=st.books)
-        store.save_plan(save, payload, replace=replace)
+        kept = saved_plan_of(plan, goals, date.today(), catalog, books=st.books is not None)
+        store.save_plan(save, kept, replace=replace)
         store.set_active_plan(save)
     if as_json:
         data = plan_json(catalog, plan, include_covered=show_all, lazy_steps=not citing)
@@ -334,11 +336,11 @@ def cmd_plan_show(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = F
     st = state(ctx)
     from studyplan.domain.plan_data import pace_text, plan_json, review_json, review_saved_plan
 
-    payload = st.saved_plan(name)
+    saved = st.saved_plan(name)
     catalog = st.catalog()
     progress = st.statuses()
     today = date.today()
-    review = review_saved_plan(catalog, name, payload, progress, today, None, st.hours_left())
+    review = review_saved_plan(catalog, name, saved, progress, today, None, st.hours_left())
     if as_json:
         print_json(
             {
@@ -348,8 +350,8 @@ def cmd_plan_show(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = F
         )
         return
     lines = [
-        (f"plan '{name}' for {', '.join(payload.get('goals', []))}", "bold"),
-        *_diff_line(st, name),
+        (f"plan '{name}' for {', '.join(saved.goals)}", "bold"),
+        *_diff_line(st, name, saved),
         (
             f"{len(review.done_ids)}/{review.steps_total} steps done · "
             f"{review.hours_done:g}/{review.hours_total:g} h · {review.hours_left:g} h left",
@@ -360,7 +362,7 @@ def cmd_plan_show(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = F
         pace = pace_text(review.ahead_hours)
         sched = review.plan.schedule
         new_finish = f"; finishes {sched.finish}" if sched and review.plan.steps else ""
-        lines.append((f"{pace} (saved finish {payload.get('finish_date')}{new_finish})", ""))
+        lines.append((f"{pace} (saved finish {saved.finish_date}{new_finish})", ""))
     lines += [(f"  ✔ {tid} {catalog.topics.title(tid)}", "green") for tid in review.done_ids]
     if review.missing_ids:
         lines.append(
@@ -371,14 +373,9 @@ def cmd_plan_show(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = F
         render_plan(catalog, review.plan, reading=st.reading())
 
 
-def _diff_line(st: State, name: str) -> list[tuple[str, str]]:
+def _diff_line(st: State, name: str, saved: SavedPlan) -> list[tuple[str, str]]:
     """The short form of ``plan diff`` (nothing when nothing changed)."""
-    from studyplan.errors import InputError as Damaged
-
-    try:
-        line = plan_diff.summary_line(plan_diff.plan_diff(st, name))
-    except Damaged:
-        return []
+    line = plan_diff.summary_line(plan_diff.plan_diff(st, name, saved))
     return [(line, "yellow")] if line else []
 
 
@@ -396,12 +393,10 @@ def cmd_plan_use(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = Fa
 def cmd_plan_rm(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = False) -> None:
     """Delete a saved plan (your progress is kept)."""
     st = state(ctx)
-    st.saved_plan(name)
+    st.require_plan(name)  # not read: a plan that cannot be read can still be removed
     store = st.store(create=True)
     was_active = store.active_plan() == name
-    store.delete_plan(name)
-    if was_active:
-        store.set_active_plan(None)
+    store.delete_plan(name)  # also un-sets it as the active plan
     if as_json:
         print_json({"removed": name, "was_active": was_active})
     elif was_active:
@@ -412,36 +407,40 @@ def cmd_plan_rm(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = Fal
 
 def cmd_plans(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """List saved plans (the active one is marked)."""
+    from studyplan.domain.saved_plan import iso
+
     store = state(ctx).store(create=False)
     active = store.active_plan()
-    rows = [
-        {
-            "name": name,
-            "active": name == active,
-            "goals": payload.get("goals", []),
-            "saved": saved.isoformat(),
-            "total_hours": payload.get("total_hours"),
-            "finish_date": payload.get("finish_date"),
-        }
-        for name, saved, payload in store.list_plans()
-    ]
+    plans = store.list_plans()
     if as_json:
-        print_json(rows)
+        print_json(
+            [
+                {
+                    "name": name,
+                    "active": name == active,
+                    "goals": list(plan.goals),
+                    "saved": saved.isoformat(),
+                    "total_hours": plan.total_hours,
+                    "finish_date": iso(plan.finish_date),
+                }
+                for name, saved, plan in plans
+            ]
+        )
         return
-    if not rows:
+    if not plans:
         say("no saved plans: make one with 'studyplan plan GOAL --save NAME'")
         return
     emit_table(
         ("", "name", "goals", "h", "finish"),
         [
             (
-                "*" if row["active"] else "",
-                row["name"],
-                " ".join(row["goals"]),
-                f"{row['total_hours']:g}",
-                str(row["finish_date"] or ""),
+                "*" if name == active else "",
+                name,
+                " ".join(plan.goals),
+                f"{plan.total_hours:g}",
+                iso(plan.finish_date) or "",
             )
-            for row in rows
+            for name, _, plan in plans
         ],
     )
 

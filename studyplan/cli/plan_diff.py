@@ -14,6 +14,7 @@ from studyplan.cli.state import State, state
 
 if TYPE_CHECKING:
     from studyplan.domain.plan_diff import PlanDiff
+    from studyplan.domain.saved_plan import SavedPlan
 
 _KINDS = {
     "marks": "your marks",
@@ -23,23 +24,13 @@ _KINDS = {
 }
 
 
-def plan_diff(st: State, name: str) -> PlanDiff:
+def plan_diff(st: State, name: str, saved: SavedPlan | None = None) -> PlanDiff:
+    """The diff of the plan saved as ``name`` (read here unless given)."""
     from studyplan.domain.plan_diff import diff_saved_plan
-    from studyplan.domain.saved_plan import SavedPlan, SavedPlanFormatError
-    from studyplan.errors import InputError
 
-    payload = st.saved_plan(name)
-    try:
-        saved = SavedPlan.from_json(payload)
-    except SavedPlanFormatError as exc:
-        raise InputError(
-            f"saved plan '{name}' is damaged: {exc.problems[0]}"
-            + (f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""),
-            f"save it again: 'studyplan plan GOAL --save {name} --replace'",
-        ) from None
-    return diff_saved_plan(
-        st.catalog(), name, saved, payload, st.statuses(), date.today(), st.hours_left()
-    )
+    if saved is None:
+        saved = st.saved_plan(name)
+    return diff_saved_plan(st.catalog(), name, saved, st.statuses(), date.today(), st.hours_left())
 
 
 def summary_line(diff: PlanDiff) -> str | None:

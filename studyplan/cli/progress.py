@@ -3,7 +3,7 @@ restore and doctor are in ``progress_admin``).
 
 ``done`` and ``status`` are everyday commands, so this module stays light: no rich, no
 SQLModel, no graph library on their paths (the store uses stdlib sqlite3; see the
-README's design notes). Output is plain lines through ``typer.echo``.
+docs/architecture.md). Output is plain lines through ``typer.echo``.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import typer
 from studyplan.cli.dates import parse_date
 from studyplan.cli.options import JsonOption
 from studyplan.cli.state import State, state
+from studyplan.domain.status import MARKS, RESET, Status
 from studyplan.errors import InputError, NotFoundError, did_you_mean
 
 if TYPE_CHECKING:
@@ -32,7 +33,13 @@ MinutesOption = Annotated[
     int | None, typer.Option("--minutes", metavar="M", help="Minutes spent on it.")
 ]
 
-VERB = {"started": "start", "done": "done", "skipped": "skip", "known": "know", "reset": "reset"}
+VERB: dict[str, str] = {
+    Status.STARTED: "start",
+    Status.DONE: "done",
+    Status.SKIPPED: "skip",
+    Status.KNOWN: "know",
+    RESET: "reset",
+}
 
 
 def _json(data: Any) -> None:
@@ -79,12 +86,12 @@ def _mark(status: str) -> Callable[..., None]:
         catalog = st.catalog()
         if minutes is not None and minutes <= 0:
             raise InputError(f"--minutes must be a positive whole number, not {minutes}")
-        if status == "reset" and (minutes is not None or note or on):
+        if status == RESET and (minutes is not None or note or on):
             raise InputError("reset takes no --minutes, --note or --on")
         day = parse_date(on, "--on", past_only=True)
-        recorded = set(st.store(create=False).statuses()) if status == "reset" else None
+        recorded = set(st.store(create=False).statuses()) if status == RESET else None
         ids = check_topics(catalog, topics, recorded)
-        if status == "started":
+        if status == Status.STARTED:
             _no_checkpoint(catalog, ids)
         if minutes is not None and len(ids) > 1:
             raise InputError(
@@ -106,14 +113,14 @@ def _mark(status: str) -> Callable[..., None]:
             title = catalog.topics[tid].title if tid in catalog.topics else "(orphaned)"
             extra = f" · {minutes} min" if minutes else ""
             extra += f" · {day}" if day else ""
-            typer.echo(f"{status if status != 'reset' else 'cleared'}: {tid} — {title}{extra}")
+            typer.echo(f"{status if status != RESET else 'cleared'}: {tid} — {title}{extra}")
 
     command.__doc__ = {
-        "started": "Mark topics as started (in progress).",
-        "done": "Mark topics as done; several topics apply all or nothing.",
-        "skipped": "Mark topics as skipped (not needed for you).",
-        "known": "Mark topics you already know (your plans drop them and what they require).",
-        "reset": "Clear topics' status (as if never marked).",
+        Status.STARTED: "Mark topics as started (in progress).",
+        Status.DONE: "Mark topics as done; several topics apply all or nothing.",
+        Status.SKIPPED: "Mark topics as skipped (not needed for you).",
+        Status.KNOWN: "Mark topics you already know (your plans drop them and what they require).",
+        RESET: "Clear topics' status (as if never marked).",
     }[status]
     return command
 
@@ -274,7 +281,7 @@ def cmd_status(
 
 
 def register(app: typer.Typer) -> None:
-    for status in ("started", "done", "skipped", "known", "reset"):
+    for status in MARKS:
         app.command(VERB[status])(_mark(status))
     app.command("undo")(cmd_undo)
     app.command("log")(cmd_log)

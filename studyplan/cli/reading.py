@@ -11,6 +11,7 @@ import typer
 
 from studyplan.cli.options import JsonOption
 from studyplan.cli.state import state
+from studyplan.domain.status import Status
 from studyplan.errors import InputError, NotFoundError, did_you_mean
 
 
@@ -69,7 +70,7 @@ def cmd_read(
     left = max(0.0, round(found.hours - progress.hours_ticked, 6))
     status = st.statuses().get(found.id, "todo")
     hint = None
-    if progress.all_read and status != "done":
+    if progress.all_read and status != Status.DONE:
         hint = (
             f"every core reading of '{found.id}' is ticked: when you can do what it teaches, "
             f"mark it with 'studyplan done {found.id}'"

@@ -23,8 +23,9 @@ from datetime import date
 
 from studyplan.domain.catalog import Catalog
 from studyplan.domain.plan_data import SavedPlanReview, review_saved_plan
-from studyplan.domain.planner import SATISFIED, Plan, graph_of, satisfied_closure
+from studyplan.domain.planner import Plan, graph_of, satisfied_closure
 from studyplan.domain.saved_plan import SavedCovered, SavedPlan, SavedStep
+from studyplan.domain.status import SATISFIED, Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,13 +81,12 @@ def diff_saved_plan(
     catalog: Catalog,
     name: str,
     saved: SavedPlan,
-    payload: Mapping[str, object],
     statuses: Mapping[str, str],
     today: date,
     hours_left: Mapping[str, float] | None = None,
 ) -> PlanDiff:
     graph = graph_of(catalog)
-    review = review_saved_plan(catalog, name, payload, statuses, today, graph, hours_left)
+    review = review_saved_plan(catalog, name, saved, statuses, today, graph, hours_left)
     resolve, topics = catalog.resolve, catalog.topics
     if saved.catalog_hash is None:
         curricula = "unknown"
@@ -143,7 +143,7 @@ def _why_removed(
     if tid not in topics:
         return Change(tid, "curriculum", "no longer in the curricula")
     status = statuses.get(tid)
-    if status in SATISFIED or status == "skipped":
+    if status in SATISFIED or status == Status.SKIPPED:
         return Change(tid, "marks", f"you marked it {status}")
     by = covered_now.get(tid)
     if by is not None and by != tid:

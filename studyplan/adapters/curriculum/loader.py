@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from studyplan.domain.catalog import (
     Reading,
     Topic,
 )
-from studyplan.errors import CurriculumError, Problem, did_you_mean
+from studyplan.errors import CurriculumError, Problem, ProblemCode, did_you_mean
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -366,8 +366,26 @@ def validate(
     """Validate the sources together; return the catalog built from what was valid and
     every problem found. The catalog is only safe to use when the list is empty.
     ``parse`` checks one file (``parse_one``, or a cache of its results)."""
-    from studyplan.domain.graph import PrerequisiteGraph
+    curricula, topics, declared, problems = _merge(sources, parse)
+    aliases, alias_problems = collect_aliases(declared, topics)
+    problems += alias_problems
+    if aliases:
+        topics = {tid: resolved(t, aliases) for tid, t in topics.items()}
+    problems += _link_problems(topics, known_keys)
+    problems += _cycle_problems(topics)
+    return Catalog(curricula=curricula, topics=topics, aliases=aliases), problems
 
+
+def _merge(
+    sources: Sequence[Source], parse: Callable[[Source], ParseResult]
+) -> tuple[
+    dict[str, Curriculum],
+    dict[str, Topic],
+    list[tuple[Topic, dict[str, int | None]]],
+    list[Problem],
+]:
+    """Each file parsed on its own, merged: a duplicate curriculum or topic id is a
+    problem and the first one wins. Also the topics that declare aliases."""
     problems: list[Problem] = []
     curricula: dict[str, Curriculum] = {}
     topics: dict[str, Topic] = {}
@@ -386,6 +404,7 @@ def validate(
                     f"duplicate curriculum id '{cur.id}' (also in {first.source})",
                     "give each curriculum its own id",
                     line=1,
+                    code=ProblemCode.DUPLICATE_ID,
                 )
             )
             continue
@@ -405,6 +424,7 @@ def validate(
                         "rename one of them; published ids never change, so rename the new one",
                         line=topic.line,
                         topic=topic.id,
+                        code=ProblemCode.DUPLICATE_ID,
                     )
                 )
                 continue
@@ -415,12 +435,15 @@ def validate(
         curricula[cur.id] = Curriculum(
             cur.id, cur.title, cur.title_zh, cur.description, tuple(kept), cur.source
         )
+    return curricula, topics, declared, problems
 
-    aliases, alias_problems = collect_aliases(declared, topics)
-    problems += alias_problems
-    if aliases:
-        topics = {tid: resolved(t, aliases) for tid, t in topics.items()}
 
+def _link_problems(
+    topics: Mapping[str, Topic], known_keys: set[str] | frozenset[str]
+) -> list[Problem]:
+    """Prerequisites naming themselves, no topic or one twice; readings citing a key that
+    neither references.bib nor the library has."""
+    problems: list[Problem] = []
     for topic in topics.values():
         seen_pre: set[str] = set()
         for pre in topic.prerequisites:
@@ -432,6 +455,7 @@ def validate(
                         "remove that prerequisite",
                         line=topic.line,
                         topic=topic.id,
+                        code=ProblemCode.SELF_PREREQUISITE,
                     )
                 )
             elif pre.id not in topics:
@@ -443,6 +467,7 @@ def validate(
                         hint,
                         line=topic.line,
                         topic=topic.id,
+                        code=ProblemCode.DANGLING_PREREQUISITE,
                     )
                 )
             elif pre.id in seen_pre:
@@ -453,6 +478,7 @@ def validate(
                         "keep one",
                         line=topic.line,
                         topic=topic.id,
+                        code=ProblemCode.DUPLICATE_PREREQUISITE,
                     )
                 )
             seen_pre.add(pre.id)
@@ -469,9 +495,17 @@ def validate(
                         hint,
                         line=topic.line,
                         topic=topic.id,
+                        code=ProblemCode.CITATION_KEY,
                     )
                 )
+    return problems
 
+
+def _cycle_problems(topics: Mapping[str, Topic]) -> list[Problem]:
+    """One problem per prerequisite cycle, reported at its first topic."""
+    from studyplan.domain.graph import PrerequisiteGraph
+
+    problems: list[Problem] = []
     graph = PrerequisiteGraph(
         {tid: [p.id for p in t.prerequisites if p.id != tid] for tid, t in topics.items()}
     )
@@ -484,10 +518,10 @@ def validate(
                 "remove one of these prerequisites (each topic requires the next)",
                 line=head.line,
                 topic=head.id,
+                code=ProblemCode.CYCLE,
             )
         )
-
-    return Catalog(curricula=curricula, topics=topics, aliases=aliases), problems
+    return problems
 
 
 def load(

@@ -16,6 +16,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from studyplan.domain.columns import (
+    CoreColumns,
+    core_columns_of,
+    links_of,
+    milestone_parts,
+    reading_row,
+)
 from studyplan.domain.layout import record_layout
 from studyplan.domain.pickled import PickledMapping
 
@@ -115,26 +122,13 @@ class Topic(NamedTuple):
         """The core readings as what the topic needs: one group per needed reading, and
         one per ``one_of`` label holding its alternatives (any one of them will do), in
         the order their first reading is declared."""
+        from studyplan.domain.columns import core_groups
+
         return core_groups(self.core_readings)
 
     @property
     def prerequisite_ids(self) -> tuple[str, ...]:
         return tuple(p.id for p in self.prerequisites)
-
-
-def core_groups(readings: Sequence[Reading]) -> tuple[tuple[Reading, ...], ...]:
-    """Core readings grouped as in ``Topic.core_groups``."""
-    groups: list[list[Reading]] = []
-    labelled: dict[str, list[Reading]] = {}
-    for reading in readings:
-        if reading.one_of is None:
-            groups.append([reading])
-        elif reading.one_of in labelled:
-            labelled[reading.one_of].append(reading)
-        else:
-            labelled[reading.one_of] = [reading]
-            groups.append(labelled[reading.one_of])
-    return tuple(tuple(g) for g in groups)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,16 +202,16 @@ class TopicTable(Mapping[str, Topic]):
             [t.title for t in topics.values()],
             [text(t.title_zh) for t in topics.values()],
             array("d", [t.hours for t in topics.values()]),
-            _core_columns(topics),
-            *_links(topics, position),
+            core_columns_of(topics),
+            *links_of(topics, position),
         )
         self._position = position
-        self._milestones = _milestone_parts(topics, position)
+        self._milestones = milestone_parts(topics, position)
         self._details: list[tuple[Any, ...]] | None = [
             (
                 t.summary,
                 tuple((text(p.id), text(p.reason)) for p in t.prerequisites),
-                tuple(_reading_row(r) for r in t.readings),
+                tuple(reading_row(r) for r in t.readings),
                 tuple(text(tag) for tag in t.tags),
                 t.level,
                 t.goal,
@@ -363,63 +357,6 @@ class TopicTable(Mapping[str, Topic]):
         """Every prerequisite link that names a topic, once, as (topic position,
         prerequisite position) columns in declared order: the prerequisite graph."""
         return self._sources, self._targets
-
-
-CoreColumns = tuple[
-    "array[int]",
-    list[str],
-    list[str],
-    list[str],
-    list["str | None"],
-    list["float | None"],
-    list["str | None"],
-]
-
-
-def _core_columns(topics: Mapping[str, Topic]) -> CoreColumns:
-    at: array[int] = array("l", [0])
-    key: list[str] = []
-    where: list[str] = []
-    access: list[str] = []
-    url: list[str | None] = []
-    hours: list[float | None] = []
-    one_of: list[str | None] = []
-    for topic in topics.values():
-        for r in topic.readings:
-            if r.core:
-                key.append(sys.intern(r.key))
-                where.append(r.where)
-                access.append(sys.intern(r.access))
-                url.append(r.url)
-                hours.append(r.hours)
-                one_of.append(r.one_of)
-        at.append(len(key))
-    return at, key, where, access, url, hours, one_of
-
-
-def _reading_row(reading: Reading) -> tuple[Any, ...]:
-    key, where, core, access, url, hours, pages, one_of, parts = reading
-    return (sys.intern(key), where, core, sys.intern(access), url, hours, pages, one_of, parts)
-
-
-def _milestone_parts(
-    topics: Mapping[str, Topic], position: Mapping[str, int]
-) -> dict[int, tuple[int, ...]]:
-    return {
-        position[t.id]: tuple(
-            dict.fromkeys(position[p.id] for p in t.prerequisites if p.id in position)
-        )
-        for t in topics.values()
-        if t.kind == MILESTONE
-    }
-
-
-def _links(
-    topics: Mapping[str, Topic], position: Mapping[str, int]
-) -> tuple[array[int], array[int]]:
-    from studyplan.domain.graph import known_links
-
-    return known_links(([p.id for p in t.prerequisites] for t in topics.values()), position)
 
 
 @dataclass(slots=True)

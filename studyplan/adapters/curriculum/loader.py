@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from studyplan.adapters.curriculum.aliases import collect_aliases, resolved
+from studyplan.adapters.curriculum.alternatives import alternatives_problems
 from studyplan.adapters.curriculum.yaml_lines import compose, describe, line_of
 from studyplan.domain.catalog import (
     Catalog,
@@ -317,44 +318,7 @@ def _pointer_problems(
                     topic=spec.id,
                 )
             )
-    found += _alternatives_problems(source, node, loc_prefix, spec)
-    return found
-
-
-def _alternatives_problems(
-    source: Source, node: Any, loc_prefix: tuple[str | int, ...], spec: Any
-) -> list[Problem]:
-    """``one_of`` groups core readings: only core readings have one, and a group has at
-    least two readings (a group of one is a needed reading with a label)."""
-    found: list[Problem] = []
-    groups: dict[str, list[int]] = {}
-    for k, reading in enumerate(spec.readings):
-        if reading.one_of is None:
-            continue
-        if not reading.core:
-            found.append(
-                Problem(
-                    source.label,
-                    f"reading '{reading.key}' has one_of '{reading.one_of}' but is not core",
-                    "alternatives are core readings: add 'core: true' or remove one_of",
-                    line=line_of(node, (*loc_prefix, "readings", k, "one_of")),
-                    topic=spec.id,
-                )
-            )
-            continue
-        groups.setdefault(reading.one_of, []).append(k)
-    for label, members in groups.items():
-        if len(members) < 2:
-            found.append(
-                Problem(
-                    source.label,
-                    f"one_of '{label}' names only one core reading",
-                    "give the same one_of to the core readings that can replace each other, "
-                    "or remove it (a core reading without one_of is needed)",
-                    line=line_of(node, (*loc_prefix, "readings", members[0], "one_of")),
-                    topic=spec.id,
-                )
-            )
+    found += alternatives_problems(source.label, node, loc_prefix, spec)
     return found
 
 

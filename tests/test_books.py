@@ -241,3 +241,13 @@ def test_alternatives_are_checked_where_they_are_written(
         for ln in lines
     ), lines
     assert len(lines) == 3 and "Traceback" not in result.output
+
+
+def test_a_plan_saved_with_books_keeps_its_choice(
+    cli: Cli, write_curriculum: Callable[[str, str], Path]
+) -> None:
+    c = ("--curricula", alt_dir(write_curriculum))
+    assert cli(*c, "plan", "alt.two", "--books", "--save", "b").exit_code == 0
+    shown = cli.json(*c, "plan", "show", "b")
+    assert shown["hours_total"] == 9 and shown["hours_left"] == 9
+    assert cli.json(*c, "plan", "diff", "b")["hours_changed"] == []

@@ -183,6 +183,10 @@ def review_saved_plan(
     graph = graph or graph_of(catalog)
     resolve, topics = catalog.resolve, catalog.topics
     plan = build_plan(catalog, saved_goals(catalog, saved), statuses, graph, hours_left)
+    if saved.books:  # saved with --books: its steps' hours are those of the chosen readings
+        from studyplan.domain.books import apply
+
+        apply(catalog, plan)
     hpw, start = saved.hours_per_week, saved.start
     if hpw and start is not None:
         schedule(plan, float(hpw), max(today, start))

@@ -121,9 +121,9 @@ def diff_saved_plan(
     left = hours_left or {}
     for tid, hours in zip(now_ids, plan.hours, strict=True):
         kept = then_steps.get(tid)
-        if kept is None or abs(kept.hours - hours) < 1e-9 or saved.books:
+        if kept is None or abs(kept.hours - hours) < 1e-9:
             continue
-        if tid in left and abs(topics.hours(tid) - kept.hours) < 1e-9:
+        if tid in left and (saved.books or abs(topics.hours(tid) - kept.hours) < 1e-9):
             why = "your ticked readings"
         else:
             why = "its estimate changed in the curricula"

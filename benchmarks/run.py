@@ -22,6 +22,8 @@ BENCHES = [
     "bench_bib",
     "bench_visual",
     "bench_plans",
+    "bench_placement",
+    "bench_pace",
 ]
 
 

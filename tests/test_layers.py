@@ -25,6 +25,8 @@ HEAVY = (
     # OR-Tools (~0.3-0.5 s to import, with pandas) only for plan --books.
     "ortools",
     "pandas",
+    "fsrs",
+    "genanki",
 )
 
 PROBE = """
@@ -50,6 +52,7 @@ print("LOADED=" + json.dumps(sorted(m for m in heavy if m in sys.modules)), file
         ["show", "mini.entropy"],
         ["--help"],
         ["read", "mini.entropy", "mackay2003information"],
+        ["know", "mini.kl"],
     ],
     ids=lambda a: " ".join(a),
 )

@@ -186,3 +186,15 @@ def test_diff_json_is_plain_data(cli: Cli) -> None:
     result = cli("plan", "diff", "p", "--json")
     data = json.loads(result.stdout)
     assert set(data) >= {"added", "removed", "hours_then", "hours_now", "finish_then", "counts"}
+
+
+def test_a_not_known_mark_brings_a_covered_topic_back(cli: Cli) -> None:
+    mark("known", "mini.kl")
+    assert cli("plan", "mini.ib", "--save", "p").exit_code == 0
+    mark("not-known", "mini.entropy")
+    added = {c["id"]: c for c in cli.json("plan", "diff", "p")["added"]}
+    assert added["mini.entropy"] == {
+        "id": "mini.entropy",
+        "kind": "marks",
+        "why": "you marked it not known",
+    }

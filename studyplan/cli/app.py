@@ -123,6 +123,12 @@ def _register() -> None:
     app.command("next")(explore.cmd_next)
     app.command("why")(explore.cmd_why)
     app.command("unlocks")(explore.cmd_unlocks)
+    from studyplan.cli import placement
+
+    app.command("placement")(placement.cmd_placement)
+    from studyplan.cli import review
+
+    app.add_typer(review.review_app, name="review", help=review.cmd_review.__doc__)
     from studyplan.cli import visual
 
     visual.register(app)

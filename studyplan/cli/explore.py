@@ -63,10 +63,17 @@ def cmd_next(
                 "hours_left": left.get(topic.id, topic.hours),
             }
         )
+    from studyplan.cli.progress_view import review_line, reviews_due
+
+    store = st.store(create=False)
+    reviews = reviews_due(catalog, store, store.statuses(catalog.aliases))
     if as_json:
-        print_json({"plan": name, "topics": rows})
+        print_json({"plan": name, "topics": rows, "reviews": reviews})
         return
     lines = [(f"next in plan '{name}':" if name else "next, across all curricula:", "bold")]
+    due = review_line(reviews)
+    if due:
+        lines.insert(0, (due, "yellow"))
     if not rows:
         lines.append(
             ("nothing to start: every topic in reach is done" if name else "nothing to start", "")
@@ -176,10 +183,24 @@ def cmd_why(
                     ],
                 }
             )
+    from studyplan.domain.planner import satisfied_closure
+
+    statuses = st.statuses()
+    by = satisfied_closure(graph, statuses).get(topic.id)
+    mark = statuses.get(topic.id)
+    if mark == Status.NOT_KNOWN:
+        standing = "you marked it not known: it stays in every plan that needs it"
+    elif by is not None and by != topic.id:
+        standing = f"covered: {by} ({statuses.get(by)}) requires it; 'dontknow' marks a gap"
+    else:
+        standing = mark or "todo"
     if as_json:
         print_json(
             {
                 "topic": topic.id,
+                "status": mark or ("covered" if by else "todo"),
+                "covered_by": by if by != topic.id else None,
+                "standing": standing,
                 "chains": chains,
                 "prerequisites": [{"id": p.id, "reason": p.reason} for p in topic.prerequisites],
             }
@@ -192,6 +213,8 @@ def cmd_why(
         emit_lines([(missing, "")])
         return
     lines = [(f"{topic.title} ({topic.id}) is needed by {source}:", "bold")]
+    if standing not in ("todo", "started"):
+        lines.append((f"  ({standing})", "dim"))
     for chain in chains:
         path = [topic.id] + [ln["needed_by"] for ln in chain["links"]]
         lines.append(("", ""))

@@ -13,7 +13,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from studyplan.cli import plan_diff
 from studyplan.cli.dates import parse_date
-from studyplan.cli.options import JsonOption
+from studyplan.cli.options import JsonOption, PaceOption
 from studyplan.cli.output import emit_lines, emit_table, emit_text, print_json, say
 from studyplan.cli.state import State, state
 from studyplan.domain.status import Status
@@ -49,11 +49,17 @@ def render_plan(
     head = f"{len(plan.topic_ids) - checkpoints} steps · {plan.total_hours:g} h"
     if checkpoints:
         head += f" · {checkpoints} checkpoint{'s' if checkpoints != 1 else ''}"
+    covered = plan.covered_count()
+    if covered:
+        head += f" · {covered} topic{'s' if covered != 1 else ''} covered by what you know"
+        head += "" if show_covered else " (--all lists them)"
     if sched and plan.topic_ids:
         head += (
             f" · {sched.weeks} weeks at {sched.hours_per_week:g} h/week · done by {sched.finish}"
         )
     lines.append(head)
+    if plan.pace:
+        lines.append(f"at your pace: {'; '.join(plan.pace)} (--pace 1: the estimates)")
     if sched and sched.deadline:
         if sched.fits:
             lines.append(f"fits the deadline {sched.deadline}")
@@ -157,12 +163,15 @@ def make_plan(
     hours_per_week: float | None,
     start: date | None,
     deadline: date | None,
+    pace: float | None = None,
     books: bool = False,
     resolved: list[str] | None = None,
 ) -> tuple[Catalog, Plan]:
     """The plan for ``goals`` (or the already ``resolved`` topic ids); with ``books``,
-    one reading per group of alternatives is chosen (``st.books``) before scheduling."""
-    from studyplan.domain.planner import build_plan, resolve_goals, schedule
+    one reading per group of alternatives is chosen (``st.books``) before the pace is
+    applied and the plan scheduled."""
+    from studyplan.cli.state import learner_paces
+    from studyplan.domain.planner import apply_pace, build_plan, resolve_goals, schedule
 
     if hours_per_week is not None and not hours_per_week > 0:
         raise InputError(
@@ -181,6 +190,7 @@ def make_plan(
         from studyplan.domain.books import apply
 
         st.books = apply(catalog, plan)
+    apply_pace(plan, catalog, learner_paces(st, pace))
     if hours_per_week is not None:
         schedule(plan, hours_per_week, start or date.today(), deadline)
     return catalog, plan
@@ -240,6 +250,7 @@ def cmd_plan(
             "read it: its topics become goals too.",
         ),
     ] = None,
+    pace: PaceOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Plan the path to one or more goals from what you already know.
@@ -278,6 +289,7 @@ def cmd_plan(
         hours_per_week,
         parse_date(start, "--start"),
         parse_date(deadline, "--deadline"),
+        pace,
         books=books,
         resolved=resolved,
     )
@@ -331,16 +343,22 @@ def cmd_plan(
 PlanNameArg = Annotated[str, typer.Argument(metavar="NAME", help="A saved plan.")]
 
 
-def cmd_plan_show(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = False) -> None:
+def cmd_plan_show(
+    ctx: typer.Context, name: PlanNameArg, pace: PaceOption = None, as_json: JsonOption = False
+) -> None:
     """Re-evaluate a saved plan: steps done, hours left, ahead or behind its schedule."""
     st = state(ctx)
+    from studyplan.cli.state import learner_paces
     from studyplan.domain.plan_data import pace_text, plan_json, review_json, review_saved_plan
 
     saved = st.saved_plan(name)
     catalog = st.catalog()
     progress = st.statuses()
     today = date.today()
-    review = review_saved_plan(catalog, name, saved, progress, today, None, st.hours_left())
+    paces = learner_paces(st, pace)
+    review = review_saved_plan(
+        catalog, name, saved, progress, today, None, st.hours_left(), paces=paces
+    )
     if as_json:
         print_json(
             {
@@ -359,10 +377,18 @@ def cmd_plan_show(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = F
         ),
     ]
     if review.ahead_hours is not None:
-        pace = pace_text(review.ahead_hours)
+        standing = pace_text(review.ahead_hours)
         sched = review.plan.schedule
         new_finish = f"; finishes {sched.finish}" if sched and review.plan.steps else ""
-        lines.append((f"{pace} (saved finish {saved.finish_date}{new_finish})", ""))
+        lines.append((f"{standing} (saved finish {saved.finish_date}{new_finish})", ""))
+    if review.shrunk_ids:
+        lines.append(
+            (
+                f"{len(review.shrunk_ids)} step(s) marked known or skipped since saving: "
+                "the plan shrank (not counted as progress)",
+                "",
+            )
+        )
     lines += [(f"  ✔ {tid} {catalog.topics.title(tid)}", "green") for tid in review.done_ids]
     if review.missing_ids:
         lines.append(

@@ -38,8 +38,11 @@ VERB: dict[str, str] = {
     Status.DONE: "done",
     Status.SKIPPED: "skip",
     Status.KNOWN: "know",
+    Status.NOT_KNOWN: "dontknow",
     RESET: "reset",
 }
+#: How many covered topics ``know`` names before "…".
+COVERS_SHOWN = 5
 
 
 def _json(data: Any) -> None:
@@ -106,23 +109,55 @@ def _mark(status: str) -> Callable[..., None]:
         action = st.store(create=True).record(
             ids, status, minutes=minutes, note=note, on=day, command=shlex.join(words)
         )
+        covers = _covers(st, ids) if status == "known" else None
         if as_json:
-            _json({"action": action, "status": status, "topics": ids})
+            data: dict[str, Any] = {"action": action, "status": status, "topics": ids}
+            if covers is not None:
+                data["covers"] = covers
+            _json(data)
             return
         for tid in ids:
             title = catalog.topics[tid].title if tid in catalog.topics else "(orphaned)"
             extra = f" · {minutes} min" if minutes else ""
             extra += f" · {day}" if day else ""
-            typer.echo(f"{status if status != RESET else 'cleared'}: {tid} — {title}{extra}")
+            shown = {RESET: "cleared", Status.NOT_KNOWN: "not known"}.get(status, status)
+            typer.echo(f"{shown}: {tid} — {title}{extra}")
+        if covers and status == Status.KNOWN:
+            names = ", ".join(covers[:COVERS_SHOWN]) + (", …" if len(covers) > COVERS_SHOWN else "")
+            typer.echo(
+                f"  covers {len(covers)} topic{'s' if len(covers) != 1 else ''} "
+                f"{'it requires' if len(ids) == 1 else 'they require'}: "
+                f"{names}\n  a gap among them? 'studyplan dontknow TOPIC' keeps it in your plans"
+            )
+        elif status == Status.NOT_KNOWN:
+            typer.echo("  it stays in every plan that needs it, whatever you know above it")
 
     command.__doc__ = {
         Status.STARTED: "Mark topics as started (in progress).",
         Status.DONE: "Mark topics as done; several topics apply all or nothing.",
         Status.SKIPPED: "Mark topics as skipped (not needed for you).",
         Status.KNOWN: "Mark topics you already know (your plans drop them and what they require).",
+        Status.NOT_KNOWN: "Mark topics you do not know: they stay in your plans even when you "
+        "know a topic that requires them.",
         RESET: "Clear topics' status (as if never marked).",
     }[status]
     return command
+
+
+def _covers(st: State, ids: list[str]) -> list[str]:
+    """The prerequisites the marked topics now cover that nothing else marked already
+    did (by the planner's rule), nearest first."""
+    from studyplan.domain.planner import graph_of, satisfied_closure
+
+    catalog = st.catalog()
+    graph = graph_of(catalog)
+    statuses = st.statuses()
+    before = set(satisfied_closure(graph, {t: s for t, s in statuses.items() if t not in ids}))
+    after = satisfied_closure(graph, statuses)
+    marked = set(ids)
+    found = [t for t in after if t not in marked and t not in before]
+    tree = graph.why_tree(ids, set())
+    return sorted(found, key=lambda t: (tree.links(t), graph.index[t]))
 
 
 def cmd_undo(ctx: typer.Context, as_json: JsonOption = False) -> None:

@@ -92,6 +92,7 @@ def summarize(
     ]
     return {
         "readings": readings,
+        "reviews": reviews_due(catalog, store, statuses),
         "curricula": rows,
         "plans": _plans(catalog, store, statuses, today) if curriculum is None else [],
         "topics": topics,
@@ -99,6 +100,36 @@ def summarize(
         "recent": [t["id"] for t in topics if t["status"] in FINISHED][:RECENT],
         "orphans": [t["id"] for t in topics if t["orphaned"]],
     }
+
+
+def reviews_due(catalog: Catalog, store: ProgressStore, statuses: Any) -> dict[str, Any]:
+    """How many review cards are due now, and when the next later one is (no scheduler:
+    the store keeps each card's due date)."""
+    from datetime import UTC, datetime
+
+    from studyplan.domain.reviews import due_topics, upcoming
+
+    table = catalog.topics
+    done = {
+        tid: s.updated
+        for tid, s in statuses.items()
+        if s.status == "done" and tid in table and not table.is_milestone(tid)
+    }
+    if not done:
+        return {"due": 0, "next": None}
+    now = datetime.now(UTC)
+    states = store.review_states()
+    due = due_topics(done, states, now)
+    later = [d for _, d in upcoming(done, states) if d > now]
+    return {"due": len(due), "next": later[0].isoformat() if later else None}
+
+
+def review_line(reviews: dict[str, Any]) -> str | None:
+    """``3 reviews due: 'studyplan review'`` (None when nothing is due)."""
+    n = reviews["due"]
+    if not n:
+        return None
+    return f"{n} review{'s' if n != 1 else ''} due: 'studyplan review'"
 
 
 def _finished_parts(catalog: Catalog, statuses: Any) -> set[str]:
@@ -160,6 +191,9 @@ def _pct(part: float, whole: float) -> str:
 def render(summary: dict[str, Any]) -> None:
     echo = typer.echo
     rows = summary["curricula"]
+    due = review_line(summary["reviews"])
+    if due:
+        echo(due + "\n")
     width = max((len(r["id"]) for r in rows), default=0)
     echo("Curricula")
     for r in rows:

@@ -134,3 +134,29 @@ def state(ctx: typer.Context) -> State:
     if obj._root is None:
         obj._root = ctx.find_root()
     return obj
+
+
+def learner_paces(st: State, override: float | None = None) -> dict[str, Any]:
+    """Each curriculum's pace (``domain/pace.py``): learnt from the minutes logged on done
+    topics and the time spent reviewing them, or fixed by ``--pace``."""
+    from studyplan.domain.pace import estimate, fixed
+
+    catalog = st.catalog()
+    if override is not None:
+        from studyplan.domain.limits import check_pace
+
+        return fixed(catalog.curricula, check_pace(override))
+    store = st.store(create=False)
+    rows = store.statuses(catalog.aliases)
+    spent = {t: float(r.minutes) for t, r in rows.items() if r.status == "done"}
+    if not any(spent.values()):
+        return {}
+    for topic, _, credit, _, seconds in store.review_log():
+        if credit >= 1 and seconds and topic in spent:
+            spent[topic] += seconds / 60
+    table = catalog.topics
+    return estimate(
+        (table[t].curriculum, minutes, table.hours(t))
+        for t, minutes in spent.items()
+        if t in table and minutes > 0
+    )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from studyplan.cli.options import ForceOption, JsonOption, PlanOption
+from studyplan.cli.options import ForceOption, JsonOption, PaceOption, PlanOption
 from studyplan.cli.output import console, print_json
 from studyplan.cli.state import State, state
 from studyplan.errors import InputError
@@ -136,6 +136,7 @@ def cmd_report(
             "--books", help="Show only the readings chosen for the fewest works (as plan --books)."
         ),
     ] = False,
+    pace: PaceOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """One self-contained HTML page: schedule, readings, why-chains, progress and graph."""
@@ -143,6 +144,7 @@ def cmd_report(
     from studyplan.adapters.files import write_atomic
     from studyplan.cli.dates import parse_date
     from studyplan.cli.plan import make_plan
+    from studyplan.cli.state import learner_paces
     from studyplan.domain.planner import graph_of
     from studyplan.views.content import report_for_goals, report_for_saved
     from studyplan.views.report import attach_graph, render_report
@@ -160,6 +162,7 @@ def cmd_report(
             hours_per_week,
             parse_date(start, "--start"),
             parse_date(deadline, "--deadline"),
+            pace,
             books=books,
         )
         report = report_for_goals(catalog, graph_of(catalog), goals, fresh, st.statuses(), today)
@@ -173,8 +176,9 @@ def cmd_report(
         name = st.plan_name(plan, "report on")
         saved = st.saved_plan(name)
         catalog = st.catalog()
+        paces = learner_paces(st, pace)
         report = report_for_saved(
-            catalog, graph_of(catalog), name, saved, st.statuses(), today, st.hours_left()
+            catalog, graph_of(catalog), name, saved, st.statuses(), today, paces, st.hours_left()
         )
         choice = None
         if books:

@@ -5,8 +5,9 @@ and its steps compared with the saved ones. Each step that came or went gets one
 reason, of one kind:
 
 - ``marks``: your marks did it: a step marked done, known or skipped (or covered by
-  such a mark, or a checkpoint whose parts are all done) went; a topic that was covered
-  when the plan was saved and is not any more (a mark undone or reset) came back;
+  such a mark, or a checkpoint whose parts are all done) went; a topic marked not known,
+  or one that was covered when the plan was saved and is not any more (a mark undone or
+  reset), came back;
 - ``prerequisites``: an edge of the curricula changed: a step now requires a topic it
   did not (or no longer requires one it did), as the saved steps' ``requires`` show;
 - ``curriculum``: a topic left the curricula, or its hours changed;
@@ -117,7 +118,9 @@ def diff_saved_plan(
     for tid in now_ids:
         if tid in then_steps:
             continue
-        diff.added.append(_why_added(catalog, plan, tid, then_steps, covered_then, remembered))
+        diff.added.append(
+            _why_added(catalog, plan, tid, statuses, then_steps, covered_then, remembered)
+        )
     left = hours_left or {}
     for tid, hours in zip(now_ids, plan.hours, strict=True):
         kept = then_steps.get(tid)
@@ -173,10 +176,13 @@ def _why_added(
     catalog: Catalog,
     plan: Plan,
     tid: str,
+    statuses: Mapping[str, str],
     then_steps: Mapping[str, SavedStep],
     covered_then: Mapping[str, SavedCovered],
     remembered: bool,
 ) -> Change:
+    if statuses.get(tid) == Status.NOT_KNOWN:
+        return Change(tid, "marks", "you marked it not known")
     cover = covered_then.get(tid)
     if cover is not None:
         had = cover.status if cover.by == tid else f"{cover.status}, through {cover.by}"

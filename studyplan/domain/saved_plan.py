@@ -78,6 +78,8 @@ class SavedPlan:
     catalog_hash: str | None = None
     covered: tuple[SavedCovered, ...] = ()
     books: bool = False
+    #: The learner's paces its hours were scaled by, as text (absent: the estimates).
+    pace: tuple[str, ...] = ()
 
     @property
     def step_ids(self) -> list[str]:
@@ -115,6 +117,7 @@ class SavedPlan:
             "total_hours": self.total_hours,
             "weeks": self.weeks,
             "finish_date": _iso(self.finish_date),
+            **({"pace": list(self.pace)} if self.pace else {}),
             "steps": [
                 {
                     "id": s.topic_id,
@@ -202,7 +205,14 @@ class _Reader:
             catalog_hash=self.text(data.get("catalog_hash"), "$.catalog_hash", version),
             covered=self.covered(data.get("covered", []), version),
             books=self.flag(data.get("books", False), "$.books"),
+            pace=self.texts(data.get("pace", []), "$.pace"),
         )
+
+    def texts(self, value: Any, path: str) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.bad(path, "must be a list of texts")
+            return ()
+        return tuple(value)
 
     def text(self, value: Any, path: str, version: int) -> str | None:
         if version < 2 or value is None:

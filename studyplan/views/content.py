@@ -12,6 +12,7 @@ from datetime import date
 
 from studyplan.domain.catalog import BibSummary, Catalog, Reading
 from studyplan.domain.graph import PrerequisiteGraph
+from studyplan.domain.pace import Pace
 from studyplan.domain.plan_data import review_saved_plan
 from studyplan.domain.planner import Plan, hours_needed_for
 from studyplan.domain.saved_plan import SavedPlan, iso
@@ -105,10 +106,14 @@ def report_for_saved(
     saved: SavedPlan,
     statuses: Mapping[str, str],
     today: date,
+    paces: Mapping[str, Pace] | None = None,
     hours_left: Mapping[str, float] | None = None,
 ) -> Report:
-    """A report on a saved plan, re-evaluated against today's progress."""
-    review = review_saved_plan(catalog, name, saved, statuses, today, graph, hours_left)
+    """A report on a saved plan, re-evaluated against today's progress (and re-scheduled
+    at ``paces``; ``hours_left``: topics whose ticked readings take hours off)."""
+    review = review_saved_plan(
+        catalog, name, saved, statuses, today, graph, hours_left, paces=paces
+    )
     raw_goals = list(saved.goals)
     title = goals_title(catalog, raw_goals)
     view = goals_view(catalog, graph, review.plan.goals, statuses, title)

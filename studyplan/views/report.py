@@ -102,6 +102,11 @@ def _notes(report: Report) -> list[str]:
             '<p class="note">No schedule: give a weekly budget (<code>--hours-per-week</code> / '
             "<code>-H</code>) to spread the steps over dated weeks.</p>"
         )
+    if plan.pace and plan.steps:
+        notes.append(
+            f'<p class="note">Hours at your pace: {_e("; ".join(plan.pace))} '
+            "(<code>--pace 1</code>: the curricula's estimates).</p>"
+        )
     if sched and sched.deadline and plan.steps:
         if sched.fits:
             notes.append(f'<p class="note">Fits the deadline {_e(sched.deadline)}.</p>')

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 FORMAT = "studyplan-backup"
 VERSION = 1
-KINDS = ("mark", "note", "read", "undo")
+KINDS = ("mark", "note", "read", "undo", "review")
 
 
 def engine(path: Path, snapshot: bool = False, write: bool = False) -> Engine:
@@ -89,9 +89,23 @@ def dump(path: Path, snapshot: bool = False) -> dict[str, Any]:
         for n in session.exec(select(m.Note).order_by(col(m.Note.id))):
             notes.setdefault(n.action_id, []).append({"topic_id": n.topic_id, "text": n.text})
         ticks: dict[int, list[dict[str, Any]]] = {}
-        for r in session.exec(select(m.ReadingTick).order_by(col(m.ReadingTick.id))):
-            ticks.setdefault(r.action_id, []).append(
-                {"topic_id": r.topic_id, "key": r.key, "part": r.part}
+        for tick in session.exec(select(m.ReadingTick).order_by(col(m.ReadingTick.id))):
+            ticks.setdefault(tick.action_id, []).append(
+                {"topic_id": tick.topic_id, "key": tick.key, "part": tick.part}
+            )
+        reviews: dict[int, list[dict[str, Any]]] = {}
+        for r in session.exec(select(m.Review).order_by(col(m.Review.id))):
+            reviews.setdefault(r.action_id, []).append(
+                {
+                    "topic_id": r.topic_id,
+                    "rating": r.rating,
+                    "credit": r.credit,
+                    "banked": r.banked,
+                    "at": _iso(r.at),
+                    "due": _iso(r.due),
+                    "card": r.card,
+                    "seconds": r.seconds,
+                }
             )
         order = (col(m.Action.created), col(m.Action.id))
         for a in session.exec(select(m.Action).order_by(*order)):
@@ -105,7 +119,8 @@ def dump(path: Path, snapshot: bool = False) -> dict[str, Any]:
                     "undoes": uids.get(a.undoes) if a.undoes is not None else None,
                     "events": events.get(a.id, []),
                     "notes": notes.get(a.id, []),
-                    "readings": ticks.get(a.id, []),
+                    **({"readings": ticks[a.id]} if a.id in ticks else {}),
+                    **({"reviews": reviews[a.id]} if a.id in reviews else {}),
                 }
             )
         for p in session.exec(select(m.Plan).order_by(col(m.Plan.name))):
@@ -186,6 +201,20 @@ def restore(path: Path, data: Any, source: str) -> RestoreResult:
                         topic_id=r["topic_id"],
                         key=r["key"],
                         part=r.get("part"),
+                    )
+                )
+            for r in item.get("reviews", []):
+                session.add(
+                    m.Review(
+                        action_id=action.id,
+                        topic_id=r["topic_id"],
+                        rating=r["rating"],
+                        credit=float(r["credit"]),
+                        banked=float(r["banked"]),
+                        at=_time(r["at"]),
+                        due=_time(r["due"]),
+                        card=r["card"],
+                        seconds=r.get("seconds"),
                     )
                 )
         result.update(actions_added=added, actions_present=present)
@@ -336,6 +365,23 @@ def _validate(data: Any, source: str) -> None:
                 r,
                 f"{where}.readings[{j}]",
                 {"topic_id": str, "key": str, "part": (int, type(None))},
+            )
+        if not isinstance(a.get("reviews", []), list):
+            raise bad(f"{where}.reviews", "must be a list")
+        for j, r in enumerate(a.get("reviews", [])):
+            need(
+                r,
+                f"{where}.reviews[{j}]",
+                {
+                    "topic_id": str,
+                    "rating": int,
+                    "credit": (int, float),
+                    "banked": (int, float),
+                    "at": str,
+                    "due": str,
+                    "card": str,
+                    "seconds": (int, type(None)),
+                },
             )
     for i, p in enumerate(data["plans"]):
         need(p, f"plans[{i}]", {"name": str, "created": str, "updated": str, "payload": dict})

@@ -46,6 +46,7 @@ print("LOADED=" + json.dumps(sorted(m for m in heavy if m in sys.modules)), file
 @pytest.mark.parametrize(
     "args",
     [
+        [],
         ["next"],
         ["status"],
         ["done", "mini.entropy"],
@@ -54,7 +55,7 @@ print("LOADED=" + json.dumps(sorted(m for m in heavy if m in sys.modules)), file
         ["read", "mini.entropy", "mackay2003information"],
         ["know", "mini.kl"],
     ],
-    ids=lambda a: " ".join(a),
+    ids=lambda a: " ".join(a) or "(bare)",
 )
 def test_everyday_commands_load_no_heavy_library(tmp_path: Path, args: list[str]) -> None:
     env = {

@@ -61,7 +61,7 @@ def test_ticks_shrink_hours_and_show_everywhere(
     # Ticking is not marking: the topic is done only when the learner says so.
     assert "alt.two" not in {t["id"] for t in cli.json(*c, "status")["topics"]}
     undone = cli(*c, "undo")
-    assert "undid 'read alt.two mackay2003information --part 2'" in undone.stdout
+    assert "undid: studyplan read alt.two mackay2003information --part 2" in undone.stdout
     left = cli.json(*c, "plan", "alt.two")["steps"][1]["scheduled_hours"]
     assert left == 3  # part 1 and Tishby still ticked
 

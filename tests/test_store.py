@@ -115,7 +115,7 @@ def test_undo_walks_back_and_reports(store: ProgressStore) -> None:
     second = store.undo()
     assert second is not None and second.command == "done m.a m.b"
     assert second.now == {"m.a": "started", "m.b": None}
-    assert "undid 'done m.a m.b'" in second.describe()
+    assert "undid: studyplan done m.a m.b (recorded" in second.describe()
     assert "m.a is now started" in second.describe()
     assert {t: s.status for t, s in store.statuses().items()} == {"m.a": "started"}
     third = store.undo()

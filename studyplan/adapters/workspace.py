@@ -210,14 +210,9 @@ def catalog(inputs: Inputs, use_cache: bool = True) -> Catalog:
     key = inputs.fingerprint()
     cache_file = paths.cache_dir() / f"{_CACHE_PREFIX}{key}.pickle"
     if use_cache:
-        try:
-            with cache_file.open("rb") as fh:
-                cached = pickle.load(fh)
-            if isinstance(cached, Catalog):
-                cached.planning_graph = _planning_graph_reader(_edges_file(cache_file), cached)
-                return cached
-        except Exception:  # a missing, stale or broken cache is rebuilt below
-            pass
+        cached = cached_catalog(inputs)
+        if cached is not None:
+            return cached
     if inputs.read_all():
         raise CurriculumError(check(inputs))
     refs = _references(inputs)
@@ -232,6 +227,23 @@ def catalog(inputs: Inputs, use_cache: bool = True) -> Catalog:
     if use_cache:
         _store(cache_file, built)
     return built
+
+
+def cached_catalog(inputs: Inputs) -> Catalog | None:
+    """The catalog from the cache, or None when it is not there (missing, stale or
+    broken): never parses or validates anything (shell completion must not lag)."""
+    if inputs.read_problems:
+        return None
+    cache_file = paths.cache_dir() / f"{_CACHE_PREFIX}{inputs.fingerprint()}.pickle"
+    try:
+        with cache_file.open("rb") as fh:
+            cached = pickle.load(fh)
+    except Exception:  # a missing, stale or broken cache is no catalog
+        return None
+    if not isinstance(cached, Catalog):
+        return None
+    cached.planning_graph = _planning_graph_reader(_edges_file(cache_file), cached)
+    return cached
 
 
 class ParseCache:

@@ -17,6 +17,7 @@ from studyplan.cli.output import emit_lines, emit_table, print_json, say
 from studyplan.cli.plan_render import render_plan
 from studyplan.cli.state import State, state
 from studyplan.errors import InputError
+from studyplan.views.words import count
 
 if TYPE_CHECKING:
     from studyplan.domain.catalog import Catalog
@@ -240,7 +241,7 @@ def cmd_plan_show(
         (f"plan '{name}' for {', '.join(saved.goals)}", "bold"),
         *_diff_line(st, name, saved),
         (
-            f"{len(review.done_ids)}/{review.steps_total} steps done · "
+            f"{len(review.done_ids)}/{count(review.steps_total, 'step')} done · "
             f"{review.hours_done:g}/{review.hours_total:g} h · {review.hours_left:g} h left",
             "",
         ),
@@ -249,11 +250,13 @@ def cmd_plan_show(
         standing = pace_text(review.ahead_hours)
         sched = review.plan.schedule
         new_finish = f"; finishes {sched.finish}" if sched and review.plan.steps else ""
-        lines.append((f"{standing} (saved finish {saved.finish_date}{new_finish})", ""))
+        tone = "red" if standing.endswith("behind the saved schedule") else ""
+        tone = "green" if standing.endswith("ahead of the saved schedule") else tone
+        lines.append((f"{standing} (saved finish {saved.finish_date}{new_finish})", tone))
     if review.shrunk_ids:
         lines.append(
             (
-                f"{len(review.shrunk_ids)} step(s) marked known or skipped since saving: "
+                f"{count(len(review.shrunk_ids), 'step')} marked known or skipped since saving: "
                 "the plan shrank (not counted as progress)",
                 "",
             )

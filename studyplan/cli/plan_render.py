@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from studyplan.cli.output import emit_text
+from studyplan.cli.output import emit_lines, emit_text, plain
 from studyplan.domain.status import Status
+from studyplan.views.words import count
 
 if TYPE_CHECKING:
     from studyplan.domain.catalog import Catalog
@@ -36,16 +37,17 @@ def render_plan(
     table = catalog.topics
     milestones = table.milestones()
     checkpoints = sum(1 for i in plan.positions if i in milestones) if milestones else 0
-    head = f"{len(plan.topic_ids) - checkpoints} steps · {plan.total_hours:g} h"
+    head = f"{count(len(plan.topic_ids) - checkpoints, 'step')} · {plan.total_hours:g} h"
     if checkpoints:
-        head += f" · {checkpoints} checkpoint{'s' if checkpoints != 1 else ''}"
+        head += f" · {count(checkpoints, 'checkpoint')}"
     covered = plan.covered_count()
     if covered:
-        head += f" · {covered} topic{'s' if covered != 1 else ''} covered by what you know"
+        head += f" · {count(covered, 'topic')} covered by what you know"
         head += "" if show_covered else " (--all lists them)"
     if sched and plan.topic_ids:
         head += (
-            f" · {sched.weeks} weeks at {sched.hours_per_week:g} h/week · done by {sched.finish}"
+            f" · {count(sched.weeks, 'week')} at {sched.hours_per_week:g} h/week"
+            f" · done by {sched.finish}"
         )
     lines.append(head)
     if plan.pace:
@@ -60,14 +62,14 @@ def render_plan(
     at, keys, wheres, accesses, _, _, one_of = table.core_columns()
     reading = reading or {}
     started = {t for t, s in plan.statuses.items() if s == Status.STARTED}
-    count = len(plan.topic_ids)
-    width = len(str(count))
+    n_steps = len(plan.topic_ids)
+    width = len(str(n_steps))
     pad = " " * (width + 2)
     refs = _References(catalog)
     hours_text = {hours: f"{hours:g}" for hours in set(plan.hours)}
     # Plain lookups and one f-string per step, no format specs inside the loop: this loop
     # is most of printing a 100k-step plan (benchmarks/bench_planner.py).
-    numbers = [f"{str(n).rjust(width)}. " for n in range(1, count + 1)]
+    numbers = [f"{str(n).rjust(width)}. " for n in range(1, n_steps + 1)]
     whys = why_texts(catalog, plan, 5)
     columns = (plan.positions, plan.topic_ids, plan.hours, whys)
     steps = zip(numbers, _week_spans(plan), *columns, strict=True)
@@ -106,7 +108,37 @@ def render_plan(
         for item in plan.covered:
             by = "" if item.by == item.topic.id else f" (by {item.by})"
             lines.append(f"  ✔ {item.topic.id} {item.topic.title} — {item.status}{by}")
-    emit_text(lines)
+    if plain():
+        emit_text(lines)
+    else:
+        emit_lines(_styled(lines, pad))
+
+
+def _styled(lines: list[str], pad: str) -> list[tuple[str, str]]:
+    """A rendered plan's lines with their terminal styles: the header and each step's
+    title bold, the why-lines dim, a deadline that does not fit red."""
+    why, read, alternative = pad + "why ", pad + "read ", pad + "or "
+    out: list[tuple[str, str]] = []
+    for n, chunk in enumerate(lines):
+        for line in chunk.split("\n"):
+            if n == 0:
+                style = "bold"
+            elif line.startswith(why):
+                style = "dim"
+            elif line.startswith((read, alternative)) or not line.strip():
+                style = ""
+            elif line.startswith("does not fit"):
+                style = "red"
+            elif line.startswith("fits the deadline"):
+                style = "green"
+            elif line.startswith("  ✔ "):
+                style = "cyan"
+            elif line.lstrip()[:1].isdigit():  # " 3. wk 2  Title · 标题  [id]  5 h"
+                style = "bold"
+            else:
+                style = ""
+            out.append((line, style))
+    return out
 
 
 def _verbs(one_of: Sequence[str | None], first: int, end: int) -> list[str]:

@@ -19,6 +19,7 @@ from studyplan.cli.options import JsonOption
 from studyplan.cli.state import State, state
 from studyplan.domain.status import MARKS, RESET, Status
 from studyplan.errors import InputError, NotFoundError, did_you_mean
+from studyplan.views.words import count
 
 if TYPE_CHECKING:
     from studyplan.domain.catalog import Catalog
@@ -116,16 +117,21 @@ def _mark(status: str) -> Callable[..., None]:
                 data["covers"] = covers
             _json(data)
             return
+        from studyplan.cli.progress_view import STATUS_STYLE
+        from studyplan.cli.term import paint, styles
+
+        on = styles()
+        shown = {RESET: "cleared", Status.NOT_KNOWN: "not known"}.get(status, status)
+        word = paint(shown, STATUS_STYLE.get(status, ""), on)
         for tid in ids:
             title = catalog.topics[tid].title if tid in catalog.topics else "(orphaned)"
             extra = f" · {minutes} min" if minutes else ""
             extra += f" · {day}" if day else ""
-            shown = {RESET: "cleared", Status.NOT_KNOWN: "not known"}.get(status, status)
-            typer.echo(f"{shown}: {tid} — {title}{extra}")
+            typer.echo(f"{word}: {tid} — {title}{extra}")
         if covers and status == Status.KNOWN:
             names = ", ".join(covers[:COVERS_SHOWN]) + (", …" if len(covers) > COVERS_SHOWN else "")
             typer.echo(
-                f"  covers {len(covers)} topic{'s' if len(covers) != 1 else ''} "
+                f"  covers {count(len(covers), 'topic')} "
                 f"{'it requires' if len(ids) == 1 else 'they require'}: "
                 f"{names}\n  a gap among them? 'studyplan dontknow TOPIC' keeps it in your plans"
             )
@@ -237,8 +243,10 @@ def cmd_log(
         typer.echo("no progress recorded" + (" for that selection" if topic or day else " yet"))
         return
     width = max(len(e.topic_id) for e in events)
+    # Minutes right-aligned in a column of their own, so the notes after them line up.
+    mw = max((len(str(e.minutes)) for e in events if e.minutes), default=0)
     for e in events:
-        extra = f"  {e.minutes} min" if e.minutes else ""
+        extra = f"  {e.minutes:>{mw}} min" if e.minutes else (" " * (mw + 6) if mw else "")
         extra += f"  — {e.note}" if e.note else ""
         extra += "  (undone)" if e.undone else ""
         typer.echo(f"{_when(e.at)}  {e.status:<8} {e.topic_id:<{width}}{extra}".rstrip())

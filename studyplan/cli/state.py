@@ -41,6 +41,17 @@ class State:
             self._catalog = workspace.catalog(inputs)
         return self._catalog
 
+    def cached_catalog(self) -> Catalog | None:
+        """The catalog if the cache holds it, else None; never validates (completion)."""
+        if self._catalog is None:
+            from studyplan.adapters import workspace
+            from studyplan.adapters.bibliography import library_summaries
+
+            library = library_summaries(self.store().library_blocks())
+            inputs = workspace.gather(self.curricula_dirs, library=library)
+            self._catalog = workspace.cached_catalog(inputs)
+        return self._catalog
+
     def statuses(self) -> dict[str, str]:
         """Topic id -> recorded status (started/done/skipped/known), read-only; rows on a
         retired id (an alias) count as its survivor's."""

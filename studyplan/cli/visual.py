@@ -109,7 +109,10 @@ def cmd_graph(
     if as_json:
         print_json({**view.json(), "output": output, "format": fmt.value})
     elif output != "-":
-        _say(output, f"wrote {output}: {len(view.nodes)} topics, {len(view.edges)} prerequisites")
+        from studyplan.views.words import count
+
+        drawn = f"{count(len(view.nodes), 'topic')}, {count(len(view.edges), 'prerequisite')}"
+        _say(output, f"wrote {output}: {drawn}")
 
 
 def cmd_report(
@@ -205,8 +208,11 @@ def cmd_report(
     if as_json:
         print_json(summary)
         return
+    from studyplan.views.words import count
+
     graph = "with the graph" if report.svg else "without the graph"
-    _say(output, f"wrote {output}: {summary['steps']} steps, {summary['total_hours']:g} h, {graph}")
+    steps = count(summary["steps"], "step")
+    _say(output, f"wrote {output}: {steps}, {summary['total_hours']:g} h, {graph}")
     if report.graph_note:
         typer.echo(f"note: {report.graph_note}", err=True)
 
@@ -245,8 +251,10 @@ def cmd_calendar(
             }
         )
         return
+    from studyplan.views.words import count
+
     span = f", {first_day} to {last_day}" if steps else ""
-    _say(output, f"wrote {output}: {len(steps)} events for plan '{name}'{span}")
+    _say(output, f"wrote {output}: {count(len(steps), 'event')} for plan '{name}'{span}")
 
 
 def register(app: typer.Typer) -> None:

@@ -428,6 +428,24 @@ class PrerequisiteGraph:
             if t not in satisfied and all(p in satisfied for p in self.requires[t])
         ]
 
+    def links_up(self, topic_id: str) -> dict[int, int]:
+        """Every topic that requires ``topic_id`` (and itself, at 0) -> the fewest
+        prerequisite links from ``topic_id`` up to it (breadth first)."""
+        successors = self.rx_graph.successor_indices
+        start = self.index[topic_id]
+        dist = {start: 0}
+        layer, depth = [start], 0
+        while layer:
+            depth += 1
+            above = []
+            for i in layer:
+                for j in successors(i):
+                    if j not in dist:
+                        dist[j] = depth
+                        above.append(j)
+            layer = above
+        return dist
+
     def direct_dependents(self, topic_id: str) -> list[str]:
         succ = self.rx_graph.successor_indices(self.index[topic_id])
         return [self.ids[i] for i in sorted(succ)]

@@ -270,6 +270,11 @@ def review_json(review: SavedPlanReview) -> dict[str, Any]:
         "hours_total": review.hours_total,
         "hours_done": review.hours_done,
         "hours_left": review.hours_left,
+        "hours_in_progress": sum(
+            hours
+            for tid, hours in zip(review.plan.topic_ids, review.plan.hours, strict=True)
+            if review.plan.statuses.get(tid) == Status.STARTED
+        ),
         "hours_expected_by_today": review.hours_expected,
         "ahead_hours": review.ahead_hours,
         "saved_finish_date": iso(saved.finish_date),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
+from studyplan.views import words
 from studyplan.views.model import PALETTE, STATUS_HELP, STATUS_LABEL
 
 if TYPE_CHECKING:
@@ -78,11 +79,16 @@ def _cards(report: Report) -> str:
     plan, prog = report.plan, report.progress
     sched = plan.schedule
     cards = [
-        (str(len(plan.steps)), "steps to go"),
+        (str(len(plan.steps)), f"{words.noun(len(plan.steps), 'step')} to go"),
         (_hours(plan.total_hours), "hours to go"),
     ]
     if sched and plan.steps:
-        cards.append((str(sched.weeks), f"weeks at {sched.hours_per_week:g} h/week"))
+        cards.append(
+            (
+                str(sched.weeks),
+                f"{words.noun(sched.weeks, 'week')} at {sched.hours_per_week:g} h/week",
+            )
+        )
         cards.append((sched.finish.isoformat(), "finish date"))
     cards.append((f"{prog.fraction:.0%}", "done so far"))
     cells = "".join(f'<div class="card"><b>{_e(v)}</b><span>{_e(k)}</span></div>' for v, k in cards)
@@ -139,7 +145,7 @@ def _progress(catalog: Catalog, report: Report) -> str:
         '<section id="progress"><h2>Progress so far</h2>',
         f'<div class="bar" role="img" aria-label="{width:.0f}% done"><i style="width:{width:.1f}%"></i></div>',
         f"<p>{prog.hours_done:g} of {prog.hours_total:g} h done "
-        f"({prog.topics_done} of {prog.topics_total} topics).</p>",
+        f"({prog.topics_done} of {words.count(prog.topics_total, 'topic')}).</p>",
     ]
     reading = report.reading
     if prog.started_ids:

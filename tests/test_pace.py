@@ -100,6 +100,6 @@ def test_ahead_counts_learning_and_known_marks_shrink_the_plan(cli: Cli) -> None
     assert shown["steps_done"] == 1 and shown["hours_done"] > 0
     assert shown["ahead_hours"] == shown["hours_done"] - 4
     text = cli("plan", "show", "p").stdout
-    assert "1 step(s) marked known or skipped since saving: the plan shrank" in text
+    assert "1 step marked known or skipped since saving: the plan shrank" in text
     status = json.loads(cli("status", "--json").stdout)["plans"][0]
     assert status["steps_done"] == 1 and status["shrunk_topics"] == ["mini.probability"]

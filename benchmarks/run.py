@@ -21,6 +21,7 @@ BENCHES = [
     "bench_store",
     "bench_bib",
     "bench_visual",
+    "bench_plans",
     "bench_placement",
     "bench_pace",
 ]

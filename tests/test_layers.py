@@ -22,6 +22,9 @@ HEAVY = (
     "rustworkx",
     "numpy",
     "bibtexparser",
+    # OR-Tools (~0.3-0.5 s to import, with pandas) only for plan --books.
+    "ortools",
+    "pandas",
     "fsrs",
     "genanki",
 )
@@ -49,6 +52,7 @@ print("LOADED=" + json.dumps(sorted(m for m in heavy if m in sys.modules)), file
         ["done", "mini.entropy"],
         ["show", "mini.entropy"],
         ["--help"],
+        ["read", "mini.entropy", "mackay2003information"],
         ["know", "mini.kl"],
     ],
     ids=lambda a: " ".join(a) or "(bare)",

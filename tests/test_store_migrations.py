@@ -53,6 +53,7 @@ def test_all_migrations_build_exactly_the_sqlmodel_schema(tmp_path: Path) -> Non
         "setting",
         "library",
         "library_removed",
+        "reading_tick",
         "review",
     }
 

@@ -40,7 +40,7 @@ SHOWN = 20
 
 TOPIC_ID = r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$"
 MARKS = tuple(str(m) for m in status.MARKS)  # the one vocabulary (domain/status.py)
-KINDS = ("mark", "note", "undo", "review", "unlibrary")
+KINDS = ("mark", "note", "read", "undo", "review", "unlibrary")
 BLOCK_KINDS = ("entry", "string", "preamble", "comment")
 
 
@@ -140,9 +140,17 @@ class ReviewRowModel(_Strict):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+class ReadingTickRow(_Strict):
+    """A reading of a topic (or part ``part`` of it, from 1) ticked by ``read``."""
+
+    topic_id: TopicId
+    key: Annotated[Text, Field(min_length=1, max_length=1000)]
+    part: Annotated[int, Field(ge=1, le=10_000)] | None = None
+
+
 class ActionRow(_Strict):
     uid: Annotated[str, Field(pattern=r"^[0-9A-Za-z_-]{1,64}$")]
-    kind: Literal["mark", "note", "undo", "review", "unlibrary"]
+    kind: Literal["mark", "note", "read", "undo", "review", "unlibrary"]
     created: Timestamp
     command: Text
     undoes: Annotated[str, Field(max_length=64)] | None = None
@@ -150,6 +158,7 @@ class ActionRow(_Strict):
     notes: list[NoteRow]
     removed: list[RemovedBlock] = Field(default_factory=list)
     reviews: list[ReviewRowModel] = Field(default_factory=list)
+    readings: list[ReadingTickRow] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _shape(self) -> ActionRow:
@@ -158,6 +167,7 @@ class ActionRow(_Strict):
             "note": "a note action has one note and no events",
             "undo": "an undo names the action it undoes and has no events or notes",
             "review": "a review session has reviews and no events or notes",
+            "read": "a read action has ticked readings and no events or notes",
             "unlibrary": "a library removal has removed blocks and no events or notes",
         }[self.kind]
         plain = not self.events and not self.notes and not self.undoes
@@ -166,11 +176,14 @@ class ActionRow(_Strict):
             "note": len(self.notes) == 1 and not self.events and not self.undoes,
             "undo": bool(self.undoes) and not self.events and not self.notes,
             "review": bool(self.reviews) and plain,
+            "read": bool(self.readings) and plain,
             "unlibrary": bool(self.removed) and plain,
         }[self.kind]
         if self.removed and self.kind != "unlibrary":
             ok = False
         if self.reviews and self.kind != "review":
+            ok = False
+        if self.readings and self.kind != "read":
             ok = False
         if not ok:
             raise ValueError(expected)

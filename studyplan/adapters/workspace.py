@@ -68,6 +68,15 @@ class Inputs:
                 digest.update(f"\0lib\0{key}".encode())
         return digest.hexdigest()
 
+    def content_hash(self) -> str:
+        """A hash of the curricula's and the references' contents only (no program
+        version or layout): what a saved plan remembers of the catalog it was made from."""
+        digest = hashlib.blake2b(digest_size=10)
+        for source in self.sources:
+            digest.update(f"{source.label}\0{source.digest}\0".encode())
+        digest.update(f"\0references\0{self.references.digest if self.references else ''}".encode())
+        return digest.hexdigest()
+
     def read_all(self) -> list[Problem]:
         """Read every file whose bytes were not needed so far; problems for those that
         can no longer be read (they are dropped)."""
@@ -252,6 +261,7 @@ def catalog(inputs: Inputs, use_cache: bool = True) -> Catalog:
     except CurriculumError:
         raise CurriculumError(check(inputs)) from None  # named as the user named them
     built.references = refs
+    built.content_hash = inputs.content_hash()
     if use_cache:
         _store(cache_file, built)
     return built

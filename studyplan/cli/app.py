@@ -146,6 +146,9 @@ def _register() -> None:
 
     curricula.register(app)
     progress.register(app)
+    from studyplan.cli import reading
+
+    app.command("read")(reading.cmd_read)
     app.add_typer(plan.plan_app, name="plan", help=plan.cmd_plan.__doc__)
     app.command("plans")(plan.cmd_plans)
     app.command("next")(explore.cmd_next)

@@ -89,6 +89,14 @@ def cmd_export(
     sort: Annotated[
         str, typer.Option("--sort", metavar="ORDER", help="plan (scope order), key or year.")
     ] = "plan",
+    books: Annotated[
+        bool,
+        typer.Option(
+            "--books",
+            help="With --plan or --goal: only the works chosen for the fewest works "
+            "(as 'plan --books'; core readings only).",
+        ),
+    ] = False,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE.")
     ] = None,
@@ -102,6 +110,8 @@ def cmd_export(
 
     if done and status not in (None, Status.DONE):
         raise InputError("--done and --status are one scope", "use one of them")
+    if books and plan is None and not goal:
+        raise InputError("--books goes with --plan or --goal", "e.g. --plan bitdelta --books")
     request = scope.Request(
         everything=everything,
         library=library,
@@ -125,6 +135,14 @@ def cmd_export(
             _echo_err(f"warning: {warning}")
         label, topics = resolved.label, resolved.topics
         keys = scope.cited_keys(topics, core_only)
+        if books:
+            from studyplan.domain.books import choose, chosen_keys, groups_of
+
+            choice = choose(groups_of(st.catalog(), [t.id for t in topics]))
+            keys = chosen_keys(choice)
+            label += ", fewest works"
+            if choice.note:
+                _echo_err(f"note: {choice.note}")
     elif annotate:
         topics = list(st.catalog().topics.values())
     from studyplan.adapters.bibliography import quarantine

@@ -41,10 +41,13 @@ def cmd_next(
     catalog = st.catalog()
     name, goals = _active_goals(ctx, plan)
     found = next_topics(catalog, graph_of(catalog), st.statuses(), goals, count)
+    reading = st.reading()
+    left = st.hours_left()
     rows: list[dict[str, Any]] = []
     for item in found:
         topic = catalog.topics[item.topic_id]
         core = topic.core_readings
+        progress = reading.get(topic.id)
         rows.append(
             {
                 "id": topic.id,
@@ -55,6 +58,9 @@ def cmd_next(
                 "status": item.status,
                 "reading": reading_line(catalog, core[0]) if core else None,
                 "url": core[0].url if core else None,
+                "readings_read": progress.groups_read if progress else None,
+                "readings": progress.groups if progress else None,
+                "hours_left": left.get(topic.id, topic.hours),
             }
         )
     from studyplan.cli.progress_view import review_line, reviews_due
@@ -74,10 +80,15 @@ def cmd_next(
         )
     for row in rows:
         mark = "  (in progress)" if row["status"] == Status.STARTED else ""
+        hours = f"{row['hours']:g} h"
+        if row["readings"] is not None:
+            text = f"{row['readings_read']}/{row['readings']} readings"
+            mark = f"  (in progress · {text})" if mark else f"  ({text})"
+            hours = f"{row['hours_left']:g} of {row['hours']:g} h left"
         lines.append(("", ""))
         lines.append(
             (
-                f"  {row['title']} · {row['title_zh']}  [{row['id']}]  {row['hours']:g} h{mark}",
+                f"  {row['title']} · {row['title_zh']}  [{row['id']}]  {hours}{mark}",
                 "bold",
             )
         )

@@ -319,7 +319,9 @@ def cmd_status(
     catalog = st.catalog()
     if curriculum is not None:
         catalog.curriculum(curriculum)
-    summary = progress_view.summarize(catalog, st.store(create=False), curriculum, date.today())
+    summary = progress_view.summarize(
+        catalog, st.store(create=False), curriculum, date.today(), st.reading()
+    )
     if as_json:
         _json(summary)
         return

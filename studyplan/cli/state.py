@@ -10,8 +10,10 @@ import typer
 
 if TYPE_CHECKING:
     from studyplan.adapters.store import ProgressStore
+    from studyplan.domain.books import Choice
     from studyplan.domain.catalog import Catalog
     from studyplan.domain.saved_plan import SavedPlan
+    from studyplan.domain.ticks import TopicReading
     from studyplan.errors import NotFoundError
 
 
@@ -25,6 +27,9 @@ class State:
     _catalog: Catalog | None = None
     _store: ProgressStore | None = None
     _root: Any = None  # the root click context: closes the store when the command ends
+    _reading: dict[str, TopicReading] | None = None
+    # The readings chosen by ``plan --books`` (set by ``make_plan``), for rendering.
+    books: Choice | None = None
 
     def catalog(self) -> Catalog:
         """The validated catalog (built-in + user curricula); raises on any problem."""
@@ -55,6 +60,25 @@ class State:
         aliases = self.catalog().aliases
         rows = self.store(create=False).statuses(aliases)
         return {tid: row.status for tid, row in rows.items()}
+
+    def reading(self) -> dict[str, TopicReading]:
+        """Topic id -> reading progress, for topics with ticked readings (read-only)."""
+        if self._reading is None:
+            from studyplan.domain.ticks import reading_progress
+
+            catalog = self.catalog()
+            ticks = self.store(create=False).ticks(catalog.aliases)
+            self._reading = reading_progress(catalog, ticks) if ticks else {}
+        return self._reading
+
+    def hours_left(self) -> dict[str, float]:
+        """Topic id -> hours left, for topics whose ticked readings take hours off."""
+        progress = self.reading()
+        if not progress:
+            return {}
+        from studyplan.domain.ticks import hours_left
+
+        return hours_left(progress, self.catalog())
 
     def saved_plan(self, name: str) -> SavedPlan:
         """The plan saved as ``name``, read once here; ``NotFoundError`` with a did-you-mean

@@ -292,10 +292,13 @@ def build_plan(
     goals: Sequence[str],
     statuses: Mapping[str, str],
     graph: PrerequisiteGraph | None = None,
+    hours_left: Mapping[str, float] | None = None,
 ) -> Plan:
     """The ordered, explained plan for ``goals`` (already resolved topic ids).
 
     ``graph`` must be ``graph_of(catalog)`` (its indices are the catalog's positions).
+    ``hours_left`` (topic id -> hours) replaces the hours of topics whose ticked
+    readings take some off (``ticks.hours_left``).
     """
     graph = graph or graph_of(catalog)
     index = graph.index
@@ -321,6 +324,8 @@ def build_plan(
     hours = [hours_column[i] for i in order]
     table = catalog.topics
     topic_ids = [ids[i] for i in order]
+    if hours_left:
+        hours = [hours_left.get(t, h) for t, h in zip(topic_ids, hours, strict=True)]
 
     def covered() -> list[Covered]:
         covered_by = satisfied_closure(graph, statuses, milestones)

@@ -47,13 +47,13 @@ def plan_import(
             for path, text in zip(paths, texts, strict=True)
         ]
         for parsed in files:
-            _require_bibtex(parsed)
+            require_bibtex(parsed)
         return merge.plan_import(
             files, bib.library_items(rows), bib.builtin_items(), bib.parse_items, skip_bad=skip_bad
         )
 
 
-def _require_bibtex(parsed: ParsedFile) -> None:
+def require_bibtex(parsed: ParsedFile) -> None:
     """A file with no entry, @string or @preamble (plain notes, say) is not silently
     stored as one comment block: it is refused as not being BibTeX."""
     if parsed.failures or any(b.kind != COMMENT for b in parsed.blocks):

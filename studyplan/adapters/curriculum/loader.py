@@ -18,11 +18,13 @@ from stat import S_ISREG
 from typing import Any
 
 from studyplan.adapters.curriculum.aliases import collect_aliases, resolved
+from studyplan.adapters.curriculum.alternatives import alternatives_problems
 from studyplan.adapters.curriculum.yaml_lines import compose, describe, line_of
 from studyplan.domain.catalog import (
     Catalog,
     Check,
     Curriculum,
+    Part,
     Pointer,
     Prerequisite,
     Project,
@@ -241,7 +243,17 @@ def _topic(spec: Any, curriculum: str, label: str, line: int | None) -> Topic:
         hours=spec.hours if spec.hours is not None else 0.0,
         prerequisites=tuple(Prerequisite(p.id, p.reason) for p in spec.prerequisites),
         readings=tuple(
-            Reading(r.key, r.where, r.core, r.access, r.url, r.hours, r.pages)
+            Reading(
+                r.key,
+                r.where,
+                r.core,
+                r.access,
+                r.url,
+                r.hours,
+                r.pages,
+                r.one_of,
+                tuple(Part(p.where, p.hours) for p in r.parts),
+            )
             for r in spec.readings
         ),
         tags=tuple(spec.tags),
@@ -313,6 +325,7 @@ def _pointer_problems(
                     topic=spec.id,
                 )
             )
+    found += alternatives_problems(source.label, node, loc_prefix, spec)
     return found
 
 

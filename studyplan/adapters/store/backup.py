@@ -99,6 +99,11 @@ def dump(path: Path, snapshot: bool = False) -> dict[str, Any]:
         notes: dict[int, list[dict[str, Any]]] = {}
         for n in session.exec(select(m.Note).order_by(col(m.Note.id))):
             notes.setdefault(n.action_id, []).append({"topic_id": n.topic_id, "text": n.text})
+        ticks: dict[int, list[dict[str, Any]]] = {}
+        for tick in session.exec(select(m.ReadingTick).order_by(col(m.ReadingTick.id))):
+            ticks.setdefault(tick.action_id, []).append(
+                {"topic_id": tick.topic_id, "key": tick.key, "part": tick.part}
+            )
         reviews: dict[int, list[dict[str, Any]]] = {}
         for r in session.exec(select(m.Review).order_by(col(m.Review.id))):
             reviews.setdefault(r.action_id, []).append(
@@ -125,6 +130,8 @@ def dump(path: Path, snapshot: bool = False) -> dict[str, Any]:
                 "events": events.get(a.id, []),
                 "notes": notes.get(a.id, []),
             }
+            if a.id in ticks:
+                row["readings"] = ticks[a.id]
             if a.id in reviews:
                 row["reviews"] = reviews[a.id]
             if a.id in removed:
@@ -232,6 +239,15 @@ def _merge(path: Path, data: dict[str, Any]) -> RestoreResult:
                         source=gone["source"],
                         added=_time(gone["added"]),
                         position=gone["position"],
+                    )
+                )
+            for r in item.get("readings", []):  # absent in backups made before ticks
+                session.add(
+                    m.ReadingTick(
+                        action_id=action.id,
+                        topic_id=r["topic_id"],
+                        key=r["key"],
+                        part=r.get("part"),
                     )
                 )
             for r in item.get("reviews", []):

@@ -35,6 +35,7 @@ from studyplan.adapters.store.sqlite import (
     use_wal,
     wal_is_empty,
 )
+from studyplan.adapters.store.ticks import TicksMixin
 from studyplan.adapters.store.types import MARKS, Event, Note, TopicStatus, UndoResult
 from studyplan.domain.limits import check_minutes
 from studyplan.errors import InputError, Problem, ProblemCode, StoreError
@@ -60,7 +61,7 @@ ORDER BY topic_id
 """
 
 
-class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin):
+class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin, TicksMixin):
     """The learner's progress database (see the module docstring)."""
 
     # -- progress ---------------------------------------------------------------------
@@ -176,6 +177,9 @@ class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin):
             ).fetchall()
             noted = conn.execute(
                 "SELECT topic_id FROM note WHERE action_id = ? ORDER BY id", (action_id,)
+            ).fetchall()
+            noted += conn.execute(
+                "SELECT topic_id FROM reading_tick WHERE action_id = ? ORDER BY id", (action_id,)
             ).fetchall()
             topics = tuple(dict.fromkeys([r[0] for r in marks] + [r[0] for r in noted]))
             self._new_action(conn, "undo", now_utc(), f"undo {action_id}", undoes=action_id)

@@ -149,6 +149,25 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "CREATE INDEX ix_review_action_id ON review (action_id)",
         ),
     ),
+    (
+        # Progress inside a topic: ``studyplan read TOPIC KEY [--part N]`` ticks one of a
+        # topic's readings (or one part of it). A tick belongs to an action like a mark,
+        # so ``undo`` undoes it the same way; ``part`` is NULL for the whole reading.
+        "0006_reading_ticks",
+        (
+            """CREATE TABLE reading_tick (
+                id INTEGER NOT NULL,
+                action_id INTEGER NOT NULL,
+                topic_id VARCHAR NOT NULL,
+                "key" VARCHAR NOT NULL,
+                part INTEGER,
+                PRIMARY KEY (id),
+                FOREIGN KEY(action_id) REFERENCES action (id)
+            )""",
+            "CREATE INDEX ix_reading_tick_topic_id ON reading_tick (topic_id)",
+            "CREATE INDEX ix_reading_tick_action_id ON reading_tick (action_id)",
+        ),
+    ),
 )
 
 CURRENT_VERSION = len(MIGRATIONS)

@@ -66,6 +66,19 @@ class Note(SQLModel, table=True):
     text: str
 
 
+class ReadingTick(SQLModel, table=True):
+    """One reading of a topic (or one part of it, ``part`` from 1) ticked as read by
+    ``studyplan read``; undoable like any action. Live ticks shrink the topic's hours."""
+
+    __tablename__ = "reading_tick"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    topic_id: str = Field(index=True)
+    key: str
+    part: int | None = None
+
+
 class Plan(SQLModel, table=True):
     """A saved plan; ``payload`` is the planner's JSON, stored as text."""
 
@@ -138,6 +151,7 @@ TABLES: tuple[type[SQLModel], ...] = (
     Action,
     Event,
     Note,
+    ReadingTick,
     Plan,
     Setting,
     LibraryEntry,

@@ -6,21 +6,10 @@ from typing import Annotated, Any
 
 import typer
 
+from studyplan.cli import everyday
 from studyplan.cli.options import JsonOption
 from studyplan.cli.output import emit_lines, emit_table, print_json
 from studyplan.cli.state import state
-
-
-def _active_goals(ctx: typer.Context, plan: str | None) -> tuple[str | None, list[str] | None]:
-    st = state(ctx)
-    name = plan or st.store(create=False).active_plan()
-    if name is None:
-        return None, None
-    payload = st.saved_plan(name)
-    catalog = st.catalog()
-    from studyplan.domain.plan_data import saved_goals
-
-    return name, saved_goals(catalog, payload)
 
 
 def cmd_next(
@@ -32,52 +21,7 @@ def cmd_next(
     as_json: JsonOption = False,
 ) -> None:
     """What you can start now: topics whose prerequisites are all done or known."""
-    from studyplan.domain.frontier import next_topics
-    from studyplan.domain.planner import graph_of
-    from studyplan.views.render import reading_line
-
-    st = state(ctx)
-    catalog = st.catalog()
-    name, goals = _active_goals(ctx, plan)
-    found = next_topics(catalog, graph_of(catalog), st.statuses(), goals, count)
-    rows: list[dict[str, Any]] = []
-    for item in found:
-        topic = catalog.topics[item.topic_id]
-        core = topic.core_readings
-        rows.append(
-            {
-                "id": topic.id,
-                "title": topic.title,
-                "title_zh": topic.title_zh,
-                "curriculum": topic.curriculum,
-                "hours": topic.hours,
-                "status": item.status,
-                "reading": reading_line(catalog, core[0]) if core else None,
-                "url": core[0].url if core else None,
-            }
-        )
-    if as_json:
-        print_json({"plan": name, "topics": rows})
-        return
-    lines = [(f"next in plan '{name}':" if name else "next, across all curricula:", "bold")]
-    if not rows:
-        lines.append(
-            ("nothing to start: every topic in reach is done" if name else "nothing to start", "")
-        )
-    for row in rows:
-        mark = "  (in progress)" if row["status"] == "started" else ""
-        lines.append(("", ""))
-        lines.append(
-            (
-                f"  {row['title']} · {row['title_zh']}  [{row['id']}]  {row['hours']:g} h{mark}",
-                "bold",
-            )
-        )
-        if row["reading"]:
-            lines.append((f"    read  {row['reading']}", ""))
-        if row["url"]:
-            lines.append((f"          {row['url']}", "dim"))
-    emit_lines(lines)
+    everyday.run_next(state(ctx), plan=plan, count=count, as_json=as_json)
 
 
 def cmd_unlocks(
@@ -148,7 +92,7 @@ def cmd_why(
         goals = resolve_goals(catalog, goal)
         source = "the goals given"
     else:
-        name, active = _active_goals(ctx, None)
+        name, active = everyday.active_goals(st, None)
         goals = active or goals_needing(graph, catalog, topic.id)
         source = f"plan '{name}'" if active else "the goal topics that need it"
     chains: list[dict[str, Any]] = []

@@ -42,6 +42,14 @@ def cell_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def echo(text: str = "", *, err: bool = False) -> None:
+    """One line on stdout (or stderr), flushed, as ``typer.echo`` writes it for plain text;
+    the everyday commands use this so that they need no CLI framework."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(text + "\n")
+    stream.flush()
+
+
 def emit_table(
     columns: Sequence[str], rows: Sequence[Sequence[str]], title: str | None = None
 ) -> None:

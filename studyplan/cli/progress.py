@@ -9,18 +9,20 @@ README's design notes). Output is plain lines through ``typer.echo``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from studyplan.cli import everyday
 from studyplan.cli.dates import parse_date
+from studyplan.cli.everyday import VERB, check_topics
 from studyplan.cli.options import JsonOption
 from studyplan.cli.state import State, state
-from studyplan.errors import InputError, NotFoundError, did_you_mean
+from studyplan.errors import NotFoundError, did_you_mean
 
 if TYPE_CHECKING:
-    from studyplan.domain.catalog import Catalog
+    pass
 
 TopicsArg = Annotated[list[str], typer.Argument(metavar="TOPIC...", help="Topic ids.")]
 NoteOption = Annotated[str | None, typer.Option("--note", help="A note to keep with it.")]
@@ -32,8 +34,6 @@ MinutesOption = Annotated[
     int | None, typer.Option("--minutes", metavar="M", help="Minutes spent on it.")
 ]
 
-VERB = {"started": "start", "done": "done", "skipped": "skip", "known": "know", "reset": "reset"}
-
 
 def _json(data: Any) -> None:
     from studyplan.cli.output import print_json
@@ -41,32 +41,7 @@ def _json(data: Any) -> None:
     print_json(data)
 
 
-def check_topics(catalog: Catalog, ids: list[str], recorded: set[str] | None = None) -> list[str]:
-    """The ids, de-duplicated, after checking every one (did-you-mean on the first unknown);
-    a retired id (an alias) is recorded as its survivor's.
-
-    ``recorded`` ids are accepted too (``reset`` can clear an orphaned topic)."""
-    unique = list(dict.fromkeys(catalog.resolve(t) for t in ids))
-    for tid in unique:
-        if tid not in catalog.topics and not (recorded and tid in recorded):
-            catalog.topic(tid)  # raises NotFoundError with a did-you-mean
-    return unique
-
-
-def _no_checkpoint(catalog: Catalog, ids: list[str]) -> None:
-    """A milestone is reached through its parts: it cannot be started itself."""
-    for tid in ids:
-        if tid in catalog.topics and catalog.topics.is_milestone(tid):
-            parts = ", ".join(catalog.topics.prerequisite_ids(tid))
-            raise InputError(
-                f"{tid} is a checkpoint (a milestone): it is reached through its parts",
-                f"start one of them: {parts}",
-            )
-
-
 def _mark(status: str) -> Callable[..., None]:
-    verb = VERB[status]
-
     def command(
         ctx: typer.Context,
         topics: TopicsArg,
@@ -75,38 +50,15 @@ def _mark(status: str) -> Callable[..., None]:
         on: OnOption = None,
         as_json: JsonOption = False,
     ) -> None:
-        st = state(ctx)
-        catalog = st.catalog()
-        if minutes is not None and minutes <= 0:
-            raise InputError(f"--minutes must be a positive whole number, not {minutes}")
-        if status == "reset" and (minutes is not None or note or on):
-            raise InputError("reset takes no --minutes, --note or --on")
-        day = parse_date(on, "--on", past_only=True)
-        recorded = set(st.store(create=False).statuses()) if status == "reset" else None
-        ids = check_topics(catalog, topics, recorded)
-        if status == "started":
-            _no_checkpoint(catalog, ids)
-        if minutes is not None and len(ids) > 1:
-            raise InputError(
-                "--minutes is for one topic", "mark topics one at a time to record time"
-            )
-        import shlex
-
-        words = [verb, *ids]
-        words += ["--minutes", str(minutes)] if minutes is not None else []
-        words += ["--note", note] if note else []
-        words += ["--on", day.isoformat()] if day else []
-        action = st.store(create=True).record(
-            ids, status, minutes=minutes, note=note, on=day, command=shlex.join(words)
+        everyday.run_mark(
+            state(ctx),
+            status=status,
+            topics=topics,
+            minutes=minutes,
+            note=note,
+            on=on,
+            as_json=as_json,
         )
-        if as_json:
-            _json({"action": action, "status": status, "topics": ids})
-            return
-        for tid in ids:
-            title = catalog.topics[tid].title if tid in catalog.topics else "(orphaned)"
-            extra = f" · {minutes} min" if minutes else ""
-            extra += f" · {day}" if day else ""
-            typer.echo(f"{status if status != 'reset' else 'cleared'}: {tid} — {title}{extra}")
 
     command.__doc__ = {
         "started": "Mark topics as started (in progress).",
@@ -115,6 +67,7 @@ def _mark(status: str) -> Callable[..., None]:
         "known": "Mark topics you already know (your plans drop them and what they require).",
         "reset": "Clear topics' status (as if never marked).",
     }[status]
+    command.fast_fixed = {"status": status}  # type: ignore[attr-defined]
     return command
 
 
@@ -258,17 +211,7 @@ def cmd_status(
     as_json: JsonOption = False,
 ) -> None:
     """Progress per curriculum and per saved plan, what is in progress, recently finished."""
-    from studyplan.cli import progress_view
-
-    st = state(ctx)
-    catalog = st.catalog()
-    if curriculum is not None:
-        catalog.curriculum(curriculum)
-    summary = progress_view.summarize(catalog, st.store(create=False), curriculum, date.today())
-    if as_json:
-        _json(summary)
-        return
-    progress_view.render(summary)
+    everyday.run_status(state(ctx), curriculum=curriculum, as_json=as_json)
 
 
 def register(app: typer.Typer) -> None:

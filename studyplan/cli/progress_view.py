@@ -1,6 +1,6 @@
 """``studyplan status``: progress per curriculum and per saved plan, as data and as text.
 
-Plain text through ``typer.echo`` (no rich): ``status`` is an everyday command and must
+Plain text through ``output.echo`` (no rich): ``status`` is an everyday command and must
 start fast. A topic counts as finished when it is done or known.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-import typer
+from studyplan.cli.output import echo
 
 if TYPE_CHECKING:
     from studyplan.adapters.store import ProgressStore
@@ -129,7 +129,6 @@ def _pct(part: float, whole: float) -> str:
 
 
 def render(summary: dict[str, Any]) -> None:
-    echo = typer.echo
     rows = summary["curricula"]
     width = max((len(r["id"]) for r in rows), default=0)
     echo("Curricula")

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import typer
-
 if TYPE_CHECKING:
+    import typer
+
     from studyplan.adapters.store import ProgressStore
     from studyplan.domain.catalog import Catalog
 
@@ -21,6 +21,18 @@ class State:
     _catalog: Catalog | None = None
     _store: ProgressStore | None = None
     _root: Any = None  # the root click context: closes the store when the command ends
+
+    @classmethod
+    def from_options(cls, curricula: list[Path] | None, db: Path | None, debug: bool) -> State:
+        """The state the root options describe (the Typer root callback and the fast
+        dispatcher both make it here)."""
+        return cls(curricula_dirs=list(curricula or []), db=db, debug=debug)
+
+    def close(self) -> None:
+        """Close the store if one was opened (the fast dispatcher's end of a command)."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
 
     def catalog(self) -> Catalog:
         """The validated catalog (built-in + user curricula); raises on any problem."""

@@ -15,8 +15,8 @@ import typer
 from typer.core import TyperGroup
 
 from studyplan import __version__
+from studyplan.cli.failures import exit_code
 from studyplan.cli.state import State
-from studyplan.errors import EXIT_INTERNAL, StudyplanError
 
 
 class StudyplanGroup(TyperGroup):
@@ -25,29 +25,10 @@ class StudyplanGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except StudyplanError as exc:
-            if _debug(ctx):
-                raise
-            for line in exc.lines():
-                typer.echo(line, err=True)
-            ctx.exit(exc.exit_code)
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
-        except KeyboardInterrupt:
-            typer.echo("interrupted", err=True)
-            ctx.exit(130)
-        except BrokenPipeError:
-            sys.stderr.close()
-            ctx.exit(0)
-        except Exception as exc:
-            if _debug(ctx):
-                raise
-            typer.echo(
-                f"error: internal error: {type(exc).__name__}: {exc} "
-                "(run again with --debug for a traceback, and please report it)",
-                err=True,
-            )
-            ctx.exit(EXIT_INTERNAL)
+        except (Exception, KeyboardInterrupt) as exc:
+            ctx.exit(exit_code(exc, debug=_debug(ctx)))
 
     def list_commands(self, ctx: Any) -> list[str]:
         # The order in which commands were registered (a tour, not an index); Typer adds
@@ -107,7 +88,7 @@ def root(
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
 ) -> None:
-    ctx.obj = State(curricula_dirs=list(curricula or []), db=db, debug=debug)
+    ctx.obj = State.from_options(curricula, db, debug)
 
 
 def _register() -> None:
@@ -132,5 +113,5 @@ _register()
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Run the Typer app (``studyplan.cli.main`` tries the fast dispatcher first)."""
     app()

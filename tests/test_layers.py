@@ -19,6 +19,7 @@ HEAVY = (
     "sqlalchemy",
     "rich",
     "yaml",
+    "ryml",
     "rustworkx",
     "numpy",
     "bibtexparser",

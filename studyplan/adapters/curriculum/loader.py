@@ -140,12 +140,27 @@ ParseResult = tuple[Parsed | None, list[Problem]]
 
 def parse_one(source: Source) -> ParseResult:
     """Parse and check one file: YAML, fields, id prefixes. A pure function of the file's
-    bytes and label, which is what lets the workspace keep its result per file."""
+    bytes and label, which is what lets the workspace keep its result per file.
+
+    The fast YAML parser is tried first; it gives no line numbers, so a file with any
+    problem is parsed again exactly (``parse_exact``) for its problems' lines."""
+    parsed, problems = _parse(source, exact=False)
+    if problems:
+        return parse_exact(source)
+    return parsed, problems
+
+
+def parse_exact(source: Source) -> ParseResult:
+    """``parse_one`` through PyYAML only: every topic and problem has its line."""
+    return _parse(source, exact=True)
+
+
+def _parse(source: Source, *, exact: bool) -> ParseResult:
     from pydantic import ValidationError
 
     from studyplan.adapters.curriculum.model import CurriculumHeader, TopicSpec
 
-    node, data, problems = compose(source)
+    node, data, problems = compose(source, exact=exact)
     if data is None:
         return None, problems
 
@@ -316,7 +331,21 @@ def validate(
 ) -> tuple[Catalog, list[Problem]]:
     """Validate the sources together; return the catalog built from what was valid and
     every problem found. The catalog is only safe to use when the list is empty.
-    ``parse`` checks one file (``parse_one``, or a cache of its results)."""
+    ``parse`` checks one file (``parse_one``, or a cache of its results).
+
+    When there are problems, the files are checked again through ``parse_exact``: the
+    fast parser's topics have no lines, and the problems across files should."""
+    catalog, problems = _validate(sources, known_keys, parse)
+    if problems and parse is not parse_exact:
+        return _validate(sources, known_keys, parse_exact)
+    return catalog, problems
+
+
+def _validate(
+    sources: Sequence[Source],
+    known_keys: set[str] | frozenset[str],
+    parse: Callable[[Source], ParseResult],
+) -> tuple[Catalog, list[Problem]]:
     from studyplan.domain.graph import PrerequisiteGraph
 
     problems: list[Problem] = []

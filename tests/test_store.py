@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from studyplan.adapters.store import ProgressStore, open_store
+from studyplan.adapters.store import ProgressStore, migrations, open_store
 from studyplan.errors import ConflictError, InputError, NotFoundError
 
 
@@ -39,8 +39,9 @@ def test_create_true_makes_folders_wal_and_current_schema(tmp_path: Path) -> Non
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     names = [r[0] for r in conn.execute("SELECT name FROM _studyplan_migrations ORDER BY name")]
-    assert names == ["0001_progress_log", "0002_saved_plans", "0003_personal_library"]
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert names == sorted(migrations.NAMES)
+    assert names[:3] == ["0001_progress_log", "0002_saved_plans", "0003_personal_library"]
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.CURRENT_VERSION
 
 
 def test_statuses_follow_the_newest_mark_and_sum_minutes(store: ProgressStore) -> None:

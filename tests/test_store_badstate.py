@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT, Cli
-from studyplan.adapters.store import open_store
+from studyplan.adapters.store import migrations, open_store
 from studyplan.errors import EXIT_NOT_FOUND, EXIT_STORE
 
 READS = (["status"], ["log"], ["notes"])
@@ -128,7 +128,7 @@ def test_newer_schema_via_the_cli(cli: Cli, tmp_path: Path) -> None:
         assert result.exit_code == EXIT_STORE
         assert result.stderr.startswith(
             f"error: {path} was written by a newer studyplan (schema version 42, this one "
-            "knows up to 3); left untouched"
+            f"knows up to {migrations.CURRENT_VERSION}); left untouched"
         )
     assert path.read_bytes() == before
 

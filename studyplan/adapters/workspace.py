@@ -16,7 +16,7 @@ import json
 import os
 import pickle
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,6 +88,39 @@ class Inputs:
                 self.references = None
         self.read_problems += problems
         return problems
+
+
+class StoredLibrary(Mapping[str, BibSummary]):
+    """The personal library as the catalog sees it, read from the store only when a
+    value is needed (a cold build): a warm run needs just ``digest()``, the store's
+    ``library_version`` token, one row instead of every entry's text."""
+
+    def __init__(self, version: str, rows: Callable[[], Sequence[Any]]) -> None:
+        self.version = version
+        self._rows = rows
+        self._inner: Mapping[str, BibSummary] | None = None
+
+    def digest(self) -> str:
+        return self.version
+
+    def _mapping(self) -> Mapping[str, BibSummary]:
+        if self._inner is None:
+            from studyplan.adapters.bibliography import library_summaries
+
+            self._inner = library_summaries(self._rows())
+        return self._inner
+
+    def __getitem__(self, key: str) -> BibSummary:
+        return self._mapping()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._mapping())
+
+    def __len__(self) -> int:
+        return len(self._mapping())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._mapping()
 
 
 class DigestIndex:

@@ -38,10 +38,10 @@ class State:
         """The validated catalog (built-in + user curricula); raises on any problem."""
         if self._catalog is None:
             from studyplan.adapters import workspace
-            from studyplan.adapters.bibliography import library_summaries
-
-            # The personal library: user curricula may cite its keys (parsed lazily).
-            library = library_summaries(self.store().library_blocks())
+            # The personal library: user curricula may cite its keys. The cache key is
+            # the store's library version; rows are read and parsed only to rebuild.
+            store = self.store()
+            library = workspace.StoredLibrary(store.library_version(), store.library_blocks)
             inputs = workspace.gather(self.curricula_dirs, library=library)
             self._catalog = workspace.catalog(inputs)
         return self._catalog

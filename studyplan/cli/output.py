@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -89,10 +89,20 @@ def emit_lines(lines: Sequence[tuple[str, str]]) -> None:
         out.print(Text(text, style=style))
 
 
-def emit_text(lines: Sequence[str]) -> None:
-    """Unstyled lines, written straight out when piped (a plan can run to 100k lines)."""
+def emit_text(lines: Iterable[str], chunk: int = 2048) -> None:
+    """Unstyled lines, written straight out when piped (a plan can run to 100k lines),
+    ``chunk`` lines at a time so that a generator of lines is never held whole."""
     if plain():
-        sys.stdout.write("\n".join(lines) + "\n")
+        batch: list[str] = []
+        wrote = False
+        for line in lines:
+            batch.append(line)
+            if len(batch) >= chunk:
+                sys.stdout.write("\n".join(batch) + "\n")
+                batch.clear()
+                wrote = True
+        if batch or not wrote:
+            sys.stdout.write("\n".join(batch) + "\n")
         return
     emit_lines([(line, "") for line in lines])
 

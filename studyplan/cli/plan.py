@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -25,12 +25,17 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
     """One block per step: number, weeks, topic, hours; what to read; why it is there.
 
     Written from the plan's and the catalog's columns as plain lines (styled only on a
-    terminal), so that a plan of tens of thousands of steps prints in a moment.
+    terminal), so that a plan of tens of thousands of steps prints in a moment; the lines
+    are streamed out in chunks, never held all at once (a 100k-step plan's text is
+    ~17 MB, and as one list of lines it was half the peak memory).
     """
+    emit_text(_plan_lines(catalog, plan, show_covered))
 
-    from studyplan.domain.planner import hours_needed_for, why_texts
 
-    lines: list[str] = []
+def _plan_lines(catalog: Catalog, plan: Plan, show_covered: bool) -> Iterator[str]:
+
+    from studyplan.domain.planner import hours_needed_for, iter_why_texts
+
     sched = plan.schedule
     table = catalog.topics
     milestones = table.milestones()
@@ -42,13 +47,13 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
         head += (
             f" · {sched.weeks} weeks at {sched.hours_per_week:g} h/week · done by {sched.finish}"
         )
-    lines.append(head)
+    yield head
     if sched and sched.deadline:
         if sched.fits:
-            lines.append(f"fits the deadline {sched.deadline}")
+            yield f"fits the deadline {sched.deadline}"
         else:
             need = hours_needed_for(plan, sched.start, sched.deadline)
-            lines.append(f"does not fit the deadline {sched.deadline}: it needs {need:g} h/week")
+            yield f"does not fit the deadline {sched.deadline}: it needs {need:g} h/week"
     titles, titles_zh = table.titles(), table.titles_zh()
     at, keys, wheres, accesses, *_ = table.core_columns()
     started = {t for t, s in plan.statuses.items() if s == "started"}
@@ -59,11 +64,10 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
     hours_text = {hours: f"{hours:g}" for hours in set(plan.hours)}
     # Plain lookups and one f-string per step, no format specs inside the loop: this loop
     # is most of printing a 100k-step plan (benchmarks/bench_planner.py).
-    numbers = [f"{str(n).rjust(width)}. " for n in range(1, count + 1)]
-    whys = why_texts(catalog, plan, 5)
+    numbers = (f"{str(n).rjust(width)}. " for n in range(1, count + 1))
+    whys = iter_why_texts(catalog, plan, 5)
     columns = (plan.positions, plan.topic_ids, plan.hours, whys)
     steps = zip(numbers, _week_spans(plan), *columns, strict=True)
-    append = lines.append
     for number, when, i, tid, hours, why in steps:
         first, end = at[i], at[i + 1]
         if end == first + 1:
@@ -76,23 +80,22 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
                 ]
             )
         if i in milestones:
-            append(
+            yield (
                 f"\n{number}{when}◆ checkpoint: {titles[i]} · {titles_zh[i]}  [{tid}]"
                 f"\n{pad}why   {why}"
             )
             continue
         mark = "  (in progress)" if tid in started else ""
-        append(
+        yield (
             f"\n{number}{when}{titles[i]} · {titles_zh[i]}  [{tid}]  {hours_text[hours]} h{mark}"
             f"{reads}\n{pad}why   {why}"
         )
     if show_covered and plan.covered:
-        lines.append("")
-        lines.append("already covered:")
+        yield ""
+        yield "already covered:"
         for item in plan.covered:
             by = "" if item.by == item.topic.id else f" (by {item.by})"
-            lines.append(f"  ✔ {item.topic.id} {item.topic.title} — {item.status}{by}")
-    emit_text(lines)
+            yield f"  ✔ {item.topic.id} {item.topic.title} — {item.status}{by}"
 
 
 class _References(dict[str, str]):
@@ -109,15 +112,15 @@ class _References(dict[str, str]):
         return head
 
 
-def _week_spans(plan: Plan) -> Sequence[str]:
+def _week_spans(plan: Plan) -> Iterator[str]:
     """``wk 3  `` or ``wk 3–4  `` per step; blanks when the plan is not scheduled."""
     sched = plan.schedule
     if sched is None:
-        return [""] * len(plan.topic_ids)
-    return [
+        return iter([""] * len(plan.topic_ids))
+    return (
         f"wk {first + 1}  " if first == last else f"wk {first + 1}–{last + 1}  "
         for first, last in zip(sched.first_weeks, sched.last_weeks, strict=True)
-    ]
+    )
 
 
 def make_plan(

@@ -38,6 +38,7 @@ class State:
         """The validated catalog (built-in + user curricula); raises on any problem."""
         if self._catalog is None:
             from studyplan.adapters import workspace
+
             # The personal library: user curricula may cite its keys. The cache key is
             # the store's library version; rows are read and parsed only to rebuild.
             store = self.store()

@@ -127,6 +127,7 @@ def dump(path: Path, snapshot: bool = False) -> dict[str, Any]:
 
 
 def restore(path: Path, data: Any, source: str) -> RestoreResult:
+    from sqlalchemy import func, insert
     from sqlmodel import Session, select
 
     from studyplan.adapters.store import models as m
@@ -204,28 +205,41 @@ def restore(path: Path, data: Any, source: str) -> RestoreResult:
             session.add(m.Setting(key=ACTIVE_PLAN, value=wanted))
             result["active_plan_set"] = wanted
 
+        # The library in bulk: one read of what is there and one multi-row insert, not
+        # an ORM object and a look-up per entry (benchmarks/bench_bib.py: restore vs import).
         lib_added = lib_present = 0
         lib_conflicts: list[str] = []
-        last = max((b.position for b in session.exec(select(m.LibraryEntry))), default=0)
+        table = m.LibraryEntry.__table__  # type: ignore[attr-defined]
+        mine_lib = {
+            key: (bibtex, kind)
+            for key, bibtex, kind in session.execute(
+                select(table.c.key, table.c.bibtex, table.c.kind)
+            )
+        }
+        last = session.execute(select(func.max(table.c.position))).scalar() or 0
+        rows: list[dict[str, Any]] = []
         for b in sorted(data["library"], key=lambda b: b["position"]):
-            mine_b = session.get(m.LibraryEntry, b["key"])
+            mine_b = mine_lib.get(b["key"])
             if mine_b is None:
                 last += 1
-                session.add(
-                    m.LibraryEntry(
-                        key=b["key"],
-                        kind=b["kind"],
-                        bibtex=b["bibtex"],
-                        source=b["source"],
-                        added=_time(b["added"]),
-                        position=last,
-                    )
+                rows.append(
+                    {
+                        "key": b["key"],
+                        "kind": b["kind"],
+                        "bibtex": b["bibtex"],
+                        "source": b["source"],
+                        "added": _time(b["added"]),
+                        "position": last,
+                    }
                 )
+                mine_lib[b["key"]] = (b["bibtex"], b["kind"])
                 lib_added += 1
-            elif mine_b.bibtex == b["bibtex"] and mine_b.kind == b["kind"]:
+            elif mine_b == (b["bibtex"], b["kind"]):
                 lib_present += 1
             else:
                 lib_conflicts.append(b["key"])
+        if rows:
+            session.execute(insert(table), rows)
         result.update(
             library_added=lib_added,
             library_present=lib_present,

@@ -15,7 +15,14 @@ from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
-BENCHES = ["bench_startup", "bench_planner", "bench_store", "bench_bib", "bench_visual"]
+BENCHES = [
+    "bench_everyday",
+    "bench_startup",
+    "bench_planner",
+    "bench_store",
+    "bench_bib",
+    "bench_visual",
+]
 
 
 def main() -> int:

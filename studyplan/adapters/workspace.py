@@ -37,6 +37,7 @@ from studyplan.adapters.curriculum.loader import (
 )
 from studyplan.adapters.files import write_cache
 from studyplan.domain.catalog import CACHE_LAYOUT, BibSummary, Catalog, record_layout
+from studyplan.domain.references import PickledMapping
 from studyplan.errors import Problem
 
 # The per-file parse results pickle ``loader.Parsed`` records around the catalog's.
@@ -209,12 +210,18 @@ def gather(
 
 
 def _references(inputs: Inputs) -> dict[str, BibSummary]:
+    return _references_split(inputs)[0]
+
+
+def _references_split(inputs: Inputs) -> tuple[dict[str, BibSummary], set[str]]:
+    """The references by key (built-in first, then the library) and the built-in keys."""
     from studyplan.adapters.bibliography import summaries_from_text
 
     refs = summaries_from_text(inputs.references.data.decode("utf-8")) if inputs.references else {}
+    builtin = set(refs)
     for key, summary in inputs.library.items():
         refs.setdefault(key, summary)
-    return refs
+    return refs, builtin
 
 
 def check(inputs: Inputs) -> list[Problem]:
@@ -244,7 +251,7 @@ def catalog(inputs: Inputs, use_cache: bool = True) -> Catalog:
             pass
     if inputs.read_all():
         raise CurriculumError(check(inputs))
-    refs = _references(inputs)
+    refs, builtin = _references_split(inputs)
     # The build makes millions of objects and no garbage cycles: the cyclic collector
     # would walk them again and again (half the cold 100k build; benchmarks/).
     paused = gc.isenabled()
@@ -259,7 +266,9 @@ def catalog(inputs: Inputs, use_cache: bool = True) -> Catalog:
     finally:
         if paused:
             gc.enable()
-    built.references = refs
+    # Commands look up the built-in references and what core readings cite; the rest of
+    # a large library is unpickled only when something walks all of them.
+    built.references = PickledMapping.of(refs, builtin | set(built.topics.core_columns()[1]))
     if use_cache:
         _store(cache_file, built)
     return built

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from studyplan.domain.references import PickledMapping
+
 
 class Prerequisite(NamedTuple):
     id: str
@@ -118,7 +120,7 @@ class BibSummary:
 # Bump only for a change of the pickled layout that no record's fields show (say, a
 # column's meaning); added, removed, renamed or retyped fields change the key by
 # themselves (``record_layout`` below).
-_LAYOUT_REVISION = 4
+_LAYOUT_REVISION = 5  # 5: references pickled as (whole, first) blobs (references.py)
 
 
 class TopicTable(Mapping[str, Topic]):
@@ -364,38 +366,6 @@ def _links(
     return known_links(([p.id for p in t.prerequisites] for t in topics.values()), position)
 
 
-class PickledMapping(Mapping[str, BibSummary]):
-    """Reference summaries kept pickled until first read: with a personal library of 10k
-    entries they cost more to unpickle than a command like ``topics`` takes to run."""
-
-    __slots__ = ("_blob", "_data")
-
-    def __init__(self, blob: bytes) -> None:
-        self._blob = blob
-        self._data: dict[str, BibSummary] | None = None
-
-    @staticmethod
-    def dump(data: Mapping[str, BibSummary]) -> bytes:
-        return pickle.dumps(dict(data), pickle.HIGHEST_PROTOCOL)
-
-    def blob(self) -> bytes:
-        return self._blob
-
-    def _opened(self) -> dict[str, BibSummary]:
-        if self._data is None:
-            self._data = pickle.loads(self._blob)
-        return self._data
-
-    def __getitem__(self, key: str) -> BibSummary:
-        return self._opened()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._opened())
-
-    def __len__(self) -> int:
-        return len(self._opened())
-
-
 @dataclass(slots=True)
 class Catalog:
     """All curricula merged into one graph, in declared order (curricula in load order,
@@ -425,12 +395,14 @@ class Catalog:
 
     def __getstate__(self) -> tuple[Any, ...]:
         refs = self.references
-        blob = refs.blob() if isinstance(refs, PickledMapping) else PickledMapping.dump(refs)
-        return self.curricula, self.topics, blob, self.aliases
+        blobs = (
+            refs.blobs() if isinstance(refs, PickledMapping) else (PickledMapping.dump(refs), None)
+        )
+        return self.curricula, self.topics, blobs, self.aliases
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        self.curricula, self.topics, blob, self.aliases = state
-        self.references = PickledMapping(blob)
+        self.curricula, self.topics, blobs, self.aliases = state
+        self.references = PickledMapping(*blobs)
         self.planning_graph = None
 
     def resolve(self, topic_id: str) -> str:

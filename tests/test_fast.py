@@ -25,7 +25,9 @@ def test_spec_file_is_what_the_typer_app_defines() -> None:
 
 def test_spec_covers_the_everyday_commands() -> None:
     commands = fast.load_spec()["commands"]
-    assert {"next", "status", "show", "done", "start", "skip", "know", "reset"} <= set(commands)
+    assert {"next", "status", "show", "done", "start", "skip", "know", "reset", "plan"} <= set(
+        commands
+    )
 
 
 def _fast(argv: list[str]) -> tuple[int | None, str, str]:
@@ -92,6 +94,14 @@ def marked(cli: Cli, isolated_home: Path) -> Path:
         ["reset", "mini.probability"],
         ["done", "mini.unknown"],
         ["--db", "progress-other.db", "done", "mini.kl"],
+        ["plan", "mini.ib"],
+        ["plan", "mini.ib", "mini.kl", "--all"],
+        ["plan", "-H", "6", "mini.ib", "--start", "2026-01-05", "--deadline", "2026-03-01"],
+        ["plan", "mini.ib", "--hours-per-week=2.5", "--json"],
+        ["plan", "mini.ib", "--save", "p1"],
+        ["plan", "mini.ib", "-H", "0"],
+        ["plan", "mini.nope"],
+        ["plan", "mini"],
     ],
     ids=" ".join,
 )
@@ -118,7 +128,12 @@ def test_fast_path_gives_what_typer_gives(cli: Cli, marked: Path, argv: list[str
         ["show", "mini.kl", "--json", "--json"],
         ["status", "-c", "mini", "-c", "mini"],
         ["topics"],
-        ["plan", "mini.ib"],
+        ["plan"],
+        ["plan", "show", "p1"],
+        ["plan", "goals", "mini.ib"],
+        ["plan", "mini.ib", "-h"],
+        ["plan", "mini.ib", "-H", "1e3"],
+        ["plans"],
     ],
     ids=lambda a: " ".join(a) or "(nothing)",
 )
@@ -154,6 +169,11 @@ TOKENS = [
     "--on",
     "today",
     "--plan",
+    "plan",
+    "-H",
+    "2.5",
+    "--save",
+    "--all",
     "--debug",
     "--help",
     "--",

@@ -50,6 +50,7 @@ print("LOADED=" + json.dumps(sorted(m for m in heavy if m in sys.modules)), file
         ["done", "mini.entropy"],
         ["show", "mini.entropy"],
         ["start", "mini.kl", "--json"],
+        ["plan", "mini.ib", "-H", "6"],
         ["--help"],
     ],
     ids=lambda a: " ".join(a),

@@ -2,14 +2,15 @@
 
 Typer 0.29 imports pydantic (and click) to coerce options, which costs more than the
 command itself (``benchmarks/bench_everyday.py``). This module runs ``next``, ``status``,
-``show`` and the marks (``start``/``done``/``skip``/``know``/``reset``) without the CLI
-framework, calling the same bodies (``studyplan.cli.everyday``) the Typer commands call.
+``show``, the marks (``start``/``done``/``skip``/``know``/``reset``) and ``plan GOAL...``
+without the CLI framework, calling the same bodies (``studyplan.cli.everyday``,
+``plan_run``) the Typer commands call.
 
 It is not a second definition of the commands: what it accepts is read from
 ``fast_spec.json``, which ``python -m studyplan.cli.fastgen`` generates from the Typer
 app, and ``tests/test_fast.py`` fails whenever the two differ. It understands only the
 plain cases (known options spelled out in full, ``--opt=value``, values that need no
-coercion beyond ``int()`` of ASCII digits) and answers ``None`` for anything else (help,
+coercion beyond ``int()``/``float()`` of plain ASCII digits) and answers ``None`` for anything else (help,
 ``--version``, ``--``, unknown or repeated options, a missing or out-of-range value,
 completion): then Typer runs as before, with its own messages and exit codes.
 """
@@ -25,6 +26,7 @@ from typing import Any
 
 SPEC_FILE = Path(__file__).with_name("fast_spec.json")
 _INT = re.compile(r"[0-9]{1,9}")
+_FLOAT = re.compile(r"[0-9]{1,6}(?:\.[0-9]{1,6})?")
 
 
 def load_spec() -> dict[str, Any]:
@@ -41,6 +43,8 @@ def _value(param: dict[str, Any], token: str) -> Any:
         return token
     if kind == "path":
         return Path(token)
+    if kind == "float" and _FLOAT.fullmatch(token):
+        return float(token)
     if kind == "int" and _INT.fullmatch(token):
         number = int(token)
         low, high = param["min"], param["max"]
@@ -128,7 +132,7 @@ def parse(argv: list[str], spec: dict[str, Any]) -> tuple[str, dict[str, Any], d
     """(command, root values, command values) for a plain invocation; ``_Fallback`` else."""
     root, rest = _parse_params(spec["root"], argv, stop_at_positional=True)
     command = spec["commands"].get(rest[0])
-    if command is None:
+    if command is None or (len(rest) > 1 and rest[1] in command["subcommands"]):
         raise _Fallback
     values, _ = _parse_params(command["params"], rest[1:], stop_at_positional=False)
     return rest[0], root, values
@@ -144,13 +148,15 @@ def run(argv: list[str]) -> int | None:
         name, root, values = parse(argv, spec)
     except _Fallback:
         return None
-    from studyplan.cli import everyday
+    import importlib
+
     from studyplan.cli.failures import exit_code
     from studyplan.cli.state import State
 
     command = spec["commands"][name]
     st = State.from_options(root["curricula"], root["db"], root["debug"])
-    body = getattr(everyday, command["body"])
+    module, function = command["body"].split(":")
+    body = getattr(importlib.import_module(module), function)
     try:
         body(st, **command["fixed"], **values)
         sys.stdout.flush()

@@ -4,12 +4,13 @@
 the file differs from what this derives from the live app, so a changed option, default,
 range or command reaches the fast dispatcher only through Typer. Any parameter feature
 the dispatcher does not implement (a callback, an environment variable, a prompt, a type
-other than str/int/bool/path and their lists) is marked ``unsupported`` (its use falls
+other than str/int/float/bool/path and their lists) is marked ``unsupported`` (its use falls
 back to Typer) or, on a fast command, stops the generation.
 """
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import json
 import pathlib
@@ -17,17 +18,25 @@ from typing import Any
 
 from studyplan.cli import everyday, fast
 
-# The fast commands and the body each calls, with the arguments its Typer command fixes.
+# The fast commands and the body each calls ("module:function" in studyplan.cli), with
+# the arguments its Typer command fixes. ``plan`` is a group: the fast path takes its
+# default command (``plan GOAL...``) and leaves every subcommand to Typer.
+_EVERYDAY = "studyplan.cli.everyday"
 FAST_COMMANDS: dict[str, tuple[str, dict[str, Any]]] = {
-    "next": ("run_next", {}),
-    "status": ("run_status", {}),
-    "show": ("run_show", {}),
-    **{verb: ("run_mark", {"status": status}) for status, verb in everyday.VERB.items()},
+    "next": (f"{_EVERYDAY}:run_next", {}),
+    "status": (f"{_EVERYDAY}:run_status", {}),
+    "show": (f"{_EVERYDAY}:run_show", {}),
+    **{
+        verb: (f"{_EVERYDAY}:run_mark", {"status": status})
+        for status, verb in everyday.VERB.items()
+    },
+    "plan": ("studyplan.cli.plan_run:run_plan", {}),
 }
 
 _TYPES = {
     str: "str",
     int: "int",
+    float: "float",
     bool: "bool",
     pathlib.Path: "path",
     list[str]: "str",
@@ -97,17 +106,30 @@ def spec_from_app(app: Any) -> dict[str, Any]:
     commands: dict[str, Any] = {}
     for name, (body, fixed) in FAST_COMMANDS.items():
         command = group.commands[name]  # type: ignore[attr-defined]
-        if command.context_settings:
-            raise SpecError(f"{name}: context settings {command.context_settings}")
+        subcommands: list[str] = []
+        if hasattr(command, "commands"):  # a group: its default command
+            if command.params:
+                raise SpecError(f"{name}: a group with options of its own")
+            subcommands = sorted(command.commands)
+            command = command.commands[command.DEFAULT]
+        settings = {k: v for k, v in command.context_settings.items() if k != "help_option_names"}
+        if settings:
+            raise SpecError(f"{name}: context settings {settings}")
         params = [_param(p, where=name, strict=True) for p in command.params]
         expected = {"st", *fixed, *(p["name"] for p in params)}
-        signature = inspect.signature(getattr(everyday, body))
+        module, function = body.split(":")
+        signature = inspect.signature(getattr(importlib.import_module(module), function))
         if set(signature.parameters) != expected:
             raise SpecError(
                 f"{name}: everyday.{body} takes {sorted(signature.parameters)}, "
                 f"the Typer command gives {sorted(expected)}"
             )
-        commands[name] = {"body": body, "fixed": fixed, "params": params}
+        commands[name] = {
+            "body": body,
+            "fixed": fixed,
+            "params": params,
+            "subcommands": subcommands,
+        }
     return {"root": root, "commands": commands}
 
 

@@ -19,14 +19,24 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from pathlib import Path
 from typing import Any
 
 SPEC_FILE = Path(__file__).with_name("fast_spec.json")
-_INT = re.compile(r"[0-9]{1,9}")
-_FLOAT = re.compile(r"[0-9]{1,6}(?:\.[0-9]{1,6})?")
+
+
+def _digits(token: str, most: int) -> bool:
+    return 0 < len(token) <= most and token.isascii() and token.isdigit()
+
+
+def _int_token(token: str) -> bool:
+    return _digits(token, 9)
+
+
+def _float_token(token: str) -> bool:
+    whole, dot, part = token.partition(".")
+    return _digits(whole, 6) and (not dot or _digits(part, 6))
 
 
 def load_spec() -> dict[str, Any]:
@@ -43,9 +53,9 @@ def _value(param: dict[str, Any], token: str) -> Any:
         return token
     if kind == "path":
         return Path(token)
-    if kind == "float" and _FLOAT.fullmatch(token):
+    if kind == "float" and _float_token(token):
         return float(token)
-    if kind == "int" and _INT.fullmatch(token):
+    if kind == "int" and _int_token(token):
         number = int(token)
         low, high = param["min"], param["max"]
         if (low is not None and number < low) or (high is not None and number > high):

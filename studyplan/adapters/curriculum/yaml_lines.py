@@ -32,8 +32,8 @@ if TYPE_CHECKING:
 
 
 # Tags, anchors and aliases: a ``!``, ``&`` or ``*`` that starts a token.
-_NODE_PROPERTY = re.compile(r"(?<![^\s\[\]{},])[!&*][^\s,\[\]{}]")
-_COMPLEX_KEY = re.compile(r"^[ -]*\?(?:\s|$)", re.MULTILINE)
+_NODE_PROPERTY = r"(?<![^\s\[\]{},])[!&*][^\s,\[\]{}]"
+_COMPLEX_KEY = r"(?m)^[ -]*\?(?:\s|$)"
 _MARKERS = ("\t", "<<", "\n---", "\n...", "\n%")
 
 
@@ -41,14 +41,14 @@ def _unsafe(text: str) -> bool:
     """True when the text may use a YAML feature the fast path does not vouch for."""
     if text.startswith(("---", "...", "%")) or any(m in text for m in _MARKERS):
         return True
-    if ("!" in text or "&" in text or "*" in text) and _NODE_PROPERTY.search(text):
+    if ("!" in text or "&" in text or "*" in text) and re.search(_NODE_PROPERTY, text):
         return True
-    return "?" in text and _COMPLEX_KEY.search(text) is not None
+    return "?" in text and re.search(_COMPLEX_KEY, text) is not None
 
 
 # A JSON string (between quotes) that a plain YAML 1.1 scalar with the same text would
 # not read as a string, after yaml.resolver.Resolver's implicit resolvers.
-_RESOLVABLE = re.compile(
+_RESOLVABLE = (
     # The look-ahead lets the many strings that cannot match ("title", "Topic 1") fail
     # on their first two characters.
     r'"(?=[yY][eE]|[nN][oOuU]|[tT][rR]|[fF][aA]|[oO][nNfF]|[~<=+.0-9-])(?:'
@@ -65,7 +65,9 @@ _RESOLVABLE = re.compile(
     r"(?: *(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)?"
     r')"'
 )
-_FLOAT = re.compile(r"[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?")
+_FLOAT = r"[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?"
+# The patterns are compiled on first use (``re`` caches them): a warm start imports
+# this module but never parses.
 
 
 class _NotCertain(Exception):
@@ -73,7 +75,7 @@ class _NotCertain(Exception):
 
 
 def _number(token: str) -> float:
-    if not _FLOAT.fullmatch(token):
+    if not re.fullmatch(_FLOAT, token):
         raise _NotCertain
     return float(token)
 
@@ -94,7 +96,7 @@ def fast_data(text: str) -> Any | None:
         tree = ryml.parse_in_arena(text.encode("utf-8"))
         out = ryml.emit_json_malloc(tree, tree.root_id())
         emitted = out if isinstance(out, str) else bytes(out).decode("utf-8")
-        if _RESOLVABLE.search(emitted):
+        if re.search(_RESOLVABLE, emitted):
             return None
         return json.loads(emitted, parse_float=_number, parse_constant=_constant)
     except Exception:  # a parse error, a number PyYAML reads otherwise: PyYAML decides

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 # Exit codes (documented in the README). 1 is left to Python for unexpected crashes and
 # 2 to Click for command-line usage errors.
@@ -82,15 +83,37 @@ class MissingToolError(StudyplanError):
     exit_code = EXIT_MISSING_TOOL
 
 
+class ProblemCode(StrEnum):
+    """What kind of problem a ``Problem`` is. Code that treats some problems differently
+    filters on this, never on the message text (which can be reworded freely)."""
+
+    OTHER = "other"
+    # curricula
+    DUPLICATE_ID = "duplicate-id"
+    SELF_PREREQUISITE = "self-prerequisite"
+    DANGLING_PREREQUISITE = "dangling-prerequisite"
+    DUPLICATE_PREREQUISITE = "duplicate-prerequisite"
+    CITATION_KEY = "citation-key"
+    CYCLE = "cycle"
+    # the progress database (``doctor``)
+    INTEGRITY = "integrity"
+    FOREIGN_KEY = "foreign-key"
+    MIGRATION = "migration"
+    SCHEMA_DRIFT = "schema-drift"
+    ORPHANED_TOPIC = "orphaned-topic"
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One problem found in a curriculum file, locatable by file and line or topic id."""
+    """One problem found in a curriculum file, a BibTeX file or the progress database,
+    locatable by file and line or topic id; ``code`` says what kind it is."""
 
     source: str
     message: str
     hint: str = ""
     line: int | None = None
     topic: str | None = None
+    code: ProblemCode = ProblemCode.OTHER
 
     def render(self) -> str:
         where = self.source if self.line is None else f"{self.source}:{self.line}"

@@ -15,6 +15,7 @@ import pytest
 
 from helpers import FIXTURE_DATA, ROOT, Cli
 from helpers.bib import BIB, entries, entry_keys, run_bibtex, strings
+from studyplan.domain.saved_plan import SavedPlan
 from studyplan.errors import EXIT_NOT_FOUND, EXIT_USAGE
 
 LAB = """\
@@ -256,10 +257,13 @@ def test_saved_plan_payloads_old_and_orphaned(cli: Cli) -> None:
 
     catalog = workspace.catalog(workspace.gather())
     request = scope.Request(plan="old").checked()
-    orphaned = scope.resolve(request, catalog, {}, {"steps": [{"id": "mini.kl"}, {"id": "x.y"}]})
+    steps = [{"id": "mini.kl"}, {"id": "x.y"}]
+    orphaned = scope.resolve(
+        request, catalog, {}, SavedPlan.from_json({"goals": [], "steps": steps})
+    )
     assert [t.id for t in orphaned.topics] == ["mini.kl"]
     assert orphaned.warnings == ["saved plan 'old' has topics no longer in the curricula: x.y"]
     goals_only = scope.resolve(
-        request, catalog, {"mini.probability": "known"}, {"goals": ["mini.kl"]}
+        request, catalog, {"mini.probability": "known"}, SavedPlan.from_json({"goals": ["mini.kl"]})
     )
     assert [t.id for t in goals_only.topics] == ["mini.entropy", "mini.kl"]

@@ -15,6 +15,7 @@ import pytest
 from helpers import FIXTURES, Cli
 from studyplan.adapters import paths
 from studyplan.adapters.store import open_store
+from studyplan.domain.saved_plan import SavedPlan
 from studyplan.errors import EXIT_INVALID_CURRICULA
 
 V2 = FIXTURES / "v2"
@@ -239,24 +240,26 @@ def test_saved_plans_and_backups_resolve_retired_ids(v2: V2Cli, tmp_path: Path) 
     store = open_store(paths.db_path(), create=True)
     store.save_plan(
         "old",
-        {
-            "version": 1,
-            "goals": ["lin.decomposition"],
-            "topics": ["lin.decomposition"],
-            "created": "2025-01-06",
-            "hours_per_week": None,
-            "start": None,
-            "deadline": None,
-            "total_hours": 12,
-            "weeks": None,
-            "finish_date": None,
-            "steps": [
-                {"id": "lin.vectors", "hours": 3},
-                {"id": "lin.elimination", "hours": 4},
-                {"id": "lin.algebra", "hours": 0},
-                {"id": "lin.decomposition", "hours": 5},
-            ],
-        },
+        SavedPlan.from_json(
+            {
+                "version": 1,
+                "goals": ["lin.decomposition"],
+                "topics": ["lin.decomposition"],
+                "created": "2025-01-06",
+                "hours_per_week": None,
+                "start": None,
+                "deadline": None,
+                "total_hours": 12,
+                "weeks": None,
+                "finish_date": None,
+                "steps": [
+                    {"id": "lin.vectors", "hours": 3},
+                    {"id": "lin.elimination", "hours": 4},
+                    {"id": "lin.algebra", "hours": 0},
+                    {"id": "lin.decomposition", "hours": 5},
+                ],
+            }
+        ),
     )
     store.set_active_plan("old")
     store.record(["lin.decomposition"], "done")

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from studyplan.domain.catalog import Catalog, Curriculum, Prerequisite, Reading, Topic
-from studyplan.domain.plan_data import plan_json, plan_payload, review_saved_plan
+from studyplan.domain.plan_data import plan_json, review_saved_plan, saved_plan_of
 from studyplan.domain.planner import (
     build_plan,
     graph_of,
@@ -18,6 +18,7 @@ from studyplan.domain.planner import (
     schedule,
     why_text,
 )
+from studyplan.domain.saved_plan import SavedPlan
 from studyplan.errors import InputError, NotFoundError
 
 
@@ -115,15 +116,21 @@ def test_saved_plan_review_ticks_done_steps_and_measures_pace() -> None:
     cat = make_catalog(CHAIN)
     start = date(2027, 1, 4)
     plan = schedule(build_plan(cat, ["c.goal"], {}), 2, start)
-    payload = plan_payload(plan, ["c.goal"], start)
+    payload = saved_plan_of(plan, ["c.goal"], start).to_json()
     review = review_saved_plan(
-        cat, "p", payload, {"c.a": "done", "c.b": "done"}, start + timedelta(days=14)
+        cat,
+        "p",
+        SavedPlan.from_json(payload),
+        {"c.a": "done", "c.b": "done"},
+        start + timedelta(days=14),
     )
     assert review.done_ids == ["c.a", "c.b"]
     assert review.hours_done == 4 and review.hours_left == 6
     assert review.hours_expected == 4 and review.ahead_hours == 0
     gone = {**payload, "steps": [*payload["steps"], {"id": "c.gone", "hours": 1}]}
-    assert review_saved_plan(cat, "p", gone, {}, start).missing_ids == ["c.gone"]
+    assert review_saved_plan(cat, "p", SavedPlan.from_json(gone), {}, start).missing_ids == [
+        "c.gone"
+    ]
 
 
 @st.composite

@@ -14,6 +14,7 @@ import pytest
 from helpers import ROOT, Cli
 from studyplan.adapters import paths
 from studyplan.adapters.store import open_store
+from studyplan.domain.saved_plan import SavedPlan
 from studyplan.errors import EXIT_CONFLICT, EXIT_NOT_FOUND, EXIT_USAGE
 
 
@@ -190,7 +191,7 @@ def test_status_shows_saved_plans(cli: Cli) -> None:
     plan = planner.build_plan(catalog, ["mini.ib"], {})
     planner.schedule(plan, 5.0, date.today())
     store = open_store(db(), create=True)
-    store.save_plan("ib", plan_data.plan_payload(plan, ["mini.ib"], date.today()))
+    store.save_plan("ib", plan_data.saved_plan_of(plan, ["mini.ib"], date.today()))
     store.set_active_plan("ib")
     store.close()
     cli("done", "mini.probability")
@@ -206,7 +207,7 @@ def test_status_shows_saved_plans(cli: Cli) -> None:
 def test_backup_and_restore(cli: Cli, tmp_path: Path) -> None:
     cli("done", "mini.kl", "--minutes", "30")
     cli("note", "mini.kl", "good")
-    open_store(db(), create=True).save_plan("p", {"goals": ["mini.kl"]})
+    open_store(db(), create=True).save_plan("p", SavedPlan.from_json({"goals": ["mini.kl"]}))
     target = tmp_path / "backup.json"
     out = cli("backup", "-o", str(target)).stdout
     assert out == f"backed up 2 actions, 1 plans and 0 library entries to {target}\n"
@@ -227,7 +228,9 @@ def test_backup_and_restore(cli: Cli, tmp_path: Path) -> None:
         in cli("--db", str(other), "restore", str(target)).stdout
     )
 
-    open_store(other, create=True).save_plan("p", {"changed": True}, replace=True)
+    open_store(other, create=True).save_plan(
+        "p", SavedPlan.from_json({"goals": ["mini.entropy"]}), replace=True
+    )
     kept = cli("--db", str(other), "restore", str(target))
     assert kept.exit_code == 0 and "kept your plan 'p': the backup's differs" in kept.stderr
 

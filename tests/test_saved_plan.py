@@ -3,6 +3,7 @@ it would never write is refused with the JSON path of every problem."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -61,8 +62,11 @@ def test_plans_saved_by_the_cli_read_back_exactly(cli: Cli) -> None:
     store = open_store(paths.db_path(), create=False)
     try:
         for name in ("a", "b"):
-            payload = store.get_plan(name)
+            ((text,),) = store._rows('SELECT payload FROM "plan" WHERE name = ?', (name,))
+            payload = json.loads(text)
             assert SavedPlan.from_json(payload).to_json() == payload
+            saved = store.get_plan(name)
+            assert saved is not None and saved.to_json() == payload
     finally:
         store.close()
 
@@ -97,3 +101,31 @@ def test_what_no_command_writes_is_refused_with_its_path(payload: Any, problem: 
     with pytest.raises(SavedPlanFormatError) as caught:
         SavedPlan.from_json(payload)
     assert any(p.startswith(problem) for p in caught.value.problems), caught.value.problems
+
+
+def test_a_stored_plan_that_cannot_be_read_is_one_error_line(cli: Cli) -> None:
+    import sqlite3
+
+    from studyplan.adapters import paths
+    from studyplan.errors import EXIT_STORE
+
+    assert cli("plan", "mini.ib", "--save", "bad").exit_code == 0
+    assert cli("plan", "mini.kl", "--save", "good").exit_code == 0
+    with sqlite3.connect(paths.db_path()) as conn:
+        conn.execute(
+            'UPDATE "plan" SET payload = ? WHERE name = ?',
+            (json.dumps({"goals": ["mini.ib"], "steps": [{"hours": 1}]}), "bad"),
+        )
+    conn.close()
+    for args in (("plan", "show", "bad"), ("plan", "use", "bad"), ("plans",)):
+        result = cli(*args)
+        assert result.exit_code == EXIT_STORE, args
+        assert result.stderr == (
+            "error: saved plan 'bad' cannot be read: $.steps[0].id: must be a topic id "
+            "(remove it with 'studyplan plan rm bad', or save it again with --replace)\n"
+        )
+    (entry, good) = cli.json("status")["plans"]
+    assert entry["name"] == "bad" and "$.steps[0].id" in entry["error"]
+    assert good["name"] == "good" and "error" not in good
+    assert cli("plan", "rm", "bad").exit_code == 0
+    assert [p["name"] for p in cli.json("plans")] == ["good"]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from studyplan.adapters.store import ProgressStore, migrations, open_store
+from studyplan.domain.saved_plan import SavedPlan
 from studyplan.errors import ConflictError, InputError, NotFoundError
 
 
@@ -171,21 +172,23 @@ def test_orphans_count_rows_of_topics_not_known(store: ProgressStore) -> None:
     store.add_note("gone.topic", "x")
     assert store.orphans({"m.a"}) == {"gone.topic": 2}
     problems = store.doctor({"m.a"})
-    assert problems == [
+    assert [(p.code, p.topic) for p in problems] == [("orphaned-topic", "gone.topic")]
+    assert [p.message for p in problems] == [
         "orphaned topic 'gone.topic': 2 rows refer to a topic the curricula no longer "
         "have (renamed or removed?)"
     ]
 
 
 def test_saved_plans(store: ProgressStore) -> None:
-    payload = {"goals": ["m.ib"], "steps": [{"id": "m.a", "hours": 2.5}], "名": "中文"}
-    store.save_plan("ib", payload)
-    assert store.get_plan("ib") == payload
+    plan = SavedPlan.from_json({"goals": ["m.ib", "中文"], "steps": [{"id": "m.a", "hours": 2.5}]})
+    other = SavedPlan.from_json({"goals": ["m.other"]})
+    store.save_plan("ib", plan)
+    assert store.get_plan("ib") == plan
     with pytest.raises(ConflictError, match="'ib' already exists"):
-        store.save_plan("ib", {"other": 1})
-    store.save_plan("ib", {"other": 1}, replace=True)
-    assert store.get_plan("ib") == {"other": 1}
-    store.save_plan("a-plan", {"x": []})
+        store.save_plan("ib", other)
+    store.save_plan("ib", other, replace=True)
+    assert store.get_plan("ib") == other
+    store.save_plan("a-plan", SavedPlan.from_json({"goals": []}))
     assert [name for name, _, _ in store.list_plans()] == ["a-plan", "ib"]
     assert all(saved.tzinfo is not None for _, saved, _ in store.list_plans())
     store.set_active_plan("ib")

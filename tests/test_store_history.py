@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from studyplan.adapters.store import MARKS, ProgressStore, open_store
+from studyplan.domain.saved_plan import SavedPlan
 
 TOPICS = ["m.a", "m.b", "m.c", "m.d"]
 
@@ -132,7 +133,7 @@ def test_backup_restore_round_trips_and_merges_idempotently(
     with tempfile.TemporaryDirectory() as tmp:
         a = open_store(Path(tmp) / "a.db", create=True)
         apply(a, Model(), first)
-        a.save_plan("p", {"goals": ["m.a"], "n": len(first)})
+        a.save_plan("p", SavedPlan.from_json({"goals": ["m.a"], "total_hours": len(first)}))
         a.set_active_plan("p")
         a.add_library([("k1", "@misc{k1,\n  note = {Ä & $x$}\n}", "mine.bib")], replace=False)
         backup = a.backup()

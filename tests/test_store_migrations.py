@@ -13,6 +13,7 @@ import pytest
 from helpers import FIXTURES
 from studyplan.adapters.store import migrations, open_store, schema
 from studyplan.adapters.store.sqlite import connect
+from studyplan.domain.saved_plan import SavedPlan
 from studyplan.errors import StoreError
 
 V1 = FIXTURES / "progress-v1.db"
@@ -62,7 +63,9 @@ def test_schema_check_notices_drift(tmp_path: Path) -> None:
     conn.execute("ALTER TABLE note ADD COLUMN extra INTEGER")
     conn.commit()
     conn.close()
-    problems = open_store(path, create=False).doctor(set())
+    found = open_store(path, create=False).doctor(set())
+    assert {p.code for p in found} == {"schema-drift"}
+    problems = [p.message for p in found]
     assert any("'event' indexes differ" in p and "ix_event_topic_id" in p for p in problems)
     assert any("'note' columns differ" in p and "extra" in p for p in problems)
 
@@ -100,12 +103,12 @@ def test_v1_database_upgrades_keeping_every_row(tmp_path: Path) -> None:
         "mini.renamed-topic": ("done", 30),
     }
     assert [n.text for n in store.notes("mini.kl")] == ["come back after Cover & Thomas ch. 2"]
-    assert store.doctor(MINI) == [
+    assert [p.message for p in store.doctor(MINI)] == [
         "orphaned topic 'mini.renamed-topic': 2 rows refer to a topic the curricula no "
         "longer have (renamed or removed?)"
     ]
     # The new tables work on the upgraded file, and the log goes on where it stopped.
-    store.save_plan("ib", {"goals": ["mini.ib"]})
+    store.save_plan("ib", SavedPlan.from_json({"goals": ["mini.ib"]}))
     store.add_library([("k", "@misc{k}", "x.bib")], replace=False)
     undone = store.undo()
     assert undone is not None and undone.kind == "note"

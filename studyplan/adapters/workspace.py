@@ -36,8 +36,9 @@ from studyplan.adapters.curriculum.loader import (
     validate,
 )
 from studyplan.adapters.files import write_cache
-from studyplan.domain.catalog import CACHE_LAYOUT, BibSummary, Catalog, record_layout
-from studyplan.domain.references import PickledMapping
+from studyplan.domain.catalog import CACHE_LAYOUT, BibSummary, Catalog
+from studyplan.domain.layout import record_layout
+from studyplan.domain.pickled import PickledMapping
 from studyplan.errors import Problem
 
 # The per-file parse results pickle ``loader.Parsed`` records around the catalog's.
@@ -323,7 +324,7 @@ def _edges_file(cache_file: Path) -> Path:
 def _planning_graph_reader(edges_file: Path, catalog: Catalog) -> Callable[[], Any]:
     """The planner's rustworkx graph, read from the edge list kept beside the cached
     catalog: rustworkx parses it in a third of the time Python takes to hand it the same
-    100k-topic graph (see the README's design notes). None when the file is missing or
+    100k-topic graph (see the docs/architecture.md). None when the file is missing or
     does not match the catalog, and the planner builds the graph itself."""
 
     def read() -> Any:

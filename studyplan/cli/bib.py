@@ -15,12 +15,13 @@ import typer
 from studyplan.cli.options import ForceOption, JsonOption
 from studyplan.cli.output import print_json
 from studyplan.cli.state import state
+from studyplan.domain.status import RECORDED, Status
 from studyplan.errors import EXIT_BIBTEX, InputError
 
 if TYPE_CHECKING:
     from studyplan.domain.catalog import Topic
 
-STATUSES = ("started", "done", "skipped", "known")
+STATUSES = RECORDED
 
 bib_app = typer.Typer(
     name="bib",
@@ -99,7 +100,7 @@ def cmd_export(
     from studyplan import __version__
     from studyplan.adapters.bibtex import scope, service
 
-    if done and status not in (None, "done"):
+    if done and status not in (None, Status.DONE):
         raise InputError("--done and --status are one scope", "use one of them")
     request = scope.Request(
         everything=everything,
@@ -108,7 +109,7 @@ def cmd_export(
         goals=tuple(goal or ()),
         plan=plan,
         topics=tuple(topic or ()),
-        status="done" if done else status,
+        status=Status.DONE if done else status,
         core_only=core_only,
         sort=sort,
     ).checked()

@@ -16,13 +16,20 @@ from typing import TYPE_CHECKING, Any
 
 from studyplan.cli.dates import parse_date
 from studyplan.cli.output import echo, emit_lines, print_json
+from studyplan.domain.status import RESET, Status
 from studyplan.errors import InputError
 
 if TYPE_CHECKING:
     from studyplan.cli.state import State
     from studyplan.domain.catalog import Catalog, Topic
 
-VERB = {"started": "start", "done": "done", "skipped": "skip", "known": "know", "reset": "reset"}
+VERB: dict[str, str] = {
+    Status.STARTED: "start",
+    Status.DONE: "done",
+    Status.SKIPPED: "skip",
+    Status.KNOWN: "know",
+    RESET: "reset",
+}
 
 
 def active_goals(st: State, plan: str | None) -> tuple[str | None, list[str] | None]:
@@ -30,11 +37,11 @@ def active_goals(st: State, plan: str | None) -> tuple[str | None, list[str] | N
     name = plan or st.store(create=False).active_plan()
     if name is None:
         return None, None
-    payload = st.saved_plan(name)
+    saved = st.saved_plan(name)
     catalog = st.catalog()
     from studyplan.domain.plan_data import saved_goals
 
-    return name, saved_goals(catalog, payload)
+    return name, saved_goals(catalog, saved)
 
 
 def run_next(st: State, *, plan: str | None, count: int, as_json: bool) -> None:
@@ -71,7 +78,7 @@ def run_next(st: State, *, plan: str | None, count: int, as_json: bool) -> None:
             ("nothing to start: every topic in reach is done" if name else "nothing to start", "")
         )
     for row in rows:
-        mark = "  (in progress)" if row["status"] == "started" else ""
+        mark = "  (in progress)" if row["status"] == Status.STARTED else ""
         lines.append(("", ""))
         lines.append(
             (
@@ -137,12 +144,12 @@ def run_mark(
     catalog = st.catalog()
     if minutes is not None and minutes <= 0:
         raise InputError(f"--minutes must be a positive whole number, not {minutes}")
-    if status == "reset" and (minutes is not None or note or on):
+    if status == RESET and (minutes is not None or note or on):
         raise InputError("reset takes no --minutes, --note or --on")
     day = parse_date(on, "--on", past_only=True)
-    recorded = set(st.store(create=False).statuses()) if status == "reset" else None
+    recorded = set(st.store(create=False).statuses()) if status == RESET else None
     ids = check_topics(catalog, topics, recorded)
-    if status == "started":
+    if status == Status.STARTED:
         _no_checkpoint(catalog, ids)
     if minutes is not None and len(ids) > 1:
         raise InputError("--minutes is for one topic", "mark topics one at a time to record time")
@@ -162,7 +169,7 @@ def run_mark(
         title = catalog.topics[tid].title if tid in catalog.topics else "(orphaned)"
         extra = f" · {minutes} min" if minutes else ""
         extra += f" · {day}" if day else ""
-        echo(f"{status if status != 'reset' else 'cleared'}: {tid} — {title}{extra}")
+        echo(f"{status if status != RESET else 'cleared'}: {tid} — {title}{extra}")
 
 
 def run_show(

@@ -115,7 +115,8 @@ def print_json(data: Any) -> None:
     """JSON, indented. An iterator anywhere in nested dicts is written item by item, one
     item per line, so that a long list (a plan's steps) is never held in memory as one
     document and is written by the json module's C encoder (the indenting one is pure
-    Python, 40 s for a 100k-step plan); ``grep`` finds a step on its own line."""
+    Python, far slower on a long plan: benchmarks/RESULTS.md); ``grep`` finds a step on
+    its own line."""
     _write_json(data, "", sys.stdout.write)
     sys.stdout.write("\n")
 

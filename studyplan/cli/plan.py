@@ -75,11 +75,11 @@ def cmd_plan_show(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = F
     st = state(ctx)
     from studyplan.domain.plan_data import pace_text, plan_json, review_json, review_saved_plan
 
-    payload = st.saved_plan(name)
+    saved = st.saved_plan(name)
     catalog = st.catalog()
     progress = st.statuses()
     today = date.today()
-    review = review_saved_plan(catalog, name, payload, progress, today)
+    review = review_saved_plan(catalog, name, saved, progress, today)
     if as_json:
         print_json(
             {
@@ -89,7 +89,7 @@ def cmd_plan_show(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = F
         )
         return
     lines = [
-        (f"plan '{name}' for {', '.join(payload.get('goals', []))}", "bold"),
+        (f"plan '{name}' for {', '.join(saved.goals)}", "bold"),
         (
             f"{len(review.done_ids)}/{review.steps_total} steps done · "
             f"{review.hours_done:g}/{review.hours_total:g} h · {review.hours_left:g} h left",
@@ -100,7 +100,7 @@ def cmd_plan_show(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = F
         pace = pace_text(review.ahead_hours)
         sched = review.plan.schedule
         new_finish = f"; finishes {sched.finish}" if sched and review.plan.steps else ""
-        lines.append((f"{pace} (saved finish {payload.get('finish_date')}{new_finish})", ""))
+        lines.append((f"{pace} (saved finish {saved.finish_date}{new_finish})", ""))
     lines += [(f"  ✔ {tid} {catalog.topics.title(tid)}", "green") for tid in review.done_ids]
     if review.missing_ids:
         lines.append(
@@ -125,12 +125,10 @@ def cmd_plan_use(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = Fa
 def cmd_plan_rm(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = False) -> None:
     """Delete a saved plan (your progress is kept)."""
     st = state(ctx)
-    st.saved_plan(name)
+    st.require_plan(name)  # not read: a plan that cannot be read can still be removed
     store = st.store(create=True)
     was_active = store.active_plan() == name
-    store.delete_plan(name)
-    if was_active:
-        store.set_active_plan(None)
+    store.delete_plan(name)  # also un-sets it as the active plan
     if as_json:
         print_json({"removed": name, "was_active": was_active})
     elif was_active:
@@ -141,36 +139,40 @@ def cmd_plan_rm(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = Fal
 
 def cmd_plans(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """List saved plans (the active one is marked)."""
+    from studyplan.domain.saved_plan import iso
+
     store = state(ctx).store(create=False)
     active = store.active_plan()
-    rows = [
-        {
-            "name": name,
-            "active": name == active,
-            "goals": payload.get("goals", []),
-            "saved": saved.isoformat(),
-            "total_hours": payload.get("total_hours"),
-            "finish_date": payload.get("finish_date"),
-        }
-        for name, saved, payload in store.list_plans()
-    ]
+    plans = store.list_plans()
     if as_json:
-        print_json(rows)
+        print_json(
+            [
+                {
+                    "name": name,
+                    "active": name == active,
+                    "goals": list(plan.goals),
+                    "saved": saved.isoformat(),
+                    "total_hours": plan.total_hours,
+                    "finish_date": iso(plan.finish_date),
+                }
+                for name, saved, plan in plans
+            ]
+        )
         return
-    if not rows:
+    if not plans:
         say("no saved plans: make one with 'studyplan plan GOAL --save NAME'")
         return
     emit_table(
         ("", "name", "goals", "h", "finish"),
         [
             (
-                "*" if row["active"] else "",
-                row["name"],
-                " ".join(row["goals"]),
-                f"{row['total_hours']:g}",
-                str(row["finish_date"] or ""),
+                "*" if name == active else "",
+                name,
+                " ".join(plan.goals),
+                f"{plan.total_hours:g}",
+                iso(plan.finish_date) or "",
             )
-            for row in rows
+            for name, _, plan in plans
         ],
     )
 

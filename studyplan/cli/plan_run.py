@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from studyplan.cli.dates import parse_date
 from studyplan.cli.output import emit_text, print_json, say
+from studyplan.domain.status import Status
 from studyplan.errors import InputError
 
 if TYPE_CHECKING:
@@ -30,14 +31,14 @@ def run_plan(
     as_json: bool,
 ) -> None:
     """``plan GOAL...``: the path to the goals, printed, as JSON, or saved."""
-    from studyplan.domain.plan_data import plan_json, plan_payload
+    from studyplan.domain.plan_data import plan_json, saved_plan_of
 
     catalog, plan = make_plan(
         st, goals, hours_per_week, parse_date(start, "--start"), parse_date(deadline, "--deadline")
     )
     if save:
         store = st.store(create=True)
-        store.save_plan(save, plan_payload(plan, goals, date.today()), replace=replace)
+        store.save_plan(save, saved_plan_of(plan, goals, date.today()), replace=replace)
         store.set_active_plan(save)
     if as_json:
         data = plan_json(catalog, plan, include_covered=show_all, lazy_steps=True)
@@ -90,7 +91,7 @@ def _plan_lines(catalog: Catalog, plan: Plan, show_covered: bool) -> Iterator[st
             yield f"does not fit the deadline {sched.deadline}: it needs {need:g} h/week"
     titles, titles_zh = table.titles(), table.titles_zh()
     at, keys, wheres, accesses, *_ = table.core_columns()
-    started = {t for t, s in plan.statuses.items() if s == "started"}
+    started = {t for t, s in plan.statuses.items() if s == Status.STARTED}
     count = len(plan.topic_ids)
     width = len(str(count))
     pad = " " * (width + 2)

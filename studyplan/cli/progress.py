@@ -3,7 +3,7 @@ restore and doctor are in ``progress_admin``).
 
 ``done`` and ``status`` are everyday commands, so this module stays light: no rich, no
 SQLModel, no graph library on their paths (the store uses stdlib sqlite3; see the
-README's design notes). Output is plain lines through ``typer.echo``.
+docs/architecture.md). Output is plain lines through ``typer.echo``.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from studyplan.cli.dates import parse_date
 from studyplan.cli.everyday import VERB, check_topics
 from studyplan.cli.options import JsonOption
 from studyplan.cli.state import State, state
+from studyplan.domain.status import MARKS, RESET, Status
 from studyplan.errors import NotFoundError, did_you_mean
 
 if TYPE_CHECKING:
@@ -61,13 +62,12 @@ def _mark(status: str) -> Callable[..., None]:
         )
 
     command.__doc__ = {
-        "started": "Mark topics as started (in progress).",
-        "done": "Mark topics as done; several topics apply all or nothing.",
-        "skipped": "Mark topics as skipped (not needed for you).",
-        "known": "Mark topics you already know (your plans drop them and what they require).",
-        "reset": "Clear topics' status (as if never marked).",
+        Status.STARTED: "Mark topics as started (in progress).",
+        Status.DONE: "Mark topics as done; several topics apply all or nothing.",
+        Status.SKIPPED: "Mark topics as skipped (not needed for you).",
+        Status.KNOWN: "Mark topics you already know (your plans drop them and what they require).",
+        RESET: "Clear topics' status (as if never marked).",
     }[status]
-    command.fast_fixed = {"status": status}  # type: ignore[attr-defined]
     return command
 
 
@@ -215,7 +215,7 @@ def cmd_status(
 
 
 def register(app: typer.Typer) -> None:
-    for status in ("started", "done", "skipped", "known", "reset"):
+    for status in MARKS:
         app.command(VERB[status])(_mark(status))
     app.command("undo")(cmd_undo)
     app.command("log")(cmd_log)

@@ -76,13 +76,14 @@ def cmd_restore(
 
 def cmd_doctor(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Check the progress database: integrity, schema, and orphaned topic ids."""
-    from studyplan.errors import StoreError
+    from studyplan.errors import ProblemCode, StoreError
 
     st = state(ctx)
     catalog = st.catalog()
     store = st.store(create=False)
     known = {*catalog.topics, *catalog.aliases}  # rows on a retired id are its survivor's
-    problems = [p for p in store.doctor(known) if not p.startswith("orphaned topic")]
+    found = store.doctor(known)
+    problems = [p.message for p in found if p.code != ProblemCode.ORPHANED_TOPIC]
     orphans = store.orphans(known) if not problems else {}
     if as_json:
         print_json(

@@ -10,12 +10,13 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from studyplan.cli.output import echo
+from studyplan.domain.status import SATISFIED, Status
 
 if TYPE_CHECKING:
     from studyplan.adapters.store import ProgressStore
     from studyplan.domain.catalog import Catalog
 
-FINISHED = ("done", "known")
+FINISHED = SATISFIED
 BAR = 24
 RECENT = 5
 
@@ -45,8 +46,8 @@ def summarize(
                 "total": len(learnable),
                 "hours_done": float(sum(catalog.topics.hours(t) for t in finished)),
                 "hours_total": float(catalog.curriculum_hours(cur.id)),
-                "started": sum(1 for s in mine if s.status == "started"),
-                "skipped": sum(1 for s in mine if s.status == "skipped"),
+                "started": sum(1 for s in mine if s.status == Status.STARTED),
+                "skipped": sum(1 for s in mine if s.status == Status.SKIPPED),
                 "minutes": sum(s.minutes for s in mine),
             }
         )
@@ -70,7 +71,7 @@ def summarize(
         "curricula": rows,
         "plans": _plans(catalog, store, statuses, today) if curriculum is None else [],
         "topics": topics,
-        "in_progress": [t["id"] for t in topics if t["status"] == "started"],
+        "in_progress": [t["id"] for t in topics if t["status"] == Status.STARTED],
         "recent": [t["id"] for t in topics if t["status"] in FINISHED][:RECENT],
         "orphans": [t["id"] for t in topics if t["orphaned"]],
     }
@@ -101,19 +102,23 @@ def _finished_parts(catalog: Catalog, statuses: Any) -> set[str]:
 def _plans(
     catalog: Catalog, store: ProgressStore, statuses: Any, today: date
 ) -> list[dict[str, Any]]:
-    saved = store.list_plans()
-    if not saved:
+    names = store.plan_names()
+    if not names:
         return []
     from studyplan.domain.plan_data import plan_progress
+    from studyplan.errors import StoreError
 
     active = store.active_plan()
     simple = {tid: s.status for tid, s in statuses.items()}
     result = []
-    for name, _, payload in saved:
+    for name in names:
         try:
-            data = plan_progress(catalog, name, payload, simple, today)
-        except (KeyError, TypeError, ValueError) as exc:
-            data = {"name": name, "error": f"cannot evaluate this plan: {exc}"}
+            saved = store.get_plan(name)
+            if saved is None:  # removed since the names were read
+                continue
+            data = plan_progress(catalog, name, saved, simple, today)
+        except StoreError as exc:  # one unreadable plan does not hide the others
+            data = {"name": name, "error": exc.message}
         data["active"] = name == active
         result.append(data)
     return result

@@ -11,6 +11,8 @@ if TYPE_CHECKING:
 
     from studyplan.adapters.store import ProgressStore
     from studyplan.domain.catalog import Catalog
+    from studyplan.domain.saved_plan import SavedPlan
+    from studyplan.errors import NotFoundError
 
 
 @dataclass(slots=True)
@@ -54,18 +56,27 @@ class State:
         rows = self.store(create=False).statuses(aliases)
         return {tid: row.status for tid, row in rows.items()}
 
-    def saved_plan(self, name: str) -> dict[str, Any]:
-        """A saved plan's payload; ``NotFoundError`` with a did-you-mean when there is none."""
+    def saved_plan(self, name: str) -> SavedPlan:
+        """The plan saved as ``name``, read once here; ``NotFoundError`` with a did-you-mean
+        when there is none, ``StoreError`` naming the JSON path when it cannot be read."""
+        store = self.store(create=False)
+        saved = store.get_plan(name)
+        if saved is None:
+            raise self._no_plan(name)
+        return saved
+
+    def require_plan(self, name: str) -> None:
+        """``NotFoundError`` unless a plan named ``name`` is saved (its content unread)."""
+        if name not in self.store(create=False).plan_names():
+            raise self._no_plan(name)
+
+    def _no_plan(self, name: str) -> NotFoundError:
         from studyplan.errors import NotFoundError, did_you_mean
 
-        store = self.store(create=False)
-        payload = store.get_plan(name)
-        if payload is None:
-            names = [n for n, _, _ in store.list_plans()]
-            raise NotFoundError(
-                f"no saved plan '{name}'", did_you_mean(name, names) or "see 'studyplan plans'"
-            )
-        return payload
+        names = self.store(create=False).plan_names()
+        return NotFoundError(
+            f"no saved plan '{name}'", did_you_mean(name, names) or "see 'studyplan plans'"
+        )
 
     def plan_name(self, plan: str | None, what: str) -> str:
         """The saved plan a command works on: ``--plan`` if given, else the active plan.

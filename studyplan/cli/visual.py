@@ -55,11 +55,11 @@ def graph_view(
         return curriculum_view(catalog, graph, curriculum, progress)
     if not goals:
         name = st.plan_name(plan, "draw")
-        payload = st.saved_plan(name)
+        saved = st.saved_plan(name)
         from studyplan.domain.plan_data import saved_goals
 
-        resolved = saved_goals(catalog, payload)
-        title = f"{goals_title(catalog, payload.get('goals', []))} (plan '{name}')"
+        resolved = saved_goals(catalog, saved)
+        title = f"{goals_title(catalog, list(saved.goals))} (plan '{name}')"
         return goals_view(catalog, graph, resolved, progress, title)
     resolved = resolve_goals(catalog, goals)
     return goals_view(catalog, graph, resolved, progress, goals_title(catalog, goals))
@@ -163,9 +163,9 @@ def cmd_report(
                 "re-save the plan with new ones: 'studyplan plan GOAL -H 6 --save NAME --replace'",
             )
         name = st.plan_name(plan, "report on")
-        payload = st.saved_plan(name)
+        saved = st.saved_plan(name)
         catalog = st.catalog()
-        report = report_for_saved(catalog, graph_of(catalog), name, payload, st.statuses(), today)
+        report = report_for_saved(catalog, graph_of(catalog), name, saved, st.statuses(), today)
     attach_graph(report)
     write_atomic(output, render_report(catalog, report, __version__), overwrite=force)
     summary: dict[str, Any] = {
@@ -198,26 +198,28 @@ def cmd_calendar(
     """A saved plan's schedule (default: the active plan) as calendar events (.ics)."""
     from studyplan import __version__
     from studyplan.adapters.files import write_atomic
+    from studyplan.domain.saved_plan import iso
     from studyplan.views.calendar import plan_calendar
 
     st = state(ctx)
     name = st.plan_name(plan, "export")
-    payload = st.saved_plan(name)
-    data = plan_calendar(st.catalog(), name, payload, st.statuses(), __version__)
+    saved = st.saved_plan(name)
+    data = plan_calendar(st.catalog(), name, saved, st.statuses(), __version__)
     write_atomic(output, data, overwrite=force)
-    steps = payload.get("steps", [])
+    steps = saved.steps
+    first_day, last_day = (iso(steps[0].start), iso(steps[-1].end)) if steps else (None, None)
     if as_json:
         print_json(
             {
                 "output": output,
                 "plan": name,
                 "events": len(steps),
-                "first_day": steps[0]["start"] if steps else None,
-                "last_day": steps[-1]["end"] if steps else None,
+                "first_day": first_day,
+                "last_day": last_day,
             }
         )
         return
-    span = f", {steps[0]['start']} to {steps[-1]['end']}" if steps else ""
+    span = f", {first_day} to {last_day}" if steps else ""
     _say(output, f"wrote {output}: {len(steps)} events for plan '{name}'{span}")
 
 

@@ -3,8 +3,8 @@
 A ``Catalog`` is what every command works on. It is built by the loader from pydantic
 specs, pickled into the cache, and loaded back without importing pydantic or YAML.
 Topics, prerequisites and readings are named tuples rather than frozen dataclasses: as
-immutable, but about ten times faster to unpickle, which is most of a warm start on a
-100k-topic catalog (see benchmarks/bench_planner.py).
+immutable, and much faster to unpickle, which is most of a warm start on a large
+catalog (figures: benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -16,15 +16,23 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from studyplan.domain.references import PickledMapping
+from studyplan.domain.layout import record_layout
+from studyplan.domain.pickled import PickledMapping
 
 
 class Prerequisite(NamedTuple):
+    """An edge of the graph: the topic ``id`` must be learnt first, and ``reason`` says
+    what for (shown in why-chains)."""
+
     id: str
     reason: str
 
 
 class Reading(NamedTuple):
+    """A reading of a topic: a citation ``key`` (in references.bib or the library), the
+    place in it (``where``), whether it is ``core`` or optional, how to get it
+    (``access``) and an optional ``url``."""
+
     key: str
     where: str
     core: bool
@@ -60,6 +68,11 @@ MILESTONE = "milestone"
 
 
 class Topic(NamedTuple):
+    """One learnable unit with its estimated ``hours``, prerequisites, readings, checks and
+    exercises; ``id`` is ``<curriculum>.<name>`` and never changes once published
+    (``aliases`` are retired ids that now mean this topic). A ``milestone`` has no hours
+    or readings: its prerequisites are its parts. ``source``/``line`` locate it."""
+
     id: str
     curriculum: str
     title: str
@@ -94,6 +107,9 @@ class Topic(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Curriculum:
+    """One curriculum file: its id, titles, description and its topics' ids in declared
+    order (``source`` is the file it came from)."""
+
     id: str
     title: str
     title_zh: str
@@ -119,8 +135,8 @@ class BibSummary:
 
 # Bump only for a change of the pickled layout that no record's fields show (say, a
 # column's meaning); added, removed, renamed or retyped fields change the key by
-# themselves (``record_layout`` below).
-_LAYOUT_REVISION = 5  # 5: references pickled as (whole, first) blobs (references.py)
+# themselves (``record_layout``, in ``domain/layout.py``).
+_LAYOUT_REVISION = 5  # 5: references pickled as (whole, first) blobs (pickled.py)
 
 
 class TopicTable(Mapping[str, Topic]):
@@ -402,7 +418,7 @@ class Catalog:
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         self.curricula, self.topics, blobs, self.aliases = state
-        self.references = PickledMapping(*blobs)
+        self.references = PickledMapping[BibSummary](*blobs)
         self.planning_graph = None
 
     def resolve(self, topic_id: str) -> str:
@@ -460,29 +476,16 @@ class Catalog:
         return sum(hours(t) for t in self.curricula[curriculum_id].topic_ids)
 
 
-def record_layout(*classes: type) -> str:
-    """A digest of the classes' fields and their declared types.
-
-    Part of every cache key, so that a cache written by code whose records had other
-    fields is never unpickled into records that lack them (it is rebuilt instead)."""
-    import hashlib
-
-    digest = hashlib.blake2b(digest_size=8)
-    for cls in classes:
-        fields = getattr(cls, "__annotations__", {})
-        slots = getattr(cls, "__slots__", ())
-        digest.update(f"{cls.__qualname__}:{sorted(fields.items())}:{slots}\0".encode())
-    return digest.hexdigest()
-
-
 def _own_records() -> tuple[type, ...]:
-    """Every class defined in this module: each one can end up in the pickled catalog."""
+    """Every class defined in this module, and the lazy mapping it holds: each one can
+    end up in the pickled catalog."""
     module = sys.modules[__name__]
-    return tuple(
+    own = tuple(
         obj
         for _, obj in sorted(vars(module).items())
         if isinstance(obj, type) and obj.__module__ == __name__
     )
+    return (*own, PickledMapping)
 
 
 CACHE_LAYOUT = f"{_LAYOUT_REVISION}-{record_layout(*_own_records())}"

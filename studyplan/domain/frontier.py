@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from studyplan.domain.catalog import Catalog
 from studyplan.domain.graph import PrerequisiteGraph
 from studyplan.domain.planner import Link, build_plan, chain_links, satisfied_closure
+from studyplan.domain.status import Status
 
 
 @dataclass(frozen=True, slots=True)
 class NextTopic:
     topic_id: str
-    status: str  # "todo" or "started"
+    status: str  # Status.TODO or Status.STARTED
 
 
 def next_topics(
@@ -28,7 +29,7 @@ def next_topics(
     Milestones are never offered: they are checkpoints, reached through their parts."""
     milestones = catalog.topics.milestones()
     have = set(satisfied_closure(graph, statuses, milestones))
-    skipped = {t for t, s in statuses.items() if s == "skipped"}
+    skipped = {t for t, s in statuses.items() if s == Status.SKIPPED}
     if goals is not None:
         candidates = build_plan(catalog, goals, statuses, graph).topic_ids
     else:
@@ -37,9 +38,9 @@ def next_topics(
         index = graph.index
         candidates = [t for t in candidates if index[t] not in milestones]
     ready = [t for t in candidates if all(p in have for p in graph.requires[t])]
-    started = [t for t in ready if statuses.get(t) == "started"]
-    result = [NextTopic(t, "started") for t in started] + [
-        NextTopic(t, "todo") for t in ready if t not in started
+    started = [t for t in ready if statuses.get(t) == Status.STARTED]
+    result = [NextTopic(t, Status.STARTED) for t in started] + [
+        NextTopic(t, Status.TODO) for t in ready if t not in started
     ]
     return result[:limit] if limit is not None else result
 
@@ -60,7 +61,7 @@ def unlocks(
     """What finishing ``topic_id`` enables; ``startable``: those whose prerequisites would
     then all be satisfied (a milestone counts once its parts are)."""
     direct, transitive = graph.unlocks(topic_id)
-    have = set(satisfied_closure(graph, {**statuses, topic_id: "done"}, milestones))
+    have = set(satisfied_closure(graph, {**statuses, topic_id: Status.DONE}, milestones))
     startable = [
         t for t in transitive if t not in have and all(p in have for p in graph.requires[t])
     ]

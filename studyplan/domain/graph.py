@@ -3,7 +3,7 @@
 Nodes are topic ids; an edge runs from a prerequisite to the topic that needs it, so a
 topic's *ancestors* are everything it requires and its *descendants* everything it
 unlocks. Cycle search, descendants and the topological sort are done by rustworkx,
-chosen by measurement (see the README's design notes and ``benchmarks/``). The planning
+chosen by measurement (see the docs/architecture.md and ``benchmarks/``). The planning
 passes (closure, depth-first post-order, why-tree) work on topic indices: in plain Python
 here for small graphs, in ``studyplan.domain.native`` (rustworkx and numpy) for large ones.
 """
@@ -84,8 +84,8 @@ class PrerequisiteGraph:
     (``studyplan.domain.native``) or in plain Python; ``native`` forces one or the other. By
     default: natively from ``NATIVE_MIN_TOPICS`` topics when numpy is already loaded (a
     long-running process), else only from ``NATIVE_COLD_MIN_TOPICS``, because importing
-    numpy (~70 ms) costs more than the plain-Python passes below that size. Both were
-    measured in one run each (``benchmarks/bench_planner.py``).
+    numpy costs more than the plain-Python passes below that size. The thresholds come
+    from ``benchmarks/bench_planner.py`` (figures: benchmarks/RESULTS.md).
     """
 
     NATIVE_MIN_TOPICS = 3_000

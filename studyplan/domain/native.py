@@ -1,9 +1,9 @@
 """The planner's graph passes for large catalogs, run in rustworkx and numpy. Pure: no I/O.
 
 ``graph.py`` does the same work in plain Python; that is faster for a curriculum of a few
-thousand topics, and in a single run (importing numpy costs ~70 ms) up to ~100k topics;
-``PrerequisiteGraph.native_pays`` decides (see the README's design notes and
-``benchmarks/bench_planner.py``). Both give identical results, and a property test holds
+thousand topics, and in a single run (which also pays for importing numpy) up to
+``NATIVE_COLD_MIN_TOPICS``; ``PrerequisiteGraph.native_pays`` decides (figures:
+benchmarks/RESULTS.md, from ``benchmarks/bench_planner.py``). Both give identical results, and a property test holds
 them to it.
 
 Nodes are indices into the graph's declared-order id list. The *planning graph* has an

@@ -1,4 +1,4 @@
-"""A plan as plain data: its JSON form, what a saved plan keeps, and a saved plan
+"""A plan as plain data: its JSON form, the ``SavedPlan`` it is saved as, and a saved plan
 re-evaluated against today's progress (ahead or behind its schedule). Pure: no I/O."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from studyplan.domain.planner import (
     schedule,
     why_text,
 )
+from studyplan.domain.saved_plan import SavedPlan, SavedStep, iso
 
 
 def step_json(catalog: Catalog, step: Step) -> dict[str, Any]:
@@ -79,32 +80,23 @@ def plan_json(
     return data
 
 
-def plan_payload(plan: Plan, raw_goals: Sequence[str], created: date) -> dict[str, Any]:
+def saved_plan_of(plan: Plan, raw_goals: Sequence[str], created: date) -> SavedPlan:
     """What a saved plan keeps: goals, parameters and the schedule as it was made."""
     sched = plan.schedule
-    return {
-        "version": 1,
-        "goals": list(raw_goals),
-        "topics": plan.goals,
-        "created": created.isoformat(),
-        "hours_per_week": sched.hours_per_week if sched else None,
-        "start": sched.start.isoformat() if sched else None,
-        "deadline": sched.deadline.isoformat() if sched and sched.deadline else None,
-        "total_hours": plan.total_hours,
-        "weeks": sched.weeks if sched else None,
-        "finish_date": sched.finish.isoformat() if sched and plan.steps else None,
-        "steps": [
-            {
-                "id": s.topic_id,
-                "hours": s.hours,
-                "week": s.week,
-                "end_week": s.end_week,
-                "start": s.start.isoformat() if s.start else None,
-                "end": s.end.isoformat() if s.end else None,
-            }
-            for s in plan.steps
-        ],
-    }
+    return SavedPlan(
+        goals=tuple(raw_goals),
+        goal_ids=tuple(plan.goals),
+        created=created,
+        hours_per_week=sched.hours_per_week if sched else None,
+        start=sched.start if sched else None,
+        deadline=sched.deadline if sched else None,
+        total_hours=plan.total_hours,
+        weeks=sched.weeks if sched else None,
+        finish_date=sched.finish if sched and plan.steps else None,
+        steps=tuple(
+            SavedStep(s.topic_id, s.hours, s.week, s.end_week, s.start, s.end) for s in plan.steps
+        ),
+    )
 
 
 @dataclass(slots=True)
@@ -112,7 +104,7 @@ class SavedPlanReview:
     """A saved plan re-evaluated against current progress."""
 
     name: str
-    payload: dict[str, Any]
+    saved: SavedPlan
     plan: Plan
     done_ids: list[str]
     missing_ids: list[str]
@@ -141,17 +133,17 @@ def pace_text(ahead_hours: float) -> str:
     return f"{-ahead_hours:g} h behind the saved schedule"
 
 
-def saved_goals(catalog: Catalog, payload: Mapping[str, Any]) -> list[str]:
+def saved_goals(catalog: Catalog, saved: SavedPlan) -> list[str]:
     """A saved plan's goal topics as the catalog knows them now: retired ids resolved to
     their survivors, ids that left the curricula dropped."""
-    goals = dict.fromkeys(catalog.resolve(g) for g in payload.get("topics", []))
+    goals = dict.fromkeys(catalog.resolve(g) for g in saved.goal_ids)
     return [g for g in goals if g in catalog.topics]
 
 
 def review_saved_plan(
     catalog: Catalog,
     name: str,
-    payload: Mapping[str, Any],
+    saved: SavedPlan,
     statuses: Mapping[str, str],
     today: date,
     graph: PrerequisiteGraph | None = None,
@@ -163,28 +155,26 @@ def review_saved_plan(
     """
     graph = graph or graph_of(catalog)
     resolve, topics = catalog.resolve, catalog.topics
-    plan = build_plan(catalog, saved_goals(catalog, payload), statuses, graph)
-    hpw = payload.get("hours_per_week")
-    if hpw:
-        schedule(plan, float(hpw), max(today, date.fromisoformat(payload["start"])))
+    plan = build_plan(catalog, saved_goals(catalog, saved), statuses, graph)
+    hpw, start = saved.hours_per_week, saved.start
+    if hpw and start is not None:
+        schedule(plan, float(hpw), max(today, start))
     remaining = set(plan.topic_ids)
-    saved_steps = payload.get("steps", [])
-    missing = [s["id"] for s in saved_steps if resolve(s["id"]) not in topics]
-    missing += [
-        g for g in payload.get("topics", []) if resolve(g) not in topics and g not in missing
-    ]
+    saved_steps = saved.steps
+    missing = [s.topic_id for s in saved_steps if resolve(s.topic_id) not in topics]
+    missing += [g for g in saved.goal_ids if resolve(g) not in topics and g not in missing]
     # Checkpoints (milestones) are not study steps: neither counted nor listed as done.
-    study = [t for t in (resolve(s["id"]) for s in saved_steps) if not _checkpoint(topics, t)]
+    study = [t for t in (resolve(s.topic_id) for s in saved_steps) if not _checkpoint(topics, t)]
     done = [t for t in study if t in topics and t not in remaining]
-    hours_total = float(sum(s["hours"] for s in saved_steps))
+    hours_total = float(sum(s.hours for s in saved_steps))
     done_set = set(done)
-    hours_done = float(sum(s["hours"] for s in saved_steps if resolve(s["id"]) in done_set))
+    hours_done = float(sum(s.hours for s in saved_steps if resolve(s.topic_id) in done_set))
     expected: float | None = None
-    if hpw and payload.get("start"):
-        elapsed_days = (today - date.fromisoformat(payload["start"])).days
+    if hpw and start is not None:
+        elapsed_days = (today - start).days
         expected = min(hours_total, max(0.0, elapsed_days / 7 * float(hpw)))
     return SavedPlanReview(
-        name, dict(payload), plan, done, missing, hours_total, hours_done, expected, len(study)
+        name, saved, plan, done, missing, hours_total, hours_done, expected, len(study)
     )
 
 
@@ -195,21 +185,21 @@ def _checkpoint(topics: TopicTable, topic_id: str) -> bool:
 def plan_progress(
     catalog: Catalog,
     name: str,
-    payload: Mapping[str, Any],
+    saved: SavedPlan,
     statuses: Mapping[str, str],
     today: date,
 ) -> dict[str, Any]:
     """A saved plan's progress as plain data (used by ``status``)."""
-    return review_json(review_saved_plan(catalog, name, payload, statuses, today))
+    return review_json(review_saved_plan(catalog, name, saved, statuses, today))
 
 
 def review_json(review: SavedPlanReview) -> dict[str, Any]:
     """A reviewed saved plan's progress as plain data."""
-    payload = review.payload
+    saved = review.saved
     sched = review.plan.schedule
     return {
         "name": review.name,
-        "goals": payload.get("goals", []),
+        "goals": list(saved.goals),
         "steps_total": review.steps_total,
         "steps_done": len(review.done_ids),
         "hours_total": review.hours_total,
@@ -217,7 +207,7 @@ def review_json(review: SavedPlanReview) -> dict[str, Any]:
         "hours_left": review.hours_left,
         "hours_expected_by_today": review.hours_expected,
         "ahead_hours": review.ahead_hours,
-        "saved_finish_date": payload.get("finish_date"),
+        "saved_finish_date": iso(saved.finish_date),
         "finish_date": sched.finish.isoformat() if sched and review.plan.steps else None,
         "missing_topics": review.missing_ids,
     }

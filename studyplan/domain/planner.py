@@ -22,9 +22,9 @@ from typing import overload
 
 from studyplan.domain.catalog import Catalog, Topic, TopicTable
 from studyplan.domain.graph import PrerequisiteGraph, WhyTree
+from studyplan.domain.status import SATISFIED, Status
 from studyplan.errors import InputError, NotFoundError, did_you_mean
 
-SATISFIED = frozenset({"done", "known"})
 # Where a why-chain is spelt out link by link (report, calendar), a longer one is shown by
 # its first links and its goal: in a deep plan, every chain in full is quadratic in size.
 WHY_LINKS_IN_FULL = 10
@@ -140,7 +140,7 @@ class Plan:
     def step(self, position: int) -> Step:
         tid = self.topic_ids[position]
         step = Step(
-            tid, self.hours[position], tid in self.goals, self.statuses.get(tid, "todo"), self
+            tid, self.hours[position], tid in self.goals, self.statuses.get(tid, Status.TODO), self
         )
         sched = self.schedule
         if sched is not None and sched.first_weeks:
@@ -271,7 +271,7 @@ def build_plan(
     graph = graph or graph_of(catalog)
     index = graph.index
     blocked = graph.closure_indices(t for t, s in statuses.items() if s in SATISFIED)
-    blocked.update(index[t] for t, s in statuses.items() if s == "skipped" and t in index)
+    blocked.update(index[t] for t, s in statuses.items() if s == Status.SKIPPED and t in index)
     # A checkpoint whose parts are all had (or skipped) has nothing left in it.
     milestones = catalog.topics.milestones()
     if milestones:
@@ -288,7 +288,7 @@ def build_plan(
         needed = graph.closure(goals)
         in_plan = set(topic_ids)
         return [
-            Covered(table[t], covered_by.get(t, t), statuses.get(t, "covered"))
+            Covered(table[t], covered_by.get(t, t), statuses.get(t, Status.COVERED))
             for t in graph.ids
             if t in needed and t not in in_plan
         ]

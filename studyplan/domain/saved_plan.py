@@ -64,6 +64,13 @@ class SavedPlan:
     def step_ids(self) -> list[str]:
         return [s.topic_id for s in self.steps]
 
+    @property
+    def scheduled(self) -> bool:
+        """Saved with a weekly budget, so every step has its dates."""
+        return bool(self.hours_per_week) and all(
+            s.start is not None and s.end is not None for s in self.steps
+        )
+
     def to_json(self) -> dict[str, Any]:
         """The stored form (key order and values as the first release wrote them)."""
         return {
@@ -100,8 +107,17 @@ class SavedPlan:
         return plan
 
 
-def _iso(day: date | None) -> str | None:
+def iso(day: date | None) -> str | None:
+    """A date as the JSON keeps it (None stays None)."""
     return day.isoformat() if day is not None else None
+
+
+_iso = iso
+
+
+def _or_zero(value: float | None) -> float:
+    """A refused number reads as 0 (the problem is reported); 0 keeps its JSON type."""
+    return 0.0 if value is None else value
 
 
 class _Reader:
@@ -142,7 +158,7 @@ class _Reader:
             goal_ids=goal_ids,
             created=created,
             steps=steps,
-            total_hours=total or 0.0,
+            total_hours=total if total is not None else 0.0,
             hours_per_week=hours_per_week,
             start=start,
             deadline=self.day(data.get("deadline"), "$.deadline"),
@@ -161,7 +177,7 @@ class _Reader:
             return None
         return SavedStep(
             topic_id=topic,
-            hours=self.number(item.get("hours", 0), f"{path}.hours", False) or 0.0,
+            hours=_or_zero(self.number(item.get("hours", 0), f"{path}.hours", False)),
             week=self.whole(item.get("week"), f"{path}.week"),
             end_week=self.whole(item.get("end_week"), f"{path}.end_week"),
             start=self.day(item.get("start"), f"{path}.start"),
@@ -180,7 +196,7 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.bad(path, "must be a number")
             return None
-        if not math.isfinite(value) or value < 0:
+        if not math.isfinite(value if isinstance(value, float) else 0.0) or value < 0:
             self.bad(path, "must be a finite number, not negative")
             return None
         return float(value) if isinstance(value, float) else value

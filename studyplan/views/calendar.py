@@ -15,28 +15,31 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from studyplan.domain.catalog import Catalog
+from studyplan.domain.saved_plan import SavedPlan, SavedStep
+from studyplan.domain.status import SATISFIED_SHOWN, Status
 from studyplan.errors import InputError
 
-DONE = ("done", "known", "covered")
+DONE = SATISFIED_SHOWN
 
 
-def _require_schedule(name: str, payload: Mapping[str, Any]) -> list[dict[str, Any]]:
-    steps: list[dict[str, Any]] = list(payload.get("steps", []))
-    if not payload.get("hours_per_week") or any(s.get("start") is None for s in steps):
-        goals = " ".join(payload.get("goals", [])) or "GOAL"
+def _require_schedule(name: str, saved: SavedPlan) -> list[tuple[SavedStep, date, date]]:
+    """Each step with its first and last day; InputError when the plan has no dates."""
+    dated = [(s, s.start, s.end) for s in saved.steps if s.start is not None and s.end is not None]
+    if not saved.scheduled or len(dated) != len(saved.steps):
+        goals = " ".join(saved.goals) or "GOAL"
         raise InputError(
             f"plan '{name}' was saved without --hours-per-week, so it has no dates to export",
             f"save it again with a weekly budget: studyplan plan {goals} -H 6 --save {name} --replace",
         )
-    return steps
+    return [(s, start, end) for s, start, end in dated if start is not None and end is not None]
 
 
 def _description(
-    catalog: Catalog, step: dict[str, Any], number: int, total: int, name: str, why: str
+    catalog: Catalog, step: SavedStep, number: int, total: int, name: str, why: str
 ) -> str:
     from studyplan.views.render import reading_line
 
-    tid = catalog.resolve(step["id"])
+    tid = catalog.resolve(step.topic_id)
     topic = catalog.topics.get(tid)
     lines = []
     if topic is None:
@@ -89,7 +92,7 @@ def _text_type() -> Any:
 def plan_calendar(
     catalog: Catalog,
     name: str,
-    payload: Mapping[str, Any],
+    saved: SavedPlan,
     statuses: Mapping[str, str],
     version: str,
 ) -> bytes:
@@ -100,14 +103,14 @@ def plan_calendar(
     from studyplan.domain.planner import WHY_LINKS_IN_FULL, build_plan, graph_of, why_text
     from studyplan.views.model import display_statuses
 
-    steps = _require_schedule(name, payload)
+    steps = _require_schedule(name, saved)
     graph = graph_of(catalog)
-    goals = saved_goals(catalog, payload)
+    goals = saved_goals(catalog, saved)
     fresh = {s.topic.id: s for s in build_plan(catalog, goals, {}, graph).steps}
     resolve = catalog.resolve
-    ids = [resolve(s["id"]) for s in steps]
+    ids = [resolve(s.topic_id) for s, _, _ in steps]
     shown = display_statuses(graph, statuses, ids, catalog.topics.milestones())
-    created = date.fromisoformat(payload.get("created") or payload["start"])
+    created = saved.created
     stamp = datetime(created.year, created.month, created.day, tzinfo=UTC)
     plan_hash = hashlib.sha1(name.encode("utf-8")).hexdigest()[:12]
 
@@ -117,17 +120,17 @@ def plan_calendar(
     cal.add("calscale", "GREGORIAN")
     text = _text_type()
     cal.add("x-wr-calname", text(f"studyplan: {name}"))
-    for number, step in enumerate(steps, 1):
-        tid = resolve(step["id"])
+    for number, (step, first_day, last_day) in enumerate(steps, 1):
+        tid = resolve(step.topic_id)
         topic = catalog.topics.get(tid)
         title = f"{topic.title} · {topic.title_zh}" if topic else tid
-        done = shown.get(tid, ("todo", None))[0] in DONE
+        done = shown.get(tid, (Status.TODO, None))[0] in DONE
         event = Event()
         event.add("uid", f"{tid}.{plan_hash}@studyplan")
         event.add("dtstamp", stamp)
-        event.add("dtstart", date.fromisoformat(step["start"]))
-        event.add("dtend", date.fromisoformat(step["end"]) + timedelta(days=1))
-        size = "◆ checkpoint" if topic and topic.is_milestone else f"{step['hours']:g} h"
+        event.add("dtstart", first_day)
+        event.add("dtend", last_day + timedelta(days=1))
+        size = "◆ checkpoint" if topic and topic.is_milestone else f"{step.hours:g} h"
         event.add("summary", text(f"{'✔ ' if done else ''}{title} ({size})"))
         why = why_text(catalog, fresh[tid], WHY_LINKS_IN_FULL + 1) if tid in fresh else ""
         event.add("description", text(_description(catalog, step, number, len(steps), name, why)))

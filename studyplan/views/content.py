@@ -9,15 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from studyplan.domain.catalog import BibSummary, Catalog, Reading
 from studyplan.domain.graph import PrerequisiteGraph
 from studyplan.domain.plan_data import review_saved_plan
 from studyplan.domain.planner import Plan, hours_needed_for
+from studyplan.domain.saved_plan import SavedPlan, iso
+from studyplan.domain.status import SATISFIED_SHOWN, Status
 from studyplan.views.model import GraphView, goals_view
-
-SATISFIED_SHOWN = ("done", "known", "covered")
 
 
 @dataclass(slots=True)
@@ -90,7 +89,7 @@ def report_for_goals(
         hours_done=sum(n.hours for n in done),
         hours_total=sum(n.hours for n in view.nodes),
         done_ids=[n.id for n in done],
-        started_ids=[n.id for n in view.nodes if n.status == "started"],
+        started_ids=[n.id for n in view.nodes if n.status == Status.STARTED],
     )
     return Report(title, list(raw_goals), plan, view, progress, today)
 
@@ -99,13 +98,13 @@ def report_for_saved(
     catalog: Catalog,
     graph: PrerequisiteGraph,
     name: str,
-    payload: Mapping[str, Any],
+    saved: SavedPlan,
     statuses: Mapping[str, str],
     today: date,
 ) -> Report:
     """A report on a saved plan, re-evaluated against today's progress."""
-    review = review_saved_plan(catalog, name, payload, statuses, today, graph)
-    raw_goals = list(payload.get("goals", []))
+    review = review_saved_plan(catalog, name, saved, statuses, today, graph)
+    raw_goals = list(saved.goals)
     title = goals_title(catalog, raw_goals)
     view = goals_view(catalog, graph, review.plan.goals, statuses, title)
     progress = Progress(
@@ -114,9 +113,9 @@ def report_for_saved(
         hours_done=review.hours_done,
         hours_total=review.hours_total,
         done_ids=list(review.done_ids),
-        started_ids=[s.topic.id for s in review.plan.steps if s.status == "started"],
+        started_ids=[s.topic.id for s in review.plan.steps if s.status == Status.STARTED],
         ahead_hours=review.ahead_hours,
-        saved_finish=payload.get("finish_date"),
+        saved_finish=iso(saved.finish_date),
         missing_ids=list(review.missing_ids),
     )
     return Report(title, raw_goals, review.plan, view, progress, today, plan_name=name)

@@ -13,25 +13,33 @@ from typing import Any
 
 from studyplan.domain.catalog import Catalog
 from studyplan.domain.graph import PrerequisiteGraph
+from studyplan.domain.status import SATISFIED, Status
 
 #: Display statuses, in legend order. ``covered`` is a topic the learner has not marked
 #: but has got all the same, because a done or known topic requires it.
-STATUSES = ("done", "started", "known", "covered", "skipped", "todo")
-STATUS_LABEL = {
-    "done": "done",
-    "started": "in progress",
-    "known": "known",
-    "covered": "covered",
-    "skipped": "skipped",
-    "todo": "to do",
+STATUSES = (
+    Status.DONE,
+    Status.STARTED,
+    Status.KNOWN,
+    Status.COVERED,
+    Status.SKIPPED,
+    Status.TODO,
+)
+STATUS_LABEL: dict[str, str] = {
+    Status.DONE: "done",
+    Status.STARTED: "in progress",
+    Status.KNOWN: "known",
+    Status.COVERED: "covered",
+    Status.SKIPPED: "skipped",
+    Status.TODO: "to do",
 }
-STATUS_HELP = {
-    "done": "finished",
-    "started": "in progress",
-    "known": "already known",
-    "covered": "implied by a done or known topic that requires it",
-    "skipped": "skipped on purpose",
-    "todo": "still to learn",
+STATUS_HELP: dict[str, str] = {
+    Status.DONE: "finished",
+    Status.STARTED: "in progress",
+    Status.KNOWN: "already known",
+    Status.COVERED: "implied by a done or known topic that requires it",
+    Status.SKIPPED: "skipped on purpose",
+    Status.TODO: "still to learn",
 }
 
 
@@ -46,13 +54,13 @@ class Style:
 #: One palette for every format: readable in print, distinct for common colour blindness
 #: (blue / amber / green differ in lightness too), and every status is also spelt out in
 #: the node's label, so nothing depends on colour alone.
-PALETTE = {
-    "done": Style("#c8e6c9", "#2e7d32", "#1b3d1d"),
-    "started": Style("#ffe08a", "#b26a00", "#4a2c00"),
-    "known": Style("#bbdefb", "#1565c0", "#0d2f57"),
-    "covered": Style("#e3f0fb", "#1565c0", "#0d2f57", dashed=True),
-    "skipped": Style("#eeeeee", "#8a8a8a", "#555555", dashed=True),
-    "todo": Style("#ffffff", "#455a64", "#1f2a30"),
+PALETTE: dict[str, Style] = {
+    Status.DONE: Style("#c8e6c9", "#2e7d32", "#1b3d1d"),
+    Status.STARTED: Style("#ffe08a", "#b26a00", "#4a2c00"),
+    Status.KNOWN: Style("#bbdefb", "#1565c0", "#0d2f57"),
+    Status.COVERED: Style("#e3f0fb", "#1565c0", "#0d2f57", dashed=True),
+    Status.SKIPPED: Style("#eeeeee", "#8a8a8a", "#555555", dashed=True),
+    Status.TODO: Style("#ffffff", "#455a64", "#1f2a30"),
 }
 GOAL_BORDER = "#6a1b9a"
 
@@ -75,7 +83,7 @@ class Node:
         """``6 h · done · goal``: hours (``◆ checkpoint`` for a milestone), status (unless
         to do), goal."""
         parts = ["◆ checkpoint" if self.milestone else f"{self.hours:g} h"]
-        if self.status != "todo":
+        if self.status != Status.TODO:
             parts.append(STATUS_LABEL[self.status])
         if self.goal:
             parts.append("goal")
@@ -89,7 +97,7 @@ class Node:
     @property
     def tooltip(self) -> str:
         text = f"{self.id} — {STATUS_HELP[self.status]}"
-        if self.covered_by and self.status == "covered":
+        if self.covered_by and self.status == Status.COVERED:
             text += f" (by {self.covered_by})"
         return f"{text}. {self.summary}" if self.summary else text
 
@@ -176,15 +184,15 @@ def display_statuses(
     covered_by = satisfied_closure(graph, statuses, milestones)
     result: dict[str, tuple[str, str | None]] = {}
     for tid in ids:
-        mark = statuses.get(tid, "todo")
-        if mark in ("done", "known"):
+        mark = statuses.get(tid, Status.TODO)
+        if mark in SATISFIED:
             result[tid] = (mark, None)
         elif tid in covered_by:
-            result[tid] = ("covered", covered_by[tid])
-        elif mark in ("started", "skipped"):
+            result[tid] = (Status.COVERED, covered_by[tid])
+        elif mark in (Status.STARTED, Status.SKIPPED):
             result[tid] = (mark, None)
         else:
-            result[tid] = ("todo", None)
+            result[tid] = (Status.TODO, None)
     return result
 
 

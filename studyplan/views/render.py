@@ -7,15 +7,23 @@ from collections.abc import Mapping
 from typing import Any
 
 from studyplan.domain.catalog import Catalog, Reading, Topic
+from studyplan.domain.status import Status
 
-STATUS_MARK = {
-    "done": "✔",
-    "known": "✔",
-    "started": "▶",
-    "skipped": "↷",
-    "todo": "·",
+#: The terminal's mark and style for each status a tree or plan line can have.
+STATUS_MARK: dict[str, str] = {
+    Status.DONE: "✔",
+    Status.KNOWN: "✔",
+    Status.STARTED: "▶",
+    Status.SKIPPED: "↷",
+    Status.TODO: "·",
 }
-STATUS_STYLE = {"done": "green", "known": "cyan", "started": "yellow", "skipped": "dim", "todo": ""}
+STATUS_STYLE: dict[str, str] = {
+    Status.DONE: "green",
+    Status.KNOWN: "cyan",
+    Status.STARTED: "yellow",
+    Status.SKIPPED: "dim",
+    Status.TODO: "",
+}
 
 
 def reading_line(catalog: Catalog, reading: Reading) -> str:
@@ -126,7 +134,7 @@ def prerequisite_tree_data(
     table = catalog.topics
 
     def node(tid: str) -> dict[str, Any]:
-        return {"id": tid, "title": table.title(tid), "status": status.get(tid, "todo")}
+        return {"id": tid, "title": table.title(tid), "status": status.get(tid, Status.TODO)}
 
     root = node(topic_id)
     stack = [(root, 0)]
@@ -156,7 +164,7 @@ def tree_lines(data: dict[str, Any]) -> list[tuple[str, str]]:
     def label(item: dict[str, Any]) -> tuple[str, str]:
         st = item["status"]
         text = f"{STATUS_MARK.get(st, '·')} {item['id']} {item['title']}"
-        if st not in ("todo", ""):
+        if st not in (Status.TODO, ""):
             text += f" ({st})"
         if item.get("repeated"):
             text += " (see above)"

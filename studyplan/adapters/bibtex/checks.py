@@ -98,36 +98,10 @@ def _entry_errors(
     strings: set[str],
     facts: Facts,
 ) -> list[Problem]:
-    out: list[Problem] = []
+    """Every problem of one entry: its key, then each field once."""
     present: dict[str, str] = {}
     facts.present[index] = present
-    key = block.key
-    if key and not _KEY.fullmatch(key):
-        out.append(
-            problem(
-                block,
-                f"entry key '{key}' is not a valid BibTeX key",
-                "no spaces or any of \" # % ' ( ) , = { } \\ ~",
-            )
-        )
-    if key:
-        first = batch_entries.get(key.casefold())
-        if first is not None and first != index:
-            other = blocks[first]
-            if other.signature() != block.signature():
-                what = "duplicate key" if other.key == key else "key differs only in case from"
-                out.append(
-                    problem(block, f"{what} '{other.key}' (first at {other.where})", "rename one")
-                )
-        existing = known.entries.get(key.casefold())
-        if existing is not None and existing != key:
-            out.append(
-                problem(
-                    block,
-                    f"key '{key}' differs only in case from existing '{existing}'",
-                    "BibTeX treats keys case-insensitively; use the existing key",
-                )
-            )
+    out = _key_errors(block, index, blocks, batch_entries, known)
     seen: dict[str, int] = {}
     for name_as_written, value, line in block.fields:
         name = name_as_written.lower()
@@ -135,7 +109,8 @@ def _entry_errors(
             out.append(
                 problem(
                     block,
-                    f"entry '{key}': field '{name}' appears twice (lines {seen[name]} and {line})",
+                    f"entry '{block.key}': field '{name}' appears twice "
+                    f"(lines {seen[name]} and {line})",
                     "keep one",
                 )
             )
@@ -144,44 +119,112 @@ def _entry_errors(
             out.append(problem(block, f"'{name_as_written}' is not a valid field name"))
             continue
         seen[name] = line
-        if (
-            value[:1] == "{"
-            and value[-1] == "}"
-            and value.count("{") == 1
-            and value.count("}") == 1
-        ) or value.isdigit():  # the usual shapes: no macros, nothing to check
-            if value.strip('{}" \t\n'):
-                present[name] = value
-            macros: tuple[str, ...] = ()
-        else:
-            if _present(value, values):
-                present[name] = value
-            try:
-                macros = check_value(value)
-            except ValueSyntaxError as exc:
-                out.append(problem(block, f"entry '{key}', field '{name}' (line {line}): {exc}"))
-                continue
-        for macro in macros:
-            if macro not in strings:
-                out.append(
-                    problem(
-                        block,
-                        f"entry '{key}', field '{name}' uses undefined @string '{macro}'",
-                        "import the file defining it first, or together with this one",
-                    )
-                )
+        macros = _value_errors(block, name, value, line, values, strings, present, out)
+        if macros is None:
+            continue
         if name == "crossref":
-            target = expand(value, values).strip()
-            facts.crossref[index] = target
-            if target.casefold() not in batch_entries and target.casefold() not in known.entries:
-                out.append(problem(block, f"entry '{key}' has crossref to unknown key '{target}'"))
-            elif target.casefold() == key.casefold():
-                out.append(problem(block, f"entry '{key}' has crossref to itself"))
+            out += _crossref_errors(block, index, value, values, batch_entries, known, facts)
         elif name in _NAME_FIELDS and (value.count(",") > 2 or macros):
             bad = name_problem(expand(value, values))
             if bad:
-                out.append(problem(block, f"entry '{key}', field '{name}': {bad}"))
+                out.append(problem(block, f"entry '{block.key}', field '{name}': {bad}"))
     return out
+
+
+def _key_errors(
+    block: Block,
+    index: int,
+    blocks: Sequence[Block],
+    batch_entries: Mapping[str, int],
+    known: Known,
+) -> list[Problem]:
+    """A key BibTeX cannot read, or one that clashes (case-insensitively) with another."""
+    out: list[Problem] = []
+    key = block.key
+    if not key:
+        return out
+    if not _KEY.fullmatch(key):
+        out.append(
+            problem(
+                block,
+                f"entry key '{key}' is not a valid BibTeX key",
+                "no spaces or any of \" # % ' ( ) , = { } \\ ~",
+            )
+        )
+    first = batch_entries.get(key.casefold())
+    if first is not None and first != index:
+        other = blocks[first]
+        if other.signature() != block.signature():
+            what = "duplicate key" if other.key == key else "key differs only in case from"
+            out.append(
+                problem(block, f"{what} '{other.key}' (first at {other.where})", "rename one")
+            )
+    existing = known.entries.get(key.casefold())
+    if existing is not None and existing != key:
+        out.append(
+            problem(
+                block,
+                f"key '{key}' differs only in case from existing '{existing}'",
+                "BibTeX treats keys case-insensitively; use the existing key",
+            )
+        )
+    return out
+
+
+def _value_errors(
+    block: Block,
+    name: str,
+    value: str,
+    line: int,
+    values: Mapping[str, str],
+    strings: set[str],
+    present: dict[str, str],
+    out: list[Problem],
+) -> tuple[str, ...] | None:
+    """Check one field's value (appending to ``out``); the macros it uses, or None when
+    the value does not parse (nothing more can be said about the field)."""
+    if (
+        value[:1] == "{" and value[-1] == "}" and value.count("{") == 1 and value.count("}") == 1
+    ) or value.isdigit():  # the usual shapes: no macros, nothing to check
+        if value.strip('{}" \t\n'):
+            present[name] = value
+        return ()
+    if _present(value, values):
+        present[name] = value
+    try:
+        macros = check_value(value)
+    except ValueSyntaxError as exc:
+        out.append(problem(block, f"entry '{block.key}', field '{name}' (line {line}): {exc}"))
+        return None
+    for macro in macros:
+        if macro not in strings:
+            out.append(
+                problem(
+                    block,
+                    f"entry '{block.key}', field '{name}' uses undefined @string '{macro}'",
+                    "import the file defining it first, or together with this one",
+                )
+            )
+    return macros
+
+
+def _crossref_errors(
+    block: Block,
+    index: int,
+    value: str,
+    values: Mapping[str, str],
+    batch_entries: Mapping[str, int],
+    known: Known,
+    facts: Facts,
+) -> list[Problem]:
+    target = expand(value, values).strip()
+    facts.crossref[index] = target
+    key = block.key
+    if target.casefold() not in batch_entries and target.casefold() not in known.entries:
+        return [problem(block, f"entry '{key}' has crossref to unknown key '{target}'")]
+    if target.casefold() == key.casefold():
+        return [problem(block, f"entry '{key}' has crossref to itself")]
+    return []
 
 
 def _comment_errors(block: Block) -> list[Problem]:

@@ -1,15 +1,16 @@
 """Which topics and citation keys an export holds, in what order, and the note
 ``--annotate`` adds. Pure: the CLI passes the catalog, the statuses and (for ``--plan``)
-the saved plan's payload it read from the store.
+the ``SavedPlan`` it read from the store.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from studyplan.domain.catalog import Catalog, Topic
+from studyplan.domain.saved_plan import SavedPlan
+from studyplan.domain.status import RECORDED
 from studyplan.errors import InputError
 
 
@@ -40,7 +41,7 @@ def notes(
     return {key: "Cited by " + "; ".join(found) for key, found in parts.items()}
 
 
-STATUSES = ("started", "done", "skipped", "known")
+STATUSES = RECORDED
 SORTS = ("plan", "key", "year")
 
 
@@ -108,9 +109,9 @@ def resolve(
     request: Request,
     catalog: Catalog,
     statuses: Mapping[str, str],
-    saved_plan: Mapping[str, Any] | None = None,
+    saved_plan: SavedPlan | None = None,
 ) -> Resolved:
-    """The topics of a topic scope, in scope order (``saved_plan``: the --plan payload)."""
+    """The topics of a topic scope, in scope order (``saved_plan``: the --plan plan)."""
     from studyplan.domain.planner import build_plan, resolve_goals
 
     if request.curriculum is not None:
@@ -120,7 +121,9 @@ def resolve(
         plan = build_plan(catalog, resolve_goals(catalog, request.goals), statuses)
         return Resolved(f"plan for {' '.join(request.goals)}", [s.topic for s in plan.steps])
     if request.plan is not None:
-        return _saved(request.plan, catalog, statuses, saved_plan or {})
+        if saved_plan is None:
+            raise TypeError("a --plan scope needs the saved plan")
+        return _saved(request.plan, catalog, statuses, saved_plan)
     if request.topics:
         unique = dict.fromkeys(request.topics)
         return Resolved(f"topics {' '.join(unique)}", [catalog.topic(t) for t in unique])
@@ -130,19 +133,13 @@ def resolve(
     )
 
 
-def _saved(
-    name: str, catalog: Catalog, statuses: Mapping[str, str], payload: Mapping[str, Any]
-) -> Resolved:
+def _saved(name: str, catalog: Catalog, statuses: Mapping[str, str], saved: SavedPlan) -> Resolved:
     """A saved plan's steps as saved (rebuilt from its goals if it kept none)."""
     from studyplan.domain.planner import build_plan, resolve_goals
 
-    steps = [
-        catalog.resolve(s["id"])
-        for s in payload.get("steps", [])
-        if isinstance(s, dict) and "id" in s
-    ]
-    if not steps and payload.get("goals"):
-        goals = resolve_goals(catalog, list(payload["goals"]))
+    steps = [catalog.resolve(s.topic_id) for s in saved.steps]
+    if not steps and saved.goals:
+        goals = resolve_goals(catalog, list(saved.goals))
         steps = [s.topic.id for s in build_plan(catalog, goals, statuses).steps]
     gone = [t for t in steps if t not in catalog.topics]
     warnings = (

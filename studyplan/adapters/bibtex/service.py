@@ -18,7 +18,7 @@ from studyplan.adapters import bibliography as bib
 from studyplan.adapters.bibtex import checks, merge
 from studyplan.adapters.bibtex.export import Corpus, Export, export
 from studyplan.adapters.bibtex.model import COMMENT, ENTRY, STRING, Block, Item, ParsedFile
-from studyplan.errors import BibError, NotFoundError, Problem, did_you_mean
+from studyplan.errors import BibError, NotFoundError, Problem, ProblemCode, did_you_mean
 
 if TYPE_CHECKING:
     from studyplan.adapters.store import LibraryEntry, ProgressStore
@@ -79,8 +79,8 @@ def write_import(store: ProgressStore, plan: merge.ImportPlan, *, replace: bool)
 
 @contextmanager
 def _no_gc() -> Iterator[None]:
-    """Parsing makes ~10 objects per field and frees none of them: the cyclic collector
-    would only rescan them (about 8% of an import of 10k entries). Reference counting
+    """Parsing makes several objects per field and frees none of them: the cyclic
+    collector would only rescan them (benchmarks/RESULTS.md). Reference counting
     still frees everything; the collector runs again afterwards."""
     enabled = gc.isenabled()
     gc.disable()
@@ -206,4 +206,4 @@ def missing_citations(
     from studyplan.adapters import workspace
 
     inputs = workspace.gather(curricula_dirs, library=bib.library_summaries(rows))
-    return [p for p in workspace.check(inputs) if p.message.startswith("citation key")]
+    return [p for p in workspace.check(inputs) if p.code == ProblemCode.CITATION_KEY]

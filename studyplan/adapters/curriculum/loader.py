@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from studyplan.adapters.curriculum.aliases import collect_aliases, resolved
+from studyplan.adapters.curriculum.spec_problems import kind_problems, pointer_problems
 from studyplan.adapters.curriculum.yaml_lines import compose, describe, line_of
 from studyplan.domain.catalog import (
     Catalog,
@@ -27,7 +28,7 @@ from studyplan.domain.catalog import (
     Reading,
     Topic,
 )
-from studyplan.errors import CurriculumError, Problem, did_you_mean
+from studyplan.errors import CurriculumError, Problem, ProblemCode, did_you_mean
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -198,7 +199,7 @@ def _parse(source: Source, *, exact: bool) -> ParseResult:
         except ValidationError as exc:
             for err in exc.errors():
                 if err["type"] == "topic_kind":
-                    problems += _kind_problems(source, node, loc_prefix, topic_label, err)
+                    problems += kind_problems(source, node, loc_prefix, topic_label, err)
                     continue
                 full_loc = (*loc_prefix, *err["loc"])
                 # With the topic's id printed, name the field within the topic.
@@ -221,7 +222,7 @@ def _parse(source: Source, *, exact: bool) -> ParseResult:
                     topic=spec.id,
                 )
             )
-        problems += _pointer_problems(source, node, loc_prefix, spec)
+        problems += pointer_problems(source, node, loc_prefix, spec)
         for k, alias in enumerate(spec.aliases):
             alias_lines.setdefault(alias, line_of(node, (*loc_prefix, "aliases", k)))
         topics.append(_topic(spec, header.id if header else "", source.label, line))
@@ -277,53 +278,6 @@ def _topic(spec: Any, curriculum: str, label: str, line: int | None) -> Topic:
     )
 
 
-def _kind_problems(
-    source: Source,
-    node: Any,
-    loc_prefix: tuple[str | int, ...],
-    topic: str | None,
-    err: Any,
-) -> list[Problem]:
-    """The milestone/learnable rules a topic breaks, each at its field's line."""
-    return [
-        Problem(
-            source.label,
-            message,
-            hint,
-            line=line_of(node, (*loc_prefix, name)),
-            topic=topic,
-        )
-        for name, message, hint in err["ctx"]["problems"]
-    ]
-
-
-def _pointer_problems(
-    source: Source, node: Any, loc_prefix: tuple[str | int, ...], spec: Any
-) -> list[Problem]:
-    """A check's source and an exercise pointer must name one of the topic's readings."""
-    keys = {r.key for r in spec.readings}
-    found: list[Problem] = []
-    pointers: list[tuple[tuple[str | int, ...], str]] = [
-        ((*loc_prefix, "checks", k, "source"), c.source.key)
-        for k, c in enumerate(spec.checks)
-        if c.source is not None
-    ]
-    pointers += [((*loc_prefix, "exercises", k), e.key) for k, e in enumerate(spec.exercises)]
-    for loc, key in pointers:
-        if key not in keys:
-            what = "check's source" if "checks" in loc else "exercise"
-            found.append(
-                Problem(
-                    source.label,
-                    f"{what} '{key}' is not one of this topic's readings",
-                    did_you_mean(key, keys) or "add it to the readings or point at one of them",
-                    line=line_of(node, loc),
-                    topic=spec.id,
-                )
-            )
-    return found
-
-
 def validate(
     sources: Sequence[Source],
     known_keys: set[str] | frozenset[str],
@@ -346,8 +300,26 @@ def _validate(
     known_keys: set[str] | frozenset[str],
     parse: Callable[[Source], ParseResult],
 ) -> tuple[Catalog, list[Problem]]:
-    from studyplan.domain.graph import PrerequisiteGraph
+    curricula, topics, declared, problems = _merge(sources, parse)
+    aliases, alias_problems = collect_aliases(declared, topics)
+    problems += alias_problems
+    if aliases:
+        topics = {tid: resolved(t, aliases) for tid, t in topics.items()}
+    problems += _link_problems(topics, known_keys)
+    problems += _cycle_problems(topics)
+    return Catalog(curricula=curricula, topics=topics, aliases=aliases), problems
 
+
+def _merge(
+    sources: Sequence[Source], parse: Callable[[Source], ParseResult]
+) -> tuple[
+    dict[str, Curriculum],
+    dict[str, Topic],
+    list[tuple[Topic, dict[str, int | None]]],
+    list[Problem],
+]:
+    """Each file parsed on its own, merged: a duplicate curriculum or topic id is a
+    problem and the first one wins. Also the topics that declare aliases."""
     problems: list[Problem] = []
     curricula: dict[str, Curriculum] = {}
     topics: dict[str, Topic] = {}
@@ -366,6 +338,7 @@ def _validate(
                     f"duplicate curriculum id '{cur.id}' (also in {first.source})",
                     "give each curriculum its own id",
                     line=1,
+                    code=ProblemCode.DUPLICATE_ID,
                 )
             )
             continue
@@ -385,6 +358,7 @@ def _validate(
                         "rename one of them; published ids never change, so rename the new one",
                         line=topic.line,
                         topic=topic.id,
+                        code=ProblemCode.DUPLICATE_ID,
                     )
                 )
                 continue
@@ -395,12 +369,15 @@ def _validate(
         curricula[cur.id] = Curriculum(
             cur.id, cur.title, cur.title_zh, cur.description, tuple(kept), cur.source
         )
+    return curricula, topics, declared, problems
 
-    aliases, alias_problems = collect_aliases(declared, topics)
-    problems += alias_problems
-    if aliases:
-        topics = {tid: resolved(t, aliases) for tid, t in topics.items()}
 
+def _link_problems(
+    topics: Mapping[str, Topic], known_keys: set[str] | frozenset[str]
+) -> list[Problem]:
+    """Prerequisites naming themselves, no topic or one twice; readings citing a key that
+    neither references.bib nor the library has."""
+    problems: list[Problem] = []
     for topic in topics.values():
         seen_pre: set[str] = set()
         for pre in topic.prerequisites:
@@ -412,6 +389,7 @@ def _validate(
                         "remove that prerequisite",
                         line=topic.line,
                         topic=topic.id,
+                        code=ProblemCode.SELF_PREREQUISITE,
                     )
                 )
             elif pre.id not in topics:
@@ -423,6 +401,7 @@ def _validate(
                         hint,
                         line=topic.line,
                         topic=topic.id,
+                        code=ProblemCode.DANGLING_PREREQUISITE,
                     )
                 )
             elif pre.id in seen_pre:
@@ -433,6 +412,7 @@ def _validate(
                         "keep one",
                         line=topic.line,
                         topic=topic.id,
+                        code=ProblemCode.DUPLICATE_PREREQUISITE,
                     )
                 )
             seen_pre.add(pre.id)
@@ -449,9 +429,17 @@ def _validate(
                         hint,
                         line=topic.line,
                         topic=topic.id,
+                        code=ProblemCode.CITATION_KEY,
                     )
                 )
+    return problems
 
+
+def _cycle_problems(topics: Mapping[str, Topic]) -> list[Problem]:
+    """One problem per prerequisite cycle, reported at its first topic."""
+    from studyplan.domain.graph import PrerequisiteGraph
+
+    problems: list[Problem] = []
     graph = PrerequisiteGraph(
         {tid: [p.id for p in t.prerequisites if p.id != tid] for tid, t in topics.items()}
     )
@@ -464,10 +452,10 @@ def _validate(
                 "remove one of these prerequisites (each topic requires the next)",
                 line=head.line,
                 topic=head.id,
+                code=ProblemCode.CYCLE,
             )
         )
-
-    return Catalog(curricula=curricula, topics=topics, aliases=aliases), problems
+    return problems
 
 
 def load(

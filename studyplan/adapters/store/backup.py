@@ -18,6 +18,7 @@ from studyplan.adapters.store import migrations
 from studyplan.adapters.store.plans import ACTIVE_PLAN
 from studyplan.adapters.store.sqlite import connect, now_utc
 from studyplan.adapters.store.types import MARKS, RestoreResult
+from studyplan.domain.saved_plan import SavedPlan, SavedPlanFormatError
 from studyplan.errors import InputError
 
 if TYPE_CHECKING:
@@ -328,6 +329,10 @@ def _validate(data: Any, source: str) -> None:
             need(n, f"{where}.notes[{j}]", {"topic_id": str, "text": str})
     for i, p in enumerate(data["plans"]):
         need(p, f"plans[{i}]", {"name": str, "created": str, "updated": str, "payload": dict})
+        try:
+            SavedPlan.from_json(p["payload"])
+        except SavedPlanFormatError as exc:
+            raise bad(f"plans[{i}].payload", str(exc)) from None
     for i, b in enumerate(data["library"]):
         need(
             b,

@@ -56,8 +56,8 @@ class StoreBase:
 
     def _check_pages(self, conn: sqlite3.Connection) -> None:
         """Refuse to write into a damaged file: SQLite only notices damage in the pages
-        it touches, so a write could otherwise succeed next to a broken page. O(size):
-        ~1 ms for 1k events, ~28 ms for 100k (README, "Design notes")."""
+        it touches, so a write could otherwise succeed next to a broken page. O(size)
+        (figures: benchmarks/RESULTS.md)."""
         row = conn.execute("PRAGMA quick_check(1)").fetchone()
         if row is None or row[0] != "ok":
             lines = str(row[0]).splitlines() if row else ["no answer"]

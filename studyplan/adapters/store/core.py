@@ -33,7 +33,7 @@ from studyplan.adapters.store.sqlite import (
     use_wal,
 )
 from studyplan.adapters.store.types import MARKS, Event, Note, TopicStatus, UndoResult
-from studyplan.errors import InputError, StoreError
+from studyplan.errors import InputError, Problem, ProblemCode, StoreError
 
 if TYPE_CHECKING:
     from studyplan.adapters.store.types import RestoreResult
@@ -259,18 +259,24 @@ class ProgressStore(PlansMixin, LibraryMixin):
             self._check_pages(self._conn)
         return backup.restore(self.path, data, source)
 
-    def doctor(self, known_topic_ids: set[str]) -> list[str]:
-        """Every problem found: integrity, schema drift, migrations, orphaned topic ids."""
+    def doctor(self, known_topic_ids: set[str]) -> list[Problem]:
+        """Every problem found: integrity, schema drift, migrations, orphaned topic ids
+        (each with its ``ProblemCode``)."""
         from studyplan.adapters.store import doctor
 
         if self._conn is None:
             return []
         problems = doctor.check(self._conn, self.path)
-        if any(p.startswith("integrity check") for p in problems):
+        if any(p.code == ProblemCode.INTEGRITY for p in problems):
             return problems  # the rows cannot be trusted enough to look for orphans
         return problems + [
-            f"orphaned topic '{tid}': {n} row{'s refer' if n != 1 else ' refers'} to a topic the "
-            "curricula no longer have (renamed or removed?)"
+            Problem(
+                str(self.path),
+                f"orphaned topic '{tid}': {n} row{'s refer' if n != 1 else ' refers'} to a "
+                "topic the curricula no longer have (renamed or removed?)",
+                topic=tid,
+                code=ProblemCode.ORPHANED_TOPIC,
+            )
             for tid, n in self.orphans(known_topic_ids).items()
         ]
 

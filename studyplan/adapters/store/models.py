@@ -1,6 +1,6 @@
 """The SQLModel tables: the one definition of the progress database's schema.
 
-Importing this module imports SQLModel/SQLAlchemy (~350 ms), so only the cold paths use
+Importing this module imports SQLModel/SQLAlchemy (slow: benchmarks/RESULTS.md), so only the cold paths use
 it: backup, restore, doctor and the schema tests. The hand-written migrations in
 ``migrations.py`` must produce exactly the schema described here; a test and ``doctor``
 check that (``schema.py``). Every timestamp is a naive UTC ``DATETIME`` in SQLAlchemy's

@@ -1,22 +1,24 @@
-"""Saved plans and the active plan. The planner owns the JSON payload; we keep it."""
+"""Saved plans and the active plan. A plan is kept as ``SavedPlan.to_json()`` text and
+read back through ``SavedPlan.from_json``: a row it refuses is a ``StoreError`` naming the
+plan and the JSON path of each problem (exit 5), never a crash in a later command."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
 
 from studyplan.adapters.store.base import StoreBase
 from studyplan.adapters.store.sqlite import from_db, now_utc, to_db
-from studyplan.errors import ConflictError, NotFoundError, did_you_mean
+from studyplan.domain.saved_plan import SavedPlan, SavedPlanFormatError
+from studyplan.errors import ConflictError, NotFoundError, StoreError, did_you_mean
 
 ACTIVE_PLAN = "active_plan"
 
 
 class PlansMixin(StoreBase):
-    def save_plan(self, name: str, payload: dict[str, Any], *, replace: bool = False) -> None:
-        """Store ``payload`` under ``name``; an existing name needs ``replace=True``."""
-        text = json.dumps(payload, ensure_ascii=False)
+    def save_plan(self, name: str, plan: SavedPlan, *, replace: bool = False) -> None:
+        """Store ``plan`` under ``name``; an existing name needs ``replace=True``."""
+        text = json.dumps(plan.to_json(), ensure_ascii=False)
         stamp = to_db(now_utc())
         with self._write() as conn:
             exists = conn.execute('SELECT 1 FROM "plan" WHERE name = ?', (name,)).fetchone()
@@ -36,14 +38,20 @@ class PlansMixin(StoreBase):
                     (name, text, stamp, stamp),
                 )
 
-    def get_plan(self, name: str) -> dict[str, Any] | None:
+    def get_plan(self, name: str) -> SavedPlan | None:
+        """The plan saved as ``name`` (None if there is none); StoreError if unreadable."""
         rows = self._rows('SELECT payload FROM "plan" WHERE name = ?', (name,))
-        return _load(rows[0][0]) if rows else None
+        return _load(name, rows[0][0]) if rows else None
 
-    def list_plans(self) -> list[tuple[str, datetime, dict[str, Any]]]:
-        """Every saved plan, by name: (name, when last saved, payload)."""
+    def plan_names(self) -> list[str]:
+        """The saved plans' names, sorted; reads no plan (so a broken one can be removed)."""
+        return [str(r[0]) for r in self._rows('SELECT name FROM "plan" ORDER BY name')]
+
+    def list_plans(self) -> list[tuple[str, datetime, SavedPlan]]:
+        """Every saved plan, by name: (name, when last saved, plan); StoreError on the
+        first one that cannot be read."""
         rows = self._rows('SELECT name, updated, payload FROM "plan" ORDER BY name')
-        return [(name, from_db(updated), _load(payload)) for name, updated, payload in rows]
+        return [(name, from_db(updated), _load(name, text)) for name, updated, text in rows]
 
     def delete_plan(self, name: str) -> bool:
         """Remove a plan (and un-set it if it was active); False if there was none."""
@@ -77,8 +85,12 @@ class PlansMixin(StoreBase):
             )
 
 
-def _load(text: str) -> dict[str, Any]:
-    data = json.loads(text)
-    if not isinstance(data, dict):
-        raise TypeError("a saved plan's payload must be a JSON object")
-    return data
+def _load(name: str, text: str) -> SavedPlan:
+    try:
+        return SavedPlan.from_json(json.loads(text))
+    except (ValueError, SavedPlanFormatError) as exc:
+        detail = str(exc) if isinstance(exc, SavedPlanFormatError) else "$: not valid JSON"
+        raise StoreError(
+            f"saved plan '{name}' cannot be read: {detail}",
+            f"remove it with 'studyplan plan rm {name}', or save it again with --replace",
+        ) from None

@@ -2,7 +2,7 @@
 timestamps.
 
 The hot paths (``done``, ``status``, ``next``, ``show``) use stdlib ``sqlite3`` directly
-because importing SQLModel/SQLAlchemy costs ~350 ms (README, "Design notes"); the schema
+because importing SQLModel/SQLAlchemy is slow (benchmarks/RESULTS.md); the schema
 they read and write is the one the SQLModel tables in ``models.py`` define.
 """
 

@@ -6,9 +6,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
+from studyplan.domain.status import MARKS as _MARKS
+from studyplan.domain.status import RECORDED
+
 #: The statuses a topic can have; ``reset`` is recordable but means "no status".
-STATUSES = ("started", "done", "skipped", "known")
-MARKS = (*STATUSES, "reset")
+STATUSES = RECORDED
+MARKS = _MARKS
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,18 +1,18 @@
-"""The catalog's reference summaries as they live in the cache: pickled, opened lazily."""
+"""A mapping kept pickled until first read (part of the cached catalog). Pure: no I/O."""
 
 from __future__ import annotations
 
 import pickle
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING
+from typing import TypeVar
 
-if TYPE_CHECKING:
-    from studyplan.domain.catalog import BibSummary
+V = TypeVar("V")
 
 
-class PickledMapping(Mapping[str, "BibSummary"]):
-    """Reference summaries kept pickled until first read: with a personal library of 10k
-    entries they cost more to unpickle than a command like ``topics`` takes to run.
+class PickledMapping(Mapping[str, V]):
+    """Values kept pickled until first read. The catalog keeps its reference summaries
+    so: a large personal library costs more to unpickle than a command like ``topics``
+    takes to run (benchmarks/RESULTS.md).
 
     Two blobs: ``first``, the few entries commands look up (the built-in references and
     whatever a core reading cites), and ``whole``, every entry in order. A look-up tries
@@ -23,15 +23,15 @@ class PickledMapping(Mapping[str, "BibSummary"]):
     def __init__(self, whole: bytes, first: bytes | None = None) -> None:
         self._whole_blob = whole
         self._first_blob = first
-        self._whole: dict[str, BibSummary] | None = None
-        self._first: dict[str, BibSummary] | None = None
+        self._whole: dict[str, V] | None = None
+        self._first: dict[str, V] | None = None
 
     @staticmethod
-    def dump(data: Mapping[str, BibSummary]) -> bytes:
+    def dump(data: Mapping[str, object]) -> bytes:
         return pickle.dumps(dict(data), pickle.HIGHEST_PROTOCOL)
 
     @classmethod
-    def of(cls, data: Mapping[str, BibSummary], first: Iterable[str]) -> PickledMapping:
+    def of(cls, data: Mapping[str, V], first: Iterable[str]) -> PickledMapping[V]:
         keys = set(first)
         head = {k: v for k, v in data.items() if k in keys}
         return cls(cls.dump(data), cls.dump(head))
@@ -39,18 +39,17 @@ class PickledMapping(Mapping[str, "BibSummary"]):
     def blobs(self) -> tuple[bytes, bytes | None]:
         return self._whole_blob, self._first_blob
 
-    def _opened(self) -> dict[str, BibSummary]:
+    def _opened(self) -> dict[str, V]:
         if self._whole is None:
             self._whole = pickle.loads(self._whole_blob)
         return self._whole
 
-    def __getitem__(self, key: str) -> BibSummary:
+    def __getitem__(self, key: str) -> V:
         if self._whole is None and self._first_blob is not None:
             if self._first is None:
                 self._first = pickle.loads(self._first_blob)
-            found = self._first.get(key)
-            if found is not None:
-                return found
+            if key in self._first:
+                return self._first[key]
         return self._opened()[key]
 
     def __iter__(self) -> Iterator[str]:

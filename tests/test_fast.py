@@ -62,7 +62,8 @@ def _same(cli: Cli, home: Path, argv: list[str]) -> int | None:
 
 
 @pytest.fixture
-def marked(cli: Cli, isolated_home: Path) -> Path:
+def marked(cli: Cli, isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)  # a relative --db lands here, not in the checkout
     assert cli("done", "mini.probability", "--minutes", "30").exit_code == 0
     assert cli("start", "mini.entropy").exit_code == 0
     return isolated_home
@@ -93,7 +94,7 @@ def marked(cli: Cli, isolated_home: Path) -> Path:
         ["skip", "mini.kl"],
         ["reset", "mini.probability"],
         ["done", "mini.unknown"],
-        ["--db", "progress-other.db", "done", "mini.kl"],
+        ["--db", "other.db", "done", "mini.kl"],
         ["plan", "mini.ib"],
         ["plan", "mini.ib", "mini.kl", "--all"],
         ["plan", "-H", "6", "mini.ib", "--start", "2026-01-05", "--deadline", "2026-03-01"],

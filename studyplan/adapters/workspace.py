@@ -245,8 +245,12 @@ def catalog(inputs: Inputs, use_cache: bool = True) -> Catalog:
         try:
             with cache_file.open("rb") as fh:
                 cached = pickle.load(fh)
-            if isinstance(cached, Catalog):
+            refs_file = _refs_file(cache_file)
+            if isinstance(cached, Catalog) and refs_file.is_file():
                 cached.planning_graph = _planning_graph_reader(_edges_file(cache_file), cached)
+                first = cached.references
+                if isinstance(first, PickledMapping) and first.first_blob() is not None:
+                    cached.references = PickledMapping(refs_file.read_bytes, first.first_blob())
                 return cached
         except Exception:  # a missing, stale or broken cache is rebuilt below
             pass
@@ -343,17 +347,31 @@ def _planning_graph_reader(edges_file: Path, catalog: Catalog) -> Callable[[], A
     return read
 
 
+def _refs_file(cache_file: Path) -> Path:
+    return cache_file.with_suffix(".refs")
+
+
 def _store(cache_file: Path, built: Catalog) -> None:
-    """Write the edge list, then the catalog, and drop older catalogs; a cache that
+    """Write the edge list and every reference (the whole library), then the catalog
+    with just the references commands look up, and drop older catalogs; a cache that
     cannot be written is skipped."""
+    import copy
+
     links = "".join([f"{s} {t}\n" for s, t in zip(*built.topics.links(), strict=True)])
     if not write_cache(_edges_file(cache_file), links.encode()):
         return
-    if not write_cache(cache_file, pickle.dumps(built, pickle.HIGHEST_PROTOCOL)):
+    refs = built.references
+    whole, first = refs.blobs() if isinstance(refs, PickledMapping) else (b"", None)
+    if not write_cache(_refs_file(cache_file), whole):
+        return
+    light = copy.copy(built)
+    if first is not None:
+        light.references = PickledMapping[BibSummary](b"", first)
+    if not write_cache(cache_file, pickle.dumps(light, pickle.HIGHEST_PROTOCOL)):
         return
     try:
         for old in cache_file.parent.glob(f"{_CACHE_PREFIX}*"):
-            if old.stem != cache_file.stem and old.suffix in (".pickle", ".edges"):
+            if old.stem != cache_file.stem and old.suffix in (".pickle", ".edges", ".refs"):
                 old.unlink(missing_ok=True)
     except OSError:
         pass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TypeVar
 
 V = TypeVar("V")
@@ -16,11 +16,13 @@ class PickledMapping(Mapping[str, V]):
 
     Two blobs: ``first``, the few entries commands look up (the built-in references and
     whatever a core reading cites), and ``whole``, every entry in order. A look-up tries
-    ``first``; only a miss or a walk over all of them opens ``whole``."""
+    ``first``; only a miss or a walk over all of them opens ``whole``, which may also be
+    a function that reads it (the workspace keeps it in a file of its own beside the
+    cached catalog, so that a warm start does not even read it)."""
 
     __slots__ = ("_first", "_first_blob", "_whole", "_whole_blob")
 
-    def __init__(self, whole: bytes, first: bytes | None = None) -> None:
+    def __init__(self, whole: bytes | Callable[[], bytes], first: bytes | None = None) -> None:
         self._whole_blob = whole
         self._first_blob = first
         self._whole: dict[str, V] | None = None
@@ -37,11 +39,15 @@ class PickledMapping(Mapping[str, V]):
         return cls(cls.dump(data), cls.dump(head))
 
     def blobs(self) -> tuple[bytes, bytes | None]:
-        return self._whole_blob, self._first_blob
+        whole = self._whole_blob
+        return (whole if isinstance(whole, bytes) else whole()), self._first_blob
+
+    def first_blob(self) -> bytes | None:
+        return self._first_blob
 
     def _opened(self) -> dict[str, V]:
         if self._whole is None:
-            self._whole = pickle.loads(self._whole_blob)
+            self._whole = pickle.loads(self.blobs()[0])
         return self._whole
 
     def __getitem__(self, key: str) -> V:

@@ -56,6 +56,9 @@ def in_process(root: Path, goal: str, label: str) -> list[str]:
     # Every 100th topic of the first half done: the known-closure pruning path.
     done = {tid: "done" for tid in graph.ids[: len(graph.ids) // 2 : 100]}
     pruned = build_plan(catalog, [goal], done, graph)
+    # ...and every 1000th topic of the first half marked not known: the walk then enters
+    # the covered topics above a gap (planner.build_plan).
+    gaps = {**done, **{tid: "not-known" for tid in graph.ids[50 : len(graph.ids) // 2 : 1000]}}
     python_graph = graph_of(catalog, native=False)
     baseline = best_of(
         lambda: (rustworkx.topological_sort(rx_graph), rustworkx.ancestors(rx_graph, goal_index))
@@ -74,6 +77,11 @@ def in_process(root: Path, goal: str, label: str) -> list[str]:
         (
             f"  with {len(done)} topics done",
             best_of(lambda: build_plan(catalog, [goal], done, graph)),
+            None,
+        ),
+        (
+            f"  with those and {len(gaps) - len(done)} not known",
+            best_of(lambda: build_plan(catalog, [goal], gaps, graph)),
             None,
         ),
         (

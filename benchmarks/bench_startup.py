@@ -1,7 +1,7 @@
 """Whole-process start-up of everyday commands against a bare 10-command Typer app.
 
 Goals (issue #2): ``--help`` <= 1.2x the bare app's ``--help``; ``show`` and ``topics``
-<= 2x. Runs on the built-in curricula with a warm catalog cache in a throw-away home.
+<= 2x; bare ``studyplan`` (the dashboard) and a shell-completion answer <= 2x (issue 13). Runs on the built-in curricula with a warm catalog cache in a throw-away home.
 """
 
 from __future__ import annotations
@@ -39,6 +39,18 @@ def cases(home: Path) -> tuple[Case, list[Case]]:
         Case("studyplan --help", [*sp, "--help"], env, goal=1.2),
         Case("studyplan show math.probability", [*sp, "show", "math.probability"], env, goal=2.0),
         Case("studyplan topics", [*sp, "topics"], env, goal=2.0),
+        Case("studyplan (the dashboard)", sp, env, goal=2.0),
+        Case(
+            "a Tab completing a topic id",
+            sp,
+            {
+                **env,
+                "_STUDYPLAN_COMPLETE": "complete_bash",
+                "COMP_WORDS": "studyplan show infotheory.mu",
+                "COMP_CWORD": "2",
+            },
+            goal=2.0,
+        ),
     ]
 
 

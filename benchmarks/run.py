@@ -22,6 +22,8 @@ BENCHES = [
     "bench_store",
     "bench_bib",
     "bench_visual",
+    "bench_placement",
+    "bench_pace",
 ]
 
 

@@ -2,4 +2,4 @@
 
 from studyplan.cli import main
 
-main()
+main(prog_name="studyplan")

@@ -22,6 +22,7 @@ EXIT_STORE = 5
 EXIT_BIBTEX = 6
 EXIT_MISSING_TOOL = 7
 EXIT_CONFLICT = 8
+EXIT_ABORTED = 9
 
 
 class StudyplanError(Exception):
@@ -55,6 +56,13 @@ class ConflictError(StudyplanError):
     """The request would overwrite something the user made (a key, a plan name)."""
 
     exit_code = EXIT_CONFLICT
+
+
+class AbortedError(StudyplanError):
+    """A question-and-answer session ended before it was finished (its input closed):
+    nothing was recorded."""
+
+    exit_code = EXIT_ABORTED
 
 
 class StoreError(StudyplanError):

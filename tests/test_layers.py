@@ -23,6 +23,8 @@ HEAVY = (
     "rustworkx",
     "numpy",
     "bibtexparser",
+    "fsrs",
+    "genanki",
 )
 # The everyday commands run through the fast dispatcher (studyplan.cli.fast), which
 # needs neither the CLI framework nor the pydantic that Typer's coercion imports.
@@ -45,6 +47,7 @@ print("LOADED=" + json.dumps(sorted(m for m in heavy if m in sys.modules)), file
 @pytest.mark.parametrize(
     "args",
     [
+        [],
         ["next"],
         ["status"],
         ["done", "mini.entropy"],
@@ -52,8 +55,9 @@ print("LOADED=" + json.dumps(sorted(m for m in heavy if m in sys.modules)), file
         ["start", "mini.kl", "--json"],
         ["plan", "mini.ib", "-H", "6"],
         ["--help"],
+        ["know", "mini.kl"],
     ],
-    ids=lambda a: " ".join(a),
+    ids=lambda a: " ".join(a) or "(bare)",
 )
 def test_everyday_commands_load_no_heavy_library(tmp_path: Path, args: list[str]) -> None:
     env = {
@@ -64,7 +68,7 @@ def test_everyday_commands_load_no_heavy_library(tmp_path: Path, args: list[str]
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     warm = [sys.executable, "-c", PROBE, json.dumps(["topics"]), json.dumps(HEAVY)]
     subprocess.run(warm, env=env, capture_output=True, check=True, timeout=120)  # builds the cache
-    heavy = HEAVY if args == ["--help"] else HEAVY + FRAMEWORK
+    heavy = HEAVY if args in ([], ["--help"]) else HEAVY + FRAMEWORK  # those two are Typer's
     probe = [sys.executable, "-c", PROBE, json.dumps(args), json.dumps(heavy)]
     result = subprocess.run(probe, env=env, capture_output=True, text=True, timeout=120)
     loaded = [line for line in result.stderr.splitlines() if line.startswith("LOADED=")]

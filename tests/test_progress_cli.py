@@ -54,6 +54,7 @@ def test_marks_status_json_and_text(cli: Cli) -> None:
             "total": 5,
             "hours_done": 16.0,
             "hours_total": 29.0,
+            "hours_in_progress": 4.0,
             "started": 1,
             "skipped": 1,
             "minutes": 150,
@@ -130,7 +131,7 @@ def test_multiple_topics_are_one_action_and_undo_says_what_it_undid(cli: Cli) ->
     cli("start", "mini.kl")
     assert cli("done", "mini.kl", "mini.entropy").exit_code == 0
     out = cli("undo").stdout
-    assert out.startswith("undid 'done mini.kl mini.entropy' (recorded ")
+    assert out.startswith("undid: studyplan done mini.kl mini.entropy (recorded ")
     assert out.rstrip().endswith("mini.kl is now started, mini.entropy is now not started")
     data = cli.json("undo")
     assert data["command"] == "start mini.kl" and data["now"] == {"mini.kl": None}
@@ -210,7 +211,7 @@ def test_backup_and_restore(cli: Cli, tmp_path: Path) -> None:
     open_store(db(), create=True).save_plan("p", SavedPlan.from_json({"goals": ["mini.kl"]}))
     target = tmp_path / "backup.json"
     out = cli("backup", "-o", str(target)).stdout
-    assert out == f"backed up 2 actions, 1 plans and 0 library entries to {target}\n"
+    assert out == f"backed up 2 actions, 1 plan and 0 library entries to {target}\n"
     again = cli("backup", "-o", str(target))
     assert again.exit_code == EXIT_CONFLICT
     assert again.stderr == f"error: {target} already exists (pass --force to overwrite it)\n"

@@ -8,7 +8,7 @@ from studyplan.domain.status import MARKS, RECORDED, SATISFIED, SATISFIED_SHOWN,
 
 
 def test_statuses_are_the_stored_words() -> None:
-    assert [str(s) for s in RECORDED] == ["started", "done", "skipped", "known"]
+    assert [str(s) for s in RECORDED] == ["started", "done", "skipped", "known", "not-known"]
     assert (*RECORDED, "reset") == MARKS
     assert json.dumps({Status.DONE: [Status.KNOWN]}) == '{"done": ["known"]}'
     assert f"{Status.COVERED}" == "covered" and Status("todo") is Status.TODO

@@ -40,8 +40,7 @@ def test_create_true_makes_folders_wal_and_current_schema(tmp_path: Path) -> Non
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     names = [r[0] for r in conn.execute("SELECT name FROM _studyplan_migrations ORDER BY name")]
-    assert names == sorted(migrations.NAMES)
-    assert names[:3] == ["0001_progress_log", "0002_saved_plans", "0003_personal_library"]
+    assert names == list(migrations.NAMES)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.CURRENT_VERSION
 
 
@@ -116,7 +115,7 @@ def test_undo_walks_back_and_reports(store: ProgressStore) -> None:
     second = store.undo()
     assert second is not None and second.command == "done m.a m.b"
     assert second.now == {"m.a": "started", "m.b": None}
-    assert "undid 'done m.a m.b'" in second.describe()
+    assert "undid: studyplan done m.a m.b (recorded" in second.describe()
     assert "m.a is now started" in second.describe()
     assert {t: s.status for t, s in store.statuses().items()} == {"m.a": "started"}
     third = store.undo()

@@ -242,18 +242,9 @@ def catalog(inputs: Inputs, use_cache: bool = True) -> Catalog:
     key = inputs.fingerprint()
     cache_file = paths.cache_dir() / f"{_CACHE_PREFIX}{key}.pickle"
     if use_cache:
-        try:
-            with cache_file.open("rb") as fh:
-                cached = pickle.load(fh)
-            refs_file = _refs_file(cache_file)
-            if isinstance(cached, Catalog) and refs_file.is_file():
-                cached.planning_graph = _planning_graph_reader(_edges_file(cache_file), cached)
-                first = cached.references
-                if isinstance(first, PickledMapping) and first.first_blob() is not None:
-                    cached.references = PickledMapping(refs_file.read_bytes, first.first_blob())
-                return cached
-        except Exception:  # a missing, stale or broken cache is rebuilt below
-            pass
+        cached = cached_catalog(inputs)
+        if cached is not None:
+            return cached
     if inputs.read_all():
         raise CurriculumError(check(inputs))
     refs, builtin = _references_split(inputs)
@@ -277,6 +268,28 @@ def catalog(inputs: Inputs, use_cache: bool = True) -> Catalog:
     if use_cache:
         _store(cache_file, built)
     return built
+
+
+def cached_catalog(inputs: Inputs) -> Catalog | None:
+    """The catalog from the cache, or None when it is not there (missing, stale or
+    broken): never parses or validates anything (shell completion must not lag)."""
+    if inputs.read_problems:
+        return None
+    cache_file = paths.cache_dir() / f"{_CACHE_PREFIX}{inputs.fingerprint()}.pickle"
+    try:
+        with cache_file.open("rb") as fh:
+            cached = pickle.load(fh)
+    except Exception:  # a missing, stale or broken cache is no catalog
+        return None
+    refs_file = _refs_file(cache_file)
+    if not isinstance(cached, Catalog) or not refs_file.is_file():
+        return None
+    cached.planning_graph = _planning_graph_reader(_edges_file(cache_file), cached)
+    first = cached.references
+    if isinstance(first, PickledMapping) and first.first_blob() is not None:
+        # The whole library's references are read from their own file on a miss only.
+        cached.references = PickledMapping(refs_file.read_bytes, first.first_blob())
+    return cached
 
 
 class ParseCache:

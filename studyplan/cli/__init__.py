@@ -11,8 +11,9 @@ import sys
 from typing import Any
 
 
-def main() -> None:
-    """Console-script entry point."""
+def main(prog_name: str | None = None) -> None:
+    """Console-script entry point (``python -m studyplan`` passes its name, so that help
+    and shell completion say ``studyplan``)."""
     from studyplan.cli import fast
 
     code = fast.run(sys.argv[1:])
@@ -20,7 +21,7 @@ def main() -> None:
         raise SystemExit(code)
     from studyplan.cli.typer_app import main as run_typer
 
-    run_typer()
+    run_typer(prog_name=prog_name)
 
 
 def __getattr__(name: str) -> Any:

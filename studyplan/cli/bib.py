@@ -146,7 +146,9 @@ def cmd_export(
     elif output is None:
         sys.stdout.write(result.text)
     else:
-        _echo_err(f"wrote {len(result.keys)} entries to {output}")
+        from studyplan.views.words import count
+
+        _echo_err(f"wrote {count(len(result.keys), 'entry')} to {output}")
 
 
 # ---- import ---------------------------------------------------------------------------
@@ -219,6 +221,7 @@ def cmd_import(
     """Add BibTeX files to your personal library, exactly as written (all or nothing)."""
     from studyplan.adapters.bibtex import service
     from studyplan.errors import BibConflictError, BibProblemsError
+    from studyplan.views.words import count, noun
 
     st = state(ctx)
     texts, total = service.count_blocks(files)
@@ -236,8 +239,8 @@ def cmd_import(
         if plan.conflicts and not replace:
             raise BibConflictError(
                 plan.conflicts,
-                f"{len(plan.conflicts)} key{'s' if len(plan.conflicts) != 1 else ''} "
-                "already exist with different content; nothing imported",
+                f"{count(len(plan.conflicts), 'key')} already "
+                f"{noun(len(plan.conflicts), 'exists')} with different content; nothing imported",
                 "pass --replace to overwrite them",
             )
         if not dry_run and plan.rows:

@@ -80,7 +80,9 @@ def cmd_topics(
             for t in found
         ],
     )
-    emit_lines([(f"{len(found)} topics", "dim")])
+    from studyplan.views.words import count
+
+    emit_lines([(count(len(found), "topic"), "dim")])
 
 
 def cmd_show(
@@ -144,8 +146,10 @@ def cmd_validate(
         return
     if problems:
         raise CurriculumError(problems)
-    topics = sum(1 for _ in inputs.sources)
-    typer.echo(f"ok: {topics} curriculum files valid")
+    from studyplan.views.words import count
+
+    files = sum(1 for _ in inputs.sources)
+    typer.echo(f"ok: {count(files, 'curriculum file')} valid")
 
 
 def cmd_schema() -> None:

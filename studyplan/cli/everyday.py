@@ -28,8 +28,11 @@ VERB: dict[str, str] = {
     Status.DONE: "done",
     Status.SKIPPED: "skip",
     Status.KNOWN: "know",
+    Status.NOT_KNOWN: "dontknow",
     RESET: "reset",
 }
+#: How many covered topics ``know`` names before "…".
+COVERS_SHOWN = 5
 
 
 def active_goals(st: State, plan: str | None) -> tuple[str | None, list[str] | None]:
@@ -69,10 +72,17 @@ def run_next(st: State, *, plan: str | None, count: int, as_json: bool) -> None:
                 "url": core[0].url if core else None,
             }
         )
+    from studyplan.cli.progress_view import review_line, reviews_due
+
+    store = st.store(create=False)
+    reviews = reviews_due(catalog, store, store.statuses(catalog.aliases))
     if as_json:
-        print_json({"plan": name, "topics": rows})
+        print_json({"plan": name, "topics": rows, "reviews": reviews})
         return
     lines = [(f"next in plan '{name}':" if name else "next, across all curricula:", "bold")]
+    due = review_line(reviews)
+    if due:
+        lines.insert(0, (due, "yellow"))
     if not rows:
         lines.append(
             ("nothing to start: every topic in reach is done" if name else "nothing to start", "")
@@ -162,14 +172,50 @@ def run_mark(
     action = st.store(create=True).record(
         ids, status, minutes=minutes, note=note, on=day, command=shlex.join(words)
     )
+    covers = _covers(st, ids) if status == "known" else None
     if as_json:
-        print_json({"action": action, "status": status, "topics": ids})
+        data: dict[str, Any] = {"action": action, "status": status, "topics": ids}
+        if covers is not None:
+            data["covers"] = covers
+        print_json(data)
         return
+    from studyplan.cli.progress_view import STATUS_STYLE
+    from studyplan.cli.term import paint, styles
+    from studyplan.views.words import count
+
+    painted = styles()
+    shown = {RESET: "cleared", Status.NOT_KNOWN: "not known"}.get(status, status)
+    word = paint(shown, STATUS_STYLE.get(status, ""), painted)
     for tid in ids:
         title = catalog.topics[tid].title if tid in catalog.topics else "(orphaned)"
         extra = f" · {minutes} min" if minutes else ""
         extra += f" · {day}" if day else ""
-        echo(f"{status if status != RESET else 'cleared'}: {tid} — {title}{extra}")
+        echo(f"{word}: {tid} — {title}{extra}")
+    if covers and status == Status.KNOWN:
+        names = ", ".join(covers[:COVERS_SHOWN]) + (", …" if len(covers) > COVERS_SHOWN else "")
+        echo(
+            f"  covers {count(len(covers), 'topic')} "
+            f"{'it requires' if len(ids) == 1 else 'they require'}: "
+            f"{names}\n  a gap among them? 'studyplan dontknow TOPIC' keeps it in your plans"
+        )
+    elif status == Status.NOT_KNOWN:
+        echo("  it stays in every plan that needs it, whatever you know above it")
+
+
+def _covers(st: State, ids: list[str]) -> list[str]:
+    """The prerequisites the marked topics now cover that nothing else marked already
+    did (by the planner's rule), nearest first."""
+    from studyplan.domain.planner import graph_of, satisfied_closure
+
+    catalog = st.catalog()
+    graph = graph_of(catalog)
+    statuses = st.statuses()
+    before = set(satisfied_closure(graph, {t: s for t, s in statuses.items() if t not in ids}))
+    after = satisfied_closure(graph, statuses)
+    marked = set(ids)
+    found = [t for t in after if t not in marked and t not in before]
+    tree = graph.why_tree(ids, set())
+    return sorted(found, key=lambda t: (tree.links(t), graph.index[t]))
 
 
 def run_show(

@@ -14,3 +14,12 @@ ForceOption = Annotated[
 PlanOption = Annotated[
     str | None, typer.Option("--plan", "-p", help="A saved plan (see 'studyplan plans').")
 ]
+PaceOption = Annotated[
+    float | None,
+    typer.Option(
+        "--pace",
+        metavar="X",
+        help="Schedule at X times the estimated hours (default: your pace, learnt from "
+        "'done --minutes'; --pace 1 turns it off).",
+    ),
+]

@@ -1,9 +1,10 @@
-"""Terminal output: rich on a terminal, plain text when piped, JSON for scripts.
+"""Terminal output: styled on a terminal, plain text when piped, JSON for scripts.
 
-On a terminal, tables, trees and bars go through rich (which also honours ``NO_COLOR``).
-When stdout is not a terminal the same data is written as plain, aligned, colourless
-text without importing rich at all: piped output stays greppable and the everyday
-commands start faster (see benchmarks/bench_startup.py).
+On a terminal, tables go through rich; lines of text are wrapped with a hanging indent
+and coloured by ``studyplan.cli.term`` (standard library only; colour honours
+``NO_COLOR``). When stdout is not a terminal the same data is written as plain, aligned,
+colourless text without importing rich at all: piped output stays greppable and the
+everyday commands start faster (see benchmarks/bench_startup.py).
 """
 
 from __future__ import annotations
@@ -78,15 +79,15 @@ def emit_table(
 
 
 def emit_lines(lines: Sequence[tuple[str, str]]) -> None:
-    """Lines of (text, rich style): styled on a terminal, plain otherwise."""
+    """Lines of (text, style): on a terminal wrapped with a hanging indent and coloured
+    (``studyplan.cli.term``), plain otherwise. A style is words such as "bold", "dim",
+    "green", "amber"."""
     if plain():
         sys.stdout.write("\n".join(text for text, _ in lines) + "\n")
         return
-    from rich.text import Text
+    from studyplan.cli.term import write_styled
 
-    out = console()
-    for text, style in lines:
-        out.print(Text(text, style=style))
+    write_styled(lines)
 
 
 def emit_text(lines: Iterable[str], chunk: int = 2048) -> None:
@@ -151,8 +152,10 @@ def table(*columns: str, title: str | None = None) -> Any:
     from rich.table import Table
 
     result = Table(title=title, box=box.ASCII if plain() else box.SIMPLE_HEAVY, show_edge=False)
-    for col in columns:
-        result.add_column(col)
+    for n, col in enumerate(columns):
+        # The first column is an id, to be read and copied whole; the others wrap, and an
+        # id in them breaks rather than being cut off with "…".
+        result.add_column(col, no_wrap=n == 0, overflow="fold")
     return result
 
 

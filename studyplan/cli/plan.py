@@ -10,10 +10,11 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from studyplan.cli import plan_run
-from studyplan.cli.options import JsonOption
+from studyplan.cli.options import JsonOption, PaceOption
 from studyplan.cli.output import emit_lines, emit_table, print_json, say
 from studyplan.cli.plan_run import render_plan
 from studyplan.cli.state import state
+from studyplan.views.words import count
 
 if TYPE_CHECKING:
     pass
@@ -47,6 +48,7 @@ def cmd_plan(
     show_all: Annotated[
         bool, typer.Option("--all", help="Also list the steps already covered, and by what.")
     ] = False,
+    pace: PaceOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Plan the path to one or more goals from what you already know.
@@ -63,6 +65,7 @@ def cmd_plan(
         save=save,
         replace=replace,
         show_all=show_all,
+        pace=pace,
         as_json=as_json,
     )
 
@@ -70,16 +73,20 @@ def cmd_plan(
 PlanNameArg = Annotated[str, typer.Argument(metavar="NAME", help="A saved plan.")]
 
 
-def cmd_plan_show(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = False) -> None:
+def cmd_plan_show(
+    ctx: typer.Context, name: PlanNameArg, pace: PaceOption = None, as_json: JsonOption = False
+) -> None:
     """Re-evaluate a saved plan: steps done, hours left, ahead or behind its schedule."""
     st = state(ctx)
+    from studyplan.cli.state import learner_paces
     from studyplan.domain.plan_data import pace_text, plan_json, review_json, review_saved_plan
 
     saved = st.saved_plan(name)
     catalog = st.catalog()
     progress = st.statuses()
     today = date.today()
-    review = review_saved_plan(catalog, name, saved, progress, today)
+    paces = learner_paces(st, pace)
+    review = review_saved_plan(catalog, name, saved, progress, today, paces=paces)
     if as_json:
         print_json(
             {
@@ -91,16 +98,26 @@ def cmd_plan_show(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = F
     lines = [
         (f"plan '{name}' for {', '.join(saved.goals)}", "bold"),
         (
-            f"{len(review.done_ids)}/{review.steps_total} steps done · "
+            f"{len(review.done_ids)}/{count(review.steps_total, 'step')} done · "
             f"{review.hours_done:g}/{review.hours_total:g} h · {review.hours_left:g} h left",
             "",
         ),
     ]
     if review.ahead_hours is not None:
-        pace = pace_text(review.ahead_hours)
+        standing = pace_text(review.ahead_hours)
         sched = review.plan.schedule
         new_finish = f"; finishes {sched.finish}" if sched and review.plan.steps else ""
-        lines.append((f"{pace} (saved finish {saved.finish_date}{new_finish})", ""))
+        tone = "red" if standing.endswith("behind the saved schedule") else ""
+        tone = "green" if standing.endswith("ahead of the saved schedule") else tone
+        lines.append((f"{standing} (saved finish {saved.finish_date}{new_finish})", tone))
+    if review.shrunk_ids:
+        lines.append(
+            (
+                f"{count(len(review.shrunk_ids), 'step')} marked known or skipped since saving: "
+                "the plan shrank (not counted as progress)",
+                "",
+            )
+        )
     lines += [(f"  ✔ {tid} {catalog.topics.title(tid)}", "green") for tid in review.done_ids]
     if review.missing_ids:
         lines.append(

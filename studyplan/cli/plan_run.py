@@ -8,9 +8,10 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from studyplan.cli.dates import parse_date
-from studyplan.cli.output import emit_text, print_json, say
+from studyplan.cli.output import emit_lines, emit_text, plain, print_json, say
 from studyplan.domain.status import Status
 from studyplan.errors import InputError
+from studyplan.views.words import count
 
 if TYPE_CHECKING:
     from studyplan.cli.state import State
@@ -28,13 +29,19 @@ def run_plan(
     save: str | None,
     replace: bool,
     show_all: bool,
+    pace: float | None,
     as_json: bool,
 ) -> None:
     """``plan GOAL...``: the path to the goals, printed, as JSON, or saved."""
     from studyplan.domain.plan_data import plan_json, saved_plan_of
 
     catalog, plan = make_plan(
-        st, goals, hours_per_week, parse_date(start, "--start"), parse_date(deadline, "--deadline")
+        st,
+        goals,
+        hours_per_week,
+        parse_date(start, "--start"),
+        parse_date(deadline, "--deadline"),
+        pace,
     )
     if save:
         store = st.store(create=True)
@@ -60,11 +67,16 @@ def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> Non
     """One block per step: number, weeks, topic, hours; what to read; why it is there.
 
     Written from the plan's and the catalog's columns as plain lines (styled only on a
-    terminal), so that a plan of tens of thousands of steps prints in a moment; the lines
-    are streamed out in chunks, never held all at once (a 100k-step plan's text is
+    terminal), so that a plan of tens of thousands of steps prints in a moment; piped, the
+    lines are streamed out in chunks, never held all at once (a 100k-step plan's text is
     ~17 MB, and as one list of lines it was half the peak memory).
     """
-    emit_text(_plan_lines(catalog, plan, show_covered))
+    pad = " " * (len(str(len(plan.topic_ids))) + 2)
+    lines = _plan_lines(catalog, plan, show_covered)
+    if plain():
+        emit_text(lines)
+    else:
+        emit_lines(_styled(list(lines), pad))
 
 
 def _plan_lines(catalog: Catalog, plan: Plan, show_covered: bool) -> Iterator[str]:
@@ -75,14 +87,21 @@ def _plan_lines(catalog: Catalog, plan: Plan, show_covered: bool) -> Iterator[st
     table = catalog.topics
     milestones = table.milestones()
     checkpoints = sum(1 for i in plan.positions if i in milestones) if milestones else 0
-    head = f"{len(plan.topic_ids) - checkpoints} steps · {plan.total_hours:g} h"
+    head = f"{count(len(plan.topic_ids) - checkpoints, 'step')} · {plan.total_hours:g} h"
     if checkpoints:
-        head += f" · {checkpoints} checkpoint{'s' if checkpoints != 1 else ''}"
+        head += f" · {count(checkpoints, 'checkpoint')}"
+    covered = plan.covered_count()
+    if covered:
+        head += f" · {count(covered, 'topic')} covered by what you know"
+        head += "" if show_covered else " (--all lists them)"
     if sched and plan.topic_ids:
         head += (
-            f" · {sched.weeks} weeks at {sched.hours_per_week:g} h/week · done by {sched.finish}"
+            f" · {count(sched.weeks, 'week')} at {sched.hours_per_week:g} h/week"
+            f" · done by {sched.finish}"
         )
     yield head
+    if plan.pace:
+        yield (f"at your pace: {'; '.join(plan.pace)} (--pace 1: the estimates)")
     if sched and sched.deadline:
         if sched.fits:
             yield f"fits the deadline {sched.deadline}"
@@ -92,14 +111,14 @@ def _plan_lines(catalog: Catalog, plan: Plan, show_covered: bool) -> Iterator[st
     titles, titles_zh = table.titles(), table.titles_zh()
     at, keys, wheres, accesses, *_ = table.core_columns()
     started = {t for t, s in plan.statuses.items() if s == Status.STARTED}
-    count = len(plan.topic_ids)
-    width = len(str(count))
+    n_steps = len(plan.topic_ids)
+    width = len(str(n_steps))
     pad = " " * (width + 2)
     refs = _References(catalog)
     hours_text = {hours: f"{hours:g}" for hours in set(plan.hours)}
     # Plain lookups and one f-string per step, no format specs inside the loop: this loop
     # is most of printing a 100k-step plan (benchmarks/bench_planner.py).
-    numbers = (f"{str(n).rjust(width)}. " for n in range(1, count + 1))
+    numbers = (f"{str(n).rjust(width)}. " for n in range(1, n_steps + 1))
     whys = iter_why_texts(catalog, plan, 5)
     columns = (plan.positions, plan.topic_ids, plan.hours, whys)
     steps = zip(numbers, _week_spans(plan), *columns, strict=True)
@@ -133,6 +152,33 @@ def _plan_lines(catalog: Catalog, plan: Plan, show_covered: bool) -> Iterator[st
             yield f"  ✔ {item.topic.id} {item.topic.title} — {item.status}{by}"
 
 
+def _styled(lines: list[str], pad: str) -> list[tuple[str, str]]:
+    """A rendered plan's lines with their terminal styles: the header and each step's
+    title bold, the why-lines dim, a deadline that does not fit red."""
+    why, read = pad + "why ", pad + "read "
+    out: list[tuple[str, str]] = []
+    for n, chunk in enumerate(lines):
+        for line in chunk.split("\n"):
+            if n == 0:
+                style = "bold"
+            elif line.startswith(why):
+                style = "dim"
+            elif line.startswith(read) or not line.strip():
+                style = ""
+            elif line.startswith("does not fit"):
+                style = "red"
+            elif line.startswith("fits the deadline"):
+                style = "green"
+            elif line.startswith("  ✔ "):
+                style = "cyan"
+            elif line.lstrip()[:1].isdigit():  # " 3. wk 2  Title · 标题  [id]  5 h"
+                style = "bold"
+            else:
+                style = ""
+            out.append((line, style))
+    return out
+
+
 class _References(dict[str, str]):
     """Reference key -> ``Cover & Thomas (2006), Elements of …``, formatted on first use."""
 
@@ -164,8 +210,10 @@ def make_plan(
     hours_per_week: float | None,
     start: date | None,
     deadline: date | None,
+    pace: float | None = None,
 ) -> tuple[Catalog, Plan]:
-    from studyplan.domain.planner import build_plan, resolve_goals, schedule
+    from studyplan.cli.state import learner_paces
+    from studyplan.domain.planner import apply_pace, build_plan, resolve_goals, schedule
 
     if hours_per_week is not None and not hours_per_week > 0:
         raise InputError(
@@ -179,6 +227,7 @@ def make_plan(
     catalog = st.catalog()
     resolved = resolve_goals(catalog, goals)
     plan = build_plan(catalog, resolved, st.statuses())
+    apply_pace(plan, catalog, learner_paces(st, pace))
     if hours_per_week is not None:
         schedule(plan, hours_per_week, start or date.today(), deadline)
     return catalog, plan

@@ -66,6 +66,8 @@ def _mark(status: str) -> Callable[..., None]:
         Status.DONE: "Mark topics as done; several topics apply all or nothing.",
         Status.SKIPPED: "Mark topics as skipped (not needed for you).",
         Status.KNOWN: "Mark topics you already know (your plans drop them and what they require).",
+        Status.NOT_KNOWN: "Mark topics you do not know: they stay in your plans even when you "
+        "know a topic that requires them.",
         RESET: "Clear topics' status (as if never marked).",
     }[status]
     return command
@@ -148,8 +150,10 @@ def cmd_log(
         typer.echo("no progress recorded" + (" for that selection" if topic or day else " yet"))
         return
     width = max(len(e.topic_id) for e in events)
+    # Minutes right-aligned in a column of their own, so the notes after them line up.
+    mw = max((len(str(e.minutes)) for e in events if e.minutes), default=0)
     for e in events:
-        extra = f"  {e.minutes} min" if e.minutes else ""
+        extra = f"  {e.minutes:>{mw}} min" if e.minutes else (" " * (mw + 6) if mw else "")
         extra += f"  — {e.note}" if e.note else ""
         extra += "  (undone)" if e.undone else ""
         typer.echo(f"{_when(e.at)}  {e.status:<8} {e.topic_id:<{width}}{extra}".rstrip())

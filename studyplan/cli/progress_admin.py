@@ -31,9 +31,12 @@ def cmd_backup(
 
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     write_atomic(output, text, durable=True, overwrite=force, stdout_dash=False)
+    from studyplan.views.words import count
+
     typer.echo(
-        f"backed up {len(data['actions'])} actions, {len(data['plans'])} plans and "
-        f"{len(data['library'])} library entries to {output}"
+        f"backed up {count(len(data['actions']), 'action')}, "
+        f"{count(len(data['plans']), 'plan')} and "
+        f"{count(len(data['library']), 'library entry', 'library entries')} to {output}"
     )
 
 
@@ -62,9 +65,12 @@ def cmd_restore(
 
         print_json(asdict(result))
         return
+    from studyplan.views.words import count
+
     typer.echo(
-        f"restored {result.actions_added} actions ({result.actions_present} already here), "
-        f"{result.plans_added} plans, {result.library_added} library entries"
+        f"restored {count(result.actions_added, 'action')} "
+        f"({result.actions_present} already here), {count(result.plans_added, 'plan')}, "
+        f"{count(result.library_added, 'library entry', 'library entries')}"
     )
     if result.active_plan_set:
         typer.echo(f"active plan: {result.active_plan_set}")

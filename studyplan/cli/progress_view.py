@@ -1,7 +1,10 @@
 """``studyplan status``: progress per curriculum and per saved plan, as data and as text.
 
-Plain text through ``output.echo`` (no rich): ``status`` is an everyday command and must
-start fast. A topic counts as finished when it is done or known.
+Plain text (no rich; wrapped with a hanging indent on a terminal): ``status`` is an
+everyday command and must start fast. On a terminal the bars are green for done and amber for in progress, "behind"
+is red and "ahead" green (``studyplan.cli.term``); the bars' glyphs (█ done, ▒ in
+progress, ░ to do) say the same without colour. A topic counts as finished when it is
+done or known.
 """
 
 from __future__ import annotations
@@ -9,8 +12,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from studyplan.cli.output import echo
 from studyplan.domain.status import SATISFIED, Status
+from studyplan.views.words import count
 
 if TYPE_CHECKING:
     from studyplan.adapters.store import ProgressStore
@@ -38,6 +41,11 @@ def summarize(
             for t in learnable
             if t in by_parts or (t in statuses and statuses[t].status in FINISHED)
         ]
+        started = [
+            t
+            for t in learnable
+            if t not in by_parts and t in statuses and statuses[t].status == Status.STARTED
+        ]
         rows.append(
             {
                 "id": cur.id,
@@ -46,6 +54,7 @@ def summarize(
                 "total": len(learnable),
                 "hours_done": float(sum(catalog.topics.hours(t) for t in finished)),
                 "hours_total": float(catalog.curriculum_hours(cur.id)),
+                "hours_in_progress": float(sum(catalog.topics.hours(t) for t in started)),
                 "started": sum(1 for s in mine if s.status == Status.STARTED),
                 "skipped": sum(1 for s in mine if s.status == Status.SKIPPED),
                 "minutes": sum(s.minutes for s in mine),
@@ -68,13 +77,52 @@ def summarize(
             }
         )
     return {
+        "reviews": reviews_due(catalog, store, statuses),
         "curricula": rows,
         "plans": _plans(catalog, store, statuses, today) if curriculum is None else [],
         "topics": topics,
         "in_progress": [t["id"] for t in topics if t["status"] == Status.STARTED],
-        "recent": [t["id"] for t in topics if t["status"] in FINISHED][:RECENT],
+        "recent": _recent(topics),
         "orphans": [t["id"] for t in topics if t["orphaned"]],
     }
+
+
+def reviews_due(catalog: Catalog, store: ProgressStore, statuses: Any) -> dict[str, Any]:
+    """How many review cards are due now, and when the next later one is (no scheduler:
+    the store keeps each card's due date)."""
+    from datetime import UTC, datetime
+
+    from studyplan.domain.reviews import due_topics, upcoming
+
+    table = catalog.topics
+    done = {
+        tid: s.updated
+        for tid, s in statuses.items()
+        if s.status == "done" and tid in table and not table.is_milestone(tid)
+    }
+    if not done:
+        return {"due": 0, "next": None}
+    now = datetime.now(UTC)
+    states = store.review_states()
+    due = due_topics(done, states, now)
+    later = [d for _, d in upcoming(done, states) if d > now]
+    return {"due": len(due), "next": later[0].isoformat() if later else None}
+
+
+def review_line(reviews: dict[str, Any]) -> str | None:
+    """``3 reviews due: 'studyplan review'`` (None when nothing is due)."""
+    n = reviews["due"]
+    if not n:
+        return None
+    return f"{count(n, 'review')} due: 'studyplan review'"
+
+
+def _recent(topics: list[dict[str, Any]]) -> list[str]:
+    """The latest finished topics, what you did before what you declared you knew: real
+    completions are not crowded out by a batch of ``know`` marks."""
+    done = [t["id"] for t in topics if t["status"] == Status.DONE]
+    known = [t["id"] for t in topics if t["status"] == Status.KNOWN]
+    return (done + known)[:RECENT]
 
 
 def _finished_parts(catalog: Catalog, statuses: Any) -> set[str]:
@@ -124,28 +172,73 @@ def _plans(
     return result
 
 
-def bar(part: float, whole: float) -> str:
-    filled = 0 if whole <= 0 else round(BAR * min(1.0, part / whole))
-    return "█" * filled + "░" * (BAR - filled)
+def bar(part: float, whole: float, started: float = 0.0, allowed: str = "") -> str:
+    """``████▒▒░░░░``: done, in progress, to do, out of ``BAR`` cells (green, amber and
+    dim when ``allowed`` is "colour")."""
+    from studyplan.cli.term import paint
+
+    frac = 0.0 if whole <= 0 else min(1.0, part / whole)
+    filled = round(BAR * frac)
+    if part > 0 and filled == 0 and whole > 0:
+        filled = 1  # something done is never invisible either
+    upto = 0 if whole <= 0 else round(BAR * min(1.0, (part + started) / whole))
+    busy = max(0, upto - filled)
+    if started > 0 and busy == 0 and filled < BAR:
+        busy = 1  # something in progress is never invisible
+    rest = BAR - filled - busy
+    return (
+        paint("█" * filled, "green", allowed)
+        + paint("▒" * busy, "amber", allowed)
+        + paint("░" * rest, "dim", allowed)
+    )
 
 
 def _pct(part: float, whole: float) -> str:
     return f"{(100 * part / whole) if whole else 0:3.0f}%"
 
 
+def pace(ahead: float, allowed: str = "") -> str:
+    """``12.5 h ahead`` (green), ``3 h behind`` (red), or ``on schedule``."""
+    from studyplan.cli.term import paint
+
+    if abs(ahead) < 0.05:
+        return "on schedule"
+    hours = f"{round(abs(ahead), 1):g} h"
+    return (
+        paint(f"{hours} ahead", "green", allowed)
+        if ahead > 0
+        else paint(f"{hours} behind", "red", allowed)
+    )
+
+
+STATUS_STYLE: dict[str, str] = {
+    Status.DONE: "green",
+    Status.KNOWN: "cyan",
+    Status.STARTED: "amber",
+}
+
+
 def render(summary: dict[str, Any]) -> None:
+    from studyplan.cli.term import echo, paint, styles
+
+    on = styles()
     rows = summary["curricula"]
+    due = review_line(summary["reviews"])
+    if due:
+        echo(due + "\n")
     width = max((len(r["id"]) for r in rows), default=0)
-    echo("Curricula")
+    echo(paint("Curricula", "bold", on))
     for r in rows:
         echo(
-            f"  {r['id']:<{width}}  {bar(r['hours_done'], r['hours_total'])} "
+            f"  {r['id']:<{width}}  "
+            f"{bar(r['hours_done'], r['hours_total'], r.get('hours_in_progress', 0), on)} "
             f"{_pct(r['hours_done'], r['hours_total'])}  "
-            f"{r['done']}/{r['total']} topics · {r['hours_done']:g}/{r['hours_total']:g} h"
-            + (f" · {r['started']} in progress" if r["started"] else "")
+            f"{r['done']}/{count(r['total'], 'topic')} · {r['hours_done']:g}/{r['hours_total']:g} h"
+            + (" · " + paint(f"{r['started']} in progress", "amber", on) if r["started"] else ""),
+            indent=width + 35,  # a continuation starts under the counts
         )
     if summary["plans"]:
-        echo("\nPlans")
+        echo("\n" + paint("Plans", "bold", on))
         pw = max(len(p["name"]) for p in summary["plans"])
         for p in summary["plans"]:
             mark = "*" if p["active"] else " "
@@ -153,31 +246,39 @@ def render(summary: dict[str, Any]) -> None:
                 echo(f" {mark}{p['name']:<{pw}}  {p['error']}")
                 continue
             line = (
-                f" {mark}{p['name']:<{pw}}  {bar(p['hours_done'], p['hours_total'])} "
+                f" {mark}{p['name']:<{pw}}  "
+                f"{bar(p['hours_done'], p['hours_total'], p.get('hours_in_progress', 0), on)} "
                 f"{_pct(p['hours_done'], p['hours_total'])}  "
-                f"{p['steps_done']}/{p['steps_total']} steps · "
+                f"{p['steps_done']}/{count(p['steps_total'], 'step')} · "
                 f"{p['hours_done']:g}/{p['hours_total']:g} h"
             )
             ahead = p.get("ahead_hours")
             if ahead is not None:
-                line += f" · {'ahead' if ahead >= 0 else 'behind'} {abs(ahead):.1f} h"
+                line += f" · {pace(ahead, on)}"
             if p.get("finish_date"):
                 line += f" · finish {p['finish_date']}"
-            echo(line)
-        echo("  (* active plan)")
+            echo(line, indent=pw + 35)
+        echo(paint("  (* active plan)", "dim", on))
     by_id = {t["id"]: t for t in summary["topics"]}
     for title, ids in (
         ("In progress", summary["in_progress"]),
         ("Recently finished", summary["recent"]),
     ):
         if ids:
-            echo(f"\n{title}")
+            echo("\n" + paint(title, "bold", on))
             for tid in ids:
                 t = by_id[tid]
                 spent = f" · {t['minutes']} min" if t["minutes"] else ""
-                echo(f"  {t['updated'][:10]}  {t['status']:<7} {tid} — {t['title'] or '?'}{spent}")
+                status = paint(f"{t['status']:<7}", STATUS_STYLE.get(t["status"], ""), on)
+                echo(
+                    f"  {t['updated'][:10]}  {status} {tid} — {t['title'] or '?'}{spent}", indent=22
+                )
     if summary["orphans"]:
-        echo("\nOrphaned (no longer in the curricula; see 'studyplan doctor')")
+        echo(
+            "\n"
+            + paint("Orphaned", "bold", on)
+            + " (no longer in the curricula; see 'studyplan doctor')"
+        )
         for tid in summary["orphans"]:
             echo(f"  {tid} ({by_id[tid]['status']})")
     if not summary["topics"]:

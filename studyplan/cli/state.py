@@ -41,12 +41,25 @@ class State:
         if self._catalog is None:
             from studyplan.adapters import workspace
 
-            # The personal library: user curricula may cite its keys. The cache key is
-            # the store's library version; rows are read and parsed only to rebuild.
-            store = self.store()
-            library = workspace.StoredLibrary(store.library_version(), store.library_blocks)
-            inputs = workspace.gather(self.curricula_dirs, library=library)
-            self._catalog = workspace.catalog(inputs)
+            self._catalog = workspace.catalog(self._inputs())
+        return self._catalog
+
+    def _inputs(self) -> Any:
+        """What the catalog is built from; the personal library too (user curricula may
+        cite its keys): the cache key is the store's library version, and the rows are
+        read and parsed only to rebuild."""
+        from studyplan.adapters import workspace
+
+        store = self.store()
+        library = workspace.StoredLibrary(store.library_version(), store.library_blocks)
+        return workspace.gather(self.curricula_dirs, library=library)
+
+    def cached_catalog(self) -> Catalog | None:
+        """The catalog if the cache holds it, else None; never validates (completion)."""
+        if self._catalog is None:
+            from studyplan.adapters import workspace
+
+            self._catalog = workspace.cached_catalog(self._inputs())
         return self._catalog
 
     def statuses(self) -> dict[str, str]:
@@ -123,3 +136,29 @@ def state(ctx: typer.Context) -> State:
     if obj._root is None:
         obj._root = ctx.find_root()
     return obj
+
+
+def learner_paces(st: State, override: float | None = None) -> dict[str, Any]:
+    """Each curriculum's pace (``domain/pace.py``): learnt from the minutes logged on done
+    topics and the time spent reviewing them, or fixed by ``--pace``."""
+    from studyplan.domain.pace import estimate, fixed
+
+    catalog = st.catalog()
+    if override is not None:
+        from studyplan.domain.limits import check_pace
+
+        return fixed(catalog.curricula, check_pace(override))
+    store = st.store(create=False)
+    rows = store.statuses(catalog.aliases)
+    spent = {t: float(r.minutes) for t, r in rows.items() if r.status == "done"}
+    if not any(spent.values()):
+        return {}
+    for topic, _, credit, _, seconds in store.review_log():
+        if credit >= 1 and seconds and topic in spent:
+            spent[topic] += seconds / 60
+    table = catalog.topics
+    return estimate(
+        (table[t].curriculum, minutes, table.hours(t))
+        for t, minutes in spent.items()
+        if t in table and minutes > 0
+    )

@@ -22,6 +22,12 @@ from studyplan.cli.state import State
 class StudyplanGroup(TyperGroup):
     """Turns every ``StudyplanError`` into its message on stderr and its exit code."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from studyplan.cli.help import tidy
+
+        tidy(self)  # the whole tree is built by now: one place for every metavar
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -48,10 +54,10 @@ def _debug(ctx: Any) -> bool:
 app = typer.Typer(
     cls=StudyplanGroup,
     name="studyplan",
-    help="Plan a study path through the foundations of large-model research: "
-    "prerequisites, readings, schedule, progress and BibTeX.",
-    no_args_is_help=True,
-    add_completion=False,
+    no_args_is_help=False,
+    invoke_without_command=True,
+    subcommand_metavar="[COMMAND [ARGS]...]",
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -88,7 +94,15 @@ def root(
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
 ) -> None:
+    """Plan a study path through the foundations of large-model research: prerequisites,
+    readings, schedule, progress and BibTeX. Without a command: your plan's pace, this
+    week's hours and what to study next."""
     ctx.obj = State.from_options(curricula, db, debug)
+    if ctx.invoked_subcommand is None:
+        from studyplan.cli import dashboard
+        from studyplan.cli.state import state
+
+        dashboard.show(state(ctx))
 
 
 def _register() -> None:
@@ -101,6 +115,12 @@ def _register() -> None:
     app.command("next")(explore.cmd_next)
     app.command("why")(explore.cmd_why)
     app.command("unlocks")(explore.cmd_unlocks)
+    from studyplan.cli import placement
+
+    app.command("placement")(placement.cmd_placement)
+    from studyplan.cli import review
+
+    app.add_typer(review.review_app, name="review", help=review.cmd_review.__doc__)
     from studyplan.cli import visual
 
     visual.register(app)
@@ -112,6 +132,7 @@ def _register() -> None:
 _register()
 
 
-def main() -> None:
-    """Run the Typer app (``studyplan.cli.main`` tries the fast dispatcher first)."""
-    app()
+def main(prog_name: str | None = None) -> None:
+    """Run the Typer app (``studyplan.cli.main`` tries the fast dispatcher first;
+    ``python -m studyplan`` passes its name, so that help and completion say ``studyplan``)."""
+    app(prog_name=prog_name)

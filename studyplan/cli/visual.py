@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from studyplan.cli.options import ForceOption, JsonOption, PlanOption
+from studyplan.cli.options import ForceOption, JsonOption, PaceOption, PlanOption
 from studyplan.cli.output import console, print_json
 from studyplan.cli.state import State, state
 from studyplan.errors import InputError
@@ -109,7 +109,10 @@ def cmd_graph(
     if as_json:
         print_json({**view.json(), "output": output, "format": fmt.value})
     elif output != "-":
-        _say(output, f"wrote {output}: {len(view.nodes)} topics, {len(view.edges)} prerequisites")
+        from studyplan.views.words import count
+
+        drawn = f"{count(len(view.nodes), 'topic')}, {count(len(view.edges), 'prerequisite')}"
+        _say(output, f"wrote {output}: {drawn}")
 
 
 def cmd_report(
@@ -130,6 +133,7 @@ def cmd_report(
         str | None, typer.Option("--deadline", help="With GOALs: finish by, YYYY-MM-DD.")
     ] = None,
     force: ForceOption = False,
+    pace: PaceOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """One self-contained HTML page: schedule, readings, why-chains, progress and graph."""
@@ -137,6 +141,7 @@ def cmd_report(
     from studyplan.adapters.files import write_atomic
     from studyplan.cli.dates import parse_date
     from studyplan.cli.plan_run import make_plan
+    from studyplan.cli.state import learner_paces
     from studyplan.domain.planner import graph_of
     from studyplan.views.content import report_for_goals, report_for_saved
     from studyplan.views.report import attach_graph, render_report
@@ -154,6 +159,7 @@ def cmd_report(
             hours_per_week,
             parse_date(start, "--start"),
             parse_date(deadline, "--deadline"),
+            pace,
         )
         report = report_for_goals(catalog, graph_of(catalog), goals, fresh, st.statuses(), today)
     else:
@@ -165,7 +171,10 @@ def cmd_report(
         name = st.plan_name(plan, "report on")
         saved = st.saved_plan(name)
         catalog = st.catalog()
-        report = report_for_saved(catalog, graph_of(catalog), name, saved, st.statuses(), today)
+        paces = learner_paces(st, pace)
+        report = report_for_saved(
+            catalog, graph_of(catalog), name, saved, st.statuses(), today, paces
+        )
     attach_graph(report)
     write_atomic(output, render_report(catalog, report, __version__), overwrite=force)
     summary: dict[str, Any] = {
@@ -179,8 +188,11 @@ def cmd_report(
     if as_json:
         print_json(summary)
         return
+    from studyplan.views.words import count
+
     graph = "with the graph" if report.svg else "without the graph"
-    _say(output, f"wrote {output}: {summary['steps']} steps, {summary['total_hours']:g} h, {graph}")
+    steps = count(summary["steps"], "step")
+    _say(output, f"wrote {output}: {steps}, {summary['total_hours']:g} h, {graph}")
     if report.graph_note:
         typer.echo(f"note: {report.graph_note}", err=True)
 
@@ -219,8 +231,10 @@ def cmd_calendar(
             }
         )
         return
+    from studyplan.views.words import count
+
     span = f", {first_day} to {last_day}" if steps else ""
-    _say(output, f"wrote {output}: {len(steps)} events for plan '{name}'{span}")
+    _say(output, f"wrote {output}: {count(len(steps), 'event')} for plan '{name}'{span}")
 
 
 def register(app: typer.Typer) -> None:

@@ -86,3 +86,21 @@ def goals_needing(graph: PrerequisiteGraph, catalog: Catalog, topic_id: str) -> 
     """Goal topics (``goal: true``) whose closure contains ``topic_id``, in declared order."""
     above = graph.descendants(topic_id)
     return [t for t in graph.ids if catalog.topics[t].goal and t in above]
+
+
+def nearest_goals(
+    graph: PrerequisiteGraph, catalog: Catalog, topic_id: str, goals: Sequence[str] | None = None
+) -> list[str]:
+    """The goals (default: every ``goal: true`` topic) that need ``topic_id``, nearest
+    first: fewest prerequisite links from it, ties in declared order. The topic itself
+    comes first when it is one of them."""
+    dist = graph.links_up(topic_id)
+    index = graph.index
+    if goals is None:
+        table = catalog.topics
+        ids = graph.ids
+        found = [i for i in dist if table[ids[i]].goal]
+    else:
+        found = [index[g] for g in goals if g in index and index[g] in dist]
+    found.sort(key=lambda i: (dist[i], i))
+    return [graph.ids[i] for i in found]

@@ -135,6 +135,7 @@ class PrerequisiteGraph:
         self._edge_arrays: tuple[Any, Any] | None = None  # the links as numpy arrays
         self._requires = None
         self._requires_index: list[list[int]] | None = None
+        self._required_by: list[list[int]] | None = None
 
     @classmethod
     def native_pays(cls, size: int) -> bool:
@@ -222,19 +223,22 @@ class PrerequisiteGraph:
         ids = self.ids
         return {ids[i] for i in self.closure_indices(topic_ids)}
 
-    def covering(self, topic_ids: Sequence[str]) -> dict[str, str]:
+    def covering(
+        self, topic_ids: Sequence[str], avoid: set[str] | frozenset[str] = frozenset()
+    ) -> dict[str, str]:
         """Each topic in the closure of ``topic_ids`` -> the first of them (in the order
-        given) that requires it, or itself."""
+        given) that requires it, or itself; paths never enter an ``avoid`` topic (a gap
+        the learner marked "not known")."""
         requires = self.requires
         by: dict[str, str] = {}
         for source in topic_ids:
-            if source in by or source not in requires:
+            if source in by or source not in requires or source in avoid:
                 continue
             by[source] = source
             stack = [source]
             while stack:
                 for pre in requires[stack.pop()]:
-                    if pre not in by:
+                    if pre not in by and pre not in avoid:
                         by[pre] = source
                         stack.append(pre)
         return by
@@ -288,22 +292,49 @@ class PrerequisiteGraph:
             self._planning = native.planning_graph(len(self.ids), *self.edges())
         return self._planning
 
-    def closure_indices(self, topic_ids: Iterable[str]) -> set[int]:
-        """Indices of the topics and all their prerequisites, transitively."""
+    def closure_indices(
+        self, topic_ids: Iterable[str], avoid: set[int] | frozenset[int] = frozenset()
+    ) -> set[int]:
+        """Indices of the topics and all their prerequisites, transitively, by paths that
+        never enter an ``avoid`` index (nor start at one)."""
         index = self.index
-        starts = list(dict.fromkeys(index[t] for t in topic_ids if t in index))
+        found = (index[t] for t in topic_ids if t in index)
+        starts = [i for i in dict.fromkeys(found) if i not in avoid]
         if self.native:
             from studyplan.domain import native
 
-            return set(native.closure(self._planning_graph(), starts))
+            return set(native.closure(self._planning_graph(), starts, sorted(avoid)))
         requires = self.requires_index()
         seen = set(starts)
+        seen.update(avoid)
         stack = list(starts)
         while stack:
             for pre in requires[stack.pop()]:
                 if pre not in seen:
                     seen.add(pre)
                     stack.append(pre)
+        return seen - avoid if avoid else seen
+
+    def requirers_indices(self, topic_ids: Iterable[int]) -> set[int]:
+        """Indices of the topics and everything that requires them, transitively."""
+        starts = list(dict.fromkeys(topic_ids))
+        if self.native:
+            from studyplan.domain import native
+
+            return set(native.requirers(self._planning_graph(), starts))
+        if self._required_by is None:
+            groups: list[list[int]] = [[] for _ in self.ids]
+            for topic, pre in zip(*self.edges(), strict=True):
+                groups[pre].append(topic)
+            self._required_by = groups
+        required_by = self._required_by
+        seen = set(starts)
+        stack = list(starts)
+        while stack:
+            for above in required_by[stack.pop()]:
+                if above not in seen:
+                    seen.add(above)
+                    stack.append(above)
         return seen
 
     def _goal_indices(self, goals: Sequence[str], blocked: set[int]) -> list[int]:
@@ -396,6 +427,24 @@ class PrerequisiteGraph:
             for t in candidates
             if t not in satisfied and all(p in satisfied for p in self.requires[t])
         ]
+
+    def links_up(self, topic_id: str) -> dict[int, int]:
+        """Every topic that requires ``topic_id`` (and itself, at 0) -> the fewest
+        prerequisite links from ``topic_id`` up to it (breadth first)."""
+        successors = self.rx_graph.successor_indices
+        start = self.index[topic_id]
+        dist = {start: 0}
+        layer, depth = [start], 0
+        while layer:
+            depth += 1
+            above = []
+            for i in layer:
+                for j in successors(i):
+                    if j not in dist:
+                        dist[j] = depth
+                        above.append(j)
+            layer = above
+        return dist
 
     def direct_dependents(self, topic_id: str) -> list[str]:
         succ = self.rx_graph.successor_indices(self.index[topic_id])

@@ -17,6 +17,7 @@ MAX_YEAR = 2199
 MAX_HOURS_PER_WEEK = 168.0  # the hours a week has
 MAX_MINUTES = 100_000  # about ten weeks without sleep: more is a typo
 MAX_NAME = 200  # plan names, as typed and as stored
+PACE_LIMIT = 10.0  # a fixed --pace, either way
 ECHO = 60  # how much of a user-given id or name an error message repeats
 
 
@@ -50,6 +51,17 @@ def check_minutes(minutes: int, what: str = "--minutes") -> int:
             f"{what} must be a whole number from 0 to {MAX_MINUTES:,} (got {clip(str(minutes))})"
         )
     return minutes
+
+
+def check_pace(factor: float, what: str = "--pace") -> float:
+    """A fixed pace factor: scheduled hours = estimated hours × factor."""
+    low, high = 1 / PACE_LIMIT, PACE_LIMIT
+    if not (math.isfinite(factor) and low <= factor <= high):
+        raise InputError(
+            f"{what} must be from {low:g} to {high:g} (got {factor:g})",
+            "--pace 1 schedules by the curricula's estimates; --pace 1.5 takes half as long again",
+        )
+    return factor
 
 
 def check_count(count: int, what: str) -> int:

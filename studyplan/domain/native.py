@@ -46,12 +46,22 @@ def _without(graph: Any, blocked: Sequence[int], *, copy: bool = False) -> Any:
     return work
 
 
-def closure(graph: Any, sources: Sequence[int]) -> list[int]:
-    """The sources and everything they require, transitively."""
+def closure(graph: Any, sources: Sequence[int], avoid: Sequence[int] = ()) -> list[int]:
+    """The sources and everything they require, transitively, by paths that never enter
+    an ``avoid`` node."""
     if not sources:
         return []
-    layers = rx.digraph_bfs_layers(graph, list(sources))
+    layers = rx.digraph_bfs_layers(_without(graph, avoid), list(sources))
     return [node for layer in layers for node in layer]
+
+
+def requirers(graph: Any, sources: Sequence[int]) -> list[int]:
+    """The sources and everything that requires them, transitively (the planning graph's
+    edges run from a topic to its prerequisites, so these are its ancestors)."""
+    found = set(sources)
+    for source in sources:
+        found.update(rx.ancestors(graph, source))
+    return sorted(found)
 
 
 def postorder(graph: Any, goals: Sequence[int], blocked: Sequence[int]) -> IntArray:

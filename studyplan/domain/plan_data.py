@@ -4,22 +4,26 @@ re-evaluated against today's progress (ahead or behind its schedule). Pure: no I
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from studyplan.domain.catalog import Catalog, TopicTable
 from studyplan.domain.graph import PrerequisiteGraph
+from studyplan.domain.pace import Pace
 from studyplan.domain.planner import (
     Plan,
     Step,
+    apply_pace,
     build_plan,
+    covered_indices,
     graph_of,
     hours_needed_for,
     schedule,
     why_text,
 )
 from studyplan.domain.saved_plan import SavedPlan, SavedStep, iso
+from studyplan.domain.status import Status
 
 
 def step_json(catalog: Catalog, step: Step) -> dict[str, Any]:
@@ -29,6 +33,7 @@ def step_json(catalog: Catalog, step: Step) -> dict[str, Any]:
         "title_zh": step.topic.title_zh,
         "curriculum": step.topic.curriculum,
         "hours": step.topic.hours,
+        "scheduled_hours": step.hours,
         "kind": step.topic.kind,
         "goal": step.goal,
         "status": step.status,
@@ -67,6 +72,8 @@ def plan_json(
         "finish_date": sched.finish.isoformat() if sched and plan.steps else None,
         "hours_per_week": sched.hours_per_week if sched else None,
         "start": sched.start.isoformat() if sched else None,
+        "pace": plan.pace,
+        "covered_by_what_you_know": plan.covered_count(),
     }
     if sched and sched.deadline:
         data["deadline"] = sched.deadline.isoformat()
@@ -96,6 +103,7 @@ def saved_plan_of(plan: Plan, raw_goals: Sequence[str], created: date) -> SavedP
         steps=tuple(
             SavedStep(s.topic_id, s.hours, s.week, s.end_week, s.start, s.end) for s in plan.steps
         ),
+        pace=tuple(plan.pace),
     )
 
 
@@ -113,6 +121,9 @@ class SavedPlanReview:
     hours_expected: float | None
     # Saved steps that are study steps now (checkpoints, i.e. milestones, not counted).
     steps_total: int = 0
+    # Saved steps that left the plan because they were marked known or skipped since (or
+    # are covered by a known topic): the plan shrank; they are not progress.
+    shrunk_ids: list[str] = field(default_factory=list)
 
     @property
     def hours_left(self) -> float:
@@ -147,15 +158,21 @@ def review_saved_plan(
     statuses: Mapping[str, str],
     today: date,
     graph: PrerequisiteGraph | None = None,
+    paces: Mapping[str, Pace] | None = None,
 ) -> SavedPlanReview:
     """Re-plan a saved plan's goals against today's progress and compare with its schedule.
 
-    Topics that have left the curricula since the plan was saved are reported as missing,
-    never a crash; a retired id (an alias) stands for its survivor.
+    Progress is the saved steps learnt since: done, or covered by a done topic, counted
+    at the hours the saved schedule gave them. Steps marked known or skipped since (or
+    covered by a known topic) shrink the plan instead: they leave its total, and are
+    not progress. The rest is re-scheduled at ``paces`` (the learner's pace). Topics
+    that have left the curricula since the plan was saved are reported as missing, never
+    a crash; a retired id (an alias) stands for its survivor.
     """
     graph = graph or graph_of(catalog)
     resolve, topics = catalog.resolve, catalog.topics
     plan = build_plan(catalog, saved_goals(catalog, saved), statuses, graph)
+    apply_pace(plan, catalog, paces or {})
     hpw, start = saved.hours_per_week, saved.start
     if hpw and start is not None:
         schedule(plan, float(hpw), max(today, start))
@@ -165,16 +182,33 @@ def review_saved_plan(
     missing += [g for g in saved.goal_ids if resolve(g) not in topics and g not in missing]
     # Checkpoints (milestones) are not study steps: neither counted nor listed as done.
     study = [t for t in (resolve(s.topic_id) for s in saved_steps) if not _checkpoint(topics, t)]
-    done = [t for t in study if t in topics and t not in remaining]
-    hours_total = float(sum(s.hours for s in saved_steps))
+    left = [t for t in study if t in topics and t not in remaining]
+    learnt = {t: s for t, s in statuses.items() if s in (Status.DONE, Status.NOT_KNOWN)}
+    by_done = {graph.ids[i] for i in covered_indices(graph, learnt)}
+    # A step marked known or skipped itself is never progress, whatever covers it too.
+    unlearnt = (Status.KNOWN, Status.SKIPPED)
+    done = [t for t in left if t in by_done and statuses.get(t) not in unlearnt]
     done_set = set(done)
-    hours_done = float(sum(s.hours for s in saved_steps if resolve(s.topic_id) in done_set))
+    shrunk = [t for t in left if t not in done_set]
+    shrunk_set = set(shrunk)
+    saved_hours = [(resolve(s.topic_id), float(s.hours)) for s in saved_steps]
+    hours_total = sum(h for t, h in saved_hours if t not in shrunk_set)
+    hours_done = sum(h for t, h in saved_hours if t in done_set)
     expected: float | None = None
     if hpw and start is not None:
         elapsed_days = (today - start).days
         expected = min(hours_total, max(0.0, elapsed_days / 7 * float(hpw)))
     return SavedPlanReview(
-        name, saved, plan, done, missing, hours_total, hours_done, expected, len(study)
+        name,
+        saved,
+        plan,
+        done,
+        missing,
+        hours_total,
+        hours_done,
+        expected,
+        len(study) - len(shrunk),
+        shrunk,
     )
 
 
@@ -205,9 +239,16 @@ def review_json(review: SavedPlanReview) -> dict[str, Any]:
         "hours_total": review.hours_total,
         "hours_done": review.hours_done,
         "hours_left": review.hours_left,
+        "hours_in_progress": sum(
+            hours
+            for tid, hours in zip(review.plan.topic_ids, review.plan.hours, strict=True)
+            if review.plan.statuses.get(tid) == Status.STARTED
+        ),
         "hours_expected_by_today": review.hours_expected,
         "ahead_hours": review.ahead_hours,
         "saved_finish_date": iso(saved.finish_date),
         "finish_date": sched.finish.isoformat() if sched and review.plan.steps else None,
         "missing_topics": review.missing_ids,
+        "shrunk_topics": review.shrunk_ids,
+        "pace": review.plan.pace,
     }

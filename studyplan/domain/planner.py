@@ -2,10 +2,13 @@
 scheduled plan. Pure and deterministic: no I/O, no clock (callers pass ``today``).
 
 What is in a plan: the goals' prerequisite closure minus every topic the learner has done
-or knows *and everything those require* (knowing Adam implies knowing SGD). That is
-stronger than Metacademy, which only drops what is reachable solely through a known
-topic. Skipped topics are left out too, but skipping does not vouch for their
-prerequisites. Order: depth-first post-order from the goals, prerequisites in declared
+or knows *and everything those cover*: every prerequisite reachable from a done or known
+topic by paths that never enter a topic marked *not known* (knowing Adam implies knowing
+SGD, unless SGD, or what leads to it, is marked not known). That is stronger than
+Metacademy, which only drops what is reachable solely through a known topic; the
+not-known mark is how a learner says "except that". ``covered_indices`` is the one
+implementation of the rule. Skipped topics are left out too, but skipping does not vouch
+for their prerequisites. Order: depth-first post-order from the goals, prerequisites in declared
 order, so a chain stays together. Why a step is there: the shortest chain of
 prerequisite links from it to the nearest goal, each link going to the earliest-declared
 topic among equally short ones (``graph.WhyTree``).
@@ -22,9 +25,11 @@ from typing import overload
 
 from studyplan.domain.catalog import Catalog, Topic, TopicTable
 from studyplan.domain.graph import PrerequisiteGraph, WhyTree
+from studyplan.domain.pace import Pace, factors_for, used_texts
 from studyplan.domain.status import SATISFIED, Status
 from studyplan.errors import InputError, NotFoundError, did_you_mean
 
+NOT_KNOWN = Status.NOT_KNOWN
 # Where a why-chain is spelt out link by link (report, calendar), a longer one is shown by
 # its first links and its goal: in a deep plan, every chain in full is quadratic in size.
 WHY_LINKS_IN_FULL = 10
@@ -103,6 +108,8 @@ class Plan:
     statuses: Mapping[str, str] = field(repr=False)
     total_hours: float = 0.0
     schedule: Schedule | None = None
+    #: The learner's paces this plan's hours were scaled by, as text (empty: estimates).
+    pace: list[str] = field(default_factory=list)
     _why_tree: Callable[[], WhyTree] | None = field(default=None, repr=False)
     _tree: WhyTree | None = field(default=None, repr=False)
     _reasons: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
@@ -117,6 +124,13 @@ class Plan:
     @property
     def covered(self) -> list[Covered]:
         return self._covered() if self._covered is not None else []
+
+    def covered_count(self) -> int:
+        """How many topics the goals need are left out because what the learner has done
+        or knows covers them (0 without a done or known mark: nothing to work out)."""
+        if not any(s in SATISFIED for s in self.statuses.values()):
+            return 0
+        return sum(1 for c in self.covered if c.status != "skipped")
 
     def why_tree(self) -> WhyTree:
         if self._tree is None:
@@ -224,18 +238,32 @@ def resolve_goals(catalog: Catalog, goals: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(resolved))
 
 
+def gaps(graph: PrerequisiteGraph, statuses: Mapping[str, str]) -> set[int]:
+    """Indices of the topics marked not known."""
+    index = graph.index
+    return {index[t] for t, s in statuses.items() if s == NOT_KNOWN and t in index}
+
+
+def covered_indices(graph: PrerequisiteGraph, statuses: Mapping[str, str]) -> set[int]:
+    """The one rule: the done and known topics and every prerequisite reachable from them
+    by paths that do not enter a topic marked not known."""
+    have = [t for t, s in statuses.items() if s in SATISFIED]
+    return graph.closure_indices(have, gaps(graph, statuses)) if have else set()
+
+
 def satisfied_closure(
     graph: PrerequisiteGraph,
     statuses: Mapping[str, str],
     milestones: Mapping[int, Sequence[int]] | None = None,
 ) -> dict[str, str]:
-    """Every topic the learner has got -> the done/known topic that vouches for it
-    (the first in declared order, so that "covered by" is deterministic). With
-    ``milestones`` (``TopicTable.milestones()``), a milestone whose parts the learner
+    """Every topic the learner has got (``covered_indices``) -> the done/known topic that
+    vouches for it (the first in declared order, so that "covered by" is deterministic).
+    With ``milestones`` (``TopicTable.milestones()``), a milestone whose parts the learner
     has all got is got too, vouched for by itself."""
     have = [t for t in graph.ids if statuses.get(t) in SATISFIED] if statuses else []
+    avoid = {t for t, s in statuses.items() if s == NOT_KNOWN}
     # A topic marked done/known vouches for itself even when an earlier one also covers it.
-    by = graph.covering(have)
+    by = graph.covering(have, avoid)
     by.update({t: t for t in have})
     if milestones:
         index, ids = graph.index, graph.ids
@@ -270,13 +298,23 @@ def build_plan(
     """
     graph = graph or graph_of(catalog)
     index = graph.index
-    blocked = graph.closure_indices(t for t, s in statuses.items() if s in SATISFIED)
-    blocked.update(index[t] for t, s in statuses.items() if s == Status.SKIPPED and t in index)
+    blocked = covered_indices(graph, statuses)
+    skipped = {index[t] for t, s in statuses.items() if s == Status.SKIPPED and t in index}
+    blocked |= skipped
     # A checkpoint whose parts are all had (or skipped) has nothing left in it.
     milestones = catalog.topics.milestones()
     if milestones:
         blocked |= reached_milestones(milestones, blocked)
-    order = graph.postorder_indices(goals, blocked)
+    # The walk from the goals never enters a skipped topic; it enters a covered one only
+    # when a not-known topic lies below it (which the plan then keeps), so with no
+    # not-known marks it never enters a covered topic at all.
+    holes = gaps(graph, statuses)
+    walk = blocked
+    if holes:
+        walk = skipped | (blocked - graph.requirers_indices(holes))
+        order = [i for i in graph.postorder_indices(goals, walk) if i not in blocked]
+    else:
+        order = graph.postorder_indices(goals, blocked)
     ids = graph.ids
     hours_column = catalog.topics.hours_column()
     hours = [hours_column[i] for i in order]
@@ -301,7 +339,7 @@ def build_plan(
         table=table,
         statuses=statuses,
         total_hours=float(sum(hours)),
-        _why_tree=lambda: graph.why_tree(goals, blocked),
+        _why_tree=lambda: graph.why_tree(goals, walk),
         _covered=covered,
     )
 
@@ -354,6 +392,26 @@ def _chain_texts(
 
 
 # -- schedule ---------------------------------------------------------------------------------
+
+
+def apply_pace(plan: Plan, catalog: Catalog, paces: Mapping[str, Pace]) -> Plan:
+    """Scale each step's hours by its curriculum's pace (``domain/pace.py``), before
+    scheduling; the plan then says which paces it used."""
+    if not paces or not plan.topic_ids:
+        return plan
+    curriculum_of = {
+        t: cur
+        for cur in paces
+        if cur in catalog.curricula
+        for t in catalog.curricula[cur].topic_ids
+    }
+    steps = [curriculum_of.get(t, "") for t in plan.topic_ids]
+    # To a tenth of an hour: a schedule is not more precise than that.
+    factors = factors_for(steps, paces)
+    plan.hours = [round(h * f, 1) for h, f in zip(plan.hours, factors, strict=True)]
+    plan.total_hours = float(sum(plan.hours))
+    plan.pace = used_texts(paces, steps)
+    return plan
 
 
 def schedule(plan: Plan, hours_per_week: float, start: date, deadline: date | None = None) -> Plan:

@@ -59,6 +59,8 @@ class SavedPlan:
     weeks: int | None = None
     finish_date: date | None = None
     version: int = VERSION
+    #: The learner's paces its hours were scaled by, as text (absent: the estimates).
+    pace: tuple[str, ...] = ()
 
     @property
     def step_ids(self) -> list[str]:
@@ -84,6 +86,7 @@ class SavedPlan:
             "total_hours": self.total_hours,
             "weeks": self.weeks,
             "finish_date": _iso(self.finish_date),
+            **({"pace": list(self.pace)} if self.pace else {}),
             "steps": [
                 {
                     "id": s.topic_id,
@@ -165,7 +168,14 @@ class _Reader:
             weeks=self.whole(data.get("weeks"), "$.weeks"),
             finish_date=self.day(data.get("finish_date"), "$.finish_date"),
             version=VERSION,
+            pace=self.texts(data.get("pace", []), "$.pace"),
         )
+
+    def texts(self, value: Any, path: str) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.bad(path, "must be a list of texts")
+            return ()
+        return tuple(value)
 
     def step(self, item: Any, path: str) -> SavedStep | None:
         if not isinstance(item, Mapping):

@@ -15,19 +15,22 @@ from typing import Final
 
 
 class Status(StrEnum):
-    """A topic's status. The first four are recorded; ``COVERED`` and ``TODO`` are only
+    """A topic's status. The first five are recorded; ``COVERED`` and ``TODO`` are only
     shown (implied by a satisfied topic that requires it / nothing recorded)."""
 
     STARTED = "started"
     DONE = "done"
     SKIPPED = "skipped"
     KNOWN = "known"
+    #: The learner says they do not know it: it stays in plans, and what they know
+    #: above it covers nothing through it.
+    NOT_KNOWN = "not-known"
     COVERED = "covered"
     TODO = "todo"
 
 
-#: What ``start``/``done``/``skip``/``know`` record, in the order help and errors list them.
-RECORDED: Final = (Status.STARTED, Status.DONE, Status.SKIPPED, Status.KNOWN)
+#: What ``start``/``done``/``skip``/``know``/``dontknow`` record, in the order help and errors list them.
+RECORDED: Final = (Status.STARTED, Status.DONE, Status.SKIPPED, Status.KNOWN, Status.NOT_KNOWN)
 
 #: ``reset`` is recordable too, but means "no status".
 RESET: Final = "reset"

@@ -120,6 +120,8 @@ def plan_calendar(
     cal.add("calscale", "GREGORIAN")
     text = _text_type()
     cal.add("x-wr-calname", text(f"studyplan: {name}"))
+    if saved.pace:
+        cal.add("x-wr-caldesc", text("hours at your pace: " + "; ".join(saved.pace)))
     for number, (step, first_day, last_day) in enumerate(steps, 1):
         tid = resolve(step.topic_id)
         topic = catalog.topics.get(tid)

@@ -12,6 +12,7 @@ from datetime import date
 
 from studyplan.domain.catalog import BibSummary, Catalog, Reading
 from studyplan.domain.graph import PrerequisiteGraph
+from studyplan.domain.pace import Pace
 from studyplan.domain.plan_data import review_saved_plan
 from studyplan.domain.planner import Plan, hours_needed_for
 from studyplan.domain.saved_plan import SavedPlan, iso
@@ -101,9 +102,11 @@ def report_for_saved(
     saved: SavedPlan,
     statuses: Mapping[str, str],
     today: date,
+    paces: Mapping[str, Pace] | None = None,
 ) -> Report:
-    """A report on a saved plan, re-evaluated against today's progress."""
-    review = review_saved_plan(catalog, name, saved, statuses, today, graph)
+    """A report on a saved plan, re-evaluated against today's progress (and re-scheduled
+    at ``paces``)."""
+    review = review_saved_plan(catalog, name, saved, statuses, today, graph, paces)
     raw_goals = list(saved.goals)
     title = goals_title(catalog, raw_goals)
     view = goals_view(catalog, graph, review.plan.goals, statuses, title)

@@ -22,6 +22,7 @@ STATUSES = (
     Status.STARTED,
     Status.KNOWN,
     Status.COVERED,
+    Status.NOT_KNOWN,
     Status.SKIPPED,
     Status.TODO,
 )
@@ -30,6 +31,7 @@ STATUS_LABEL: dict[str, str] = {
     Status.STARTED: "in progress",
     Status.KNOWN: "known",
     Status.COVERED: "covered",
+    Status.NOT_KNOWN: "not known",
     Status.SKIPPED: "skipped",
     Status.TODO: "to do",
 }
@@ -38,6 +40,7 @@ STATUS_HELP: dict[str, str] = {
     Status.STARTED: "in progress",
     Status.KNOWN: "already known",
     Status.COVERED: "implied by a done or known topic that requires it",
+    Status.NOT_KNOWN: "marked not known: stays in plans, covers nothing below it",
     Status.SKIPPED: "skipped on purpose",
     Status.TODO: "still to learn",
 }
@@ -59,6 +62,7 @@ PALETTE: dict[str, Style] = {
     Status.STARTED: Style("#ffe08a", "#b26a00", "#4a2c00"),
     Status.KNOWN: Style("#bbdefb", "#1565c0", "#0d2f57"),
     Status.COVERED: Style("#e3f0fb", "#1565c0", "#0d2f57", dashed=True),
+    Status.NOT_KNOWN: Style("#fde0dc", "#c62828", "#5a1010"),
     Status.SKIPPED: Style("#eeeeee", "#8a8a8a", "#555555", dashed=True),
     Status.TODO: Style("#ffffff", "#455a64", "#1f2a30"),
 }
@@ -189,7 +193,7 @@ def display_statuses(
             result[tid] = (mark, None)
         elif tid in covered_by:
             result[tid] = (Status.COVERED, covered_by[tid])
-        elif mark in (Status.STARTED, Status.SKIPPED):
+        elif mark in (Status.STARTED, Status.SKIPPED, Status.NOT_KNOWN):
             result[tid] = (mark, None)
         else:
             result[tid] = (Status.TODO, None)

@@ -15,6 +15,7 @@ STATUS_MARK: dict[str, str] = {
     Status.KNOWN: "✔",
     Status.STARTED: "▶",
     Status.SKIPPED: "↷",
+    Status.NOT_KNOWN: "✘",
     Status.TODO: "·",
 }
 STATUS_STYLE: dict[str, str] = {
@@ -22,6 +23,7 @@ STATUS_STYLE: dict[str, str] = {
     Status.KNOWN: "cyan",
     Status.STARTED: "yellow",
     Status.SKIPPED: "dim",
+    Status.NOT_KNOWN: "red",
     Status.TODO: "",
 }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
+from studyplan.views import words
 from studyplan.views.model import PALETTE, STATUS_HELP, STATUS_LABEL
 
 if TYPE_CHECKING:
@@ -78,11 +79,16 @@ def _cards(report: Report) -> str:
     plan, prog = report.plan, report.progress
     sched = plan.schedule
     cards = [
-        (str(len(plan.steps)), "steps to go"),
+        (str(len(plan.steps)), f"{words.noun(len(plan.steps), 'step')} to go"),
         (_hours(plan.total_hours), "hours to go"),
     ]
     if sched and plan.steps:
-        cards.append((str(sched.weeks), f"weeks at {sched.hours_per_week:g} h/week"))
+        cards.append(
+            (
+                str(sched.weeks),
+                f"{words.noun(sched.weeks, 'week')} at {sched.hours_per_week:g} h/week",
+            )
+        )
         cards.append((sched.finish.isoformat(), "finish date"))
     cards.append((f"{prog.fraction:.0%}", "done so far"))
     cells = "".join(f'<div class="card"><b>{_e(v)}</b><span>{_e(k)}</span></div>' for v, k in cards)
@@ -101,6 +107,11 @@ def _notes(report: Report) -> list[str]:
         notes.append(
             '<p class="note">No schedule: give a weekly budget (<code>--hours-per-week</code> / '
             "<code>-H</code>) to spread the steps over dated weeks.</p>"
+        )
+    if plan.pace and plan.steps:
+        notes.append(
+            f'<p class="note">Hours at your pace: {_e("; ".join(plan.pace))} '
+            "(<code>--pace 1</code>: the curricula's estimates).</p>"
         )
     if sched and sched.deadline and plan.steps:
         if sched.fits:
@@ -134,7 +145,7 @@ def _progress(catalog: Catalog, report: Report) -> str:
         '<section id="progress"><h2>Progress so far</h2>',
         f'<div class="bar" role="img" aria-label="{width:.0f}% done"><i style="width:{width:.1f}%"></i></div>',
         f"<p>{prog.hours_done:g} of {prog.hours_total:g} h done "
-        f"({prog.topics_done} of {prog.topics_total} topics).</p>",
+        f"({prog.topics_done} of {words.count(prog.topics_total, 'topic')}).</p>",
     ]
     if prog.started_ids:
         started = ", ".join(_e(catalog.topics[t].title) for t in prog.started_ids)

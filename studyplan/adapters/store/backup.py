@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 FORMAT = "studyplan-backup"
 VERSION = 1
-KINDS = ("mark", "note", "undo")
+KINDS = ("mark", "note", "undo", "review")
 
 
 def engine(path: Path, snapshot: bool = False, write: bool = False) -> Engine:
@@ -88,6 +88,20 @@ def dump(path: Path, snapshot: bool = False) -> dict[str, Any]:
         notes: dict[int, list[dict[str, Any]]] = {}
         for n in session.exec(select(m.Note).order_by(col(m.Note.id))):
             notes.setdefault(n.action_id, []).append({"topic_id": n.topic_id, "text": n.text})
+        reviews: dict[int, list[dict[str, Any]]] = {}
+        for r in session.exec(select(m.Review).order_by(col(m.Review.id))):
+            reviews.setdefault(r.action_id, []).append(
+                {
+                    "topic_id": r.topic_id,
+                    "rating": r.rating,
+                    "credit": r.credit,
+                    "banked": r.banked,
+                    "at": _iso(r.at),
+                    "due": _iso(r.due),
+                    "card": r.card,
+                    "seconds": r.seconds,
+                }
+            )
         order = (col(m.Action.created), col(m.Action.id))
         for a in session.exec(select(m.Action).order_by(*order)):
             assert a.id is not None
@@ -100,6 +114,7 @@ def dump(path: Path, snapshot: bool = False) -> dict[str, Any]:
                     "undoes": uids.get(a.undoes) if a.undoes is not None else None,
                     "events": events.get(a.id, []),
                     "notes": notes.get(a.id, []),
+                    **({"reviews": reviews[a.id]} if a.id in reviews else {}),
                 }
             )
         for p in session.exec(select(m.Plan).order_by(col(m.Plan.name))):
@@ -174,6 +189,20 @@ def restore(path: Path, data: Any, source: str) -> RestoreResult:
                 )
             for n in item["notes"]:
                 session.add(m.Note(action_id=action.id, topic_id=n["topic_id"], text=n["text"]))
+            for r in item.get("reviews", []):
+                session.add(
+                    m.Review(
+                        action_id=action.id,
+                        topic_id=r["topic_id"],
+                        rating=r["rating"],
+                        credit=float(r["credit"]),
+                        banked=float(r["banked"]),
+                        at=_time(r["at"]),
+                        due=_time(r["due"]),
+                        card=r["card"],
+                        seconds=r.get("seconds"),
+                    )
+                )
         result.update(actions_added=added, actions_present=present)
 
         plans_added = plans_present = 0
@@ -327,6 +356,23 @@ def _validate(data: Any, source: str) -> None:
                 raise bad(f"{where}.events[{j}]", f"status '{e['status']}' is not known")
         for j, n in enumerate(a["notes"]):
             need(n, f"{where}.notes[{j}]", {"topic_id": str, "text": str})
+        if not isinstance(a.get("reviews", []), list):
+            raise bad(f"{where}.reviews", "must be a list")
+        for j, r in enumerate(a.get("reviews", [])):
+            need(
+                r,
+                f"{where}.reviews[{j}]",
+                {
+                    "topic_id": str,
+                    "rating": int,
+                    "credit": (int, float),
+                    "banked": (int, float),
+                    "at": str,
+                    "due": str,
+                    "card": str,
+                    "seconds": (int, type(None)),
+                },
+            )
     for i, p in enumerate(data["plans"]):
         need(p, f"plans[{i}]", {"name": str, "created": str, "updated": str, "payload": dict})
         try:

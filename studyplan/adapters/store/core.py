@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from studyplan.adapters.store import migrations
 from studyplan.adapters.store.library import LibraryMixin
 from studyplan.adapters.store.plans import PlansMixin
+from studyplan.adapters.store.reviews import ReviewsMixin
 from studyplan.adapters.store.sqlite import (
     connect,
     day_start,
@@ -56,7 +57,7 @@ ORDER BY topic_id
 """
 
 
-class ProgressStore(PlansMixin, LibraryMixin):
+class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin):
     """The learner's progress database (see the module docstring)."""
 
     # -- progress ---------------------------------------------------------------------
@@ -120,6 +121,23 @@ class ProgressStore(PlansMixin, LibraryMixin):
                 "INSERT INTO event (action_id, topic_id, status, at, minutes, note) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 [(action, tid, status, to_db(at), minutes, note) for tid in ids],
+            )
+        return action
+
+    def record_marks(self, marks: Sequence[tuple[str, str]], *, command: str = "") -> int:
+        """Several topics, each with its own status, as ONE action (one ``undo`` takes
+        them all back): what ``placement`` decided. Returns the action id."""
+        bad = sorted({s for _, s in marks if s not in MARKS})
+        if bad:
+            raise InputError(f"unknown status '{bad[0]}'", f"use one of {', '.join(MARKS)}")
+        if not marks:
+            raise InputError("no topic given", "name at least one topic id")
+        now = now_utc()
+        with self._write() as conn:
+            action = self._new_action(conn, "mark", now, command)
+            conn.executemany(
+                "INSERT INTO event (action_id, topic_id, status, at) VALUES (?, ?, ?, ?)",
+                [(action, tid, status, to_db(now)) for tid, status in marks],
             )
         return action
 

@@ -103,6 +103,33 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     (
+        # Spaced review: each review of a done topic (and each share of credit a review
+        # passes to a prerequisite) is a row of an action, so ``undo`` takes a review
+        # session back like a mark. ``card`` is the FSRS card after the row (JSON),
+        # ``due`` its next due date (so counting due reviews needs no scheduler),
+        # ``credit`` 1 for a review, less for a prerequisite's share, ``banked`` the
+        # shares carried towards its next implicit review, ``seconds`` time spent.
+        "0005_reviews",
+        (
+            """CREATE TABLE review (
+                id INTEGER NOT NULL,
+                action_id INTEGER NOT NULL,
+                topic_id VARCHAR NOT NULL,
+                rating INTEGER NOT NULL,
+                credit FLOAT NOT NULL,
+                banked FLOAT NOT NULL,
+                at DATETIME NOT NULL,
+                due DATETIME NOT NULL,
+                card VARCHAR NOT NULL,
+                seconds INTEGER,
+                PRIMARY KEY (id),
+                FOREIGN KEY(action_id) REFERENCES action (id)
+            )""",
+            "CREATE INDEX ix_review_topic_id ON review (topic_id)",
+            "CREATE INDEX ix_review_action_id ON review (action_id)",
+        ),
+    ),
+    (
         # Why: every command keys its catalog cache by the personal library, and reading
         # every row for that key cost ~58 ms at 8k entries. Any change to the library,
         # by whatever code path, now sets a fresh random ``library_version`` setting in

@@ -99,4 +99,31 @@ class LibraryEntry(SQLModel, table=True):
     position: int = Field(index=True)
 
 
-TABLES: tuple[type[SQLModel], ...] = (Migration, Action, Event, Note, Plan, Setting, LibraryEntry)
+class Review(SQLModel, table=True):
+    """One review of a done topic, or a prerequisite's share of one (``credit`` < 1);
+    ``card`` is the FSRS card afterwards (JSON) and ``due`` its next due date."""
+
+    __tablename__ = "review"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    topic_id: str = Field(index=True)
+    rating: int
+    credit: float
+    banked: float
+    at: datetime
+    due: datetime
+    card: str
+    seconds: int | None = None
+
+
+TABLES: tuple[type[SQLModel], ...] = (
+    Migration,
+    Action,
+    Event,
+    Note,
+    Plan,
+    Setting,
+    LibraryEntry,
+    Review,
+)

@@ -71,7 +71,8 @@ class UndoResult:
             else f"{self.kind} {' '.join(self.topics)}"
         )
         after = ", ".join(f"{t} is now {s or 'not started'}" for t, s in self.now.items())
-        return f"undid '{what}' (recorded {when})" + (f"; {after}" if after else "")
+        # The command as it was typed (shell-quoted once, never quoted again around it).
+        return f"undid: studyplan {what} (recorded {when})" + (f"; {after}" if after else "")
 
 
 class LibraryBlock(NamedTuple):

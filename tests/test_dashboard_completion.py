@@ -245,3 +245,10 @@ def test_plan_completes_its_subcommands_and_goals(cli: Cli) -> None:
     assert first[:3] == ["show", "use", "rm"] and "mini.probability" in first
     assert complete_through(bash("studyplan plan mini.ib mini.k")) == ["mini.kl"]  # no 'show'
     assert complete_through(bash("studyplan plan show ")) == ["ib-plan"]
+
+
+def test_the_dashboard_says_how_many_reviews_are_due(cli: Cli) -> None:
+    assert cli("done", "mini.entropy", "--on", "2026-01-05").exit_code == 0
+    shown = cli()
+    assert shown.exit_code == 0
+    assert "1 review due: 'studyplan review'" in shown.stdout

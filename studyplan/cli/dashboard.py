@@ -88,6 +88,11 @@ def show(st: State, today: date | None = None) -> None:
         week = f"{span}: nothing logged" + (f" of {budget:g} h planned" if budget else "")
         week += " (log time: studyplan done TOPIC --minutes M)"
     lines += [("", ""), (week, "")]
+    from studyplan.cli.progress_view import review_line, reviews_due
+
+    due = review_line(reviews_due(catalog, store, store.statuses(catalog.aliases)))
+    if due:
+        lines.append((due, "yellow"))
 
     found = next_topics(catalog, graph_of(catalog), statuses, goals, NEXT_SHOWN)
     lines += [("", ""), ("next in your plan:" if name else "next, across all curricula:", "bold")]

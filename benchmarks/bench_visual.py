@@ -64,7 +64,11 @@ def at_scale(tmp: Path, rounds: int) -> list[str]:
     cases = [
         Case("graph (DOT)", [*sp, "graph", goal], env, goal=3.0),
         Case("graph --format mermaid", [*sp, "graph", goal, "-f", "mermaid"], env, goal=3.0),
-        Case("report (not drawn; context)", [*sp, "report", goal, "-o", str(tmp / "s.html"), "--force"], env),
+        Case(
+            "report (not drawn; context)",
+            [*sp, "report", goal, "-o", str(tmp / "s.html"), "--force"],
+            env,
+        ),
     ]
     interleave([baseline, *cases], max(3, rounds // 3))
     return report("graph/report on 10k synthetic topics (whole process, medians)", baseline, cases)

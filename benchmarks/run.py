@@ -22,6 +22,7 @@ BENCHES = [
     "bench_store",
     "bench_bib",
     "bench_visual",
+    "bench_plans",
     "bench_placement",
     "bench_pace",
 ]

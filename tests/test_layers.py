@@ -23,6 +23,9 @@ HEAVY = (
     "rustworkx",
     "numpy",
     "bibtexparser",
+    # OR-Tools (~0.3-0.5 s to import, with pandas) only for plan --books.
+    "ortools",
+    "pandas",
     "fsrs",
     "genanki",
 )
@@ -55,6 +58,7 @@ print("LOADED=" + json.dumps(sorted(m for m in heavy if m in sys.modules)), file
         ["start", "mini.kl", "--json"],
         ["plan", "mini.ib", "-H", "6"],
         ["--help"],
+        ["read", "mini.entropy", "mackay2003information"],
         ["know", "mini.kl"],
     ],
     ids=lambda a: " ".join(a) or "(bare)",

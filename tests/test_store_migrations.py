@@ -52,6 +52,8 @@ def test_all_migrations_build_exactly_the_sqlmodel_schema(tmp_path: Path) -> Non
         "plan",
         "setting",
         "library",
+        "library_removed",
+        "reading_tick",
         "review",
     }
 

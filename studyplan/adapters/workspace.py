@@ -17,7 +17,7 @@ import os
 import pickle
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +59,7 @@ class Inputs:
     def fingerprint(self) -> str:
         digest = hashlib.blake2b(digest_size=20)
         digest.update(f"studyplan {__version__} layout {CACHE_LAYOUT}\0".encode())
-        for source in self.sources:
+        for source in _stable(self.sources):
             digest.update(f"{source.label}\0{source.digest}\0".encode())
         digest.update(f"\0references\0{self.references.digest if self.references else ''}".encode())
         library_digest = getattr(self.library, "digest", None)
@@ -68,6 +68,15 @@ class Inputs:
         else:
             for key in sorted(self.library):
                 digest.update(f"\0lib\0{key}".encode())
+        return digest.hexdigest()
+
+    def content_hash(self) -> str:
+        """A hash of the curricula's and the references' contents only (no program
+        version or layout): what a saved plan remembers of the catalog it was made from."""
+        digest = hashlib.blake2b(digest_size=10)
+        for source in self.sources:
+            digest.update(f"{source.label}\0{source.digest}\0".encode())
+        digest.update(f"\0references\0{self.references.digest if self.references else ''}".encode())
         return digest.hexdigest()
 
     def read_all(self) -> list[Problem]:
@@ -97,9 +106,15 @@ class StoredLibrary(Mapping[str, BibSummary]):
     value is needed (a cold build): a warm run needs just ``digest()``, the store's
     ``library_version`` token, one row instead of every entry's text."""
 
-    def __init__(self, version: str, rows: Callable[[], Sequence[Any]]) -> None:
+    def __init__(
+        self,
+        version: str,
+        rows: Callable[[], Sequence[Any]],
+        warn: Callable[[str], None] | None = None,
+    ) -> None:
         self.version = version
         self._rows = rows
+        self._warn = warn  # quarantine: a stored block that does not parse is named once
         self._inner: Mapping[str, BibSummary] | None = None
 
     def digest(self) -> str:
@@ -109,7 +124,7 @@ class StoredLibrary(Mapping[str, BibSummary]):
         if self._inner is None:
             from studyplan.adapters.bibliography import library_summaries
 
-            self._inner = library_summaries(self._rows())
+            self._inner = library_summaries(self._rows(), warn=self._warn)
         return self._inner
 
     def __getitem__(self, key: str) -> BibSummary:
@@ -123,6 +138,20 @@ class StoredLibrary(Mapping[str, BibSummary]):
 
     def __contains__(self, key: object) -> bool:
         return key in self._mapping()
+
+    def items(self) -> Any:
+        # The parsed entries only: a quarantined key is not yielded and then missing.
+        return self._mapping().items()
+
+
+def _stable(sources: Sequence[Source]) -> list[Source]:
+    """The sources named by absolute path, for what is cached: a label relative to the
+    working directory (as messages use) would make every directory its own cache key,
+    and a catalog cached in one directory would carry paths relative to another."""
+    return [
+        s if s.label == str(s.path.absolute()) else replace(s, label=str(s.path.absolute()))
+        for s in sources
+    ]
 
 
 class DigestIndex:
@@ -178,13 +207,37 @@ class DigestIndex:
         write_cache(self.file, json.dumps(self.entries).encode())
 
 
+def builtin_set_in(path: Path) -> Path | None:
+    """The data folder (``curricula/`` and ``references.bib``) that ``path`` holds, when
+    ``path`` is a copy of the built-in set (a checkout's ``curricula/``, or the checkout
+    itself, or one file of it): ``references.bib`` beside the folder and at least one
+    built-in file name in it."""
+    if path.is_file():
+        path = path.parent
+    folder = path / "curricula" if (path / "curricula").is_dir() else path
+    if not folder.is_dir() or not (folder.parent / "references.bib").is_file():
+        return None
+    builtin = paths.builtin_curricula_dir()
+    names = {p.name for p in builtin.iterdir()} if builtin.is_dir() else set()
+    if not any(p.name in names for p in folder.iterdir() if p.suffix in loader.YAML_SUFFIXES):
+        return None
+    return folder.parent
+
+
 def gather(
     user_dirs: Sequence[Path] = (),
     extra_paths: Sequence[Path] = (),
     library: Mapping[str, BibSummary] | None = None,
+    *,
+    builtin_root: Path | None = None,
 ) -> Inputs:
-    """Built-in curricula, then user directories, then explicitly named files."""
-    candidates = [paths.builtin_curricula_dir(), *paths.user_curricula_dirs(list(user_dirs))]
+    """Built-in curricula, then user directories, then explicitly named files.
+
+    ``builtin_root`` (a folder with ``curricula/`` and ``references.bib``, see
+    ``builtin_set_in``) stands in for the built-in set: ``validate`` on a checkout's own
+    curricula checks them and its references instead of reporting every id twice."""
+    builtin_dir = builtin_root / "curricula" if builtin_root else paths.builtin_curricula_dir()
+    candidates = [builtin_dir, *paths.user_curricula_dirs(list(user_dirs))]
     found = discover([p for p in candidates if p.is_dir()])
     found += [p for p in discover(extra_paths) if p.resolve() not in {f.resolve() for f in found}]
     missing_dirs = [p for p in candidates[1:] if not p.is_dir()]
@@ -196,7 +249,7 @@ def gather(
         )
         for p in missing_dirs
     ] + problems
-    bib = paths.builtin_bibliography()
+    bib = builtin_root / "references.bib" if builtin_root else paths.builtin_bibliography()
     references = None
     if bib.is_file():
         try:
@@ -248,6 +301,7 @@ def catalog(inputs: Inputs, use_cache: bool = True) -> Catalog:
     if inputs.read_all():
         raise CurriculumError(check(inputs))
     refs, builtin = _references_split(inputs)
+    stable = _stable(inputs.sources)
     # The build makes millions of objects and no garbage cycles: the cyclic collector
     # would walk them again and again (half the cold 100k build; benchmarks/).
     paused = gc.isenabled()
@@ -255,16 +309,19 @@ def catalog(inputs: Inputs, use_cache: bool = True) -> Catalog:
     try:
         if use_cache:
             parses = ParseCache(paths.cache_dir())
-            built = load(inputs.sources, frozenset(refs), parses.parse)
+            built = load(stable, frozenset(refs), parses.parse)
             parses.prune()
         else:
-            built = load(inputs.sources, frozenset(refs))
+            built = load(stable, frozenset(refs))
+    except CurriculumError:
+        raise CurriculumError(check(inputs)) from None  # named as the user named them
     finally:
         if paused:
             gc.enable()
     # Commands look up the built-in references and what core readings cite; the rest of
     # a large library is unpickled only when something walks all of them.
     built.references = PickledMapping.of(refs, builtin | set(built.topics.core_columns()[1]))
+    built.content_hash = inputs.content_hash()
     if use_cache:
         _store(cache_file, built)
     return built

@@ -119,15 +119,23 @@ def cmd_validate(
 ) -> None:
     """Check every curriculum (built-in, user, and PATHs) and report every problem."""
     from studyplan.adapters import workspace
-    from studyplan.errors import CurriculumError
+    from studyplan.errors import CurriculumError, NotFoundError
 
     st = state(ctx)
-    inputs = workspace.gather(st.curricula_dirs, paths or [])
+    given = list(paths or [])
+    for path in given:
+        if not path.exists():
+            raise NotFoundError(f"{path}: no such file or directory", "check the path")
+    builtin = next((root for p in given if (root := workspace.builtin_set_in(p))), None)
+    if builtin is not None:  # the rest of the set comes along; other paths are extra
+        given = [p for p in given if workspace.builtin_set_in(p) is None or p.is_file()]
+    inputs = workspace.gather(st.curricula_dirs, given, builtin_root=builtin)
     problems = workspace.check(inputs)
     if as_json:
         print_json(
             {
                 "ok": not problems,
+                "builtin_from": str(builtin) if builtin is not None else None,
                 "files": [s.label for s in inputs.sources],
                 "problems": [
                     {
@@ -141,15 +149,13 @@ def cmd_validate(
                 ],
             }
         )
-        if problems:
-            raise typer.Exit(CurriculumError(problems).exit_code)
-        return
     if problems:
         raise CurriculumError(problems)
     from studyplan.views.words import count
 
     files = sum(1 for _ in inputs.sources)
-    typer.echo(f"ok: {count(files, 'curriculum file')} valid")
+    where = f" (the built-in set from {builtin})" if builtin is not None else ""
+    typer.echo(f"ok: {count(files, 'curriculum file')} valid{where}")
 
 
 def cmd_schema() -> None:

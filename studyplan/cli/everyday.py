@@ -56,10 +56,13 @@ def run_next(st: State, *, plan: str | None, count: int, as_json: bool) -> None:
     catalog = st.catalog()
     name, goals = active_goals(st, plan)
     found = next_topics(catalog, graph_of(catalog), st.statuses(), goals, count)
+    reading = st.reading()
+    left = st.hours_left()
     rows: list[dict[str, Any]] = []
     for item in found:
         topic = catalog.topics[item.topic_id]
         core = topic.core_readings
+        progress = reading.get(topic.id)
         rows.append(
             {
                 "id": topic.id,
@@ -70,6 +73,9 @@ def run_next(st: State, *, plan: str | None, count: int, as_json: bool) -> None:
                 "status": item.status,
                 "reading": reading_line(catalog, core[0]) if core else None,
                 "url": core[0].url if core else None,
+                "readings_read": progress.groups_read if progress else None,
+                "readings": progress.groups if progress else None,
+                "hours_left": left.get(topic.id, topic.hours),
             }
         )
     from studyplan.cli.progress_view import review_line, reviews_due
@@ -89,10 +95,15 @@ def run_next(st: State, *, plan: str | None, count: int, as_json: bool) -> None:
         )
     for row in rows:
         mark = "  (in progress)" if row["status"] == Status.STARTED else ""
+        hours = f"{row['hours']:g} h"
+        if row["readings"] is not None:
+            text = f"{row['readings_read']}/{row['readings']} readings"
+            mark = f"  (in progress · {text})" if mark else f"  ({text})"
+            hours = f"{row['hours_left']:g} of {row['hours']:g} h left"
         lines.append(("", ""))
         lines.append(
             (
-                f"  {row['title']} · {row['title_zh']}  [{row['id']}]  {row['hours']:g} h{mark}",
+                f"  {row['title']} · {row['title_zh']}  [{row['id']}]  {hours}{mark}",
                 "bold",
             )
         )
@@ -110,7 +121,9 @@ def run_status(st: State, *, curriculum: str | None, as_json: bool) -> None:
     catalog = st.catalog()
     if curriculum is not None:
         catalog.curriculum(curriculum)
-    summary = progress_view.summarize(catalog, st.store(create=False), curriculum, date.today())
+    summary = progress_view.summarize(
+        catalog, st.store(create=False), curriculum, date.today(), st.reading()
+    )
     if as_json:
         print_json(summary)
         return
@@ -152,8 +165,10 @@ def run_mark(
 ) -> None:
     """``start``/``done``/``skip``/``know``/``reset``: record one action for the topics."""
     catalog = st.catalog()
-    if minutes is not None and minutes <= 0:
-        raise InputError(f"--minutes must be a positive whole number, not {minutes}")
+    if minutes is not None:
+        from studyplan.domain.limits import check_minutes
+
+        check_minutes(minutes)
     if status == RESET and (minutes is not None or note or on):
         raise InputError("reset takes no --minutes, --note or --on")
     day = parse_date(on, "--on", past_only=True)

@@ -165,6 +165,7 @@ def run(argv: list[str]) -> int | None:
 
     command = spec["commands"][name]
     st = State.from_options(root["curricula"], root["db"], root["debug"])
+    st.json = bool(values.get("as_json"))  # errors as JSON too (``options.JsonOption``)
     module, function = command["body"].split(":")
     body = getattr(importlib.import_module(module), function)
     try:
@@ -172,6 +173,6 @@ def run(argv: list[str]) -> int | None:
         sys.stdout.flush()
         return 0
     except (Exception, KeyboardInterrupt) as exc:
-        return exit_code(exc, debug=st.debug or "--debug" in argv)
+        return exit_code(exc, debug=st.debug, as_json=st.json)
     finally:
         st.close()

@@ -48,12 +48,18 @@ class SpecError(Exception):
     """A fast command uses a feature the fast dispatcher does not implement."""
 
 
+def _json_option(param: Any) -> bool:
+    """``options.JsonOption``: its one callback marks the run as wanting JSON errors,
+    which the fast dispatcher does itself (``fast.run`` sets ``State.json``)."""
+    return param.name == "as_json" and list(param.opts) == ["--json"]
+
+
 def _param(param: Any, *, where: str, strict: bool) -> dict[str, Any]:
     annotation = param.type_descriptor.annotation
     problems = [
         what
         for what, bad in (
-            ("a callback", param.callback is not None),
+            ("a callback", param.callback is not None and not _json_option(param)),
             ("an environment variable", bool(param.envvar)),
             ("a prompt", bool(getattr(param, "prompt", None))),
             ("a counting flag", bool(getattr(param, "count", False))),

@@ -1,34 +1,39 @@
-"""Planning commands: plan (and plan show/use/rm) and plans; why, next and unlocks are in
-``explore.py``."""
+"""Planning commands: plan (and plan show/diff/use/rm) and plans; why, next and unlocks are
+in ``explore.py``; printing a plan is ``plan_render.py``."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from studyplan.cli import plan_run
+from studyplan.cli import plan_diff, plan_run
 from studyplan.cli.options import JsonOption, PaceOption
 from studyplan.cli.output import emit_lines, emit_table, print_json, say
-from studyplan.cli.plan_run import render_plan
-from studyplan.cli.state import state
+from studyplan.cli.plan_render import render_plan
+from studyplan.cli.plan_run import make_plan
+from studyplan.cli.state import State, state
 from studyplan.views.words import count
 
 if TYPE_CHECKING:
-    pass
+    from studyplan.domain.saved_plan import SavedPlan
+
+__all__ = ["make_plan", "plan_app", "render_plan"]
 
 
 def cmd_plan(
     ctx: typer.Context,
     goals: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
             metavar="GOAL...",
-            help="Topic or curriculum ids.",
+            help="Topic or curriculum ids (or none, with --for-bib).",
+            show_default=False,
         ),
-    ],
+    ] = None,
     hours_per_week: Annotated[
         float | None,
         typer.Option("--hours-per-week", "-H", help="Weekly study hours: schedules the plan."),
@@ -48,23 +53,52 @@ def cmd_plan(
     show_all: Annotated[
         bool, typer.Option("--all", help="Also list the steps already covered, and by what.")
     ] = False,
+    books: Annotated[
+        bool,
+        typer.Option(
+            "--books",
+            help="Choose one reading per group of alternatives for the fewest works, and "
+            "print the plan as a reading list by work.",
+        ),
+    ] = False,
+    for_bib: Annotated[
+        Path | None,
+        typer.Option(
+            "--for-bib",
+            metavar="FILE.bib",
+            help="Plan what a paper's reference list cites that the curricula teach.",
+        ),
+    ] = None,
+    paper: Annotated[
+        str | None,
+        typer.Option(
+            "--paper",
+            metavar="ID",
+            help="With --for-bib: the paper itself (key, DOI or arXiv id), if the curricula "
+            "read it: its topics become goals too.",
+        ),
+    ] = None,
     pace: PaceOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Plan the path to one or more goals from what you already know.
 
-    Saved plans: 'plan show NAME' re-evaluates one against your progress, 'plan use NAME'
-    makes it the active plan, 'plan rm NAME' deletes it (each has --help).
+    Saved plans: 'plan show NAME' re-evaluates one against your progress, 'plan diff NAME'
+    says what changed since it was saved, 'plan use NAME' makes it the active plan,
+    'plan rm NAME' deletes it (each has --help).
     """
     plan_run.run_plan(
         state(ctx),
-        goals=goals,
+        goals=list(goals or []),
         hours_per_week=hours_per_week,
         start=start,
         deadline=deadline,
         save=save,
         replace=replace,
         show_all=show_all,
+        books=books,
+        for_bib=for_bib,
+        paper=paper,
         pace=pace,
         as_json=as_json,
     )
@@ -86,7 +120,9 @@ def cmd_plan_show(
     progress = st.statuses()
     today = date.today()
     paces = learner_paces(st, pace)
-    review = review_saved_plan(catalog, name, saved, progress, today, paces=paces)
+    review = review_saved_plan(
+        catalog, name, saved, progress, today, None, st.hours_left(), paces=paces
+    )
     if as_json:
         print_json(
             {
@@ -97,6 +133,7 @@ def cmd_plan_show(
         return
     lines = [
         (f"plan '{name}' for {', '.join(saved.goals)}", "bold"),
+        *_diff_line(st, name, saved),
         (
             f"{len(review.done_ids)}/{count(review.steps_total, 'step')} done · "
             f"{review.hours_done:g}/{review.hours_total:g} h · {review.hours_left:g} h left",
@@ -125,7 +162,13 @@ def cmd_plan_show(
         )
     emit_lines(lines)
     if review.plan.steps:
-        render_plan(catalog, review.plan)
+        render_plan(catalog, review.plan, reading=st.reading())
+
+
+def _diff_line(st: State, name: str, saved: SavedPlan) -> list[tuple[str, str]]:
+    """The short form of ``plan diff`` (nothing when nothing changed)."""
+    line = plan_diff.summary_line(plan_diff.plan_diff(st, name, saved))
+    return [(line, "yellow")] if line else []
 
 
 def cmd_plan_use(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = False) -> None:
@@ -236,5 +279,6 @@ plan_app.command(PlanGroup.DEFAULT, cls=_DefaultCommand, hidden=True, context_se
     cmd_plan
 )
 plan_app.command("show", context_settings=_HELP)(cmd_plan_show)
+plan_app.command("diff", context_settings=_HELP)(plan_diff.cmd_plan_diff)
 plan_app.command("use", context_settings=_HELP)(cmd_plan_use)
 plan_app.command("rm", context_settings=_HELP)(cmd_plan_rm)

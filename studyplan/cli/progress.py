@@ -20,7 +20,7 @@ from studyplan.cli.everyday import VERB, check_topics
 from studyplan.cli.options import JsonOption
 from studyplan.cli.state import State, state
 from studyplan.domain.status import MARKS, RESET, Status
-from studyplan.errors import NotFoundError, did_you_mean
+from studyplan.errors import NotFoundError, clip, did_you_mean
 
 if TYPE_CHECKING:
     pass
@@ -74,24 +74,26 @@ def _mark(status: str) -> Callable[..., None]:
 
 
 def cmd_undo(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """Undo the last action (repeatable: each undo goes one further back)."""
+    """Undo the last action (repeatable: each undo goes one further back); exits 4 when
+    there is nothing left to undo."""
     result = state(ctx).store(create=False)
     undone = result.undo() if result.exists else None
+    if undone is None:
+        raise NotFoundError("nothing to undo", "no recorded action is left to undo")
     if as_json:
         _json(
-            None
-            if undone is None
-            else {
+            {
                 "action": undone.action_id,
                 "kind": undone.kind,
                 "command": undone.command,
                 "recorded": undone.created.isoformat(),
                 "topics": list(undone.topics),
                 "now": undone.now,
+                "library": list(undone.library),
             }
         )
         return
-    typer.echo(undone.describe() if undone else "nothing to undo")
+    typer.echo(undone.describe())
 
 
 def _known_or_recorded(st: State, topic: str) -> list[str]:
@@ -104,7 +106,8 @@ def _known_or_recorded(st: State, topic: str) -> list[str]:
     if topic in store.orphans(set(catalog.topics)):
         return [topic]
     raise NotFoundError(
-        f"unknown topic '{topic}'", did_you_mean(topic, catalog.topics) or "see 'studyplan topics'"
+        f"unknown topic '{clip(topic)}'",
+        did_you_mean(topic, catalog.topics) or "see 'studyplan topics'",
     )
 
 

@@ -9,6 +9,7 @@ done or known.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from studyplan.views.words import count
 if TYPE_CHECKING:
     from studyplan.adapters.store import ProgressStore
     from studyplan.domain.catalog import Catalog
+    from studyplan.domain.ticks import TopicReading
 
 FINISHED = SATISFIED
 BAR = 24
@@ -25,9 +27,15 @@ RECENT = 5
 
 
 def summarize(
-    catalog: Catalog, store: ProgressStore, curriculum: str | None, today: date
+    catalog: Catalog,
+    store: ProgressStore,
+    curriculum: str | None,
+    today: date,
+    reading: Mapping[str, TopicReading] | None = None,
 ) -> dict[str, Any]:
-    """Everything ``status`` shows, as JSON-ready data."""
+    """Everything ``status`` shows, as JSON-ready data; ``reading``: the topics with
+    ticked readings (``State.reading``)."""
+    reading = reading or {}
     statuses = store.statuses(catalog.aliases)
     by_parts = _finished_parts(catalog, statuses)
     rows: list[dict[str, Any]] = []
@@ -76,7 +84,22 @@ def summarize(
                 "orphaned": topic is None,
             }
         )
+    hours = catalog.topics.hours
+    readings = [
+        {
+            "id": tid,
+            "title": catalog.topics.title(tid),
+            "readings_read": p.groups_read,
+            "readings": p.groups,
+            "hours_left": max(0.0, round(hours(tid) - p.hours_ticked, 6)),
+            "all_core_read": p.all_read,
+            "status": statuses[tid].status if tid in statuses else "todo",
+        }
+        for tid, p in reading.items()
+        if curriculum is None or catalog.topics[tid].curriculum == curriculum
+    ]
     return {
+        "readings": readings,
         "reviews": reviews_due(catalog, store, statuses),
         "curricula": rows,
         "plans": _plans(catalog, store, statuses, today) if curriculum is None else [],
@@ -273,6 +296,19 @@ def render(summary: dict[str, Any]) -> None:
                 echo(
                     f"  {t['updated'][:10]}  {status} {tid} — {t['title'] or '?'}{spent}", indent=22
                 )
+    unfinished = [r for r in summary.get("readings", []) if r["status"] not in FINISHED]
+    if unfinished:
+        echo("\nReading")
+        for r in unfinished:
+            hint = (
+                "  (all core readings ticked: 'studyplan done' when you can)"
+                if r["all_core_read"]
+                else ""
+            )
+            echo(
+                f"  {r['id']} — {r['title']}: {r['readings_read']}/{r['readings']} readings · "
+                f"{r['hours_left']:g} h left{hint}"
+            )
     if summary["orphans"]:
         echo(
             "\n"
@@ -281,5 +317,5 @@ def render(summary: dict[str, Any]) -> None:
         )
         for tid in summary["orphans"]:
             echo(f"  {tid} ({by_id[tid]['status']})")
-    if not summary["topics"]:
+    if not summary["topics"] and not summary.get("readings"):
         echo("\nnothing recorded yet: try 'studyplan done TOPIC' or 'studyplan know TOPIC'")

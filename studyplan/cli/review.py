@@ -197,7 +197,7 @@ def _session(
                 word = _ask(catalog, tid, len(queue) - position)
             except Quit:
                 typer.echo("left the review: nothing recorded")
-                raise typer.Exit(130) from None
+                raise KeyboardInterrupt from None  # the one handler: exit 130
         asked += 1
         if word == "quit":
             break

@@ -7,7 +7,6 @@ everyday commands start fast (see ``benchmarks/``).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,7 +19,11 @@ from studyplan.cli.state import State
 
 
 class StudyplanGroup(TyperGroup):
-    """Turns every ``StudyplanError`` into its message on stderr and its exit code."""
+    """Turns every ``StudyplanError`` into its message on stderr and its exit code: one
+    line per problem, or one JSON object when the command was given ``--json``.
+
+    The one place errors end a run: commands raise, they never ``typer.Exit`` with a
+    code of their own (``tests/test_exit_codes.py`` checks that)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -34,7 +37,7 @@ class StudyplanGroup(TyperGroup):
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except (Exception, KeyboardInterrupt) as exc:
-            ctx.exit(exit_code(exc, debug=_debug(ctx)))
+            ctx.exit(exit_code(exc, debug=_debug(ctx), as_json=_json(ctx)))
 
     def list_commands(self, ctx: Any) -> list[str]:
         # The order in which commands were registered (a tour, not an index); Typer adds
@@ -47,8 +50,13 @@ class StudyplanGroup(TyperGroup):
 
 
 def _debug(ctx: Any) -> bool:
-    obj = ctx.find_root().obj
-    return bool(getattr(obj, "debug", False)) or "--debug" in sys.argv
+    """``--debug`` as parsed (not looked up in ``sys.argv``, where it may be a value)."""
+    return bool(getattr(ctx.find_root().obj, "debug", False))
+
+
+def _json(ctx: Any) -> bool:
+    """The command was given ``--json`` (``options.JsonOption``): errors are JSON too."""
+    return bool(getattr(ctx.find_root().obj, "json", False))
 
 
 app = typer.Typer(
@@ -110,6 +118,9 @@ def _register() -> None:
 
     curricula.register(app)
     progress.register(app)
+    from studyplan.cli import reading
+
+    app.command("read")(reading.cmd_read)
     app.add_typer(plan.plan_app, name="plan", help=plan.cmd_plan.__doc__)
     app.command("plans")(plan.cmd_plans)
     app.command("next")(explore.cmd_next)

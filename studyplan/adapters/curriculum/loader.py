@@ -8,11 +8,13 @@ YAML is loaded with the safe loader only: no object construction from tags.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from studyplan.adapters.curriculum.aliases import collect_aliases, resolved
@@ -22,6 +24,7 @@ from studyplan.domain.catalog import (
     Catalog,
     Check,
     Curriculum,
+    Part,
     Pointer,
     Prerequisite,
     Project,
@@ -67,6 +70,9 @@ def read_source(path: Path, label: str, known: KnownDigest | None = None) -> Sou
     """Stat ``path`` and hash its bytes, unless ``known`` already has the hash for a file
     that looks like that. Raises ``OSError``."""
     stat = path.stat()
+    if not S_ISREG(stat.st_mode):
+        # A FIFO would block forever and a device never ends: only files are read.
+        raise OSError(errno.EINVAL, "not a regular file (a pipe or device)", str(path))
     digest = known(path, stat) if known is not None else None
     if digest is not None:
         return Source(path, label, digest, stat)
@@ -112,6 +118,8 @@ def read_sources(
 def read_problem(label: str, exc: OSError) -> Problem:
     if isinstance(exc, FileNotFoundError):
         return Problem(label, "no such file or directory", "check the path")
+    if exc.errno == errno.EINVAL:
+        return Problem(label, f"cannot read: {exc.strerror}", "give a YAML file")
     return Problem(label, f"cannot read: {exc.strerror}", "check permissions")
 
 
@@ -250,7 +258,17 @@ def _topic(spec: Any, curriculum: str, label: str, line: int | None) -> Topic:
         hours=spec.hours if spec.hours is not None else 0.0,
         prerequisites=tuple(Prerequisite(p.id, p.reason) for p in spec.prerequisites),
         readings=tuple(
-            Reading(r.key, r.where, r.core, r.access, r.url, r.hours, r.pages)
+            Reading(
+                r.key,
+                r.where,
+                r.core,
+                r.access,
+                r.url,
+                r.hours,
+                r.pages,
+                r.one_of,
+                tuple(Part(p.where, p.hours) for p in r.parts),
+            )
             for r in spec.readings
         ),
         tags=tuple(spec.tags),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from studyplan.adapters.curriculum.alternatives import alternatives_problems
 from studyplan.adapters.curriculum.yaml_lines import line_of
 from studyplan.errors import Problem, did_you_mean
 
@@ -57,4 +58,5 @@ def pointer_problems(
                     topic=spec.id,
                 )
             )
+    found += alternatives_problems(source.label, node, loc_prefix, spec)
     return found

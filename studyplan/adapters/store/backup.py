@@ -10,23 +10,22 @@ changes nothing. Everything is written in one BEGIN IMMEDIATE transaction.
 from __future__ import annotations
 
 import json
+import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from studyplan.adapters.store import migrations
 from studyplan.adapters.store.plans import ACTIVE_PLAN
-from studyplan.adapters.store.sqlite import connect, now_utc
-from studyplan.adapters.store.types import MARKS, RestoreResult
-from studyplan.domain.saved_plan import SavedPlan, SavedPlanFormatError
-from studyplan.errors import InputError
+from studyplan.adapters.store.sqlite import connect, now_utc, store_error
+from studyplan.adapters.store.types import RestoreResult
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 FORMAT = "studyplan-backup"
 VERSION = 1
-KINDS = ("mark", "note", "undo", "review")
 
 
 def engine(path: Path, snapshot: bool = False, write: bool = False) -> Engine:
@@ -85,9 +84,26 @@ def dump(path: Path, snapshot: bool = False) -> dict[str, Any]:
                     "note": e.note,
                 }
             )
+        removed: dict[int, list[dict[str, Any]]] = {}
+        for gone in session.exec(select(m.LibraryRemoval).order_by(col(m.LibraryRemoval.id))):
+            removed.setdefault(gone.action_id, []).append(
+                {
+                    "key": gone.key,
+                    "kind": gone.kind,
+                    "bibtex": gone.bibtex,
+                    "source": gone.source,
+                    "added": _iso(gone.added),
+                    "position": gone.position,
+                }
+            )
         notes: dict[int, list[dict[str, Any]]] = {}
         for n in session.exec(select(m.Note).order_by(col(m.Note.id))):
             notes.setdefault(n.action_id, []).append({"topic_id": n.topic_id, "text": n.text})
+        ticks: dict[int, list[dict[str, Any]]] = {}
+        for tick in session.exec(select(m.ReadingTick).order_by(col(m.ReadingTick.id))):
+            ticks.setdefault(tick.action_id, []).append(
+                {"topic_id": tick.topic_id, "key": tick.key, "part": tick.part}
+            )
         reviews: dict[int, list[dict[str, Any]]] = {}
         for r in session.exec(select(m.Review).order_by(col(m.Review.id))):
             reviews.setdefault(r.action_id, []).append(
@@ -105,18 +121,22 @@ def dump(path: Path, snapshot: bool = False) -> dict[str, Any]:
         order = (col(m.Action.created), col(m.Action.id))
         for a in session.exec(select(m.Action).order_by(*order)):
             assert a.id is not None
-            data["actions"].append(
-                {
-                    "uid": a.uid,
-                    "kind": a.kind,
-                    "created": _iso(a.created),
-                    "command": a.command,
-                    "undoes": uids.get(a.undoes) if a.undoes is not None else None,
-                    "events": events.get(a.id, []),
-                    "notes": notes.get(a.id, []),
-                    **({"reviews": reviews[a.id]} if a.id in reviews else {}),
-                }
-            )
+            row = {
+                "uid": a.uid,
+                "kind": a.kind,
+                "created": _iso(a.created),
+                "command": a.command,
+                "undoes": uids.get(a.undoes) if a.undoes is not None else None,
+                "events": events.get(a.id, []),
+                "notes": notes.get(a.id, []),
+            }
+            if a.id in ticks:
+                row["readings"] = ticks[a.id]
+            if a.id in reviews:
+                row["reviews"] = reviews[a.id]
+            if a.id in removed:
+                row["removed"] = removed[a.id]
+            data["actions"].append(row)
         for p in session.exec(select(m.Plan).order_by(col(m.Plan.name))):
             data["plans"].append(
                 {
@@ -142,13 +162,33 @@ def dump(path: Path, snapshot: bool = False) -> dict[str, Any]:
     return data
 
 
-def restore(path: Path, data: Any, source: str) -> RestoreResult:
+def restore(path: Path, data: Any, source: str, *, skip_bad: bool = False) -> RestoreResult:
+    """Merge a checked backup (``backup_format``); nothing is written when it has problems,
+    unless ``skip_bad`` leaves the bad items out (they are named in the result)."""
+    from sqlalchemy.exc import DBAPIError
+
+    from studyplan.adapters import backup_format
+    from studyplan.adapters.bibliography import block_problems
+
+    checked = backup_format.check(data, block_problems)
+    if checked.problems and (checked.fatal or not skip_bad):
+        raise backup_format.BackupProblems(source, checked.problems)
+    try:
+        result = _merge(path, checked.data)
+    except DBAPIError as exc:
+        orig = exc.orig
+        if isinstance(orig, sqlite3.Error):
+            raise store_error(path, orig) from exc
+        raise
+    return replace(result, skipped=tuple(checked.skipped), problems=tuple(checked.problems))
+
+
+def _merge(path: Path, data: dict[str, Any]) -> RestoreResult:
     from sqlalchemy import func, insert
     from sqlmodel import Session, select
 
     from studyplan.adapters.store import models as m
 
-    _validate(data, source)
     result: dict[str, Any] = {}
     with Session(engine(path, write=True)) as session, session.begin():
         local = {a.uid: a for a in session.exec(select(m.Action))}
@@ -189,6 +229,27 @@ def restore(path: Path, data: Any, source: str) -> RestoreResult:
                 )
             for n in item["notes"]:
                 session.add(m.Note(action_id=action.id, topic_id=n["topic_id"], text=n["text"]))
+            for gone in item.get("removed", []):
+                session.add(
+                    m.LibraryRemoval(
+                        action_id=action.id,
+                        key=gone["key"],
+                        kind=gone["kind"],
+                        bibtex=gone["bibtex"],
+                        source=gone["source"],
+                        added=_time(gone["added"]),
+                        position=gone["position"],
+                    )
+                )
+            for r in item.get("readings", []):  # absent in backups made before ticks
+                session.add(
+                    m.ReadingTick(
+                        action_id=action.id,
+                        topic_id=r["topic_id"],
+                        key=r["key"],
+                        part=r.get("part"),
+                    )
+                )
             for r in item.get("reviews", []):
                 session.add(
                     m.Review(
@@ -207,9 +268,10 @@ def restore(path: Path, data: Any, source: str) -> RestoreResult:
 
         plans_added = plans_present = 0
         plan_conflicts: list[str] = []
+        mine_plans = {p.name: p for p in session.exec(select(m.Plan))}
         for p in data["plans"]:
             text = json.dumps(p["payload"], ensure_ascii=False)
-            mine = session.get(m.Plan, p["name"])
+            mine = mine_plans.get(p["name"])
             if mine is None:
                 session.add(
                     m.Plan(
@@ -252,6 +314,7 @@ def restore(path: Path, data: Any, source: str) -> RestoreResult:
             mine_b = mine_lib.get(b["key"])
             if mine_b is None:
                 last += 1
+                mine_lib[b["key"]] = (b["bibtex"], b["kind"])
                 rows.append(
                     {
                         "key": b["key"],
@@ -284,106 +347,3 @@ def _time(text: str) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
-
-
-def _validate(data: Any, source: str) -> None:
-    """Check the whole document before writing anything; one clear line per problem."""
-
-    def bad(where: str, what: str) -> InputError:
-        return InputError(
-            f"{source}: {where}: {what}", "is this a file written by 'studyplan backup'?"
-        )
-
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise bad("top level", f'not a studyplan backup (no "format": "{FORMAT}")')
-    if data.get("version") != VERSION:
-        raise bad("version", f"backup version {data.get('version')!r} is not {VERSION}")
-    for part in ("actions", "plans", "library"):
-        if not isinstance(data.get(part), list):
-            raise bad(part, "must be a list")
-
-    def need(obj: Any, where: str, fields: dict[str, Any]) -> None:
-        if not isinstance(obj, dict):
-            raise bad(where, "must be an object")
-        for name, kind in fields.items():
-            value = obj.get(name)
-            optional = isinstance(kind, tuple) and type(None) in kind
-            if name not in obj and not optional:
-                raise bad(where, f"'{name}' is missing")
-            if not isinstance(value, kind):
-                raise bad(where, f"'{name}' has the wrong type")
-        for name in ("created", "at", "updated", "added"):
-            if name in fields and isinstance(obj.get(name), str):
-                try:
-                    datetime.fromisoformat(obj[name])
-                except ValueError:
-                    raise bad(where, f"'{name}' is not an ISO timestamp") from None
-
-    uids: set[str] = set()
-    for i, a in enumerate(data["actions"]):
-        where = f"actions[{i}]"
-        need(
-            a,
-            where,
-            {
-                "uid": str,
-                "kind": str,
-                "created": str,
-                "command": str,
-                "undoes": (str, type(None)),
-                "events": list,
-                "notes": list,
-            },
-        )
-        if a["kind"] not in KINDS:
-            raise bad(where, f"kind '{a['kind']}' is not one of {', '.join(KINDS)}")
-        if a["uid"] in uids:
-            raise bad(where, f"uid '{a['uid']}' appears twice")
-        uids.add(a["uid"])
-        for j, e in enumerate(a["events"]):
-            need(
-                e,
-                f"{where}.events[{j}]",
-                {
-                    "topic_id": str,
-                    "status": str,
-                    "at": str,
-                    "minutes": (int, type(None)),
-                    "note": (str, type(None)),
-                },
-            )
-            if e["status"] not in MARKS:
-                raise bad(f"{where}.events[{j}]", f"status '{e['status']}' is not known")
-        for j, n in enumerate(a["notes"]):
-            need(n, f"{where}.notes[{j}]", {"topic_id": str, "text": str})
-        if not isinstance(a.get("reviews", []), list):
-            raise bad(f"{where}.reviews", "must be a list")
-        for j, r in enumerate(a.get("reviews", [])):
-            need(
-                r,
-                f"{where}.reviews[{j}]",
-                {
-                    "topic_id": str,
-                    "rating": int,
-                    "credit": (int, float),
-                    "banked": (int, float),
-                    "at": str,
-                    "due": str,
-                    "card": str,
-                    "seconds": (int, type(None)),
-                },
-            )
-    for i, p in enumerate(data["plans"]):
-        need(p, f"plans[{i}]", {"name": str, "created": str, "updated": str, "payload": dict})
-        try:
-            SavedPlan.from_json(p["payload"])
-        except SavedPlanFormatError as exc:
-            raise bad(f"plans[{i}].payload", str(exc)) from None
-    for i, b in enumerate(data["library"]):
-        need(
-            b,
-            f"library[{i}]",
-            {"key": str, "kind": str, "bibtex": str, "source": str, "added": str, "position": int},
-        )
-    if not isinstance(data.get("active_plan"), (str, type(None))):
-        raise bad("active_plan", "must be a plan name or null")

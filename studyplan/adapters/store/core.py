@@ -12,10 +12,9 @@ through the SQLModel tables and import SQLAlchemy when called.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,13 +26,18 @@ from studyplan.adapters.store.sqlite import (
     connect,
     day_start,
     from_db,
+    is_full,
     now_utc,
     probe,
+    release_sidecars,
     to_db,
     translate,
     use_wal,
+    wal_is_empty,
 )
+from studyplan.adapters.store.ticks import TicksMixin
 from studyplan.adapters.store.types import MARKS, Event, Note, TopicStatus, UndoResult
+from studyplan.domain.limits import check_minutes
 from studyplan.errors import InputError, Problem, ProblemCode, StoreError
 
 if TYPE_CHECKING:
@@ -57,7 +61,7 @@ ORDER BY topic_id
 """
 
 
-class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin):
+class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin, TicksMixin):
     """The learner's progress database (see the module docstring)."""
 
     # -- progress ---------------------------------------------------------------------
@@ -111,8 +115,10 @@ class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin):
         ids = list(dict.fromkeys(topic_ids))
         if not ids:
             raise InputError("no topic given", "name at least one topic id")
-        if minutes is not None and minutes < 0:
-            raise InputError(f"minutes must be 0 or more, not {minutes}")
+        if minutes is not None:
+            check_minutes(minutes, "minutes")
+        if note is not None and "\0" in note:
+            raise InputError("a note cannot hold a NUL byte")
         now = now_utc()
         at = now if on is None or on == date.today() else datetime.combine(on, time(12), UTC)
         with self._write() as conn:
@@ -145,6 +151,8 @@ class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin):
         """Attach a note to a topic; undoable like a mark. Returns the action id."""
         if not text.strip():
             raise InputError("the note is empty", "give the note's text")
+        if "\0" in text:
+            raise InputError("a note cannot hold a NUL byte")
         with self._write() as conn:
             action = self._new_action(conn, "note", now_utc(), command)
             conn.execute(
@@ -170,8 +178,12 @@ class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin):
             noted = conn.execute(
                 "SELECT topic_id FROM note WHERE action_id = ? ORDER BY id", (action_id,)
             ).fetchall()
+            noted += conn.execute(
+                "SELECT topic_id FROM reading_tick WHERE action_id = ? ORDER BY id", (action_id,)
+            ).fetchall()
             topics = tuple(dict.fromkeys([r[0] for r in marks] + [r[0] for r in noted]))
             self._new_action(conn, "undo", now_utc(), f"undo {action_id}", undoes=action_id)
+            library = self._put_back(conn, action_id) if kind == "unlibrary" else ()
             now: dict[str, str | None] = {}
             if marks:
                 marks_q = ",".join("?" * len(topics))
@@ -188,6 +200,7 @@ class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin):
             status=str(marks[0][1]) if marks else None,
             topics=topics,
             now=now,
+            library=library,
         )
 
     def log(
@@ -267,7 +280,9 @@ class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin):
             return backup.empty()
         return backup.dump(self.path, snapshot=self.snapshot)
 
-    def restore(self, data: dict[str, Any], *, source: str = "backup") -> RestoreResult:
+    def restore(
+        self, data: Any, *, source: str = "backup", skip_bad: bool = False
+    ) -> RestoreResult:
         """Merge a backup idempotently (restoring it twice changes nothing)."""
         from studyplan.adapters.store import backup
 
@@ -275,7 +290,11 @@ class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin):
             raise RuntimeError("restore needs a store opened with create=True")
         with translate(self.path):
             self._check_pages(self._conn)
-        return backup.restore(self.path, data, source)
+        try:
+            return backup.restore(self.path, data, source, skip_bad=skip_bad)
+        except StoreError as exc:
+            self.failed_on_full_disk = is_full(exc)
+            raise
 
     def doctor(self, known_topic_ids: set[str]) -> list[Problem]:
         """Every problem found: integrity, schema drift, migrations, orphaned topic ids
@@ -297,24 +316,6 @@ class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin):
             )
             for tid, n in self.orphans(known_topic_ids).items()
         ]
-
-    # -- internals ----------------------------------------------------------------------
-
-    @staticmethod
-    def _new_action(
-        conn: Any, kind: str, created: datetime, command: str, undoes: int | None = None
-    ) -> int:
-        # Recording order is ``created`` order even if the clock steps back: never stamp
-        # an action earlier than the newest one (one index lookup, inside the txn).
-        stamp = to_db(created)
-        (newest,) = conn.execute("SELECT MAX(created) FROM action").fetchone()
-        if newest is not None and newest >= stamp:
-            stamp = to_db(from_db(newest) + timedelta(microseconds=1))
-        cur = conn.execute(
-            "INSERT INTO action (uid, kind, created, command, undoes) VALUES (?, ?, ?, ?, ?)",
-            (os.urandom(16).hex(), kind, stamp, command, undoes),
-        )
-        return int(cur.lastrowid)
 
 
 def open_store(path: Path, *, create: bool) -> ProgressStore:
@@ -338,7 +339,12 @@ def open_store(path: Path, *, create: bool) -> ProgressStore:
                 "pass --db PATH in a writable place",
             ) from exc
     if create:
-        conn, snapshot = connect(path, create=kind != "sqlite"), False
+        try:
+            conn, snapshot = connect(path, create=kind != "sqlite"), False
+        except StoreError as exc:
+            if is_full(exc):
+                _undo_creation(path, kind)
+            raise
     else:
         conn, snapshot = _open_to_read(path)
     try:
@@ -347,24 +353,50 @@ def open_store(path: Path, *, create: bool) -> ProgressStore:
             if version < migrations.CURRENT_VERSION:
                 use_wal(conn)
                 migrations.migrate(conn, path)
-    except BaseException:
+    except BaseException as exc:
         conn.close()
+        if isinstance(exc, StoreError) and is_full(exc):
+            _undo_creation(path, kind)
         raise
     return ProgressStore(path, conn, snapshot=snapshot)
 
 
+def _undo_creation(path: Path, kind: str) -> None:
+    """After a full disk stopped us: remove the empty sidecars, and the database file
+    too if this run created it (a half-made file would read as "not a database")."""
+    release_sidecars(path)
+    if kind != "missing":
+        return
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(100)
+        # Not yet fully migrated (user_version, bytes 60-63): nobody can have recorded
+        # anything in it, not even a concurrent run.
+        if len(head) < 100 or int.from_bytes(head[60:64], "big") < migrations.CURRENT_VERSION:
+            path.unlink()
+    except OSError:
+        pass
+
+
 def _open_to_read(path: Path) -> tuple[sqlite3.Connection, bool]:
-    """Open an existing database for reading; when its folder is read-only (WAL mode
-    cannot create ``-shm`` there) and it was closed cleanly (no ``-wal`` file: the main
-    file holds every commit), read an immutable snapshot instead of failing."""
+    """Open an existing database for reading. Two cases read an immutable snapshot
+    instead of failing, both only when the database was closed cleanly (no frames in a
+    ``-wal`` file: the main file holds every commit): its folder is read-only (WAL mode
+    cannot create ``-shm`` there), or the disk is full (the ``-shm`` cannot grow)."""
+    conn: sqlite3.Connection | None = None
     try:
         conn = connect(path)
         with translate(path):
             conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
         return conn, False
     except StoreError as exc:
+        if conn is not None:
+            conn.close()
         cause = str(exc.__cause__ or "").lower()
+        full = is_full(exc)
         stuck = "readonly" in cause or "unable to open" in cause
-        if not stuck or path.with_name(path.name + "-wal").exists():
+        if not (stuck or full) or not wal_is_empty(path):
             raise
+        if full:
+            release_sidecars(path)
     return connect(path, snapshot=True), True

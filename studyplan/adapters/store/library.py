@@ -8,11 +8,12 @@ added, position)``. ``kind`` is ``entry`` unless the BibTeX layer stores ``@stri
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from studyplan.adapters.store.base import StoreBase
 from studyplan.adapters.store.sqlite import from_db, now_utc, to_db
 from studyplan.adapters.store.types import LibraryBlock, LibraryEntry
-from studyplan.errors import ConflictError
+from studyplan.errors import ConflictError, NotFoundError, clip, did_you_mean
 
 _COLUMNS = 'SELECT "key", bibtex, source, added, position, kind FROM library'
 
@@ -86,6 +87,56 @@ class LibraryMixin(StoreBase):
                     "pass --replace to overwrite",
                 )
         return added, replaced
+
+    def remove_library(self, keys: Sequence[str], *, command: str = "") -> tuple[int, list[str]]:
+        """Remove library blocks by key, all or nothing, as one undoable action (kind
+        ``unlibrary``; the blocks are kept with it in ``library_removed``). Returns the
+        action id and the keys removed; an unknown key is ``NotFoundError``."""
+        wanted = list(dict.fromkeys(keys))
+        with self._write() as conn:
+            rows = []
+            for key in wanted:
+                row = conn.execute(
+                    'SELECT "key", kind, bibtex, source, added, position FROM library '
+                    'WHERE "key" = ?',
+                    (key,),
+                ).fetchone()
+                if row is None:
+                    pool = [r[0] for r in conn.execute('SELECT "key" FROM library')]
+                    raise NotFoundError(
+                        f"'{clip(key)}' is not in your library; nothing removed",
+                        did_you_mean(key, pool) or "see 'studyplan bib list'",
+                    )
+                rows.append(row)
+            action = self._new_action(conn, "unlibrary", now_utc(), command)
+            conn.executemany(
+                'INSERT INTO library_removed (action_id, "key", kind, bibtex, source, added, '
+                "position) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(action, *row) for row in rows],
+            )
+            conn.executemany('DELETE FROM library WHERE "key" = ?', [(k,) for k in wanted])
+        return action, wanted
+
+    @staticmethod
+    def _put_back(conn: Any, action_id: int) -> tuple[str, ...]:
+        """Undo of a removal: its blocks back where they were (a key imported again
+        since keeps the newer block). Returns the keys put back."""
+        rows = conn.execute(
+            'SELECT "key", kind, bibtex, source, added, position FROM library_removed '
+            "WHERE action_id = ? ORDER BY id",
+            (action_id,),
+        ).fetchall()
+        back = []
+        for row in rows:
+            if conn.execute('SELECT 1 FROM library WHERE "key" = ?', (row[0],)).fetchone():
+                continue
+            conn.execute(
+                'INSERT INTO library ("key", kind, bibtex, source, added, position) '
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                row,
+            )
+            back.append(str(row[0]))
+        return tuple(back)
 
 
 def _entry(row: tuple[object, ...]) -> LibraryEntry:

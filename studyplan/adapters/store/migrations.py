@@ -103,6 +103,26 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     (
+        # 'bib rm' is undoable: the removed blocks are kept with the removing action
+        # (kind 'unlibrary'), and 'undo' puts them back exactly as they were.
+        "0004_library_removals",
+        (
+            """CREATE TABLE library_removed (
+                id INTEGER NOT NULL,
+                action_id INTEGER NOT NULL,
+                "key" VARCHAR NOT NULL,
+                kind VARCHAR NOT NULL,
+                bibtex VARCHAR NOT NULL,
+                source VARCHAR NOT NULL,
+                added DATETIME NOT NULL,
+                position INTEGER NOT NULL,
+                PRIMARY KEY (id),
+                FOREIGN KEY(action_id) REFERENCES action (id)
+            )""",
+            "CREATE INDEX ix_library_removed_action_id ON library_removed (action_id)",
+        ),
+    ),
+    (
         # Spaced review: each review of a done topic (and each share of credit a review
         # passes to a prerequisite) is a row of an action, so ``undo`` takes a review
         # session back like a mark. ``card`` is the FSRS card after the row (JSON),
@@ -127,6 +147,25 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             )""",
             "CREATE INDEX ix_review_topic_id ON review (topic_id)",
             "CREATE INDEX ix_review_action_id ON review (action_id)",
+        ),
+    ),
+    (
+        # Progress inside a topic: ``studyplan read TOPIC KEY [--part N]`` ticks one of a
+        # topic's readings (or one part of it). A tick belongs to an action like a mark,
+        # so ``undo`` undoes it the same way; ``part`` is NULL for the whole reading.
+        "0006_reading_ticks",
+        (
+            """CREATE TABLE reading_tick (
+                id INTEGER NOT NULL,
+                action_id INTEGER NOT NULL,
+                topic_id VARCHAR NOT NULL,
+                "key" VARCHAR NOT NULL,
+                part INTEGER,
+                PRIMARY KEY (id),
+                FOREIGN KEY(action_id) REFERENCES action (id)
+            )""",
+            "CREATE INDEX ix_reading_tick_topic_id ON reading_tick (topic_id)",
+            "CREATE INDEX ix_reading_tick_action_id ON reading_tick (action_id)",
         ),
     ),
     (

@@ -66,6 +66,19 @@ class Note(SQLModel, table=True):
     text: str
 
 
+class ReadingTick(SQLModel, table=True):
+    """One reading of a topic (or one part of it, ``part`` from 1) ticked as read by
+    ``studyplan read``; undoable like any action. Live ticks shrink the topic's hours."""
+
+    __tablename__ = "reading_tick"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    topic_id: str = Field(index=True)
+    key: str
+    part: int | None = None
+
+
 class Plan(SQLModel, table=True):
     """A saved plan; ``payload`` is the planner's JSON, stored as text."""
 
@@ -99,6 +112,22 @@ class LibraryEntry(SQLModel, table=True):
     position: int = Field(index=True)
 
 
+class LibraryRemoval(SQLModel, table=True):
+    """A library block ``bib rm`` removed, kept with its action so that ``undo`` can put
+    it back as it was."""
+
+    __tablename__ = "library_removed"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    key: str
+    kind: str
+    bibtex: str
+    source: str
+    added: datetime
+    position: int
+
+
 class Review(SQLModel, table=True):
     """One review of a done topic, or a prerequisite's share of one (``credit`` < 1);
     ``card`` is the FSRS card afterwards (JSON) and ``due`` its next due date."""
@@ -122,8 +151,10 @@ TABLES: tuple[type[SQLModel], ...] = (
     Action,
     Event,
     Note,
+    ReadingTick,
     Plan,
     Setting,
     LibraryEntry,
+    LibraryRemoval,
     Review,
 )

@@ -10,7 +10,7 @@ from datetime import datetime
 from studyplan.adapters.store.base import StoreBase
 from studyplan.adapters.store.sqlite import from_db, now_utc, to_db
 from studyplan.domain.saved_plan import SavedPlan, SavedPlanFormatError
-from studyplan.errors import ConflictError, NotFoundError, StoreError, did_you_mean
+from studyplan.errors import ConflictError, NotFoundError, StoreError, clip, command, did_you_mean
 
 ACTIVE_PLAN = "active_plan"
 
@@ -24,7 +24,7 @@ class PlansMixin(StoreBase):
             exists = conn.execute('SELECT 1 FROM "plan" WHERE name = ?', (name,)).fetchone()
             if exists and not replace:
                 raise ConflictError(
-                    f"a plan named '{name}' already exists",
+                    f"a plan named '{clip(name)}' already exists",
                     "choose another name, or replace it explicitly",
                 )
             if exists:
@@ -75,7 +75,7 @@ class PlansMixin(StoreBase):
             if not conn.execute('SELECT 1 FROM "plan" WHERE name = ?', (name,)).fetchone():
                 names = [r[0] for r in conn.execute('SELECT name FROM "plan"')]
                 raise NotFoundError(
-                    f"no saved plan named '{name}'",
+                    f"no saved plan named '{clip(name)}'",
                     did_you_mean(name, names) or "see 'studyplan plans'",
                 )
             conn.execute(
@@ -88,9 +88,9 @@ class PlansMixin(StoreBase):
 def _load(name: str, text: str) -> SavedPlan:
     try:
         return SavedPlan.from_json(json.loads(text))
-    except (ValueError, SavedPlanFormatError) as exc:
+    except (ValueError, RecursionError, SavedPlanFormatError) as exc:
         detail = str(exc) if isinstance(exc, SavedPlanFormatError) else "$: not valid JSON"
         raise StoreError(
-            f"saved plan '{name}' cannot be read: {detail}",
-            f"remove it with 'studyplan plan rm {name}', or save it again with --replace",
+            f"saved plan '{clip(name)}' cannot be read: {clip(detail, 300)}",
+            f"remove it with: {command('plan', 'rm', name)}; or save it again with --replace",
         ) from None

@@ -195,6 +195,7 @@ def main(rounds: int = 15) -> list[str]:
     missed = report(
         f"BibTeX import, {ENTRIES:,} entries (in-process, medians)", parse, [ours_import]
     )
+    missed += restore_against_import(rounds)
     missed += report(
         f"restore of a {ENTRIES:,}-entry library's backup against importing it",
         ours_import,
@@ -206,6 +207,54 @@ def main(rounds: int = 15) -> list[str]:
         [ours_export, write_inplace],
     )
     return missed
+
+
+def restore_against_import(rounds: int) -> list[str]:
+    """Whole process, interleaved, each run into a fresh database: ``restore`` of a backup
+    holding a 10k-entry library against ``bib import`` of the same entries (goal <= 1.5x)."""
+    import subprocess
+
+    from benchmarks.harness import PYTHON, clean_env, interleave
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        bib = root / "library.bib"
+        bib.write_text(generate(), encoding="utf-8")
+        env = {"STUDYPLAN_HOME": str(root / "home"), "STUDYPLAN_BUILTIN_DIR": str(root)}
+        sp = [PYTHON, "-m", "studyplan"]
+        seed = root / "seed.db"
+        subprocess.run(
+            [*sp, "--db", str(seed), "bib", "import", str(bib)],
+            env=clean_env(env),
+            check=True,
+            capture_output=True,
+        )
+        backup = root / "backup.json"
+        subprocess.run(
+            [*sp, "--db", str(seed), "backup", "-o", str(backup)],
+            env=clean_env(env),
+            check=True,
+            capture_output=True,
+        )
+        importing = Case(
+            "bib import FILE (fresh database)",
+            [],
+            env,
+            make_argv=lambda n: [*sp, "--db", str(root / f"i{n}.db"), "bib", "import", str(bib)],
+        )
+        restoring = Case(
+            "restore BACKUP (fresh database)",
+            [],
+            env,
+            goal=1.5,
+            make_argv=lambda n: [*sp, "--db", str(root / f"r{n}.db"), "restore", str(backup)],
+        )
+        interleave([importing, restoring], max(3, min(rounds, 7)), warmup=1)
+        return report(
+            f"restore of a {ENTRIES:,}-entry library against bib import (whole process, medians)",
+            importing,
+            [restoring],
+        )
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from pathlib import Path
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
 BENCHES = [
+    "bench_everyday",
     "bench_startup",
     "bench_planner",
     "bench_store",

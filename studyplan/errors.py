@@ -2,7 +2,7 @@
 
 Every error a user can cause is a ``StudyplanError`` subclass whose message is ready to
 print as one line. The CLI turns them into exit codes in exactly one place
-(``studyplan.cli.app.StudyplanGroup``); nothing else calls ``sys.exit``.
+(``studyplan.cli.failures``); nothing else calls ``sys.exit``.
 """
 
 from __future__ import annotations

@@ -10,12 +10,13 @@ start reads no curriculum file at all.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
 import pickle
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ from studyplan.adapters.curriculum.loader import (
 from studyplan.adapters.files import write_cache
 from studyplan.domain.catalog import CACHE_LAYOUT, BibSummary, Catalog
 from studyplan.domain.layout import record_layout
+from studyplan.domain.pickled import PickledMapping
 from studyplan.errors import Problem
 
 # The per-file parse results pickle ``loader.Parsed`` records around the catalog's.
@@ -97,6 +99,49 @@ class Inputs:
                 self.references = None
         self.read_problems += problems
         return problems
+
+
+class StoredLibrary(Mapping[str, BibSummary]):
+    """The personal library as the catalog sees it, read from the store only when a
+    value is needed (a cold build): a warm run needs just ``digest()``, the store's
+    ``library_version`` token, one row instead of every entry's text."""
+
+    def __init__(
+        self,
+        version: str,
+        rows: Callable[[], Sequence[Any]],
+        warn: Callable[[str], None] | None = None,
+    ) -> None:
+        self.version = version
+        self._rows = rows
+        self._warn = warn  # quarantine: a stored block that does not parse is named once
+        self._inner: Mapping[str, BibSummary] | None = None
+
+    def digest(self) -> str:
+        return self.version
+
+    def _mapping(self) -> Mapping[str, BibSummary]:
+        if self._inner is None:
+            from studyplan.adapters.bibliography import library_summaries
+
+            self._inner = library_summaries(self._rows(), warn=self._warn)
+        return self._inner
+
+    def __getitem__(self, key: str) -> BibSummary:
+        return self._mapping()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._mapping())
+
+    def __len__(self) -> int:
+        return len(self._mapping())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._mapping()
+
+    def items(self) -> Any:
+        # The parsed entries only: a quarantined key is not yielded and then missing.
+        return self._mapping().items()
 
 
 def _stable(sources: Sequence[Source]) -> list[Source]:
@@ -219,12 +264,18 @@ def gather(
 
 
 def _references(inputs: Inputs) -> dict[str, BibSummary]:
+    return _references_split(inputs)[0]
+
+
+def _references_split(inputs: Inputs) -> tuple[dict[str, BibSummary], set[str]]:
+    """The references by key (built-in first, then the library) and the built-in keys."""
     from studyplan.adapters.bibliography import summaries_from_text
 
     refs = summaries_from_text(inputs.references.data.decode("utf-8")) if inputs.references else {}
+    builtin = set(refs)
     for key, summary in inputs.library.items():
         refs.setdefault(key, summary)
-    return refs
+    return refs, builtin
 
 
 def check(inputs: Inputs) -> list[Problem]:
@@ -249,8 +300,12 @@ def catalog(inputs: Inputs, use_cache: bool = True) -> Catalog:
             return cached
     if inputs.read_all():
         raise CurriculumError(check(inputs))
-    refs = _references(inputs)
+    refs, builtin = _references_split(inputs)
     stable = _stable(inputs.sources)
+    # The build makes millions of objects and no garbage cycles: the cyclic collector
+    # would walk them again and again (half the cold 100k build; benchmarks/).
+    paused = gc.isenabled()
+    gc.disable()
     try:
         if use_cache:
             parses = ParseCache(paths.cache_dir())
@@ -260,7 +315,12 @@ def catalog(inputs: Inputs, use_cache: bool = True) -> Catalog:
             built = load(stable, frozenset(refs))
     except CurriculumError:
         raise CurriculumError(check(inputs)) from None  # named as the user named them
-    built.references = refs
+    finally:
+        if paused:
+            gc.enable()
+    # Commands look up the built-in references and what core readings cite; the rest of
+    # a large library is unpickled only when something walks all of them.
+    built.references = PickledMapping.of(refs, builtin | set(built.topics.core_columns()[1]))
     built.content_hash = inputs.content_hash()
     if use_cache:
         _store(cache_file, built)
@@ -278,9 +338,14 @@ def cached_catalog(inputs: Inputs) -> Catalog | None:
             cached = pickle.load(fh)
     except Exception:  # a missing, stale or broken cache is no catalog
         return None
-    if not isinstance(cached, Catalog):
+    refs_file = _refs_file(cache_file)
+    if not isinstance(cached, Catalog) or not refs_file.is_file():
         return None
     cached.planning_graph = _planning_graph_reader(_edges_file(cache_file), cached)
+    first = cached.references
+    if isinstance(first, PickledMapping) and first.first_blob() is not None:
+        # The whole library's references are read from their own file on a miss only.
+        cached.references = PickledMapping(refs_file.read_bytes, first.first_blob())
     return cached
 
 
@@ -352,17 +417,31 @@ def _planning_graph_reader(edges_file: Path, catalog: Catalog) -> Callable[[], A
     return read
 
 
+def _refs_file(cache_file: Path) -> Path:
+    return cache_file.with_suffix(".refs")
+
+
 def _store(cache_file: Path, built: Catalog) -> None:
-    """Write the edge list, then the catalog, and drop older catalogs; a cache that
+    """Write the edge list and every reference (the whole library), then the catalog
+    with just the references commands look up, and drop older catalogs; a cache that
     cannot be written is skipped."""
+    import copy
+
     links = "".join([f"{s} {t}\n" for s, t in zip(*built.topics.links(), strict=True)])
     if not write_cache(_edges_file(cache_file), links.encode()):
         return
-    if not write_cache(cache_file, pickle.dumps(built, pickle.HIGHEST_PROTOCOL)):
+    refs = built.references
+    whole, first = refs.blobs() if isinstance(refs, PickledMapping) else (b"", None)
+    if not write_cache(_refs_file(cache_file), whole):
+        return
+    light = copy.copy(built)
+    if first is not None:
+        light.references = PickledMapping[BibSummary](b"", first)
+    if not write_cache(cache_file, pickle.dumps(light, pickle.HIGHEST_PROTOCOL)):
         return
     try:
         for old in cache_file.parent.glob(f"{_CACHE_PREFIX}*"):
-            if old.stem != cache_file.stem and old.suffix in (".pickle", ".edges"):
+            if old.stem != cache_file.stem and old.suffix in (".pickle", ".edges", ".refs"):
                 old.unlink(missing_ok=True)
     except OSError:
         pass

@@ -1,10 +1,10 @@
 """How a plan is printed: one block per step (number, weeks, topic, hours; what to read,
 alternatives as ``or``; why it is there), as plain lines written from the plan's and the
-catalog's columns."""
+catalog's columns, streamed (``plan_run`` and the fast dispatcher call it too)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from studyplan.cli.output import emit_lines, emit_text, plain
@@ -27,12 +27,27 @@ def render_plan(
     """One block per step: number, weeks, topic, hours; what to read; why it is there.
 
     Written from the plan's and the catalog's columns as plain lines (styled only on a
-    terminal), so that a plan of tens of thousands of steps prints in a moment.
+    terminal), so that a plan of tens of thousands of steps prints in a moment; piped, the
+    lines are streamed out in chunks, never held all at once (a 100k-step plan's text is
+    ~17 MB, and as one list of lines it was half the peak memory).
     """
+    pad = " " * (len(str(len(plan.topic_ids))) + 2)
+    lines = _plan_lines(catalog, plan, show_covered, reading or {}, extra)
+    if plain():
+        emit_text(lines)
+    else:
+        emit_lines(_styled(list(lines), pad))
 
-    from studyplan.domain.planner import hours_needed_for, why_texts
 
-    lines: list[str] = []
+def _plan_lines(
+    catalog: Catalog,
+    plan: Plan,
+    show_covered: bool,
+    reading: Mapping[str, TopicReading],
+    extra: Mapping[str, str] | None,
+) -> Iterator[str]:
+    from studyplan.domain.planner import hours_needed_for, iter_why_texts
+
     sched = plan.schedule
     table = catalog.topics
     milestones = table.milestones()
@@ -49,18 +64,17 @@ def render_plan(
             f" · {count(sched.weeks, 'week')} at {sched.hours_per_week:g} h/week"
             f" · done by {sched.finish}"
         )
-    lines.append(head)
+    yield head
     if plan.pace:
-        lines.append(f"at your pace: {'; '.join(plan.pace)} (--pace 1: the estimates)")
+        yield f"at your pace: {'; '.join(plan.pace)} (--pace 1: the estimates)"
     if sched and sched.deadline:
         if sched.fits:
-            lines.append(f"fits the deadline {sched.deadline}")
+            yield f"fits the deadline {sched.deadline}"
         else:
             need = hours_needed_for(plan, sched.start, sched.deadline)
-            lines.append(f"does not fit the deadline {sched.deadline}: it needs {need:g} h/week")
+            yield f"does not fit the deadline {sched.deadline}: it needs {need:g} h/week"
     titles, titles_zh = table.titles(), table.titles_zh()
     at, keys, wheres, accesses, _, _, one_of = table.core_columns()
-    reading = reading or {}
     started = {t for t, s in plan.statuses.items() if s == Status.STARTED}
     n_steps = len(plan.topic_ids)
     width = len(str(n_steps))
@@ -69,11 +83,10 @@ def render_plan(
     hours_text = {hours: f"{hours:g}" for hours in set(plan.hours)}
     # Plain lookups and one f-string per step, no format specs inside the loop: this loop
     # is most of printing a 100k-step plan (benchmarks/bench_planner.py).
-    numbers = [f"{str(n).rjust(width)}. " for n in range(1, n_steps + 1)]
-    whys = why_texts(catalog, plan, 5)
+    numbers = (f"{str(n).rjust(width)}. " for n in range(1, n_steps + 1))
+    whys = iter_why_texts(catalog, plan, 5)
     columns = (plan.positions, plan.topic_ids, plan.hours, whys)
     steps = zip(numbers, _week_spans(plan), *columns, strict=True)
-    append = lines.append
     for number, when, i, tid, hours, why in steps:
         first, end = at[i], at[i + 1]
         if end == first + 1:
@@ -87,7 +100,7 @@ def render_plan(
                 ]
             )
         if i in milestones:
-            append(
+            yield (
                 f"\n{number}{when}◆ checkpoint: {titles[i]} · {titles_zh[i]}  [{tid}]"
                 f"\n{pad}why   {why}"
             )
@@ -96,22 +109,18 @@ def render_plan(
         if tid in reading:
             text = reading[tid].text()
             mark = f"  (in progress · {text})" if mark else f"  ({text})"
-        append(
+        yield (
             f"\n{number}{when}{titles[i]} · {titles_zh[i]}  [{tid}]  {hours_text[hours]} h{mark}"
             f"{reads}\n{pad}why   {why}"
         )
         if extra and tid in extra:
-            append(f"{pad}cited {extra[tid]}")
+            yield f"{pad}cited {extra[tid]}"
     if show_covered and plan.covered:
-        lines.append("")
-        lines.append("already covered:")
+        yield ""
+        yield "already covered:"
         for item in plan.covered:
             by = "" if item.by == item.topic.id else f" (by {item.by})"
-            lines.append(f"  ✔ {item.topic.id} {item.topic.title} — {item.status}{by}")
-    if plain():
-        emit_text(lines)
-    else:
-        emit_lines(_styled(lines, pad))
+            yield f"  ✔ {item.topic.id} {item.topic.title} — {item.status}{by}"
 
 
 def _styled(lines: list[str], pad: str) -> list[tuple[str, str]]:
@@ -168,12 +177,12 @@ class _References(dict[str, str]):
         return head
 
 
-def _week_spans(plan: Plan) -> Sequence[str]:
+def _week_spans(plan: Plan) -> Iterator[str]:
     """``wk 3  `` or ``wk 3–4  `` per step; blanks when the plan is not scheduled."""
     sched = plan.schedule
     if sched is None:
-        return [""] * len(plan.topic_ids)
-    return [
+        return iter([""] * len(plan.topic_ids))
+    return (
         f"wk {first + 1}  " if first == last else f"wk {first + 1}–{last + 1}  "
         for first, last in zip(sched.first_weeks, sched.last_weeks, strict=True)
-    ]
+    )

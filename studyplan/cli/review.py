@@ -71,7 +71,7 @@ def cmd_review(
     given so far, Ctrl-C or closed input records nothing. 'review export --anki FILE'
     writes the self-checks as an Anki deck.
     """
-    from studyplan.cli.progress import check_topics
+    from studyplan.cli.everyday import check_topics
     from studyplan.domain.reviews import due_topics, upcoming
 
     st = state(ctx)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import typer
-
 if TYPE_CHECKING:
+    import typer
+
     from studyplan.adapters.store import ProgressStore
     from studyplan.domain.books import Choice
     from studyplan.domain.catalog import Catalog
@@ -22,7 +24,7 @@ class State:
     curricula_dirs: list[Path] = field(default_factory=list)
     db: Path | None = None
     debug: bool = False
-    #: The command was given ``--json``: errors are reported as JSON too (``cli.app``).
+    #: The command was given ``--json``: errors are reported as JSON too (``cli.typer_app``).
     json: bool = False
     _catalog: Catalog | None = None
     _store: ProgressStore | None = None
@@ -31,27 +33,43 @@ class State:
     # The readings chosen by ``plan --books`` (set by ``make_plan``), for rendering.
     books: Choice | None = None
 
+    @classmethod
+    def from_options(cls, curricula: list[Path] | None, db: Path | None, debug: bool) -> State:
+        """The state the root options describe (the Typer root callback and the fast
+        dispatcher both make it here)."""
+        return cls(curricula_dirs=list(curricula or []), db=db, debug=debug)
+
+    def close(self) -> None:
+        """Close the store if one was opened (the fast dispatcher's end of a command)."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
     def catalog(self) -> Catalog:
         """The validated catalog (built-in + user curricula); raises on any problem."""
         if self._catalog is None:
             from studyplan.adapters import workspace
-            from studyplan.adapters.bibliography import library_summaries
 
-            # The personal library: user curricula may cite its keys (parsed lazily).
-            library = library_summaries(self.store().library_blocks(), warn=_warn)
-            inputs = workspace.gather(self.curricula_dirs, library=library)
-            self._catalog = workspace.catalog(inputs)
+            self._catalog = workspace.catalog(self._inputs(warn=_warn))
         return self._catalog
+
+    def _inputs(self, warn: Callable[[str], None] | None = None) -> Any:
+        """What the catalog is built from; the personal library too (user curricula may
+        cite its keys): the cache key is the store's library version, and the rows are
+        read and parsed only to rebuild (with ``warn``, a stored block that does not
+        parse is left out and named once)."""
+        from studyplan.adapters import workspace
+
+        store = self.store()
+        library = workspace.StoredLibrary(store.library_version(), store.library_blocks, warn)
+        return workspace.gather(self.curricula_dirs, library=library)
 
     def cached_catalog(self) -> Catalog | None:
         """The catalog if the cache holds it, else None; never validates (completion)."""
         if self._catalog is None:
             from studyplan.adapters import workspace
-            from studyplan.adapters.bibliography import library_summaries
 
-            library = library_summaries(self.store().library_blocks())
-            inputs = workspace.gather(self.curricula_dirs, library=library)
-            self._catalog = workspace.cached_catalog(inputs)
+            self._catalog = workspace.cached_catalog(self._inputs())
         return self._catalog
 
     def statuses(self) -> dict[str, str]:
@@ -140,7 +158,9 @@ class State:
 
 
 def _warn(line: str) -> None:
-    typer.echo(line, err=True)
+    # Not typer.echo: the fast dispatcher runs without the CLI framework.
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
 
 
 def state(ctx: typer.Context) -> State:

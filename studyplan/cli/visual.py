@@ -146,7 +146,7 @@ def cmd_report(
     from studyplan import __version__
     from studyplan.adapters.files import write_atomic
     from studyplan.cli.dates import parse_date
-    from studyplan.cli.plan import make_plan
+    from studyplan.cli.plan_run import make_plan
     from studyplan.cli.state import learner_paces
     from studyplan.domain.planner import graph_of
     from studyplan.views.content import report_for_goals, report_for_saved

@@ -162,7 +162,7 @@ class BibSummary:
 # Bump only for a change of the pickled layout that no record's fields show (say, a
 # column's meaning); added, removed, renamed or retyped fields change the key by
 # themselves (``record_layout``, in ``domain/layout.py``).
-_LAYOUT_REVISION = 5
+_LAYOUT_REVISION = 6  # 6: references pickled as (whole, first) blobs (pickled.py)
 
 
 class TopicTable(Mapping[str, Topic]):
@@ -394,12 +394,14 @@ class Catalog:
 
     def __getstate__(self) -> tuple[Any, ...]:
         refs = self.references
-        blob = refs.blob() if isinstance(refs, PickledMapping) else PickledMapping.dump(refs)
-        return self.curricula, self.topics, blob, self.aliases, self.content_hash
+        blobs = (
+            refs.blobs() if isinstance(refs, PickledMapping) else (PickledMapping.dump(refs), None)
+        )
+        return self.curricula, self.topics, blobs, self.aliases, self.content_hash
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        self.curricula, self.topics, blob, self.aliases, self.content_hash = state
-        self.references = PickledMapping[BibSummary](blob)
+        self.curricula, self.topics, blobs, self.aliases, self.content_hash = state
+        self.references = PickledMapping[BibSummary](*blobs)
         self.planning_graph = None
 
     def resolve(self, topic_id: str) -> str:

@@ -361,37 +361,40 @@ def chain_text(catalog: Catalog, plan: Plan, topic_id: str, longest: int | None 
     With ``longest``, a chain of more topics keeps its two first and its goal, joined by
     ``…`` (for tables; ``studyplan why`` prints the whole chain).
     """
-    return _chain_texts(catalog, plan, [catalog.topics.position(topic_id)], longest)[0]
+    return next(_chain_texts(catalog, plan, [catalog.topics.position(topic_id)], longest))
 
 
 def why_texts(catalog: Catalog, plan: Plan, longest: int | None = None) -> list[str]:
     """``chain_text`` for every step, in order, in one pass over the why-tree's columns:
     a shortened chain costs three look-ups, not a walk up to its goal."""
+    return list(_chain_texts(catalog, plan, plan.positions, longest))
+
+
+def iter_why_texts(catalog: Catalog, plan: Plan, longest: int | None = None) -> Iterator[str]:
+    """``why_texts`` one at a time (a printed plan streams them)."""
     return _chain_texts(catalog, plan, plan.positions, longest)
 
 
 def _chain_texts(
     catalog: Catalog, plan: Plan, positions: Sequence[int], longest: int | None
-) -> list[str]:
+) -> Iterator[str]:
     tree = plan.why_tree()
     up, depth, goal = tree.up, tree.depth, tree.goal
     title = catalog.topics.titles()
     goals = {tree.index[g] for g in plan.goals if g in tree.index}
     cut = longest if longest is not None else len(up) + 1
-    texts: list[str] = []
     for i in positions:
         above = up[i]
         if above < 0:
-            texts.append("goal" if i in goals else "")
+            yield "goal" if i in goals else ""
         elif depth[i] + 1 > cut:
-            texts.append(f"{title[i]} → {title[above]} → … → {title[goal[i]]} (goal)")
+            yield f"{title[i]} → {title[above]} → … → {title[goal[i]]} (goal)"
         else:
             chain = [title[i]]
             node = i
             while (node := up[node]) >= 0:
                 chain.append(title[node])
-            texts.append(" → ".join(chain) + " (goal)")
-    return texts
+            yield " → ".join(chain) + " (goal)"
 
 
 # -- schedule ---------------------------------------------------------------------------------

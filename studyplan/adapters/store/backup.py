@@ -297,20 +297,25 @@ def _merge(path: Path, data: dict[str, Any]) -> RestoreResult:
             session.add(m.Setting(key=ACTIVE_PLAN, value=wanted))
             result["active_plan_set"] = wanted
 
+        # The library in bulk: one read of what is there and one multi-row insert, not
+        # an ORM object and a look-up per entry (benchmarks/bench_bib.py: restore vs import).
         lib_added = lib_present = 0
         lib_conflicts: list[str] = []
-        # One read of what is here, not one query per block: a query each autoflushes
-        # the session, which made restoring 10k blocks 5x slower than importing them;
-        # new blocks go in as one executemany, not as 10k ORM objects.
-        mine_lib = {b.key: (b.bibtex, b.kind) for b in session.exec(select(m.LibraryEntry))}
-        last = session.exec(select(func.max(m.LibraryEntry.position))).one() or 0
-        new_rows: list[dict[str, Any]] = []
+        table = m.LibraryEntry.__table__  # type: ignore[attr-defined]
+        mine_lib = {
+            key: (bibtex, kind)
+            for key, bibtex, kind in session.execute(
+                select(table.c.key, table.c.bibtex, table.c.kind)
+            )
+        }
+        last = session.execute(select(func.max(table.c.position))).scalar() or 0
+        rows: list[dict[str, Any]] = []
         for b in sorted(data["library"], key=lambda b: b["position"]):
             mine_b = mine_lib.get(b["key"])
             if mine_b is None:
                 last += 1
                 mine_lib[b["key"]] = (b["bibtex"], b["kind"])
-                new_rows.append(
+                rows.append(
                     {
                         "key": b["key"],
                         "kind": b["kind"],
@@ -320,13 +325,14 @@ def _merge(path: Path, data: dict[str, Any]) -> RestoreResult:
                         "position": last,
                     }
                 )
+                mine_lib[b["key"]] = (b["bibtex"], b["kind"])
                 lib_added += 1
             elif mine_b == (b["bibtex"], b["kind"]):
                 lib_present += 1
             else:
                 lib_conflicts.append(b["key"])
-        if new_rows:
-            session.execute(insert(m.LibraryEntry), new_rows)
+        if rows:
+            session.execute(insert(table), rows)
         result.update(
             library_added=lib_added,
             library_present=lib_present,

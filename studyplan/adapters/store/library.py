@@ -28,6 +28,13 @@ class LibraryMixin(StoreBase):
         sql = 'SELECT "key", bibtex, source, kind FROM library ORDER BY position, rowid'
         return [LibraryBlock._make(row) for row in self._rows(sql)]
 
+    def library_version(self) -> str:
+        """A token that changes whenever the library changes (set by triggers, migration
+        0008); ``""`` for a library that never had a row. What the catalog cache is
+        keyed by, instead of every row's text."""
+        rows = self._rows("SELECT value FROM setting WHERE \"key\" = 'library_version'")
+        return str(rows[0][0]) if rows else ""
+
     def library_entry(self, key: str) -> LibraryEntry | None:
         rows = self._rows(f'{_COLUMNS} WHERE "key" = ?', (key,))
         return _entry(rows[0]) if rows else None

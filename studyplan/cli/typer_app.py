@@ -7,7 +7,6 @@ everyday commands start fast (see ``benchmarks/``).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,8 +14,8 @@ import typer
 from typer.core import TyperGroup
 
 from studyplan import __version__
+from studyplan.cli.failures import exit_code
 from studyplan.cli.state import State
-from studyplan.errors import EXIT_INTERNAL, StudyplanError, clip
 
 
 class StudyplanGroup(TyperGroup):
@@ -35,25 +34,10 @@ class StudyplanGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except StudyplanError as exc:
-            if _debug(ctx):
-                raise
-            _report(ctx, exc.lines(), exc.exit_code, exc)
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
-        except KeyboardInterrupt:
-            _report(ctx, ["interrupted"], 130)
-        except BrokenPipeError:
-            sys.stderr.close()
-            ctx.exit(0)
-        except Exception as exc:
-            if _debug(ctx):
-                raise
-            line = (
-                f"error: internal error: {type(exc).__name__}: {clip(str(exc), 300)} "
-                "(run again with --debug for a traceback, and please report it)"
-            )
-            _report(ctx, [line], EXIT_INTERNAL)
+        except (Exception, KeyboardInterrupt) as exc:
+            ctx.exit(exit_code(exc, debug=_debug(ctx), as_json=_json(ctx)))
 
     def list_commands(self, ctx: Any) -> list[str]:
         # The order in which commands were registered (a tour, not an index); Typer adds
@@ -70,21 +54,9 @@ def _debug(ctx: Any) -> bool:
     return bool(getattr(ctx.find_root().obj, "debug", False))
 
 
-def _report(ctx: Any, lines: list[str], code: int, exc: StudyplanError | None = None) -> None:
-    """Print an error and exit with ``code``: lines, or JSON under ``--json``."""
-    if getattr(ctx.find_root().obj, "json", False):
-        import json
-
-        data: dict[str, Any] = {"error": exc.message if exc else lines[-1], "code": code}
-        if exc is not None and exc.hint:
-            data["hint"] = exc.hint
-        if exc is not None and len(lines) > 1:
-            data["problems"] = lines[:-1]
-        typer.echo(json.dumps(data, ensure_ascii=False), err=True)
-    else:
-        for line in lines:
-            typer.echo(line, err=True)
-    ctx.exit(code)
+def _json(ctx: Any) -> bool:
+    """The command was given ``--json`` (``options.JsonOption``): errors are JSON too."""
+    return bool(getattr(ctx.find_root().obj, "json", False))
 
 
 app = typer.Typer(
@@ -133,7 +105,7 @@ def root(
     """Plan a study path through the foundations of large-model research: prerequisites,
     readings, schedule, progress and BibTeX. Without a command: your plan's pace, this
     week's hours and what to study next."""
-    ctx.obj = State(curricula_dirs=list(curricula or []), db=db, debug=debug)
+    ctx.obj = State.from_options(curricula, db, debug)
     if ctx.invoked_subcommand is None:
         from studyplan.cli import dashboard
         from studyplan.cli.state import state
@@ -172,6 +144,6 @@ _register()
 
 
 def main(prog_name: str | None = None) -> None:
-    """Console-script entry point (``python -m studyplan`` passes its name, so that help
-    and shell completion say ``studyplan``)."""
+    """Run the Typer app (``studyplan.cli.main`` tries the fast dispatcher first;
+    ``python -m studyplan`` passes its name, so that help and completion say ``studyplan``)."""
     app(prog_name=prog_name)

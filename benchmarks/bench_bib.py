@@ -137,6 +137,9 @@ def main(rounds: int = 15) -> list[str]:
         write = Case("bibtexparser write_string (default stack)", [])
         write_inplace = Case("bibtexparser write_string (in place)", [])
         ours_export = Case("bib export --library (store, write)", [], goal=1.3)
+        # restore checks every block of the backup as import does, then writes (trial bug
+        # 16: it took 3-4x the import); the goal is against our own import, same run.
+        ours_restore = Case("restore of its backup (check, store)", [], goal=1.5)
         warm_db = Path(tmp) / "warm.db"
         for number in range(rounds + 1):
             warmup = number == 0
@@ -167,10 +170,23 @@ def main(rounds: int = 15) -> list[str]:
                 return text
 
             _timed(ours_export, run_export)
+            warm = open_store(warm_db, create=False)
+            data = warm.backup()
+            warm.close()
+            target = Path(tmp) / f"restore-{number}.db"
+
+            def run_restore(target: Path = target, data: dict[str, object] = data) -> object:
+                store = open_store(target, create=True)
+                result = store.restore(data)
+                store.close()
+                return result
+
+            _timed(ours_restore, run_restore)
+            target.unlink(missing_ok=True)
             db.unlink(missing_ok=True)
             del library, fresh, plan  # every timed call starts from the same small heap
             if warmup:
-                for case in (parse, ours_import, write, write_inplace, ours_export):
+                for case in (parse, ours_import, write, write_inplace, ours_export, ours_restore):
                     case.times.clear()
     if saved is None:
         os.environ.pop("STUDYPLAN_BUILTIN_DIR", None)
@@ -179,12 +195,66 @@ def main(rounds: int = 15) -> list[str]:
     missed = report(
         f"BibTeX import, {ENTRIES:,} entries (in-process, medians)", parse, [ours_import]
     )
+    missed += restore_against_import(rounds)
+    missed += report(
+        f"restore of a {ENTRIES:,}-entry library's backup against importing it",
+        ours_import,
+        [ours_restore],
+    )
     missed += report(
         f"BibTeX export, {ENTRIES:,} entries (in-process, medians)",
         write,
         [ours_export, write_inplace],
     )
     return missed
+
+
+def restore_against_import(rounds: int) -> list[str]:
+    """Whole process, interleaved, each run into a fresh database: ``restore`` of a backup
+    holding a 10k-entry library against ``bib import`` of the same entries (goal <= 1.5x)."""
+    import subprocess
+
+    from benchmarks.harness import PYTHON, clean_env, interleave
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        bib = root / "library.bib"
+        bib.write_text(generate(), encoding="utf-8")
+        env = {"STUDYPLAN_HOME": str(root / "home"), "STUDYPLAN_BUILTIN_DIR": str(root)}
+        sp = [PYTHON, "-m", "studyplan"]
+        seed = root / "seed.db"
+        subprocess.run(
+            [*sp, "--db", str(seed), "bib", "import", str(bib)],
+            env=clean_env(env),
+            check=True,
+            capture_output=True,
+        )
+        backup = root / "backup.json"
+        subprocess.run(
+            [*sp, "--db", str(seed), "backup", "-o", str(backup)],
+            env=clean_env(env),
+            check=True,
+            capture_output=True,
+        )
+        importing = Case(
+            "bib import FILE (fresh database)",
+            [],
+            env,
+            make_argv=lambda n: [*sp, "--db", str(root / f"i{n}.db"), "bib", "import", str(bib)],
+        )
+        restoring = Case(
+            "restore BACKUP (fresh database)",
+            [],
+            env,
+            goal=1.5,
+            make_argv=lambda n: [*sp, "--db", str(root / f"r{n}.db"), "restore", str(backup)],
+        )
+        interleave([importing, restoring], max(3, min(rounds, 7)), warmup=1)
+        return report(
+            f"restore of a {ENTRIES:,}-entry library against bib import (whole process, medians)",
+            importing,
+            [restoring],
+        )
 
 
 if __name__ == "__main__":

@@ -42,9 +42,9 @@ def whole_process(tmp: Path, rounds: int) -> list[str]:
     cases = [
         Case("graph (DOT)", [*sp, "graph", GOAL], env, goal=1.3),
         Case("graph --format mermaid", [*sp, "graph", GOAL, "-f", "mermaid"], env, goal=1.3),
-        Case("calendar -o bench.ics", [*sp, "calendar", "-o", str(tmp / "b.ics")], env, goal=3.0),
+        Case("calendar -o bench.ics", [*sp, "calendar", "-o", str(tmp / "b.ics"), "--force"], env, goal=3.0),
         Case("report -o bench.html" + ("" if has_dot else " (no dot)"),
-             [*sp, "report", GOAL, "-H", "6", "-o", str(tmp / "b.html")], env, goal=3.0),
+             [*sp, "report", GOAL, "-H", "6", "-o", str(tmp / "b.html"), "--force"], env, goal=3.0),
     ]  # fmt: skip
     if has_dot:
         cases.insert(
@@ -64,7 +64,11 @@ def at_scale(tmp: Path, rounds: int) -> list[str]:
     cases = [
         Case("graph (DOT)", [*sp, "graph", goal], env, goal=3.0),
         Case("graph --format mermaid", [*sp, "graph", goal, "-f", "mermaid"], env, goal=3.0),
-        Case("report (not drawn; context)", [*sp, "report", goal, "-o", str(tmp / "s.html")], env),
+        Case(
+            "report (not drawn; context)",
+            [*sp, "report", goal, "-o", str(tmp / "s.html"), "--force"],
+            env,
+        ),
     ]
     interleave([baseline, *cases], max(3, rounds // 3))
     return report("graph/report on 10k synthetic topics (whole process, medians)", baseline, cases)

@@ -26,16 +26,30 @@ class Case:
     env: dict[str, str] | None = None
     times: list[float] = field(default_factory=list)
     goal: float | None = None
+    # For commands that change what they run on (``done`` on the next topic, a fresh
+    # database per run): the argv of run number n.
+    make_argv: Callable[[int], Sequence[str]] | None = None
+    runs: int = 0
 
     @property
     def median_ms(self) -> float:
         return statistics.median(self.times) * 1000
 
 
+def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment a command runs in: this one, minus ``PYTHONDONTWRITEBYTECODE`` (an
+    installed package has its bytecode compiled; a checkout run without it would compile
+    every module on every run), plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, **(extra or {})}
+
+
 def run_once(case: Case) -> float:
-    env = {**os.environ, **(case.env or {})}
+    env = clean_env(case.env)
+    argv = case.make_argv(case.runs) if case.make_argv else case.argv
+    case.runs += 1
     start = time.perf_counter()
-    proc = subprocess.run(case.argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"benchmark command failed ({case.name}): {proc.stderr.decode()[:400]}")
@@ -67,6 +81,23 @@ def report(title: str, baseline: Case, cases: Sequence[Case]) -> list[str]:
     return missed
 
 
+def peak_mib(argv: Sequence[str], env: dict[str, str] | None = None) -> float:
+    """Peak RSS (MiB) of one run of ``argv``, as the kernel counts it for a child."""
+    script = (
+        "import resource, subprocess, sys;"
+        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL);"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run(
+        [PYTHON, "-S", "-c", script, *argv],
+        env=clean_env(env),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return float(out.split()[-1]) / 1024
+
+
 def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
     best = float("inf")
     for _ in range(repeat):
@@ -77,3 +108,16 @@ def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
 
 
 PYTHON = sys.executable
+# Where this interpreter's packages are: the start-up rows run ``python -S`` (no site
+# hook: this machine's site-packages holds a sandbox ``.pth`` that imports certifi on
+# every start, ~40 ms that no user pays and that would flatter every ratio) with the
+# packages and the checkout on PYTHONPATH instead.
+SITE_PACKAGES = next(p for p in sys.path if p.endswith("site-packages"))
+NO_SITE_ENV = {"PYTHONPATH": os.pathsep.join([str(ROOT), SITE_PACKAGES])}
+# The console script, without ``-m``'s runpy: what ``studyplan`` on the PATH runs.
+STUDYPLAN_S = [
+    PYTHON,
+    "-S",
+    "-c",
+    "import sys; sys.argv[0] = 'studyplan'; from studyplan.cli import main; main()",
+]

@@ -16,11 +16,13 @@ from pathlib import Path
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
 BENCHES = [
+    "bench_everyday",
     "bench_startup",
     "bench_planner",
     "bench_store",
     "bench_bib",
     "bench_visual",
+    "bench_plans",
     "bench_placement",
     "bench_pace",
     "bench_lab",

@@ -2,7 +2,7 @@
 
 Every error a user can cause is a ``StudyplanError`` subclass whose message is ready to
 print as one line. The CLI turns them into exit codes in exactly one place
-(``studyplan.cli.app.StudyplanGroup``); nothing else calls ``sys.exit``.
+(``studyplan.cli.failures``); nothing else calls ``sys.exit``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,28 @@ EXIT_BIBTEX = 6
 EXIT_MISSING_TOOL = 7
 EXIT_CONFLICT = 8
 EXIT_ABORTED = 9
+
+
+#: How much of a user-given id or name an error message repeats.
+ECHO = 60
+
+
+def clip(text: str, limit: int = ECHO) -> str:
+    """``text`` cut to ``limit`` characters for a message (a 100k-character id must not
+    become a 100k-character line); control characters are shown escaped, so that a
+    name cannot move the cursor or fake a second line."""
+    shown = text if len(text) <= limit else text[: limit - 1] + "…"
+    if shown.isprintable():
+        return shown
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in shown)
+
+
+def command(*words: str) -> str:
+    """A command to suggest in a message, every word quoted for the shell: a plan named
+    ``x $(touch pwned)`` must not become a command that runs something when pasted."""
+    import shlex
+
+    return shlex.join(["studyplan", *words])
 
 
 class StudyplanError(Exception):
@@ -69,6 +91,10 @@ class StoreError(StudyplanError):
     """The progress database cannot be used: not a database, corrupt, too new, read-only."""
 
     exit_code = EXIT_STORE
+
+
+class DiskFullError(StoreError):
+    """The progress database cannot be written because the disk is full (reading works)."""
 
 
 class WriteError(StudyplanError):

@@ -45,16 +45,27 @@ def test_check_is_clean_on_good_data(cli: Cli) -> None:
 
 def test_check_reports_what_bibtex_would_warn_about(cli: Cli) -> None:
     assert cli("bib", "import", str(BIB / "plain-warnings.bib")).exit_code == 0
+    # Warnings alone are reported and exit 0 ...
     result = cli("bib", "check")
-    assert result.exit_code == EXIT_BIBTEX
-    assert "'warn2020nojournal' lacks journal" in result.stderr
-    assert result.stderr.strip().endswith(
-        "error: 0 error(s) and 5 warning(s) in 4 built-in entries, 6 in your library "
-        "(fix the entries, or re-import them with --replace)"
+    assert result.exit_code == 0, result.output
+    assert "warning: " in result.stderr and "'warn2020nojournal' lacks journal" in result.stderr
+    assert result.stdout.strip() == (
+        "ok: 4 built-in entries, 6 in your library (0 errors and 5 warnings)"
     )
     data = cli("bib", "check", "--json")
-    assert data.exit_code == EXIT_BIBTEX
+    assert data.exit_code == 0 and json.loads(data.stdout)["ok"] is True
     assert len(json.loads(data.stdout)["warnings"]) == 5
+    # ... and --strict makes them fail.
+    strict = cli("bib", "check", "--strict")
+    assert strict.exit_code == EXIT_BIBTEX
+    assert strict.stderr.strip().endswith(
+        "error: 0 errors and 5 warnings in 4 built-in entries, 6 in your library "
+        "(fix the entries, or re-import them with --replace)"
+    )
+    strict_json = cli("bib", "check", "--strict", "--json")
+    assert strict_json.exit_code == EXIT_BIBTEX
+    assert json.loads(strict_json.stdout)["ok"] is False
+    assert json.loads(strict_json.stderr)["code"] == EXIT_BIBTEX
 
 
 def test_plain_warnings_agree_with_real_bibtex(tmp_path: Path) -> None:
@@ -144,6 +155,7 @@ def test_progress_bar_appears_only_for_slow_imports(monkeypatch: pytest.MonkeyPa
             return True
 
     monkeypatch.setattr(bib_cli.sys, "stderr", Tty())
+    monkeypatch.setattr(bib_cli._Bar, "DELAY", 3600.0)  # "quick" whatever the machine
     quick = bib_cli._Bar(total=10)
     quick(10)
     assert quick.progress is None  # finished within the delay: no bar

@@ -242,7 +242,7 @@ def test_plan_completes_its_subcommands_and_goals(cli: Cli) -> None:
     cli("plan", "mini.ib", "--save", "ib-plan")
     assert complete_through(bash("studyplan plan sh")) == ["show"]
     first = complete_through(bash("studyplan plan "))
-    assert first[:3] == ["show", "use", "rm"] and "mini.probability" in first
+    assert first[:4] == ["show", "diff", "use", "rm"] and "mini.probability" in first
     assert complete_through(bash("studyplan plan mini.ib mini.k")) == ["mini.kl"]  # no 'show'
     assert complete_through(bash("studyplan plan show ")) == ["ib-plan"]
 

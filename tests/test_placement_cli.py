@@ -142,7 +142,8 @@ def test_a_subprocess_drives_the_protocol(tmp_path: Any) -> None:
 
 @pytest.mark.slow
 def test_on_a_terminal_rich_prompts_ask_again_and_q_leaves(tmp_path: Any) -> None:
-    pexpect = pytest.importorskip("pexpect")
+    import pexpect  # a test dependency: the prompt needs a real terminal
+
     env = {**os.environ, "STUDYPLAN_HOME": str(tmp_path / "home"), "COLUMNS": "200"}
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     args = ["-m", "studyplan", "placement", "mini.ib"]

@@ -103,12 +103,12 @@ def test_nothing_left_to_learn(cli: Cli) -> None:
         (
             ["plan", "mini.ib", "-H", "0"],
             EXIT_USAGE,
-            "error: --hours-per-week must be a positive number (got 0)",
+            "error: --hours-per-week must be more than 0 and at most 168 (got 0)",
         ),
         (
             ["plan", "mini.ib", "-H", "-3"],
             EXIT_USAGE,
-            "error: --hours-per-week must be a positive number (got -3)",
+            "error: --hours-per-week must be more than 0 and at most 168 (got -3)",
         ),
         (["plan", "mini.ib", "-H", "lots"], EXIT_USAGE, "Invalid value for '--hours-per-week'"),
         (

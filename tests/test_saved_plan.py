@@ -46,9 +46,40 @@ def payloads(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
+@st.composite
+def payloads_v2(draw: st.DrawFn) -> dict[str, Any]:
+    """Version 2: version 1 plus the catalog hash, each step's prerequisites, what was
+    covered and whether the readings were chosen with --books."""
+    payload = draw(payloads())
+    payload["version"] = 2
+    topic = st.from_regex(r"[a-z]{1,5}\.[a-z]{1,8}", fullmatch=True)
+    for step in payload["steps"]:
+        step["requires"] = draw(st.lists(topic, max_size=3))
+    payload["catalog_hash"] = draw(st.none() | st.from_regex(r"[0-9a-f]{20}", fullmatch=True))
+    payload["covered"] = [
+        {"id": draw(topic), "by": draw(topic), "status": draw(st.sampled_from(["known", "done"]))}
+        for _ in range(draw(st.integers(0, 3)))
+    ]
+    payload["books"] = draw(st.booleans())
+    return payload
+
+
 @given(payloads())
 def test_a_written_plan_reads_back_to_the_same_json(payload: dict[str, Any]) -> None:
     assert SavedPlan.from_json(payload).to_json() == payload
+
+
+@given(payloads_v2())
+def test_a_version_2_plan_reads_back_to_the_same_json(payload: dict[str, Any]) -> None:
+    plan = SavedPlan.from_json(payload)
+    assert plan.version == 2 and plan.to_json() == payload
+
+
+@given(payloads())
+def test_version_1_is_still_read_and_has_no_hash(payload: dict[str, Any]) -> None:
+    plan = SavedPlan.from_json(payload)
+    assert plan.version == 1 and plan.catalog_hash is None and plan.covered == ()
+    assert all(s.requires is None for s in plan.steps)
 
 
 def test_plans_saved_by_the_cli_read_back_exactly(cli: Cli) -> None:
@@ -94,7 +125,18 @@ def test_plans_saved_by_the_cli_read_back_exactly(cli: Cli) -> None:
             {"goals": ["a.b"], "steps": [{"id": "a.b", "start": "0001-01-01"}]},
             "$.steps[0].start: 0001-01-01 is out of range",
         ),
-        ({"goals": ["a.b"], "version": 7}, "$.version: version 7 is not 1"),
+        ({"goals": ["a.b"], "version": 7}, "$.version: version 7 is not 1 or 2"),
+        ({"goals": ["a.b"], "version": 2, "covered": {}}, "$.covered: must be a list"),
+        (
+            {"goals": ["a.b"], "version": 2, "covered": [{"id": "a.b"}]},
+            "$.covered[0]: must be an object with id, by and status",
+        ),
+        ({"goals": ["a.b"], "version": 2, "catalog_hash": 3}, "$.catalog_hash: must be a text"),
+        (
+            {"goals": ["a.b"], "version": 2, "steps": [{"id": "a.b", "requires": "x"}]},
+            "$.steps[0].requires: must be a list",
+        ),
+        ({"goals": ["a.b"], "version": 2, "books": "yes"}, "$.books: must be true or false"),
     ],
 )
 def test_what_no_command_writes_is_refused_with_its_path(payload: Any, problem: str) -> None:
@@ -122,7 +164,7 @@ def test_a_stored_plan_that_cannot_be_read_is_one_error_line(cli: Cli) -> None:
         assert result.exit_code == EXIT_STORE, args
         assert result.stderr == (
             "error: saved plan 'bad' cannot be read: $.steps[0].id: must be a topic id "
-            "(remove it with 'studyplan plan rm bad', or save it again with --replace)\n"
+            "(remove it with: studyplan plan rm bad; or save it again with --replace)\n"
         )
     (entry, good) = cli.json("status")["plans"]
     assert entry["name"] == "bad" and "$.steps[0].id" in entry["error"]

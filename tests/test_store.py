@@ -47,7 +47,7 @@ def test_create_true_makes_folders_wal_and_current_schema(tmp_path: Path) -> Non
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     names = [r[0] for r in conn.execute("SELECT name FROM _studyplan_migrations ORDER BY name")]
     assert names == list(migrations.NAMES)
-    assert names[-1] == "0007_learners_and_cohorts"
+    assert names[-1] == "0008_library_version"
     assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.CURRENT_VERSION
 
 

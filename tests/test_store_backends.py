@@ -13,6 +13,7 @@ from conftest import Backend
 from studyplan.adapters.store import migrations, open_store, pg, pg_schema, schema
 from studyplan.adapters.store.base import local_learner
 from studyplan.adapters.store.sqlite import connect
+from studyplan.adapters.store.types import LEARNER_TABLES
 from studyplan.domain.saved_plan import SavedPlan
 from studyplan.errors import StoreError
 
@@ -86,6 +87,17 @@ def seed(raw: Raw, version: int) -> None:
             f"INSERT INTO library (\"key\", kind, bibtex, source, added, position{who}) VALUES ('k', 'entry', '@misc{{k}}', 'x.bib', ?, 1{val})",
             (STAMP,),
         )
+    if applied("0004_library_removals", version):
+        x(
+            'INSERT INTO library_removed (action_id, "key", kind, bibtex, source, added, '
+            f"position{who}) VALUES (1, 'r', 'entry', '@misc{{r}}', 'x.bib', ?, 2{val})",
+            (STAMP,),
+        )
+    if applied("0006_reading_ticks", version):
+        x(
+            f'INSERT INTO reading_tick (action_id, topic_id, "key", part{who}) '
+            f"VALUES (1, 'mini.kl', 'k', 2{val})"
+        )
     if applied("0005_reviews", version):
         x(
             "INSERT INTO review (action_id, topic_id, rating, credit, banked, at, due, card, "
@@ -103,9 +115,15 @@ def kept(raw: Raw, version: int) -> None:
     assert raw.rows("SELECT topic_id, text FROM note") == [("mini.kl", "Ä & <b>")]
     if version >= 2:
         assert raw.rows('SELECT name, payload FROM "plan"') == [("p", '{"goals": []}')]
-        assert raw.rows('SELECT "key", value FROM setting') == [("active_plan", "p")]
+        assert raw.rows('SELECT "key", value FROM setting WHERE "key" != \'library_version\'') == [
+            ("active_plan", "p")
+        ]
     if version >= 3:
         assert raw.rows('SELECT "key", bibtex, position FROM library') == [("k", "@misc{k}", "1")]
+    if applied("0004_library_removals", version):
+        assert raw.rows('SELECT "key", position FROM library_removed') == [("r", "2")]
+    if applied("0006_reading_ticks", version):
+        assert raw.rows('SELECT topic_id, "key", part FROM reading_tick') == [("mini.kl", "k", "2")]
     if applied("0005_reviews", version):
         assert raw.rows("SELECT topic_id, rating, credit, banked, seconds FROM review") == [
             ("mini.kl", "3", "1.0", "0.5", "60")
@@ -129,8 +147,18 @@ def test_each_migration_from_the_previous_version_with_rows(raw: Raw, index: int
     kept(raw, index - 1)
     if NAMES[index - 1] == "0007_learners_and_cohorts":
         # Every row now belongs to the learner who ran the migration.
-        for table in ("action", "event", "note", "plan", "setting", "library", "review"):
+        for table in LEARNER_TABLES:
             assert raw.rows(f'SELECT DISTINCT learner FROM "{table}"') == [(raw.learner,)]
+    if NAMES[index - 1] == "0008_library_version":
+        # The library's learner has a version row; a change to the library replaces it.
+        (before,) = raw.rows(
+            "SELECT value FROM setting WHERE \"key\" = 'library_version' AND learner = 'alice'"
+        )
+        raw.conn.execute("UPDATE library SET source = 'y.bib' WHERE learner = 'alice'")
+        after = raw.rows(
+            "SELECT value FROM setting WHERE \"key\" = 'library_version' AND learner = 'alice'"
+        )
+        assert after != [before] and len(after) == 1
 
 
 def test_all_migrations_give_exactly_the_sqlmodel_schema(backend: Backend) -> None:

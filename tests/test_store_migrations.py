@@ -53,6 +53,8 @@ def test_all_migrations_build_exactly_the_sqlmodel_schema(tmp_path: Path) -> Non
         "plan",
         "setting",
         "library",
+        "library_removed",
+        "reading_tick",
         "review",
         "cohort",
         "cohort_member",
@@ -164,7 +166,7 @@ def test_newer_schema_is_refused_and_left_untouched(tmp_path: Path, how: str) ->
     open_store(path, create=True).close()
     conn = sqlite3.connect(path)
     if how == "user_version":
-        conn.execute("PRAGMA user_version = 7")
+        conn.execute(f"PRAGMA user_version = {migrations.CURRENT_VERSION + 1}")
     else:
         conn.execute(
             "INSERT INTO _studyplan_migrations VALUES ('0004_from_the_future', '2030-01-01')"
@@ -178,3 +180,23 @@ def test_newer_schema_is_refused_and_left_untouched(tmp_path: Path, how: str) ->
             open_store(path, create=create)
         assert info.value.hint == "upgrade studyplan (pip install -U studyplan)"
     assert path.read_bytes() == before
+
+
+def test_every_library_change_sets_a_new_library_version(tmp_path: Path) -> None:
+    from studyplan.adapters.store import open_store
+
+    store = open_store(tmp_path / "p.db", create=True)
+    assert store.library_version() == ""
+    seen = [store.library_version()]
+    store.add_library([("a", "@misc{a,}", "x.bib"), ("b", "@misc{b,}", "x.bib")], replace=False)
+    seen.append(store.library_version())
+    store.add_library([("a", "@misc{a,}", "x.bib")], replace=False)  # identical: no change
+    assert store.library_version() == seen[-1]
+    store.add_library([("a", "@misc{a, title={A}}", "x.bib")], replace=True)
+    seen.append(store.library_version())
+    assert store._conn is not None
+    with store._write() as conn:  # any code path, not only add_library
+        conn.execute("DELETE FROM library WHERE \"key\" = 'b'")
+    seen.append(store.library_version())
+    assert len(set(seen)) == len(seen) and all(seen[1:])
+    store.close()

@@ -140,7 +140,7 @@ def test_report_without_a_goal_or_an_active_plan_is_not_found(cli: Cli) -> None:
         ),
         (
             ["report", "mini.ib", "-H", "0", "-o", "x.html"],
-            "error: --hours-per-week must be a positive number",
+            "error: --hours-per-week must be more than 0 and at most 168",
         ),
         (["report", "mini.ib"], "Missing option '--output'"),
     ],

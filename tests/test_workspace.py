@@ -155,6 +155,21 @@ def test_the_cached_catalog_keeps_every_reference(real_builtin: Path) -> None:
     assert dict(again.references) == dict(fresh.references) and len(again.references) > 200
 
 
+def test_a_library_reference_is_found_through_the_cache(real_builtin: Path) -> None:
+    """The library's entries live in the cache's ``.refs`` file, read only on a miss."""
+    from studyplan.domain.catalog import BibSummary
+
+    extra = {f"lib{i}": BibSummary(f"lib{i}", f"Title {i}", "Doe", "2020", "") for i in range(50)}
+    library = workspace.StoredLibrary("v1", lambda: [])
+    library._inner = extra
+    fresh = workspace.catalog(workspace.gather(library=library), use_cache=False)
+    workspace.catalog(workspace.gather(library=library))  # writes the cache
+    cached = workspace.catalog(workspace.gather(library=library))
+    assert cached.references["lib7"] == extra["lib7"]
+    assert dict(cached.references) == dict(fresh.references)
+    assert len(cached.references) == len(fresh.references) > 250
+
+
 def test_after_an_edit_only_that_file_is_parsed_again(
     mine: Path, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

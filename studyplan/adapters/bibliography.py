@@ -32,7 +32,7 @@ from studyplan.adapters.bibtex.model import (
 )
 from studyplan.adapters.bibtex.values import ValueSyntaxError, text_of
 from studyplan.domain.catalog import BibSummary
-from studyplan.errors import BibError, Problem
+from studyplan.errors import BibError, Problem, command
 
 if TYPE_CHECKING:
     from studyplan.adapters.store.types import LibraryBlock, LibraryEntry
@@ -254,22 +254,115 @@ def parse_file_text(text: str, source: str, progress: Progress | None = None) ->
     return ParsedFile(source, blocks, failures)
 
 
+class StoredBlockError(BibError):
+    """Stored blocks (the personal library's) that no longer parse; ``keys`` names them
+    all, so that a caller can leave them out and carry on (``quarantine``)."""
+
+    def __init__(self, items: Sequence[Item]) -> None:
+        first = items[0]
+        more = f" and {len(items) - 1} more" if len(items) > 1 else ""
+        super().__init__(
+            f"stored BibTeX of '{first.key[:60]}' ({first.origin}){more} cannot be parsed",
+            f"remove it with: {command('bib', 'rm', first.key)}; or re-import it with --replace",
+        )
+        self.keys = [i.key for i in items]
+
+
 def parse_items(items: Sequence[Item]) -> list[Block]:
-    """Parse stored items (not comments) back into blocks, one per item, in order."""
+    """Parse stored items (not comments) back into blocks, one per item, in order;
+    ``StoredBlockError`` names every item that does not parse as one block."""
     if not items:
         return []
     parsed = parse_text("\n\n".join(i.text for i in items), "library")
     blocks = [b for b in parsed.blocks if b.kind != COMMENT]
     if parsed.failures or len(blocks) != len(items):
-        bad = next((i for i in items if len(parse_text(i.text, i.key).blocks) != 1), items[0])
-        raise BibError(
-            f"stored BibTeX of '{bad.key}' ({bad.origin}) cannot be parsed",
-            "re-import it with --replace, or run 'studyplan bib check'",
-        )
+        bad = [i for i in items if len(_own_blocks(i.text)) != 1]
+        raise StoredBlockError(bad or [items[0]])
     return [
         Block(b.kind, i.key, i.text, i.source or i.origin, 0, b.entry_type, b.fields)
         for i, b in zip(items, blocks, strict=True)
     ]
+
+
+def _own_blocks(text: str) -> list[Block]:
+    parsed = parse_text(text, "")
+    return [] if parsed.failures else [b for b in parsed.blocks if b.kind != COMMENT]
+
+
+def quarantine(
+    rows: Sequence[Any], work: Callable[[Sequence[Any]], Any], warn: Callable[[str], None]
+) -> Any:
+    """``work(rows)``, leaving out the library rows whose BibTeX does not parse (each
+    named once through ``warn``): one bad stored block never stops a command. Costs
+    nothing while every block parses."""
+    left_out: set[str] = set()
+    while True:
+        try:
+            return work([r for r in rows if r.key not in left_out] if left_out else rows)
+        except StoredBlockError as exc:
+            new = [k for k in exc.keys if k not in left_out]
+            stored = {r.key for r in rows}
+            if not new or not all(k in stored for k in new):
+                raise
+            for key in new:
+                warn(quarantine_warning(key))
+            left_out.update(new)
+
+
+def quarantine_warning(key: str) -> str:
+    return (
+        f"warning: your library's '{key[:60]}' does not parse as BibTeX and is left out "
+        f"(remove it with: {command('bib', 'rm', key)}; or re-import it with --replace)"
+    )
+
+
+def block_problems(rows: Sequence[Any]) -> list[str | None]:
+    """For each ``(key, kind, bibtex)`` row (attributes), why its text is not exactly one
+    BibTeX block of that kind under that key; None when it is. One parse of everything
+    when all is well (a 60k-entry backup), row by row only when something is not."""
+    if not rows:
+        return []
+    whole = parse_text("\n\n".join(r.bibtex for r in rows if r.kind != COMMENT), "backup")
+    found = [b for b in whole.blocks if b.kind != COMMENT]
+    wanted = [r for r in rows if r.kind != COMMENT]
+    pairs = zip(found, wanted, strict=False)
+    same = not whole.failures and len(found) == len(wanted)
+    if same and all(_block_key(b) == r.key and b.kind == r.kind for b, r in pairs):
+        return [_comment_problem(r) if r.kind == COMMENT else None for r in rows]
+    return [_comment_problem(r) if r.kind == COMMENT else _row_problem(r) for r in rows]
+
+
+def _block_key(block: Block) -> str:
+    if block.kind == STRING and block.fields:
+        return string_key(block.fields[0].name)
+    if block.kind == PREAMBLE:
+        return preamble_key(block.text)
+    return block.key
+
+
+def _row_problem(row: Any) -> str | None:
+    parsed = parse_text(row.bibtex, "backup")
+    if parsed.failures:
+        return parsed.failures[0].message
+    blocks = [b for b in parsed.blocks if b.kind != COMMENT]
+    if len(blocks) != 1:
+        return f"holds {len(blocks)} BibTeX blocks, not one"
+    (block,) = blocks
+    if block.kind != row.kind:
+        return f"is a {block.kind} block, not a {row.kind} one"
+    if row.kind == PREAMBLE:
+        return None if row.key.startswith("@preamble:") else "a @preamble's key must be @preamble:…"
+    if _block_key(block) != row.key:
+        return f"is the block of '{_block_key(block)[:60]}', not of '{row.key[:60]}'"
+    return None
+
+
+def _comment_problem(row: Any) -> str | None:
+    if kind_of_key(row.key) != COMMENT:
+        return "a comment's key must start with @comment:"
+    if any(b.kind != COMMENT for b in parse_text(row.bibtex, "backup").blocks):
+        return "a comment block holds BibTeX"
+    return None
 
 
 def builtin_items(path: Path | None = None) -> list[Item]:
@@ -308,13 +401,18 @@ class LibrarySummaries(Mapping[str, BibSummary]):
     needed (the catalog cache is keyed by ``digest()``, so a warm run never parses).
     """
 
-    def __init__(self, rows: Sequence[LibraryEntry | LibraryBlock]) -> None:
+    def __init__(
+        self,
+        rows: Sequence[LibraryEntry | LibraryBlock],
+        warn: Callable[[str], None] | None = None,
+    ) -> None:
         self._rows = rows
         self._keys = [
             r.key for r in rows if (getattr(r, "kind", None) or kind_of_key(r.key)) == ENTRY
         ]
         self._key_set = set(self._keys)
         self._parsed: dict[str, BibSummary] | None = None
+        self._warn = warn
 
     def digest(self) -> str:
         """A hash of every row's key and exact text: replacing an entry's text (``bib
@@ -328,14 +426,30 @@ class LibrarySummaries(Mapping[str, BibSummary]):
 
     def _summaries(self) -> dict[str, BibSummary]:
         if self._parsed is None:
-            items = [i for i in library_items(self._rows) if i.kind != COMMENT]
-            self._parsed = summaries(parse_items(items))
+
+            def parse(rows: Sequence[Any]) -> dict[str, BibSummary]:
+                items = [i for i in library_items(rows) if i.kind != COMMENT]
+                return summaries(parse_items(items))
+
+            if self._warn is None:
+                self._parsed = parse(self._rows)
+            else:  # quarantine: a block that does not parse is left out, with a warning
+                self._parsed = quarantine(self._rows, parse, self._warn)
+            self._keys = [k for k in self._keys if k in self._parsed]
+            self._key_set = set(self._keys)
         return self._parsed
 
     def __getitem__(self, key: str) -> BibSummary:
         if key not in self._key_set:
             raise KeyError(key)
-        return self._summaries()[key]
+        found = self._summaries().get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def items(self) -> Any:
+        parsed = self._summaries()
+        return [(k, parsed[k]) for k in self._keys if k in parsed]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._keys)
@@ -347,9 +461,12 @@ class LibrarySummaries(Mapping[str, BibSummary]):
         return key in self._key_set
 
 
-def library_summaries(rows: Sequence[LibraryEntry | LibraryBlock]) -> Mapping[str, BibSummary]:
-    """What ``State.catalog()`` passes to ``workspace.gather(..., library=...)``."""
-    return LibrarySummaries(rows)
+def library_summaries(
+    rows: Sequence[LibraryEntry | LibraryBlock], warn: Callable[[str], None] | None = None
+) -> Mapping[str, BibSummary]:
+    """What ``State.catalog()`` passes to ``workspace.gather(..., library=...)``; with
+    ``warn``, blocks that do not parse are left out (and named) instead of failing."""
+    return LibrarySummaries(rows, warn)
 
 
 def summary_of(item: Item, strings: Sequence[Item] = (), parent: Item | None = None) -> BibSummary:

@@ -15,7 +15,6 @@ import errno
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 
 from studyplan.errors import ConflictError, InputError, StudyplanError, WriteError
@@ -45,6 +44,8 @@ def write_atomic(
     folder = target.parent if str(target.parent) else Path(".")
     _check_target(target, folder, overwrite)
     try:
+        import tempfile  # not at the top: the read-only everyday commands never write
+
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise _error(target, exc) from None

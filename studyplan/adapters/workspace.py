@@ -10,13 +10,14 @@ start reads no curriculum file at all.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
 import pickle
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ from studyplan.adapters.curriculum.loader import (
 from studyplan.adapters.files import write_cache
 from studyplan.domain.catalog import CACHE_LAYOUT, BibSummary, Catalog
 from studyplan.domain.layout import record_layout
+from studyplan.domain.pickled import PickledMapping
 from studyplan.errors import Problem
 
 # The per-file parse results pickle ``loader.Parsed`` records around the catalog's.
@@ -57,7 +59,7 @@ class Inputs:
     def fingerprint(self) -> str:
         digest = hashlib.blake2b(digest_size=20)
         digest.update(f"studyplan {__version__} layout {CACHE_LAYOUT}\0".encode())
-        for source in self.sources:
+        for source in _stable(self.sources):
             digest.update(f"{source.label}\0{source.digest}\0".encode())
         digest.update(f"\0references\0{self.references.digest if self.references else ''}".encode())
         library_digest = getattr(self.library, "digest", None)
@@ -66,6 +68,15 @@ class Inputs:
         else:
             for key in sorted(self.library):
                 digest.update(f"\0lib\0{key}".encode())
+        return digest.hexdigest()
+
+    def content_hash(self) -> str:
+        """A hash of the curricula's and the references' contents only (no program
+        version or layout): what a saved plan remembers of the catalog it was made from."""
+        digest = hashlib.blake2b(digest_size=10)
+        for source in self.sources:
+            digest.update(f"{source.label}\0{source.digest}\0".encode())
+        digest.update(f"\0references\0{self.references.digest if self.references else ''}".encode())
         return digest.hexdigest()
 
     def read_all(self) -> list[Problem]:
@@ -88,6 +99,59 @@ class Inputs:
                 self.references = None
         self.read_problems += problems
         return problems
+
+
+class StoredLibrary(Mapping[str, BibSummary]):
+    """The personal library as the catalog sees it, read from the store only when a
+    value is needed (a cold build): a warm run needs just ``digest()``, the store's
+    ``library_version`` token, one row instead of every entry's text."""
+
+    def __init__(
+        self,
+        version: str,
+        rows: Callable[[], Sequence[Any]],
+        warn: Callable[[str], None] | None = None,
+    ) -> None:
+        self.version = version
+        self._rows = rows
+        self._warn = warn  # quarantine: a stored block that does not parse is named once
+        self._inner: Mapping[str, BibSummary] | None = None
+
+    def digest(self) -> str:
+        return self.version
+
+    def _mapping(self) -> Mapping[str, BibSummary]:
+        if self._inner is None:
+            from studyplan.adapters.bibliography import library_summaries
+
+            self._inner = library_summaries(self._rows(), warn=self._warn)
+        return self._inner
+
+    def __getitem__(self, key: str) -> BibSummary:
+        return self._mapping()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._mapping())
+
+    def __len__(self) -> int:
+        return len(self._mapping())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._mapping()
+
+    def items(self) -> Any:
+        # The parsed entries only: a quarantined key is not yielded and then missing.
+        return self._mapping().items()
+
+
+def _stable(sources: Sequence[Source]) -> list[Source]:
+    """The sources named by absolute path, for what is cached: a label relative to the
+    working directory (as messages use) would make every directory its own cache key,
+    and a catalog cached in one directory would carry paths relative to another."""
+    return [
+        s if s.label == str(s.path.absolute()) else replace(s, label=str(s.path.absolute()))
+        for s in sources
+    ]
 
 
 class DigestIndex:
@@ -143,13 +207,37 @@ class DigestIndex:
         write_cache(self.file, json.dumps(self.entries).encode())
 
 
+def builtin_set_in(path: Path) -> Path | None:
+    """The data folder (``curricula/`` and ``references.bib``) that ``path`` holds, when
+    ``path`` is a copy of the built-in set (a checkout's ``curricula/``, or the checkout
+    itself, or one file of it): ``references.bib`` beside the folder and at least one
+    built-in file name in it."""
+    if path.is_file():
+        path = path.parent
+    folder = path / "curricula" if (path / "curricula").is_dir() else path
+    if not folder.is_dir() or not (folder.parent / "references.bib").is_file():
+        return None
+    builtin = paths.builtin_curricula_dir()
+    names = {p.name for p in builtin.iterdir()} if builtin.is_dir() else set()
+    if not any(p.name in names for p in folder.iterdir() if p.suffix in loader.YAML_SUFFIXES):
+        return None
+    return folder.parent
+
+
 def gather(
     user_dirs: Sequence[Path] = (),
     extra_paths: Sequence[Path] = (),
     library: Mapping[str, BibSummary] | None = None,
+    *,
+    builtin_root: Path | None = None,
 ) -> Inputs:
-    """Built-in curricula, then user directories, then explicitly named files."""
-    candidates = [paths.builtin_curricula_dir(), *paths.user_curricula_dirs(list(user_dirs))]
+    """Built-in curricula, then user directories, then explicitly named files.
+
+    ``builtin_root`` (a folder with ``curricula/`` and ``references.bib``, see
+    ``builtin_set_in``) stands in for the built-in set: ``validate`` on a checkout's own
+    curricula checks them and its references instead of reporting every id twice."""
+    builtin_dir = builtin_root / "curricula" if builtin_root else paths.builtin_curricula_dir()
+    candidates = [builtin_dir, *paths.user_curricula_dirs(list(user_dirs))]
     found = discover([p for p in candidates if p.is_dir()])
     found += [p for p in discover(extra_paths) if p.resolve() not in {f.resolve() for f in found}]
     missing_dirs = [p for p in candidates[1:] if not p.is_dir()]
@@ -161,7 +249,7 @@ def gather(
         )
         for p in missing_dirs
     ] + problems
-    bib = paths.builtin_bibliography()
+    bib = builtin_root / "references.bib" if builtin_root else paths.builtin_bibliography()
     references = None
     if bib.is_file():
         try:
@@ -176,12 +264,18 @@ def gather(
 
 
 def _references(inputs: Inputs) -> dict[str, BibSummary]:
+    return _references_split(inputs)[0]
+
+
+def _references_split(inputs: Inputs) -> tuple[dict[str, BibSummary], set[str]]:
+    """The references by key (built-in first, then the library) and the built-in keys."""
     from studyplan.adapters.bibliography import summaries_from_text
 
     refs = summaries_from_text(inputs.references.data.decode("utf-8")) if inputs.references else {}
+    builtin = set(refs)
     for key, summary in inputs.library.items():
         refs.setdefault(key, summary)
-    return refs
+    return refs, builtin
 
 
 def check(inputs: Inputs) -> list[Problem]:
@@ -206,14 +300,28 @@ def catalog(inputs: Inputs, use_cache: bool = True) -> Catalog:
             return cached
     if inputs.read_all():
         raise CurriculumError(check(inputs))
-    refs = _references(inputs)
-    if use_cache:
-        parses = ParseCache(paths.cache_dir())
-        built = load(inputs.sources, frozenset(refs), parses.parse)
-        parses.prune()
-    else:
-        built = load(inputs.sources, frozenset(refs))
-    built.references = refs
+    refs, builtin = _references_split(inputs)
+    stable = _stable(inputs.sources)
+    # The build makes millions of objects and no garbage cycles: the cyclic collector
+    # would walk them again and again (half the cold 100k build; benchmarks/).
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        if use_cache:
+            parses = ParseCache(paths.cache_dir())
+            built = load(stable, frozenset(refs), parses.parse)
+            parses.prune()
+        else:
+            built = load(stable, frozenset(refs))
+    except CurriculumError:
+        raise CurriculumError(check(inputs)) from None  # named as the user named them
+    finally:
+        if paused:
+            gc.enable()
+    # Commands look up the built-in references and what core readings cite; the rest of
+    # a large library is unpickled only when something walks all of them.
+    built.references = PickledMapping.of(refs, builtin | set(built.topics.core_columns()[1]))
+    built.content_hash = inputs.content_hash()
     if use_cache:
         _store(cache_file, built)
     return built
@@ -230,9 +338,14 @@ def cached_catalog(inputs: Inputs) -> Catalog | None:
             cached = pickle.load(fh)
     except Exception:  # a missing, stale or broken cache is no catalog
         return None
-    if not isinstance(cached, Catalog):
+    refs_file = _refs_file(cache_file)
+    if not isinstance(cached, Catalog) or not refs_file.is_file():
         return None
     cached.planning_graph = _planning_graph_reader(_edges_file(cache_file), cached)
+    first = cached.references
+    if isinstance(first, PickledMapping) and first.first_blob() is not None:
+        # The whole library's references are read from their own file on a miss only.
+        cached.references = PickledMapping(refs_file.read_bytes, first.first_blob())
     return cached
 
 
@@ -304,17 +417,31 @@ def _planning_graph_reader(edges_file: Path, catalog: Catalog) -> Callable[[], A
     return read
 
 
+def _refs_file(cache_file: Path) -> Path:
+    return cache_file.with_suffix(".refs")
+
+
 def _store(cache_file: Path, built: Catalog) -> None:
-    """Write the edge list, then the catalog, and drop older catalogs; a cache that
+    """Write the edge list and every reference (the whole library), then the catalog
+    with just the references commands look up, and drop older catalogs; a cache that
     cannot be written is skipped."""
+    import copy
+
     links = "".join([f"{s} {t}\n" for s, t in zip(*built.topics.links(), strict=True)])
     if not write_cache(_edges_file(cache_file), links.encode()):
         return
-    if not write_cache(cache_file, pickle.dumps(built, pickle.HIGHEST_PROTOCOL)):
+    refs = built.references
+    whole, first = refs.blobs() if isinstance(refs, PickledMapping) else (b"", None)
+    if not write_cache(_refs_file(cache_file), whole):
+        return
+    light = copy.copy(built)
+    if first is not None:
+        light.references = PickledMapping[BibSummary](b"", first)
+    if not write_cache(cache_file, pickle.dumps(light, pickle.HIGHEST_PROTOCOL)):
         return
     try:
         for old in cache_file.parent.glob(f"{_CACHE_PREFIX}*"):
-            if old.stem != cache_file.stem and old.suffix in (".pickle", ".edges"):
+            if old.stem != cache_file.stem and old.suffix in (".pickle", ".edges", ".refs"):
                 old.unlink(missing_ok=True)
     except OSError:
         pass

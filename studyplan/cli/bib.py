@@ -16,7 +16,7 @@ from studyplan.cli.options import ForceOption, JsonOption
 from studyplan.cli.output import print_json
 from studyplan.cli.state import state
 from studyplan.domain.status import RECORDED, Status
-from studyplan.errors import EXIT_BIBTEX, InputError
+from studyplan.errors import InputError
 
 if TYPE_CHECKING:
     from studyplan.domain.catalog import Topic
@@ -89,6 +89,14 @@ def cmd_export(
     sort: Annotated[
         str, typer.Option("--sort", metavar="ORDER", help="plan (scope order), key or year.")
     ] = "plan",
+    books: Annotated[
+        bool,
+        typer.Option(
+            "--books",
+            help="With --plan or --goal: only the works chosen for the fewest works "
+            "(as 'plan --books'; core readings only).",
+        ),
+    ] = False,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE.")
     ] = None,
@@ -102,6 +110,8 @@ def cmd_export(
 
     if done and status not in (None, Status.DONE):
         raise InputError("--done and --status are one scope", "use one of them")
+    if books and plan is None and not goal:
+        raise InputError("--books goes with --plan or --goal", "e.g. --plan bitdelta --books")
     request = scope.Request(
         everything=everything,
         library=library,
@@ -125,15 +135,29 @@ def cmd_export(
             _echo_err(f"warning: {warning}")
         label, topics = resolved.label, resolved.topics
         keys = scope.cited_keys(topics, core_only)
+        if books:
+            from studyplan.domain.books import choose, chosen_keys, groups_of
+
+            choice = choose(groups_of(st.catalog(), [t.id for t in topics]))
+            keys = chosen_keys(choice)
+            label += ", fewest works"
+            if choice.note:
+                _echo_err(f"note: {choice.note}")
     elif annotate:
         topics = list(st.catalog().topics.values())
-    result = service.export_text(
+    from studyplan.adapters.bibliography import quarantine
+
+    result = quarantine(
         st.store(create=False).library(),
-        keys,
-        library_only=library,
-        sort=sort,
-        notes=scope.notes(topics, statuses, core_only) if annotate else None,
-        header=f"% studyplan {__version__} export: {label}".replace("@", "(at)"),
+        lambda rows: service.export_text(
+            rows,
+            keys,
+            library_only=library,
+            sort=sort,
+            notes=scope.notes(topics, statuses, core_only) if annotate else None,
+            header=f"% studyplan {__version__} export: {label}".replace("@", "(at)"),
+        ),
+        _echo_err,
     )
     for warning in result.warnings:
         _echo_err(f"warning: bibtex will warn: {warning}")
@@ -219,6 +243,7 @@ def cmd_import(
     as_json: JsonOption = False,
 ) -> None:
     """Add BibTeX files to your personal library, exactly as written (all or nothing)."""
+    from studyplan.adapters.bibliography import quarantine
     from studyplan.adapters.bibtex import service
     from studyplan.errors import BibConflictError, BibProblemsError
     from studyplan.views.words import count, noun
@@ -228,7 +253,11 @@ def cmd_import(
     rows = st.store(create=False).library()
     bar = _Bar(total)
     try:
-        plan = service.plan_import(files, texts, rows, skip_bad=skip_bad, progress=bar)
+        plan = quarantine(
+            rows,
+            lambda ok: service.plan_import(files, texts, ok, skip_bad=skip_bad, progress=bar),
+            _echo_err,
+        )
         bar.phase("saving")
         if plan.bad and not skip_bad:
             raise BibProblemsError(
@@ -251,40 +280,47 @@ def cmd_import(
 
 
 def _report_import(plan: Any, skip_bad: bool, dry_run: bool, as_json: bool) -> None:
-    entry_keys = {r.key for r in plan.rows if r.kind == "entry"}
-    added = [k for k in plan.added if k in entry_keys]
-    replaced = [k for k in plan.replaced if k in entry_keys]
+    from studyplan.adapters.bibtex.merge import ImportSummary
+
+    summary = ImportSummary.of(plan)
     if as_json:
-        print_json(
-            {
-                "dry_run": dry_run,
-                "entries_read": plan.entries_read,
-                "added": added,
-                "replaced": replaced,
-                "unchanged": [k for k in plan.unchanged if not k.startswith("@")],
-                "other_blocks": len(plan.rows) - len(added) - len(replaced),
-                "generated_keys": [{"where": w, "key": k} for w, k in plan.generated],
-                "skipped": [p.render() for p in plan.bad] if skip_bad else [],
-                "warnings": [p.render() for p in plan.warnings],
-            }
-        )
-        return
+        _import_json(plan, summary, skip_bad, dry_run)
+    else:
+        _import_text(plan, summary, dry_run)
+
+
+def _import_json(plan: Any, summary: Any, skip_bad: bool, dry_run: bool) -> None:
+    print_json(
+        {
+            "dry_run": dry_run,
+            "entries_read": plan.entries_read,
+            "added": summary.added,
+            "replaced": summary.replaced,
+            "unchanged": summary.unchanged,
+            "other_blocks": summary.other_blocks,
+            "generated_keys": [{"where": w, "key": k} for w, k in plan.generated],
+            "skipped": [p.render() for p in plan.bad] if skip_bad else [],
+            "warnings": [p.render() for p in plan.warnings],
+        }
+    )
+
+
+def _import_text(plan: Any, summary: Any, dry_run: bool) -> None:
+    from studyplan.views.words import count
+
     for problem in plan.bad:
         _echo_err(f"skipped: {problem.render()}")
     for problem in plan.warnings:
         _echo_err(f"warning: {problem.render()}")
     for where, key in plan.generated:
         typer.echo(f"new key {key} for the entry at {where}")
-    verb = "would add" if dry_run else "added"
-    parts = [f"{verb} {len(added)} entr{'y' if len(added) == 1 else 'ies'}"]
-    if replaced:
-        parts.append(f"{'would replace' if dry_run else 'replaced'} {len(replaced)}")
-    unchanged = [k for k in plan.unchanged if not k.startswith("@")]
-    if unchanged:
-        parts.append(f"{len(unchanged)} already in your library")
-    others = len(plan.rows) - len(added) - len(replaced)
-    if others:
-        parts.append(f"{others} @string/@preamble/comment block{'s' if others != 1 else ''}")
+    parts = [f"{'would add' if dry_run else 'added'} {count(len(summary.added), 'entry')}"]
+    if summary.replaced:
+        parts.append(f"{'would replace' if dry_run else 'replaced'} {len(summary.replaced)}")
+    if summary.unchanged:
+        parts.append(f"{len(summary.unchanged)} already in your library")
+    if summary.other_blocks:
+        parts.append(f"{count(summary.other_blocks, '@string/@preamble/comment block')}")
     if plan.bad:
         parts.append(f"skipped {len(plan.bad)} bad")
     typer.echo(", ".join(parts))
@@ -305,8 +341,14 @@ def cmd_show(
     from studyplan.errors import CurriculumError
 
     st = state(ctx)
-    item, corpus = service.find(key, st.store(create=False).library())
-    summary = bibliography.summary_of(item, corpus.strings(), service.parent_of(item, corpus))
+
+    def look_up(rows: Any) -> Any:
+        item, corpus = service.find(key, rows)
+        return item, bibliography.summary_of(
+            item, corpus.strings(), service.parent_of(item, corpus)
+        )
+
+    item, summary = bibliography.quarantine(st.store(create=False).library(), look_up, _echo_err)
     cited: list[dict[str, Any]] = []
     try:
         catalog = st.catalog()
@@ -341,9 +383,18 @@ def cmd_show(
 
 
 @bib_app.command("check")
-def cmd_check(ctx: typer.Context, as_json: JsonOption = False) -> None:
+def cmd_check(
+    ctx: typer.Context,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail on warnings too, not only on errors.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
     """Check references.bib and your library: syntax, duplicates, undefined macros,
-    crossrefs, what plain.bst would warn about, and keys cited by curricula but absent."""
+    crossrefs, what plain.bst would warn about, and keys cited by curricula but absent.
+
+    Exits 6 when there are errors (or, with --strict, warnings); warnings alone are
+    printed and exit 0."""
     from studyplan.adapters.bibtex import service
     from studyplan.errors import BibProblemsError
 
@@ -351,29 +402,39 @@ def cmd_check(ctx: typer.Context, as_json: JsonOption = False) -> None:
     rows = st.store(create=False).library()
     report = service.check(rows)
     report.errors += service.missing_citations(st.curricula_dirs, rows)
-    problems = report.errors + report.warnings
+    failing = report.errors + (report.warnings if strict else [])
     summary = f"{report.builtin_entries} built-in entries, {report.library_entries} in your library"
+    counts = (
+        f"{len(report.errors)} error{'s' if len(report.errors) != 1 else ''} and "
+        f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}"
+    )
     if as_json:
         print_json(
             {
-                "ok": not problems,
+                "ok": not failing,
+                "strict": strict,
                 "builtin_entries": report.builtin_entries,
                 "library_entries": report.library_entries,
                 "errors": [p.render() for p in report.errors],
                 "warnings": [p.render() for p in report.warnings],
             }
         )
-        if problems:
-            raise typer.Exit(EXIT_BIBTEX)
-        return
-    if problems:
+    elif not failing:
+        for problem in report.warnings:
+            _echo_err(f"warning: {problem.render()}")
+    if failing:
         raise BibProblemsError(
-            report.errors + report.warnings,
-            f"{len(report.errors)} error(s) and {len(report.warnings)} warning(s) in {summary}",
+            [] if as_json else report.errors + report.warnings,
+            f"{counts} in {summary}",
             "fix the entries, or re-import them with --replace",
         )
-    typer.echo(f"ok: {summary}")
+    if not as_json:
+        typer.echo(f"ok: {summary}" + (f" ({counts})" if report.warnings else ""))
 
 
 def register(app: typer.Typer) -> None:
+    from studyplan.cli import bib_library
+
+    bib_app.command("list")(bib_library.cmd_list)
+    bib_app.command("rm")(bib_library.cmd_rm)
     app.add_typer(bib_app, name="bib")

@@ -3,57 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
+from studyplan.cli import everyday
+from studyplan.cli.everyday import topic_json
 from studyplan.cli.options import JsonOption
 from studyplan.cli.output import emit_lines, emit_table, print_json
 from studyplan.cli.state import state
-from studyplan.domain.catalog import Catalog, Topic
-
-
-def topic_json(catalog: Catalog, topic: Topic) -> dict[str, Any]:
-    def reading(r: Any) -> dict[str, Any]:
-        ref = catalog.references.get(r.key)
-        data: dict[str, Any] = {
-            "key": r.key,
-            "where": r.where,
-            "core": r.core,
-            "access": r.access,
-            "url": r.url,
-            "hours": r.hours,
-            "pages": r.pages,
-        }
-        if ref is not None:
-            data.update(title=ref.title, authors=ref.authors, year=ref.year, venue=ref.venue)
-        return data
-
-    def pointer(p: Any) -> dict[str, Any] | None:
-        return None if p is None else {"key": p.key, "where": p.where}
-
-    project = topic.project
-    return {
-        "id": topic.id,
-        "kind": topic.kind,
-        "title": topic.title,
-        "title_zh": topic.title_zh,
-        "curriculum": topic.curriculum,
-        "summary": topic.summary,
-        "hours": topic.hours,
-        "level": topic.level,
-        "goal": topic.goal,
-        "tags": list(topic.tags),
-        "aliases": list(topic.aliases),
-        "prerequisites": [{"id": p.id, "reason": p.reason} for p in topic.prerequisites],
-        "readings": [reading(r) for r in topic.readings],
-        "checks": [
-            {"q": c.q, "q_zh": c.q_zh, "answer": c.answer, "source": pointer(c.source)}
-            for c in topic.checks
-        ],
-        "exercises": [pointer(e) for e in topic.exercises],
-        "project": None if project is None else project._asdict(),
-    }
 
 
 def cmd_curricula(ctx: typer.Context, as_json: JsonOption = False) -> None:
@@ -144,26 +102,9 @@ def cmd_show(
 ) -> None:
     """Everything about one topic: summary, prerequisites with reasons, readings, self-checks
     (answers with --answers), exercises and project. A retired id shows its survivor."""
-    from studyplan.views import render
-
-    st = state(ctx)
-    catalog = st.catalog()
-    topic = catalog.topic(topic_id)
-    marks = st.statuses()
-    if as_json:
-        data = topic_json(catalog, topic)
-        if topic.id != topic_id:
-            data["resolved_from"] = topic_id
-        if tree:
-            data["tree"] = render.prerequisite_tree_data(catalog, topic.id, marks, depth)
-        print_json(data)
-        return
-    if topic.id != topic_id:
-        emit_lines([(f"{topic_id} is a retired id: it now means {topic.id}", "dim"), ("", "")])
-    emit_lines(render.topic_lines(catalog, topic, marks.get(topic.id), answers=answers))
-    if tree:
-        tree_data = render.prerequisite_tree_data(catalog, topic.id, marks, depth)
-        emit_lines([("", ""), *render.tree_lines(tree_data)])
+    everyday.run_show(
+        state(ctx), topic_id=topic_id, tree=tree, depth=depth, answers=answers, as_json=as_json
+    )
 
 
 def cmd_validate(
@@ -178,15 +119,23 @@ def cmd_validate(
 ) -> None:
     """Check every curriculum (built-in, user, and PATHs) and report every problem."""
     from studyplan.adapters import workspace
-    from studyplan.errors import CurriculumError
+    from studyplan.errors import CurriculumError, NotFoundError
 
     st = state(ctx)
-    inputs = workspace.gather(st.curricula_dirs, paths or [])
+    given = list(paths or [])
+    for path in given:
+        if not path.exists():
+            raise NotFoundError(f"{path}: no such file or directory", "check the path")
+    builtin = next((root for p in given if (root := workspace.builtin_set_in(p))), None)
+    if builtin is not None:  # the rest of the set comes along; other paths are extra
+        given = [p for p in given if workspace.builtin_set_in(p) is None or p.is_file()]
+    inputs = workspace.gather(st.curricula_dirs, given, builtin_root=builtin)
     problems = workspace.check(inputs)
     if as_json:
         print_json(
             {
                 "ok": not problems,
+                "builtin_from": str(builtin) if builtin is not None else None,
                 "files": [s.label for s in inputs.sources],
                 "problems": [
                     {
@@ -200,15 +149,13 @@ def cmd_validate(
                 ],
             }
         )
-        if problems:
-            raise typer.Exit(CurriculumError(problems).exit_code)
-        return
     if problems:
         raise CurriculumError(problems)
     from studyplan.views.words import count
 
     files = sum(1 for _ in inputs.sources)
-    typer.echo(f"ok: {count(files, 'curriculum file')} valid")
+    where = f" (the built-in set from {builtin})" if builtin is not None else ""
+    typer.echo(f"ok: {count(files, 'curriculum file')} valid{where}")
 
 
 def cmd_schema() -> None:

@@ -6,22 +6,11 @@ from typing import Annotated, Any
 
 import typer
 
+from studyplan.cli import everyday
 from studyplan.cli.options import JsonOption
 from studyplan.cli.output import emit_lines, print_json
 from studyplan.cli.state import state
 from studyplan.domain.status import Status
-
-
-def _active_goals(ctx: typer.Context, plan: str | None) -> tuple[str | None, list[str] | None]:
-    st = state(ctx)
-    name = plan or st.store(create=False).active_plan()
-    if name is None:
-        return None, None
-    saved = st.saved_plan(name)
-    catalog = st.catalog()
-    from studyplan.domain.plan_data import saved_goals
-
-    return name, saved_goals(catalog, saved)
 
 
 def cmd_next(
@@ -33,59 +22,7 @@ def cmd_next(
     as_json: JsonOption = False,
 ) -> None:
     """What you can start now: topics whose prerequisites are all done or known."""
-    from studyplan.domain.frontier import next_topics
-    from studyplan.domain.planner import graph_of
-    from studyplan.views.render import reading_line
-
-    st = state(ctx)
-    catalog = st.catalog()
-    name, goals = _active_goals(ctx, plan)
-    found = next_topics(catalog, graph_of(catalog), st.statuses(), goals, count)
-    rows: list[dict[str, Any]] = []
-    for item in found:
-        topic = catalog.topics[item.topic_id]
-        core = topic.core_readings
-        rows.append(
-            {
-                "id": topic.id,
-                "title": topic.title,
-                "title_zh": topic.title_zh,
-                "curriculum": topic.curriculum,
-                "hours": topic.hours,
-                "status": item.status,
-                "reading": reading_line(catalog, core[0]) if core else None,
-                "url": core[0].url if core else None,
-            }
-        )
-    from studyplan.cli.progress_view import review_line, reviews_due
-
-    store = st.store(create=False)
-    reviews = reviews_due(catalog, store, store.statuses(catalog.aliases))
-    if as_json:
-        print_json({"plan": name, "topics": rows, "reviews": reviews})
-        return
-    lines = [(f"next in plan '{name}':" if name else "next, across all curricula:", "bold")]
-    due = review_line(reviews)
-    if due:
-        lines.insert(0, (due, "yellow"))
-    if not rows:
-        lines.append(
-            ("nothing to start: every topic in reach is done" if name else "nothing to start", "")
-        )
-    for row in rows:
-        mark = "  (in progress)" if row["status"] == Status.STARTED else ""
-        lines.append(("", ""))
-        lines.append(
-            (
-                f"  {row['title']} · {row['title_zh']}  [{row['id']}]  {row['hours']:g} h{mark}",
-                "bold",
-            )
-        )
-        if row["reading"]:
-            lines.append((f"    read  {row['reading']}", ""))
-        if row["url"]:
-            lines.append((f"          {row['url']}", "dim"))
-    emit_lines(lines)
+    everyday.run_next(state(ctx), plan=plan, count=count, as_json=as_json)
 
 
 UNLOCKS_SHOWN = 10
@@ -183,7 +120,7 @@ def cmd_why(
         goals = resolve_goals(catalog, goal)
         source = "the goals given"
     else:
-        name, active = (None, None) if every else _active_goals(ctx, None)
+        name, active = (None, None) if every else everyday.active_goals(st, None)
         if active:
             goals, source = active, f"plan '{name}'"
         else:

@@ -7,7 +7,24 @@ from typing import Annotated
 
 import typer
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+def _remember_json(ctx: typer.Context, value: bool) -> bool:
+    """Tell the error handler that this run wants JSON, errors included."""
+    from studyplan.cli.state import state
+
+    if value:
+        state(ctx).json = True
+    return value
+
+
+JsonOption = Annotated[
+    bool,
+    typer.Option(
+        "--json",
+        help="Print JSON for scripts (errors too, on stderr).",
+        callback=_remember_json,
+    ),
+]
 ForceOption = Annotated[
     bool, typer.Option("--force", help="Overwrite the --output file if it exists.")
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +41,14 @@ def cell_width(text: str) -> int:
     if text.isascii():
         return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def echo(text: str = "", *, err: bool = False) -> None:
+    """One line on stdout (or stderr), flushed, as ``typer.echo`` writes it for plain text;
+    the everyday commands use this so that they need no CLI framework."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(text + "\n")
+    stream.flush()
 
 
 def emit_table(
@@ -82,10 +90,20 @@ def emit_lines(lines: Sequence[tuple[str, str]]) -> None:
     write_styled(lines)
 
 
-def emit_text(lines: Sequence[str]) -> None:
-    """Unstyled lines, written straight out when piped (a plan can run to 100k lines)."""
+def emit_text(lines: Iterable[str], chunk: int = 2048) -> None:
+    """Unstyled lines, written straight out when piped (a plan can run to 100k lines),
+    ``chunk`` lines at a time so that a generator of lines is never held whole."""
     if plain():
-        sys.stdout.write("\n".join(lines) + "\n")
+        batch: list[str] = []
+        wrote = False
+        for line in lines:
+            batch.append(line)
+            if len(batch) >= chunk:
+                sys.stdout.write("\n".join(batch) + "\n")
+                batch.clear()
+                wrote = True
+        if batch or not wrote:
+            sys.stdout.write("\n".join(batch) + "\n")
         return
     emit_lines([(line, "") for line in lines])
 

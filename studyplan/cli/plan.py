@@ -1,202 +1,39 @@
-"""Planning commands: plan (and plan show/use/rm) and plans; why, next and unlocks are in
-``explore.py``."""
+"""Planning commands: plan (and plan show/diff/use/rm) and plans; why, next and unlocks are
+in ``explore.py``; printing a plan is ``plan_render.py``."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from studyplan.cli.dates import parse_date
+from studyplan.cli import plan_diff, plan_run
 from studyplan.cli.options import JsonOption, PaceOption
-from studyplan.cli.output import emit_lines, emit_table, emit_text, plain, print_json, say
+from studyplan.cli.output import emit_lines, emit_table, print_json, say
+from studyplan.cli.plan_render import render_plan
+from studyplan.cli.plan_run import make_plan
 from studyplan.cli.state import State, state
-from studyplan.domain.status import Status
-from studyplan.errors import InputError
 from studyplan.views.words import count
 
 if TYPE_CHECKING:
-    from studyplan.domain.catalog import Catalog
-    from studyplan.domain.planner import Plan
+    from studyplan.domain.saved_plan import SavedPlan
 
-
-def render_plan(catalog: Catalog, plan: Plan, show_covered: bool = False) -> None:
-    """One block per step: number, weeks, topic, hours; what to read; why it is there.
-
-    Written from the plan's and the catalog's columns as plain lines (styled only on a
-    terminal), so that a plan of tens of thousands of steps prints in a moment.
-    """
-
-    from studyplan.domain.planner import hours_needed_for, why_texts
-
-    lines: list[str] = []
-    sched = plan.schedule
-    table = catalog.topics
-    milestones = table.milestones()
-    checkpoints = sum(1 for i in plan.positions if i in milestones) if milestones else 0
-    head = f"{count(len(plan.topic_ids) - checkpoints, 'step')} · {plan.total_hours:g} h"
-    if checkpoints:
-        head += f" · {count(checkpoints, 'checkpoint')}"
-    covered = plan.covered_count()
-    if covered:
-        head += f" · {count(covered, 'topic')} covered by what you know"
-        head += "" if show_covered else " (--all lists them)"
-    if sched and plan.topic_ids:
-        head += (
-            f" · {count(sched.weeks, 'week')} at {sched.hours_per_week:g} h/week"
-            f" · done by {sched.finish}"
-        )
-    lines.append(head)
-    if plan.pace:
-        lines.append(f"at your pace: {'; '.join(plan.pace)} (--pace 1: the estimates)")
-    if sched and sched.deadline:
-        if sched.fits:
-            lines.append(f"fits the deadline {sched.deadline}")
-        else:
-            need = hours_needed_for(plan, sched.start, sched.deadline)
-            lines.append(f"does not fit the deadline {sched.deadline}: it needs {need:g} h/week")
-    titles, titles_zh = table.titles(), table.titles_zh()
-    at, keys, wheres, accesses, *_ = table.core_columns()
-    started = {t for t, s in plan.statuses.items() if s == Status.STARTED}
-    n_steps = len(plan.topic_ids)
-    width = len(str(n_steps))
-    pad = " " * (width + 2)
-    refs = _References(catalog)
-    hours_text = {hours: f"{hours:g}" for hours in set(plan.hours)}
-    # Plain lookups and one f-string per step, no format specs inside the loop: this loop
-    # is most of printing a 100k-step plan (benchmarks/bench_planner.py).
-    numbers = [f"{str(n).rjust(width)}. " for n in range(1, n_steps + 1)]
-    whys = why_texts(catalog, plan, 5)
-    columns = (plan.positions, plan.topic_ids, plan.hours, whys)
-    steps = zip(numbers, _week_spans(plan), *columns, strict=True)
-    append = lines.append
-    for number, when, i, tid, hours, why in steps:
-        first, end = at[i], at[i + 1]
-        if end == first + 1:
-            reads = f"\n{pad}read  {refs[keys[first]]} — {wheres[first]} [{accesses[first]}]"
-        else:
-            reads = "".join(
-                [
-                    f"\n{pad}read  {refs[keys[k]]} — {wheres[k]} [{accesses[k]}]"
-                    for k in range(first, end)
-                ]
-            )
-        if i in milestones:
-            append(
-                f"\n{number}{when}◆ checkpoint: {titles[i]} · {titles_zh[i]}  [{tid}]"
-                f"\n{pad}why   {why}"
-            )
-            continue
-        mark = "  (in progress)" if tid in started else ""
-        append(
-            f"\n{number}{when}{titles[i]} · {titles_zh[i]}  [{tid}]  {hours_text[hours]} h{mark}"
-            f"{reads}\n{pad}why   {why}"
-        )
-    if show_covered and plan.covered:
-        lines.append("")
-        lines.append("already covered:")
-        for item in plan.covered:
-            by = "" if item.by == item.topic.id else f" (by {item.by})"
-            lines.append(f"  ✔ {item.topic.id} {item.topic.title} — {item.status}{by}")
-    if plain():
-        emit_text(lines)
-    else:
-        emit_lines(_styled(lines, pad))
-
-
-def _styled(lines: list[str], pad: str) -> list[tuple[str, str]]:
-    """A rendered plan's lines with their terminal styles: the header and each step's
-    title bold, the why-lines dim, a deadline that does not fit red."""
-    why, read = pad + "why ", pad + "read "
-    out: list[tuple[str, str]] = []
-    for n, chunk in enumerate(lines):
-        for line in chunk.split("\n"):
-            if n == 0:
-                style = "bold"
-            elif line.startswith(why):
-                style = "dim"
-            elif line.startswith(read) or not line.strip():
-                style = ""
-            elif line.startswith("does not fit"):
-                style = "red"
-            elif line.startswith("fits the deadline"):
-                style = "green"
-            elif line.startswith("  ✔ "):
-                style = "cyan"
-            elif line.lstrip()[:1].isdigit():  # " 3. wk 2  Title · 标题  [id]  5 h"
-                style = "bold"
-            else:
-                style = ""
-            out.append((line, style))
-    return out
-
-
-class _References(dict[str, str]):
-    """Reference key -> ``Cover & Thomas (2006), Elements of …``, formatted on first use."""
-
-    def __init__(self, catalog: Catalog) -> None:
-        super().__init__()
-        self.catalog = catalog
-
-    def __missing__(self, key: str) -> str:
-        from studyplan.views.render import reference_head
-
-        head = self[key] = reference_head(self.catalog, key)
-        return head
-
-
-def _week_spans(plan: Plan) -> Sequence[str]:
-    """``wk 3  `` or ``wk 3–4  `` per step; blanks when the plan is not scheduled."""
-    sched = plan.schedule
-    if sched is None:
-        return [""] * len(plan.topic_ids)
-    return [
-        f"wk {first + 1}  " if first == last else f"wk {first + 1}–{last + 1}  "
-        for first, last in zip(sched.first_weeks, sched.last_weeks, strict=True)
-    ]
-
-
-def make_plan(
-    st: State,
-    goals: list[str],
-    hours_per_week: float | None,
-    start: date | None,
-    deadline: date | None,
-    pace: float | None = None,
-) -> tuple[Catalog, Plan]:
-    from studyplan.cli.state import learner_paces
-    from studyplan.domain.planner import apply_pace, build_plan, resolve_goals, schedule
-
-    if hours_per_week is not None and not hours_per_week > 0:
-        raise InputError(
-            f"--hours-per-week must be a positive number (got {hours_per_week:g})",
-            "e.g. --hours-per-week 6",
-        )
-    if deadline is not None and hours_per_week is None:
-        raise InputError(
-            "--deadline needs --hours-per-week", "give your weekly hours, e.g. --hours-per-week 6"
-        )
-    catalog = st.catalog()
-    resolved = resolve_goals(catalog, goals)
-    plan = build_plan(catalog, resolved, st.statuses())
-    apply_pace(plan, catalog, learner_paces(st, pace))
-    if hours_per_week is not None:
-        schedule(plan, hours_per_week, start or date.today(), deadline)
-    return catalog, plan
+__all__ = ["make_plan", "plan_app", "render_plan"]
 
 
 def cmd_plan(
     ctx: typer.Context,
     goals: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
             metavar="GOAL...",
-            help="Topic or curriculum ids.",
+            help="Topic or curriculum ids (or none, with --for-bib).",
+            show_default=False,
         ),
-    ],
+    ] = None,
     hours_per_week: Annotated[
         float | None,
         typer.Option("--hours-per-week", "-H", help="Weekly study hours: schedules the plan."),
@@ -216,46 +53,55 @@ def cmd_plan(
     show_all: Annotated[
         bool, typer.Option("--all", help="Also list the steps already covered, and by what.")
     ] = False,
+    books: Annotated[
+        bool,
+        typer.Option(
+            "--books",
+            help="Choose one reading per group of alternatives for the fewest works, and "
+            "print the plan as a reading list by work.",
+        ),
+    ] = False,
+    for_bib: Annotated[
+        Path | None,
+        typer.Option(
+            "--for-bib",
+            metavar="FILE.bib",
+            help="Plan what a paper's reference list cites that the curricula teach.",
+        ),
+    ] = None,
+    paper: Annotated[
+        str | None,
+        typer.Option(
+            "--paper",
+            metavar="ID",
+            help="With --for-bib: the paper itself (key, DOI or arXiv id), if the curricula "
+            "read it: its topics become goals too.",
+        ),
+    ] = None,
     pace: PaceOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Plan the path to one or more goals from what you already know.
 
-    Saved plans: 'plan show NAME' re-evaluates one against your progress, 'plan use NAME'
-    makes it the active plan, 'plan rm NAME' deletes it (each has --help).
+    Saved plans: 'plan show NAME' re-evaluates one against your progress, 'plan diff NAME'
+    says what changed since it was saved, 'plan use NAME' makes it the active plan,
+    'plan rm NAME' deletes it (each has --help).
     """
-    st = state(ctx)
-    from studyplan.domain.limits import check_plan_name
-    from studyplan.domain.plan_data import plan_json, saved_plan_of
-
-    if save is not None:
-        check_plan_name(save)
-    catalog, plan = make_plan(
-        st,
-        goals,
-        hours_per_week,
-        parse_date(start, "--start"),
-        parse_date(deadline, "--deadline"),
-        pace,
+    plan_run.run_plan(
+        state(ctx),
+        goals=list(goals or []),
+        hours_per_week=hours_per_week,
+        start=start,
+        deadline=deadline,
+        save=save,
+        replace=replace,
+        show_all=show_all,
+        books=books,
+        for_bib=for_bib,
+        paper=paper,
+        pace=pace,
+        as_json=as_json,
     )
-    if save:
-        store = st.store(create=True)
-        store.save_plan(save, saved_plan_of(plan, goals, date.today()), replace=replace)
-        store.set_active_plan(save)
-    if as_json:
-        data = plan_json(catalog, plan, include_covered=show_all, lazy_steps=True)
-        if save:
-            data["saved_as"] = save
-        print_json(data)
-        return
-    if not plan.steps:
-        say(f"nothing left to learn for {', '.join(goals)}: you have every topic it needs")
-        if show_all:
-            render_plan(catalog, plan, show_covered=True)
-        return
-    render_plan(catalog, plan, show_covered=show_all)
-    if save:
-        say(f"saved as '{save}' (now the active plan)")
 
 
 PlanNameArg = Annotated[str, typer.Argument(metavar="NAME", help="A saved plan.")]
@@ -274,7 +120,9 @@ def cmd_plan_show(
     progress = st.statuses()
     today = date.today()
     paces = learner_paces(st, pace)
-    review = review_saved_plan(catalog, name, saved, progress, today, paces=paces)
+    review = review_saved_plan(
+        catalog, name, saved, progress, today, None, st.hours_left(), paces=paces
+    )
     if as_json:
         print_json(
             {
@@ -285,6 +133,7 @@ def cmd_plan_show(
         return
     lines = [
         (f"plan '{name}' for {', '.join(saved.goals)}", "bold"),
+        *_diff_line(st, name, saved),
         (
             f"{len(review.done_ids)}/{count(review.steps_total, 'step')} done · "
             f"{review.hours_done:g}/{review.hours_total:g} h · {review.hours_left:g} h left",
@@ -313,7 +162,13 @@ def cmd_plan_show(
         )
     emit_lines(lines)
     if review.plan.steps:
-        render_plan(catalog, review.plan)
+        render_plan(catalog, review.plan, reading=st.reading())
+
+
+def _diff_line(st: State, name: str, saved: SavedPlan) -> list[tuple[str, str]]:
+    """The short form of ``plan diff`` (nothing when nothing changed)."""
+    line = plan_diff.summary_line(plan_diff.plan_diff(st, name, saved))
+    return [(line, "yellow")] if line else []
 
 
 def cmd_plan_use(ctx: typer.Context, name: PlanNameArg, as_json: JsonOption = False) -> None:
@@ -424,5 +279,6 @@ plan_app.command(PlanGroup.DEFAULT, cls=_DefaultCommand, hidden=True, context_se
     cmd_plan
 )
 plan_app.command("show", context_settings=_HELP)(cmd_plan_show)
+plan_app.command("diff", context_settings=_HELP)(plan_diff.cmd_plan_diff)
 plan_app.command("use", context_settings=_HELP)(cmd_plan_use)
 plan_app.command("rm", context_settings=_HELP)(cmd_plan_rm)

@@ -9,20 +9,21 @@ docs/architecture.md). Output is plain lines through ``typer.echo``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from studyplan.cli import everyday
 from studyplan.cli.dates import parse_date
+from studyplan.cli.everyday import VERB, check_topics
 from studyplan.cli.options import JsonOption
 from studyplan.cli.state import State, state
 from studyplan.domain.status import MARKS, RESET, Status
-from studyplan.errors import InputError, NotFoundError, did_you_mean
-from studyplan.views.words import count
+from studyplan.errors import NotFoundError, clip, did_you_mean
 
 if TYPE_CHECKING:
-    from studyplan.domain.catalog import Catalog
+    pass
 
 TopicsArg = Annotated[list[str], typer.Argument(metavar="TOPIC...", help="Topic ids.")]
 NoteOption = Annotated[str | None, typer.Option("--note", help="A note to keep with it.")]
@@ -34,17 +35,6 @@ MinutesOption = Annotated[
     int | None, typer.Option("--minutes", metavar="M", help="Minutes spent on it.")
 ]
 
-VERB: dict[str, str] = {
-    Status.STARTED: "start",
-    Status.DONE: "done",
-    Status.SKIPPED: "skip",
-    Status.KNOWN: "know",
-    Status.NOT_KNOWN: "dontknow",
-    RESET: "reset",
-}
-#: How many covered topics ``know`` names before "…".
-COVERS_SHOWN = 5
-
 
 def _json(data: Any) -> None:
     from studyplan.cli.output import print_json
@@ -52,32 +42,7 @@ def _json(data: Any) -> None:
     print_json(data)
 
 
-def check_topics(catalog: Catalog, ids: list[str], recorded: set[str] | None = None) -> list[str]:
-    """The ids, de-duplicated, after checking every one (did-you-mean on the first unknown);
-    a retired id (an alias) is recorded as its survivor's.
-
-    ``recorded`` ids are accepted too (``reset`` can clear an orphaned topic)."""
-    unique = list(dict.fromkeys(catalog.resolve(t) for t in ids))
-    for tid in unique:
-        if tid not in catalog.topics and not (recorded and tid in recorded):
-            catalog.topic(tid)  # raises NotFoundError with a did-you-mean
-    return unique
-
-
-def _no_checkpoint(catalog: Catalog, ids: list[str]) -> None:
-    """A milestone is reached through its parts: it cannot be started itself."""
-    for tid in ids:
-        if tid in catalog.topics and catalog.topics.is_milestone(tid):
-            parts = ", ".join(catalog.topics.prerequisite_ids(tid))
-            raise InputError(
-                f"{tid} is a checkpoint (a milestone): it is reached through its parts",
-                f"start one of them: {parts}",
-            )
-
-
 def _mark(status: str) -> Callable[..., None]:
-    verb = VERB[status]
-
     def command(
         ctx: typer.Context,
         topics: TopicsArg,
@@ -86,57 +51,15 @@ def _mark(status: str) -> Callable[..., None]:
         on: OnOption = None,
         as_json: JsonOption = False,
     ) -> None:
-        st = state(ctx)
-        catalog = st.catalog()
-        if minutes is not None and minutes <= 0:
-            raise InputError(f"--minutes must be a positive whole number, not {minutes}")
-        if status == RESET and (minutes is not None or note or on):
-            raise InputError("reset takes no --minutes, --note or --on")
-        day = parse_date(on, "--on", past_only=True)
-        recorded = set(st.store(create=False).statuses()) if status == RESET else None
-        ids = check_topics(catalog, topics, recorded)
-        if status == Status.STARTED:
-            _no_checkpoint(catalog, ids)
-        if minutes is not None and len(ids) > 1:
-            raise InputError(
-                "--minutes is for one topic", "mark topics one at a time to record time"
-            )
-        import shlex
-
-        words = [verb, *ids]
-        words += ["--minutes", str(minutes)] if minutes is not None else []
-        words += ["--note", note] if note else []
-        words += ["--on", day.isoformat()] if day else []
-        action = st.store(create=True).record(
-            ids, status, minutes=minutes, note=note, on=day, command=shlex.join(words)
+        everyday.run_mark(
+            state(ctx),
+            status=status,
+            topics=topics,
+            minutes=minutes,
+            note=note,
+            on=on,
+            as_json=as_json,
         )
-        covers = _covers(st, ids) if status == "known" else None
-        if as_json:
-            data: dict[str, Any] = {"action": action, "status": status, "topics": ids}
-            if covers is not None:
-                data["covers"] = covers
-            _json(data)
-            return
-        from studyplan.cli.progress_view import STATUS_STYLE
-        from studyplan.cli.term import paint, styles
-
-        on = styles()
-        shown = {RESET: "cleared", Status.NOT_KNOWN: "not known"}.get(status, status)
-        word = paint(shown, STATUS_STYLE.get(status, ""), on)
-        for tid in ids:
-            title = catalog.topics[tid].title if tid in catalog.topics else "(orphaned)"
-            extra = f" · {minutes} min" if minutes else ""
-            extra += f" · {day}" if day else ""
-            typer.echo(f"{word}: {tid} — {title}{extra}")
-        if covers and status == Status.KNOWN:
-            names = ", ".join(covers[:COVERS_SHOWN]) + (", …" if len(covers) > COVERS_SHOWN else "")
-            typer.echo(
-                f"  covers {count(len(covers), 'topic')} "
-                f"{'it requires' if len(ids) == 1 else 'they require'}: "
-                f"{names}\n  a gap among them? 'studyplan dontknow TOPIC' keeps it in your plans"
-            )
-        elif status == Status.NOT_KNOWN:
-            typer.echo("  it stays in every plan that needs it, whatever you know above it")
 
     command.__doc__ = {
         Status.STARTED: "Mark topics as started (in progress).",
@@ -150,41 +73,27 @@ def _mark(status: str) -> Callable[..., None]:
     return command
 
 
-def _covers(st: State, ids: list[str]) -> list[str]:
-    """The prerequisites the marked topics now cover that nothing else marked already
-    did (by the planner's rule), nearest first."""
-    from studyplan.domain.planner import graph_of, satisfied_closure
-
-    catalog = st.catalog()
-    graph = graph_of(catalog)
-    statuses = st.statuses()
-    before = set(satisfied_closure(graph, {t: s for t, s in statuses.items() if t not in ids}))
-    after = satisfied_closure(graph, statuses)
-    marked = set(ids)
-    found = [t for t in after if t not in marked and t not in before]
-    tree = graph.why_tree(ids, set())
-    return sorted(found, key=lambda t: (tree.links(t), graph.index[t]))
-
-
 def cmd_undo(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """Undo the last action (repeatable: each undo goes one further back)."""
+    """Undo the last action (repeatable: each undo goes one further back); exits 4 when
+    there is nothing left to undo."""
     result = state(ctx).store(create=False)
     undone = result.undo() if result.exists else None
+    if undone is None:
+        raise NotFoundError("nothing to undo", "no recorded action is left to undo")
     if as_json:
         _json(
-            None
-            if undone is None
-            else {
+            {
                 "action": undone.action_id,
                 "kind": undone.kind,
                 "command": undone.command,
                 "recorded": undone.created.isoformat(),
                 "topics": list(undone.topics),
                 "now": undone.now,
+                "library": list(undone.library),
             }
         )
         return
-    typer.echo(undone.describe() if undone else "nothing to undo")
+    typer.echo(undone.describe())
 
 
 def _known_or_recorded(st: State, topic: str) -> list[str]:
@@ -197,7 +106,8 @@ def _known_or_recorded(st: State, topic: str) -> list[str]:
     if topic in store.orphans(set(catalog.topics)):
         return [topic]
     raise NotFoundError(
-        f"unknown topic '{topic}'", did_you_mean(topic, catalog.topics) or "see 'studyplan topics'"
+        f"unknown topic '{clip(topic)}'",
+        did_you_mean(topic, catalog.topics) or "see 'studyplan topics'",
     )
 
 
@@ -308,17 +218,7 @@ def cmd_status(
     as_json: JsonOption = False,
 ) -> None:
     """Progress per curriculum and per saved plan, what is in progress, recently finished."""
-    from studyplan.cli import progress_view
-
-    st = state(ctx)
-    catalog = st.catalog()
-    if curriculum is not None:
-        catalog.curriculum(curriculum)
-    summary = progress_view.summarize(catalog, st.store(create=False), curriculum, date.today())
-    if as_json:
-        _json(summary)
-        return
-    progress_view.render(summary)
+    everyday.run_status(state(ctx), curriculum=curriculum, as_json=as_json)
 
 
 def register(app: typer.Typer) -> None:

@@ -10,7 +10,7 @@ import typer
 from studyplan.cli.options import JsonOption
 from studyplan.cli.output import print_json
 from studyplan.cli.state import state
-from studyplan.errors import InputError, did_you_mean
+from studyplan.errors import command, did_you_mean
 
 
 def cmd_backup(
@@ -43,23 +43,20 @@ def cmd_backup(
 def cmd_restore(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A file from 'studyplan backup'.")],
+    skip_bad: Annotated[
+        bool,
+        typer.Option("--skip-bad", help="Restore the valid items and list the ones left out."),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Merge a backup into your progress (restoring the same file twice changes nothing)."""
-    import json
+    """Merge a backup into your progress (restoring the same file twice changes nothing).
 
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{file}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {file}: {exc}") from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{file}:{exc.lineno}: not valid JSON ({exc.msg})",
-            "is this a file written by 'studyplan backup'?",
-        ) from None
-    result = state(ctx).store(create=True).restore(data, source=str(file))
+    The whole file is checked first: every problem is listed with its JSON path and
+    nothing is written, unless --skip-bad leaves the bad items out."""
+    from studyplan.adapters import backup_format
+
+    data = backup_format.read(file)
+    result = state(ctx).store(create=True).restore(data, source=str(file), skip_bad=skip_bad)
     if as_json:
         from dataclasses import asdict
 
@@ -67,10 +64,13 @@ def cmd_restore(
         return
     from studyplan.views.words import count
 
+    for problem in result.problems:
+        typer.echo(f"skipped: {file}: {problem}", err=True)
     typer.echo(
         f"restored {count(result.actions_added, 'action')} "
         f"({result.actions_present} already here), {count(result.plans_added, 'plan')}, "
         f"{count(result.library_added, 'library entry', 'library entries')}"
+        + (f"; skipped {count(len(result.skipped), 'bad item')}" if result.skipped else "")
     )
     if result.active_plan_set:
         typer.echo(f"active plan: {result.active_plan_set}")
@@ -111,13 +111,11 @@ def cmd_doctor(ctx: typer.Context, as_json: JsonOption = False) -> None:
             typer.echo(
                 f"orphaned: {tid} ({n} row{'s' if n != 1 else ''}) is not in the curricula"
                 + (f" — {hint}" if hint else "")
-                + f"; clear it with 'studyplan reset {tid}'"
+                + f"; clear it with: {command('reset', tid)}"
             )
         if store.exists and not problems:
             typer.echo(f"ok: {store.label} passes the integrity and schema checks")
     if problems:
-        if as_json:
-            raise typer.Exit(StoreError.exit_code)
         raise StoreError(
             f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {store.label}",
             "restore a backup into a new file: studyplan --db NEW.db restore BACKUP.json",

@@ -9,6 +9,7 @@ done or known.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from studyplan.views.words import count
 if TYPE_CHECKING:
     from studyplan.adapters.store import ProgressStore
     from studyplan.domain.catalog import Catalog
+    from studyplan.domain.ticks import TopicReading
 
 FINISHED = SATISFIED
 BAR = 24
@@ -25,10 +27,33 @@ RECENT = 5
 
 
 def summarize(
-    catalog: Catalog, store: ProgressStore, curriculum: str | None, today: date
+    catalog: Catalog,
+    store: ProgressStore,
+    curriculum: str | None,
+    today: date,
+    reading: Mapping[str, TopicReading] | None = None,
 ) -> dict[str, Any]:
-    """Everything ``status`` shows, as JSON-ready data."""
+    """Everything ``status`` shows, as JSON-ready data; ``reading``: the topics with
+    ticked readings (``State.reading``)."""
     statuses = store.statuses(catalog.aliases)
+    topics = _topic_rows(catalog, statuses, curriculum)
+    return {
+        "readings": _reading_rows(catalog, statuses, reading or {}, curriculum),
+        "reviews": reviews_due(catalog, store, statuses),
+        "curricula": _curriculum_rows(catalog, statuses, curriculum),
+        "plans": _plans(catalog, store, statuses, today) if curriculum is None else [],
+        "topics": topics,
+        "in_progress": [t["id"] for t in topics if t["status"] == Status.STARTED],
+        "recent": _recent(topics),
+        "orphans": [t["id"] for t in topics if t["orphaned"]],
+    }
+
+
+def _curriculum_rows(
+    catalog: Catalog, statuses: Mapping[str, Any], curriculum: str | None
+) -> list[dict[str, Any]]:
+    """Per curriculum: learnable topics finished (a milestone counts by its parts) and in
+    progress, their hours, and the marks and minutes recorded."""
     by_parts = _finished_parts(catalog, statuses)
     rows: list[dict[str, Any]] = []
     for cur in catalog.curricula.values():
@@ -60,6 +85,13 @@ def summarize(
                 "minutes": sum(s.minutes for s in mine),
             }
         )
+    return rows
+
+
+def _topic_rows(
+    catalog: Catalog, statuses: Mapping[str, Any], curriculum: str | None
+) -> list[dict[str, Any]]:
+    """Every marked topic, newest first; a row on an id no curriculum has is orphaned."""
     topics: list[dict[str, Any]] = []
     for s in sorted(statuses.values(), key=lambda s: (s.updated, s.topic_id), reverse=True):
         topic = catalog.topics.get(s.topic_id)
@@ -76,15 +108,30 @@ def summarize(
                 "orphaned": topic is None,
             }
         )
-    return {
-        "reviews": reviews_due(catalog, store, statuses),
-        "curricula": rows,
-        "plans": _plans(catalog, store, statuses, today) if curriculum is None else [],
-        "topics": topics,
-        "in_progress": [t["id"] for t in topics if t["status"] == Status.STARTED],
-        "recent": _recent(topics),
-        "orphans": [t["id"] for t in topics if t["orphaned"]],
-    }
+    return topics
+
+
+def _reading_rows(
+    catalog: Catalog,
+    statuses: Mapping[str, Any],
+    reading: Mapping[str, TopicReading],
+    curriculum: str | None,
+) -> list[dict[str, Any]]:
+    """The topics with ticked readings: how many read, and the hours left."""
+    hours = catalog.topics.hours
+    return [
+        {
+            "id": tid,
+            "title": catalog.topics.title(tid),
+            "readings_read": p.groups_read,
+            "readings": p.groups,
+            "hours_left": max(0.0, round(hours(tid) - p.hours_ticked, 6)),
+            "all_core_read": p.all_read,
+            "status": statuses[tid].status if tid in statuses else "todo",
+        }
+        for tid, p in reading.items()
+        if curriculum is None or catalog.topics[tid].curriculum == curriculum
+    ]
 
 
 def reviews_due(catalog: Catalog, store: ProgressStore, statuses: Any) -> dict[str, Any]:
@@ -273,6 +320,19 @@ def render(summary: dict[str, Any]) -> None:
                 echo(
                     f"  {t['updated'][:10]}  {status} {tid} — {t['title'] or '?'}{spent}", indent=22
                 )
+    unfinished = [r for r in summary.get("readings", []) if r["status"] not in FINISHED]
+    if unfinished:
+        echo("\nReading")
+        for r in unfinished:
+            hint = (
+                "  (all core readings ticked: 'studyplan done' when you can)"
+                if r["all_core_read"]
+                else ""
+            )
+            echo(
+                f"  {r['id']} — {r['title']}: {r['readings_read']}/{r['readings']} readings · "
+                f"{r['hours_left']:g} h left{hint}"
+            )
     if summary["orphans"]:
         echo(
             "\n"
@@ -281,5 +341,5 @@ def render(summary: dict[str, Any]) -> None:
         )
         for tid in summary["orphans"]:
             echo(f"  {tid} ({by_id[tid]['status']})")
-    if not summary["topics"]:
+    if not summary["topics"] and not summary.get("readings"):
         echo("\nnothing recorded yet: try 'studyplan done TOPIC' or 'studyplan know TOPIC'")

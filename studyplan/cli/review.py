@@ -71,7 +71,7 @@ def cmd_review(
     given so far, Ctrl-C or closed input records nothing. 'review export --anki FILE'
     writes the self-checks as an Anki deck.
     """
-    from studyplan.cli.progress import check_topics
+    from studyplan.cli.everyday import check_topics
     from studyplan.domain.reviews import due_topics, upcoming
 
     st = state(ctx)
@@ -197,7 +197,7 @@ def _session(
                 word = _ask(catalog, tid, len(queue) - position)
             except Quit:
                 typer.echo("left the review: nothing recorded")
-                raise typer.Exit(130) from None
+                raise KeyboardInterrupt from None  # the one handler: exit 130
         asked += 1
         if word == "quit":
             break

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import typer
-
 if TYPE_CHECKING:
+    import typer
+
     from studyplan.adapters.store import ProgressStore
+    from studyplan.domain.books import Choice
     from studyplan.domain.catalog import Catalog
     from studyplan.domain.saved_plan import SavedPlan
+    from studyplan.domain.ticks import TopicReading
     from studyplan.errors import NotFoundError
 
 
@@ -20,31 +24,52 @@ class State:
     curricula_dirs: list[Path] = field(default_factory=list)
     db: str | None = None
     debug: bool = False
+    #: The command was given ``--json``: errors are reported as JSON too (``cli.typer_app``).
+    json: bool = False
     _catalog: Catalog | None = None
     _store: ProgressStore | None = None
     _root: Any = None  # the root click context: closes the store when the command ends
+    _reading: dict[str, TopicReading] | None = None
+    # The readings chosen by ``plan --books`` (set by ``make_plan``), for rendering.
+    books: Choice | None = None
+
+    @classmethod
+    def from_options(cls, curricula: list[Path] | None, db: str | None, debug: bool) -> State:
+        """The state the root options describe (the Typer root callback and the fast
+        dispatcher both make it here)."""
+        return cls(curricula_dirs=list(curricula or []), db=db, debug=debug)
+
+    def close(self) -> None:
+        """Close the store if one was opened (the fast dispatcher's end of a command)."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
 
     def catalog(self) -> Catalog:
         """The validated catalog (built-in + user curricula); raises on any problem."""
         if self._catalog is None:
             from studyplan.adapters import workspace
-            from studyplan.adapters.bibliography import library_summaries
 
-            # The personal library: user curricula may cite its keys (parsed lazily).
-            library = library_summaries(self.store().library_blocks())
-            inputs = workspace.gather(self.curricula_dirs, library=library)
-            self._catalog = workspace.catalog(inputs)
+            self._catalog = workspace.catalog(self._inputs(warn=_warn))
         return self._catalog
+
+    def _inputs(self, warn: Callable[[str], None] | None = None) -> Any:
+        """What the catalog is built from; the personal library too (user curricula may
+        cite its keys): the cache key is the store's library version, and the rows are
+        read and parsed only to rebuild (with ``warn``, a stored block that does not
+        parse is left out and named once)."""
+        from studyplan.adapters import workspace
+
+        store = self.store()
+        library = workspace.StoredLibrary(store.library_version(), store.library_blocks, warn)
+        return workspace.gather(self.curricula_dirs, library=library)
 
     def cached_catalog(self) -> Catalog | None:
         """The catalog if the cache holds it, else None; never validates (completion)."""
         if self._catalog is None:
             from studyplan.adapters import workspace
-            from studyplan.adapters.bibliography import library_summaries
 
-            library = library_summaries(self.store().library_blocks())
-            inputs = workspace.gather(self.curricula_dirs, library=library)
-            self._catalog = workspace.cached_catalog(inputs)
+            self._catalog = workspace.cached_catalog(self._inputs())
         return self._catalog
 
     def statuses(self) -> dict[str, str]:
@@ -53,6 +78,25 @@ class State:
         aliases = self.catalog().aliases
         rows = self.store(create=False).statuses(aliases)
         return {tid: row.status for tid, row in rows.items()}
+
+    def reading(self) -> dict[str, TopicReading]:
+        """Topic id -> reading progress, for topics with ticked readings (read-only)."""
+        if self._reading is None:
+            from studyplan.domain.ticks import reading_progress
+
+            catalog = self.catalog()
+            ticks = self.store(create=False).ticks(catalog.aliases)
+            self._reading = reading_progress(catalog, ticks) if ticks else {}
+        return self._reading
+
+    def hours_left(self) -> dict[str, float]:
+        """Topic id -> hours left, for topics whose ticked readings take hours off."""
+        progress = self.reading()
+        if not progress:
+            return {}
+        from studyplan.domain.ticks import hours_left
+
+        return hours_left(progress, self.catalog())
 
     def saved_plan(self, name: str) -> SavedPlan:
         """The plan saved as ``name``, read once here; ``NotFoundError`` with a did-you-mean
@@ -69,11 +113,11 @@ class State:
             raise self._no_plan(name)
 
     def _no_plan(self, name: str) -> NotFoundError:
-        from studyplan.errors import NotFoundError, did_you_mean
+        from studyplan.errors import NotFoundError, clip, did_you_mean
 
         names = self.store(create=False).plan_names()
         return NotFoundError(
-            f"no saved plan '{name}'", did_you_mean(name, names) or "see 'studyplan plans'"
+            f"no saved plan '{clip(name)}'", did_you_mean(name, names) or "see 'studyplan plans'"
         )
 
     def plan_name(self, plan: str | None, what: str) -> str:
@@ -111,6 +155,12 @@ class State:
             if self._root is not None:
                 self._root.call_on_close(self._store.close)
         return self._store
+
+
+def _warn(line: str) -> None:
+    # Not typer.echo: the fast dispatcher runs without the CLI framework.
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
 
 
 def state(ctx: typer.Context) -> State:

@@ -133,6 +133,12 @@ def cmd_report(
         str | None, typer.Option("--deadline", help="With GOALs: finish by, YYYY-MM-DD.")
     ] = None,
     force: ForceOption = False,
+    books: Annotated[
+        bool,
+        typer.Option(
+            "--books", help="Show only the readings chosen for the fewest works (as plan --books)."
+        ),
+    ] = False,
     pace: PaceOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -140,7 +146,7 @@ def cmd_report(
     from studyplan import __version__
     from studyplan.adapters.files import write_atomic
     from studyplan.cli.dates import parse_date
-    from studyplan.cli.plan import make_plan
+    from studyplan.cli.plan_run import make_plan
     from studyplan.cli.state import learner_paces
     from studyplan.domain.planner import graph_of
     from studyplan.views.content import report_for_goals, report_for_saved
@@ -160,8 +166,10 @@ def cmd_report(
             parse_date(start, "--start"),
             parse_date(deadline, "--deadline"),
             pace,
+            books=books,
         )
         report = report_for_goals(catalog, graph_of(catalog), goals, fresh, st.statuses(), today)
+        choice = st.books
     else:
         if hours_per_week is not None or start or deadline:
             raise InputError(
@@ -173,8 +181,20 @@ def cmd_report(
         catalog = st.catalog()
         paces = learner_paces(st, pace)
         report = report_for_saved(
-            catalog, graph_of(catalog), name, saved, st.statuses(), today, paces
+            catalog, graph_of(catalog), name, saved, st.statuses(), today, paces, st.hours_left()
         )
+        choice = None
+        if books:
+            from studyplan.domain.books import apply
+
+            choice = apply(catalog, report.plan)
+    if choice is not None:
+        from studyplan.domain.books import chosen_by_topic
+
+        report.chosen = chosen_by_topic(choice, report.plan.topic_ids)
+        if choice.note:
+            typer.echo(f"note: {choice.note}", err=True)
+    report.reading = {t: p.text() for t, p in st.reading().items()}
     attach_graph(report)
     write_atomic(output, render_report(catalog, report, __version__), overwrite=force)
     summary: dict[str, Any] = {

@@ -16,6 +16,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from studyplan.domain.columns import (
+    CoreColumns,
+    core_columns_of,
+    links_of,
+    milestone_parts,
+    reading_row,
+)
 from studyplan.domain.layout import record_layout
 from studyplan.domain.pickled import PickledMapping
 
@@ -26,6 +33,13 @@ class Prerequisite(NamedTuple):
 
     id: str
     reason: str
+
+
+class Part(NamedTuple):
+    """One part of a reading whose ``where`` names several chapters or sections."""
+
+    where: str
+    hours: float | None = None
 
 
 class Reading(NamedTuple):
@@ -40,6 +54,9 @@ class Reading(NamedTuple):
     url: str | None = None
     hours: float | None = None
     pages: int | None = None
+    # Core readings of a topic sharing a label are alternatives (any one teaches it).
+    one_of: str | None = None
+    parts: tuple[Part, ...] = ()
 
 
 class Pointer(NamedTuple):
@@ -101,6 +118,15 @@ class Topic(NamedTuple):
         return tuple(r for r in self.readings if r.core)
 
     @property
+    def core_groups(self) -> tuple[tuple[Reading, ...], ...]:
+        """The core readings as what the topic needs: one group per needed reading, and
+        one per ``one_of`` label holding its alternatives (any one of them will do), in
+        the order their first reading is declared."""
+        from studyplan.domain.columns import core_groups
+
+        return core_groups(self.core_readings)
+
+    @property
     def prerequisite_ids(self) -> tuple[str, ...]:
         return tuple(p.id for p in self.prerequisites)
 
@@ -136,7 +162,7 @@ class BibSummary:
 # Bump only for a change of the pickled layout that no record's fields show (say, a
 # column's meaning); added, removed, renamed or retyped fields change the key by
 # themselves (``record_layout``, in ``domain/layout.py``).
-_LAYOUT_REVISION = 4
+_LAYOUT_REVISION = 6  # 6: references pickled as (whole, first) blobs (pickled.py)
 
 
 class TopicTable(Mapping[str, Topic]):
@@ -176,16 +202,16 @@ class TopicTable(Mapping[str, Topic]):
             [t.title for t in topics.values()],
             [text(t.title_zh) for t in topics.values()],
             array("d", [t.hours for t in topics.values()]),
-            _core_columns(topics),
-            *_links(topics, position),
+            core_columns_of(topics),
+            *links_of(topics, position),
         )
         self._position = position
-        self._milestones = _milestone_parts(topics, position)
+        self._milestones = milestone_parts(topics, position)
         self._details: list[tuple[Any, ...]] | None = [
             (
                 t.summary,
                 tuple((text(p.id), text(p.reason)) for p in t.prerequisites),
-                tuple(_reading_row(r) for r in t.readings),
+                tuple(reading_row(r) for r in t.readings),
                 tuple(text(tag) for tag in t.tags),
                 t.level,
                 t.goal,
@@ -323,7 +349,7 @@ class TopicTable(Mapping[str, Topic]):
         return self._title_zh
 
     def core_columns(self) -> CoreColumns:
-        """Every core reading as columns (key, where, access, url, hours), topic by topic:
+        """Every core reading as columns (key, where, access, url, hours, one_of), topic by topic:
         topic ``i``'s are rows ``at[i]`` to ``at[i + 1]``. Returns ``(at, *columns)``."""
         return self._core
 
@@ -331,55 +357,6 @@ class TopicTable(Mapping[str, Topic]):
         """Every prerequisite link that names a topic, once, as (topic position,
         prerequisite position) columns in declared order: the prerequisite graph."""
         return self._sources, self._targets
-
-
-CoreColumns = tuple[
-    "array[int]", list[str], list[str], list[str], list["str | None"], list["float | None"]
-]
-
-
-def _core_columns(topics: Mapping[str, Topic]) -> CoreColumns:
-    at: array[int] = array("l", [0])
-    key: list[str] = []
-    where: list[str] = []
-    access: list[str] = []
-    url: list[str | None] = []
-    hours: list[float | None] = []
-    for topic in topics.values():
-        for r in topic.readings:
-            if r.core:
-                key.append(sys.intern(r.key))
-                where.append(r.where)
-                access.append(sys.intern(r.access))
-                url.append(r.url)
-                hours.append(r.hours)
-        at.append(len(key))
-    return at, key, where, access, url, hours
-
-
-def _reading_row(reading: Reading) -> tuple[Any, ...]:
-    key, where, core, access, url, hours, pages = reading
-    return (sys.intern(key), where, core, sys.intern(access), url, hours, pages)
-
-
-def _milestone_parts(
-    topics: Mapping[str, Topic], position: Mapping[str, int]
-) -> dict[int, tuple[int, ...]]:
-    return {
-        position[t.id]: tuple(
-            dict.fromkeys(position[p.id] for p in t.prerequisites if p.id in position)
-        )
-        for t in topics.values()
-        if t.kind == MILESTONE
-    }
-
-
-def _links(
-    topics: Mapping[str, Topic], position: Mapping[str, int]
-) -> tuple[array[int], array[int]]:
-    from studyplan.domain.graph import known_links
-
-    return known_links(([p.id for p in t.prerequisites] for t in topics.values()), position)
 
 
 @dataclass(slots=True)
@@ -395,6 +372,10 @@ class Catalog:
     # Set by the workspace on a cached catalog: reads the planner's rustworkx graph from
     # the cache (None from it means "build it yourself"). Never pickled.
     planning_graph: Callable[[], Any] | None = field(default=None, repr=False, compare=False)
+    # A hash of what the catalog was built from (every curriculum file's and the
+    # references' contents), not of the program: saved plans keep it, so that ``plan
+    # diff`` can tell a change of the curricula from a change of the learner's marks.
+    content_hash: str = ""
 
     def __init__(
         self,
@@ -402,21 +383,25 @@ class Catalog:
         topics: Mapping[str, Topic],
         references: Mapping[str, BibSummary] | None = None,
         aliases: Mapping[str, str] | None = None,
+        content_hash: str = "",
     ) -> None:
         self.curricula = curricula
         self.topics = topics if isinstance(topics, TopicTable) else TopicTable(topics)
         self.references = references or {}
         self.aliases = dict(aliases or {})
         self.planning_graph = None
+        self.content_hash = content_hash
 
     def __getstate__(self) -> tuple[Any, ...]:
         refs = self.references
-        blob = refs.blob() if isinstance(refs, PickledMapping) else PickledMapping.dump(refs)
-        return self.curricula, self.topics, blob, self.aliases
+        blobs = (
+            refs.blobs() if isinstance(refs, PickledMapping) else (PickledMapping.dump(refs), None)
+        )
+        return self.curricula, self.topics, blobs, self.aliases, self.content_hash
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        self.curricula, self.topics, blob, self.aliases = state
-        self.references = PickledMapping[BibSummary](blob)
+        self.curricula, self.topics, blobs, self.aliases, self.content_hash = state
+        self.references = PickledMapping[BibSummary](*blobs)
         self.planning_graph = None
 
     def resolve(self, topic_id: str) -> str:
@@ -443,23 +428,23 @@ class Catalog:
 
     def topic(self, topic_id: str) -> Topic:
         """The topic of an id or of an alias (its survivor); ``NotFoundError`` otherwise."""
-        from studyplan.errors import NotFoundError, did_you_mean
+        from studyplan.errors import NotFoundError, clip, did_you_mean
 
         topic_id = self.resolve(topic_id)
         if topic_id not in self.topics:
             raise NotFoundError(
-                f"unknown topic '{topic_id}'",
+                f"unknown topic '{clip(topic_id)}'",
                 did_you_mean(topic_id, self.topics) or "see 'studyplan topics'",
             )
         return self.topics[topic_id]
 
     def curriculum(self, curriculum_id: str) -> Curriculum:
-        from studyplan.errors import NotFoundError, did_you_mean
+        from studyplan.errors import NotFoundError, clip, did_you_mean
 
         found = self.curricula.get(curriculum_id)
         if found is None:
             raise NotFoundError(
-                f"unknown curriculum '{curriculum_id}'",
+                f"unknown curriculum '{clip(curriculum_id)}'",
                 did_you_mean(curriculum_id, self.curricula) or "see 'studyplan curricula'",
             )
         return found

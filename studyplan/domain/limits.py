@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from studyplan.errors import InputError
+from studyplan.errors import ECHO, InputError, clip
 
 MIN_YEAR = 1900
 MAX_YEAR = 2199
@@ -18,13 +18,7 @@ MAX_HOURS_PER_WEEK = 168.0  # the hours a week has
 MAX_MINUTES = 100_000  # about ten weeks without sleep: more is a typo
 MAX_NAME = 200  # plan names, as typed and as stored
 PACE_LIMIT = 10.0  # a fixed --pace, either way
-ECHO = 60  # how much of a user-given id or name an error message repeats
-
-
-def clip(text: str, limit: int = ECHO) -> str:
-    """``text`` cut to ``limit`` characters for an error message (a 100k-character id
-    must not become a 100k-character line)."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+__all__ = ["ECHO", "clip"]  # re-exported: the one clip lives in studyplan.errors
 
 
 def check_date(day: date, what: str) -> date:
@@ -51,6 +45,16 @@ def check_minutes(minutes: int, what: str = "--minutes") -> int:
             f"{what} must be a whole number from 0 to {MAX_MINUTES:,} (got {clip(str(minutes))})"
         )
     return minutes
+
+
+def check_finish(start: date, weeks: float, hours_per_week: float) -> None:
+    """A schedule of ``weeks`` from ``start`` must end by the last date studyplan takes."""
+    last = date(MAX_YEAR, 12, 31)
+    if not weeks * 7 <= (last - start).days + 1:  # inf and nan fail too
+        raise InputError(
+            f"at {hours_per_week:g} h/week the plan would end after {last}",
+            "give more hours per week or an earlier --start",
+        )
 
 
 def check_pace(factor: float, what: str = "--pace") -> float:

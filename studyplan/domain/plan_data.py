@@ -22,7 +22,7 @@ from studyplan.domain.planner import (
     schedule,
     why_text,
 )
-from studyplan.domain.saved_plan import SavedPlan, SavedStep, iso
+from studyplan.domain.saved_plan import SavedCovered, SavedPlan, SavedStep, iso
 from studyplan.domain.status import Status
 
 
@@ -87,9 +87,19 @@ def plan_json(
     return data
 
 
-def saved_plan_of(plan: Plan, raw_goals: Sequence[str], created: date) -> SavedPlan:
-    """What a saved plan keeps: goals, parameters and the schedule as it was made."""
+def saved_plan_of(
+    plan: Plan,
+    raw_goals: Sequence[str],
+    created: date,
+    catalog: Catalog | None = None,
+    *,
+    books: bool = False,
+) -> SavedPlan:
+    """What a saved plan keeps (``SavedPlan``, version 2): goals, parameters and the
+    schedule as it was made; with the ``catalog``, also its content hash, each step's
+    prerequisites and what the goals needed that the learner had (for ``plan diff``)."""
     sched = plan.schedule
+    table = catalog.topics if catalog is not None else None
     return SavedPlan(
         goals=tuple(raw_goals),
         goal_ids=tuple(plan.goals),
@@ -101,8 +111,24 @@ def saved_plan_of(plan: Plan, raw_goals: Sequence[str], created: date) -> SavedP
         weeks=sched.weeks if sched else None,
         finish_date=sched.finish if sched and plan.steps else None,
         steps=tuple(
-            SavedStep(s.topic_id, s.hours, s.week, s.end_week, s.start, s.end) for s in plan.steps
+            SavedStep(
+                s.topic_id,
+                s.hours,
+                s.week,
+                s.end_week,
+                s.start,
+                s.end,
+                tuple(table.prerequisite_ids(s.topic_id)) if table is not None else (),
+            )
+            for s in plan.steps
         ),
+        catalog_hash=(catalog.content_hash or None) if catalog is not None else None,
+        covered=(
+            tuple(SavedCovered(c.topic.id, c.by, c.status) for c in plan.covered)
+            if catalog is not None
+            else ()
+        ),
+        books=books,
         pace=tuple(plan.pace),
     )
 
@@ -158,6 +184,7 @@ def review_saved_plan(
     statuses: Mapping[str, str],
     today: date,
     graph: PrerequisiteGraph | None = None,
+    hours_left: Mapping[str, float] | None = None,
     paces: Mapping[str, Pace] | None = None,
 ) -> SavedPlanReview:
     """Re-plan a saved plan's goals against today's progress and compare with its schedule.
@@ -171,7 +198,11 @@ def review_saved_plan(
     """
     graph = graph or graph_of(catalog)
     resolve, topics = catalog.resolve, catalog.topics
-    plan = build_plan(catalog, saved_goals(catalog, saved), statuses, graph)
+    plan = build_plan(catalog, saved_goals(catalog, saved), statuses, graph, hours_left)
+    if saved.books:  # saved with --books: its steps' hours are those of the chosen readings
+        from studyplan.domain.books import apply
+
+        apply(catalog, plan)
     apply_pace(plan, catalog, paces or {})
     hpw, start = saved.hours_per_week, saved.start
     if hpw and start is not None:

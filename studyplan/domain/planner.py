@@ -25,9 +25,10 @@ from typing import overload
 
 from studyplan.domain.catalog import Catalog, Topic, TopicTable
 from studyplan.domain.graph import PrerequisiteGraph, WhyTree
+from studyplan.domain.limits import check_finish
 from studyplan.domain.pace import Pace, factors_for, used_texts
 from studyplan.domain.status import SATISFIED, Status
-from studyplan.errors import InputError, NotFoundError, did_you_mean
+from studyplan.errors import InputError, NotFoundError, clip, did_you_mean
 
 NOT_KNOWN = Status.NOT_KNOWN
 # Where a why-chain is spelt out link by link (report, calendar), a longer one is shown by
@@ -231,7 +232,7 @@ def resolve_goals(catalog: Catalog, goals: Sequence[str]) -> list[str]:
         else:
             pool = [*catalog.curricula, *catalog.topics]
             raise NotFoundError(
-                f"unknown goal '{goal}'",
+                f"unknown goal '{clip(goal)}'",
                 did_you_mean(goal, pool)
                 or "a goal is a topic id or a curriculum id; see 'studyplan topics'",
             )
@@ -291,10 +292,13 @@ def build_plan(
     goals: Sequence[str],
     statuses: Mapping[str, str],
     graph: PrerequisiteGraph | None = None,
+    hours_left: Mapping[str, float] | None = None,
 ) -> Plan:
     """The ordered, explained plan for ``goals`` (already resolved topic ids).
 
     ``graph`` must be ``graph_of(catalog)`` (its indices are the catalog's positions).
+    ``hours_left`` (topic id -> hours) replaces the hours of topics whose ticked
+    readings take some off (``ticks.hours_left``).
     """
     graph = graph or graph_of(catalog)
     index = graph.index
@@ -320,6 +324,8 @@ def build_plan(
     hours = [hours_column[i] for i in order]
     table = catalog.topics
     topic_ids = [ids[i] for i in order]
+    if hours_left:
+        hours = [hours_left.get(t, h) for t, h in zip(topic_ids, hours, strict=True)]
 
     def covered() -> list[Covered]:
         covered_by = satisfied_closure(graph, statuses, milestones)
@@ -355,37 +361,40 @@ def chain_text(catalog: Catalog, plan: Plan, topic_id: str, longest: int | None 
     With ``longest``, a chain of more topics keeps its two first and its goal, joined by
     ``…`` (for tables; ``studyplan why`` prints the whole chain).
     """
-    return _chain_texts(catalog, plan, [catalog.topics.position(topic_id)], longest)[0]
+    return next(_chain_texts(catalog, plan, [catalog.topics.position(topic_id)], longest))
 
 
 def why_texts(catalog: Catalog, plan: Plan, longest: int | None = None) -> list[str]:
     """``chain_text`` for every step, in order, in one pass over the why-tree's columns:
     a shortened chain costs three look-ups, not a walk up to its goal."""
+    return list(_chain_texts(catalog, plan, plan.positions, longest))
+
+
+def iter_why_texts(catalog: Catalog, plan: Plan, longest: int | None = None) -> Iterator[str]:
+    """``why_texts`` one at a time (a printed plan streams them)."""
     return _chain_texts(catalog, plan, plan.positions, longest)
 
 
 def _chain_texts(
     catalog: Catalog, plan: Plan, positions: Sequence[int], longest: int | None
-) -> list[str]:
+) -> Iterator[str]:
     tree = plan.why_tree()
     up, depth, goal = tree.up, tree.depth, tree.goal
     title = catalog.topics.titles()
     goals = {tree.index[g] for g in plan.goals if g in tree.index}
     cut = longest if longest is not None else len(up) + 1
-    texts: list[str] = []
     for i in positions:
         above = up[i]
         if above < 0:
-            texts.append("goal" if i in goals else "")
+            yield "goal" if i in goals else ""
         elif depth[i] + 1 > cut:
-            texts.append(f"{title[i]} → {title[above]} → … → {title[goal[i]]} (goal)")
+            yield f"{title[i]} → {title[above]} → … → {title[goal[i]]} (goal)"
         else:
             chain = [title[i]]
             node = i
             while (node := up[node]) >= 0:
                 chain.append(title[node])
-            texts.append(" → ".join(chain) + " (goal)")
-    return texts
+            yield " → ".join(chain) + " (goal)"
 
 
 # -- schedule ---------------------------------------------------------------------------------
@@ -428,6 +437,8 @@ def schedule(plan: Plan, hours_per_week: float, start: date, deadline: date | No
             f"the deadline {deadline} is before the start {start}",
             "pick a later --deadline or an earlier --start",
         )
+    # A week count too large for a date (or for a float: -H 5e-324) is refused first.
+    check_finish(start, plan.total_hours / hours_per_week - 1, hours_per_week)
     eps = 1e-9
     ends = list(accumulate(plan.hours))  # hours consumed from the start, continuous
     befores = [0.0, *ends[:-1]] if ends else []
@@ -437,6 +448,7 @@ def schedule(plan: Plan, hours_per_week: float, start: date, deadline: date | No
         for first, used in zip(firsts, ends, strict=True)
     ]
     weeks = lasts[-1] + 1 if lasts else 0
+    check_finish(start, weeks, hours_per_week)
     finish = start + timedelta(weeks=weeks) - timedelta(days=1) if weeks else start
     plan.schedule = Schedule(hours_per_week, start, weeks, finish, deadline, firsts, lasts)
     return plan

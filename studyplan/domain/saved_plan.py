@@ -2,7 +2,11 @@
 strictly as it is written. Pure: no I/O.
 
 The JSON form (``to_json``/``from_json``) is what the store keeps in ``plan.payload`` and
-what backups carry. Version 1 is the first release's layout, unchanged; ``from_json``
+what backups carry. Version 1 is the first release's layout, unchanged, and still read.
+Version 2 adds what ``plan diff`` needs to say why a step came or went: the catalog's
+content hash (``catalog_hash``), each step's prerequisites as they were (``requires``),
+the topics the goals needed that the learner already had (``covered``: id, what vouched
+for it, its status) and whether the readings were chosen with ``--books``. ``from_json``
 refuses anything the commands would not have written (a wrong type, a negative hour, a
 date out of range, a step without an id) with the JSON path of every problem, so that a
 bad backup or a hand-edited row is reported once instead of crashing later commands.
@@ -20,7 +24,8 @@ from typing import Any
 
 from studyplan.domain.limits import MAX_HOURS_PER_WEEK, MAX_YEAR, MIN_YEAR
 
-VERSION = 1
+VERSION = 2
+VERSIONS = (1, 2)
 
 
 class SavedPlanFormatError(ValueError):
@@ -41,6 +46,17 @@ class SavedStep:
     end_week: int | None = None
     start: date | None = None
     end: date | None = None
+    # Version 2: the step's prerequisites (topic ids) when the plan was saved.
+    requires: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SavedCovered:
+    """A topic the goals needed that the learner had when the plan was saved."""
+
+    topic_id: str
+    by: str
+    status: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +75,9 @@ class SavedPlan:
     weeks: int | None = None
     finish_date: date | None = None
     version: int = VERSION
+    catalog_hash: str | None = None
+    covered: tuple[SavedCovered, ...] = ()
+    books: bool = False
     #: The learner's paces its hours were scaled by, as text (absent: the estimates).
     pace: tuple[str, ...] = ()
 
@@ -74,7 +93,19 @@ class SavedPlan:
         )
 
     def to_json(self) -> dict[str, Any]:
-        """The stored form (key order and values as the first release wrote them)."""
+        """The stored form (key order and values as each version wrote them)."""
+        data = self._v1_json()
+        if self.version >= 2:
+            for step, saved in zip(data["steps"], self.steps, strict=True):
+                step["requires"] = list(saved.requires or ())
+            data["catalog_hash"] = self.catalog_hash
+            data["covered"] = [
+                {"id": c.topic_id, "by": c.by, "status": c.status} for c in self.covered
+            ]
+            data["books"] = self.books
+        return data
+
+    def _v1_json(self) -> dict[str, Any]:
         return {
             "version": self.version,
             "goals": list(self.goals),
@@ -136,9 +167,10 @@ class _Reader:
         if not isinstance(data, Mapping):
             self.bad("$", "must be an object")
             return None
-        version = data.get("version", VERSION)
-        if version != VERSION or isinstance(version, bool):
-            self.bad("$.version", f"version {version!r} is not {VERSION}")
+        version = data.get("version", 1)
+        if version not in VERSIONS or isinstance(version, bool):
+            self.bad("$.version", f"version {version!r} is not 1 or 2")
+            version = VERSION
         goals = self.ids(data.get("goals"), "$.goals")
         goal_ids = self.ids(data.get("topics", data.get("goals")), "$.topics")
         hours_per_week = self.number(data.get("hours_per_week"), "$.hours_per_week", True)
@@ -149,7 +181,9 @@ class _Reader:
             self.bad("$.steps", "must be a list")
             raw_steps = []
         steps = tuple(
-            s for i, item in enumerate(raw_steps) if (s := self.step(item, f"$.steps[{i}]"))
+            s
+            for i, item in enumerate(raw_steps)
+            if (s := self.step(item, f"$.steps[{i}]", version))
         )
         total = self.number(data.get("total_hours", 0), "$.total_hours", False)
         start = self.day(data.get("start"), "$.start")
@@ -167,7 +201,10 @@ class _Reader:
             deadline=self.day(data.get("deadline"), "$.deadline"),
             weeks=self.whole(data.get("weeks"), "$.weeks"),
             finish_date=self.day(data.get("finish_date"), "$.finish_date"),
-            version=VERSION,
+            version=version,
+            catalog_hash=self.text(data.get("catalog_hash"), "$.catalog_hash", version),
+            covered=self.covered(data.get("covered", []), version),
+            books=self.flag(data.get("books", False), "$.books"),
             pace=self.texts(data.get("pace", []), "$.pace"),
         )
 
@@ -177,7 +214,38 @@ class _Reader:
             return ()
         return tuple(value)
 
-    def step(self, item: Any, path: str) -> SavedStep | None:
+    def text(self, value: Any, path: str, version: int) -> str | None:
+        if version < 2 or value is None:
+            return None
+        if not isinstance(value, str) or not value:
+            self.bad(path, "must be a text or null")
+            return None
+        return value
+
+    def flag(self, value: Any, path: str) -> bool:
+        if not isinstance(value, bool):
+            self.bad(path, "must be true or false")
+            return False
+        return value
+
+    def covered(self, value: Any, version: int) -> tuple[SavedCovered, ...]:
+        if version < 2:
+            return ()
+        if not isinstance(value, list):
+            self.bad("$.covered", "must be a list")
+            return ()
+        found: list[SavedCovered] = []
+        for i, item in enumerate(value):
+            path = f"$.covered[{i}]"
+            if not isinstance(item, Mapping) or not all(
+                isinstance(item.get(k), str) and item.get(k) for k in ("id", "by", "status")
+            ):
+                self.bad(path, "must be an object with id, by and status")
+                continue
+            found.append(SavedCovered(item["id"], item["by"], item["status"]))
+        return tuple(found)
+
+    def step(self, item: Any, path: str, version: int = 1) -> SavedStep | None:
         if not isinstance(item, Mapping):
             self.bad(path, "must be an object")
             return None
@@ -192,9 +260,14 @@ class _Reader:
             end_week=self.whole(item.get("end_week"), f"{path}.end_week"),
             start=self.day(item.get("start"), f"{path}.start"),
             end=self.day(item.get("end"), f"{path}.end"),
+            requires=(
+                self.ids(item.get("requires", []), f"{path}.requires", empty=True)
+                if version >= 2
+                else None
+            ),
         )
 
-    def ids(self, value: Any, path: str) -> tuple[str, ...]:
+    def ids(self, value: Any, path: str, empty: bool = True) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             self.bad(path, "must be a list of topic or curriculum ids")
             return ()

@@ -17,7 +17,7 @@ from typing import Any
 from studyplan.domain.catalog import Catalog
 from studyplan.domain.saved_plan import SavedPlan, SavedStep
 from studyplan.domain.status import SATISFIED_SHOWN, Status
-from studyplan.errors import InputError
+from studyplan.errors import InputError, clip, command
 
 DONE = SATISFIED_SHOWN
 
@@ -26,10 +26,11 @@ def _require_schedule(name: str, saved: SavedPlan) -> list[tuple[SavedStep, date
     """Each step with its first and last day; InputError when the plan has no dates."""
     dated = [(s, s.start, s.end) for s in saved.steps if s.start is not None and s.end is not None]
     if not saved.scheduled or len(dated) != len(saved.steps):
-        goals = " ".join(saved.goals) or "GOAL"
+        goals = list(saved.goals) or ["GOAL"]
+        again = command("plan", *goals, "-H", "6", "--save", name, "--replace")
         raise InputError(
-            f"plan '{name}' was saved without --hours-per-week, so it has no dates to export",
-            f"save it again with a weekly budget: studyplan plan {goals} -H 6 --save {name} --replace",
+            f"plan '{clip(name)}' was saved without --hours-per-week, so it has no dates to export",
+            f"save it again with a weekly budget: {again}",
         )
     return [(s, start, end) for s, start, end in dated if start is not None and end is not None]
 

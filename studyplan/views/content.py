@@ -50,6 +50,10 @@ class Report:
     plan_name: str | None = None
     svg: str | None = None
     graph_note: str | None = None
+    # Topic id -> "2/3 readings", for topics with ticked readings (``studyplan read``).
+    reading: Mapping[str, str] = field(default_factory=dict)
+    # With ``--books``: topic id -> the core readings chosen (the others are not shown).
+    chosen: Mapping[str, frozenset[Reading]] | None = None
 
     @property
     def needed_per_week(self) -> float | None:
@@ -103,10 +107,13 @@ def report_for_saved(
     statuses: Mapping[str, str],
     today: date,
     paces: Mapping[str, Pace] | None = None,
+    hours_left: Mapping[str, float] | None = None,
 ) -> Report:
     """A report on a saved plan, re-evaluated against today's progress (and re-scheduled
-    at ``paces``)."""
-    review = review_saved_plan(catalog, name, saved, statuses, today, graph, paces)
+    at ``paces``; ``hours_left``: topics whose ticked readings take hours off)."""
+    review = review_saved_plan(
+        catalog, name, saved, statuses, today, graph, hours_left, paces=paces
+    )
     raw_goals = list(saved.goals)
     title = goals_title(catalog, raw_goals)
     view = goals_view(catalog, graph, review.plan.goals, statuses, title)

@@ -14,7 +14,7 @@ from studyplan.views import words
 from studyplan.views.model import PALETTE, STATUS_HELP, STATUS_LABEL
 
 if TYPE_CHECKING:
-    from studyplan.domain.catalog import Catalog
+    from studyplan.domain.catalog import Catalog, Reading
     from studyplan.domain.planner import Step
     from studyplan.views.content import Report
 
@@ -147,9 +147,17 @@ def _progress(catalog: Catalog, report: Report) -> str:
         f"<p>{prog.hours_done:g} of {prog.hours_total:g} h done "
         f"({prog.topics_done} of {words.count(prog.topics_total, 'topic')}).</p>",
     ]
+    reading = report.reading
     if prog.started_ids:
-        started = ", ".join(_e(catalog.topics[t].title) for t in prog.started_ids)
+        started = ", ".join(
+            _e(catalog.topics[t].title) + (f" ({_e(reading[t])})" if t in reading else "")
+            for t in prog.started_ids
+        )
         parts.append(f"<p>In progress: {started}.</p>")
+    others = [t for t in reading if t not in prog.started_ids and t in catalog.topics]
+    if others:
+        shown = ", ".join(f"{_e(catalog.topics[t].title)} ({_e(reading[t])})" for t in others)
+        parts.append(f"<p>Reading: {shown}.</p>")
     parts.append("</section>")
     return "".join(parts)
 
@@ -204,7 +212,7 @@ def _graph(report: Report) -> str:
     )
 
 
-def _readings(catalog: Catalog, step: Step) -> str:
+def _readings(catalog: Catalog, step: Step, chosen: frozenset[Reading] | None = None) -> str:
     from studyplan.views.content import reading_view
 
     if not step.topic.readings:
@@ -212,11 +220,16 @@ def _readings(catalog: Catalog, step: Step) -> str:
     items = []
     ordered = sorted(step.topic.readings, key=lambda r: not r.core)
     for reading in ordered:
+        if chosen is not None and reading.core and reading not in chosen:
+            continue  # an alternative --books did not choose
         view = reading_view(catalog, reading)
         cite = _e(view.citation)
         if view.url:
             cite = f'<a href="{_e(view.url)}">{cite}</a>'
-        tag = f"{'core' if view.core else 'optional'} · {view.access}"
+        kind = "core" if view.core else "optional"
+        if view.core and reading.one_of is not None and chosen is None:
+            kind = "core, one of the alternatives"
+        tag = f"{kind} · {view.access}"
         items.append(
             f'<li>{cite} — <span class="where">{_e(view.where)}</span> <span class="tag">({tag})</span></li>'
         )
@@ -248,11 +261,14 @@ def _why(catalog: Catalog, step: Step) -> str:
 def _steps(catalog: Catalog, report: Report) -> str:
     if not report.plan.steps:
         return ""
+    chosen = report.chosen
     cards = []
     for n, step in enumerate(report.plan.steps, 1):
         topic = step.topic
         when = " · ".join(p for p in (_weeks(step), _dates(step)) if p)
-        size = "◆ checkpoint" if topic.is_milestone else _hours(topic.hours)
+        size = "◆ checkpoint" if topic.is_milestone else _hours(step.hours)
+        if topic.id in report.reading:
+            size += f" · {report.reading[topic.id]}"
         meta = " · ".join(p for p in (when, size) if p)
         goal = ' <span class="badge goal">goal</span>' if step.goal else ""
         cards.append(
@@ -262,7 +278,7 @@ def _steps(catalog: Catalog, report: Report) -> str:
             f'<span class="meta">{_e(meta)}</span></header>'
             f'<div class="id">{_e(topic.id)}</div>'
             f'<p class="summary">{_e(topic.summary)}</p>'
-            f"<h4>Read</h4>{_readings(catalog, step)}"
+            f"<h4>Read</h4>{_readings(catalog, step, chosen.get(topic.id) if chosen else None)}"
             f"<h4>Why it is here</h4>{_why(catalog, step)}</li>"
         )
     return f'<section id="steps"><h2>Steps</h2><ol class="steps">{"".join(cards)}</ol></section>'

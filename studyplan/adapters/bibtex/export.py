@@ -22,7 +22,7 @@ from studyplan.adapters.bibtex.model import (
     Item,
 )
 from studyplan.adapters.bibtex.values import ValueSyntaxError, check_value, text_of
-from studyplan.errors import NotFoundError, did_you_mean
+from studyplan.errors import NotFoundError, clip, did_you_mean
 
 _CROSSREF_HINT = re.compile(r"crossref\s*=", re.IGNORECASE)
 SORTS = ("plan", "key", "year")
@@ -55,7 +55,7 @@ class Corpus:
         found = self.entries.get(key.casefold())
         if found is None:
             raise NotFoundError(
-                f"unknown citation key '{key}'",
+                f"unknown citation key '{clip(key)}'",
                 did_you_mean(key, [i.key for i in self.entries.values()])
                 or "see 'studyplan bib check'",
             )

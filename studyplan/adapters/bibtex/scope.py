@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from studyplan.domain.catalog import Catalog, Topic
 from studyplan.domain.saved_plan import SavedPlan
 from studyplan.domain.status import RECORDED
-from studyplan.errors import InputError
+from studyplan.errors import InputError, clip
 
 
 def cited_keys(topics: Iterable[Topic], core_only: bool = False) -> list[str]:
@@ -63,10 +63,12 @@ class Request:
         """The request, or ``InputError`` for options that do not go together."""
         if self.status is not None and self.status not in STATUSES:
             raise InputError(
-                f"--status: unknown status '{self.status}'", "one of " + ", ".join(STATUSES)
+                f"--status: unknown status '{clip(self.status)}'", "one of " + ", ".join(STATUSES)
             )
         if self.sort not in SORTS:
-            raise InputError(f"--sort: unknown order '{self.sort}'", "one of " + ", ".join(SORTS))
+            raise InputError(
+                f"--sort: unknown order '{clip(self.sort)}'", "one of " + ", ".join(SORTS)
+            )
         chosen = [
             name
             for name, on in (

@@ -18,7 +18,7 @@ from studyplan.adapters import bibliography as bib
 from studyplan.adapters.bibtex import checks, merge
 from studyplan.adapters.bibtex.export import Corpus, Export, export
 from studyplan.adapters.bibtex.model import COMMENT, ENTRY, STRING, Block, Item, ParsedFile
-from studyplan.errors import BibError, NotFoundError, Problem, ProblemCode, did_you_mean
+from studyplan.errors import BibError, NotFoundError, Problem, ProblemCode, clip, did_you_mean
 
 if TYPE_CHECKING:
     from studyplan.adapters.store import LibraryEntry, ProgressStore
@@ -47,13 +47,13 @@ def plan_import(
             for path, text in zip(paths, texts, strict=True)
         ]
         for parsed in files:
-            _require_bibtex(parsed)
+            require_bibtex(parsed)
         return merge.plan_import(
             files, bib.library_items(rows), bib.builtin_items(), bib.parse_items, skip_bad=skip_bad
         )
 
 
-def _require_bibtex(parsed: ParsedFile) -> None:
+def require_bibtex(parsed: ParsedFile) -> None:
     """A file with no entry, @string or @preamble (plain notes, say) is not silently
     stored as one comment block: it is refused as not being BibTeX."""
     if parsed.failures or any(b.kind != COMMENT for b in parsed.blocks):
@@ -119,7 +119,7 @@ def find(key: str, rows: Sequence[LibraryEntry]) -> tuple[Item, Corpus]:
     if item is None:
         pool = [i.key for i in corpus.entries.values()]
         raise NotFoundError(
-            f"unknown citation key '{key}'",
+            f"unknown citation key '{clip(key)}'",
             did_you_mean(key, pool) or "see 'studyplan bib export --all'",
         )
     return item, corpus

@@ -8,19 +8,23 @@ YAML is loaded with the safe loader only: no object construction from tags.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from studyplan.adapters.curriculum.aliases import collect_aliases, resolved
+from studyplan.adapters.curriculum.spec_problems import kind_problems, pointer_problems
 from studyplan.adapters.curriculum.yaml_lines import compose, describe, line_of
 from studyplan.domain.catalog import (
     Catalog,
     Check,
     Curriculum,
+    Part,
     Pointer,
     Prerequisite,
     Project,
@@ -66,6 +70,9 @@ def read_source(path: Path, label: str, known: KnownDigest | None = None) -> Sou
     """Stat ``path`` and hash its bytes, unless ``known`` already has the hash for a file
     that looks like that. Raises ``OSError``."""
     stat = path.stat()
+    if not S_ISREG(stat.st_mode):
+        # A FIFO would block forever and a device never ends: only files are read.
+        raise OSError(errno.EINVAL, "not a regular file (a pipe or device)", str(path))
     digest = known(path, stat) if known is not None else None
     if digest is not None:
         return Source(path, label, digest, stat)
@@ -111,6 +118,8 @@ def read_sources(
 def read_problem(label: str, exc: OSError) -> Problem:
     if isinstance(exc, FileNotFoundError):
         return Problem(label, "no such file or directory", "check the path")
+    if exc.errno == errno.EINVAL:
+        return Problem(label, f"cannot read: {exc.strerror}", "give a YAML file")
     return Problem(label, f"cannot read: {exc.strerror}", "check permissions")
 
 
@@ -140,12 +149,27 @@ ParseResult = tuple[Parsed | None, list[Problem]]
 
 def parse_one(source: Source) -> ParseResult:
     """Parse and check one file: YAML, fields, id prefixes. A pure function of the file's
-    bytes and label, which is what lets the workspace keep its result per file."""
+    bytes and label, which is what lets the workspace keep its result per file.
+
+    The fast YAML parser is tried first; it gives no line numbers, so a file with any
+    problem is parsed again exactly (``parse_exact``) for its problems' lines."""
+    parsed, problems = _parse(source, exact=False)
+    if problems:
+        return parse_exact(source)
+    return parsed, problems
+
+
+def parse_exact(source: Source) -> ParseResult:
+    """``parse_one`` through PyYAML only: every topic and problem has its line."""
+    return _parse(source, exact=True)
+
+
+def _parse(source: Source, *, exact: bool) -> ParseResult:
     from pydantic import ValidationError
 
     from studyplan.adapters.curriculum.model import CurriculumHeader, TopicSpec
 
-    node, data, problems = compose(source)
+    node, data, problems = compose(source, exact=exact)
     if data is None:
         return None, problems
 
@@ -183,7 +207,7 @@ def parse_one(source: Source) -> ParseResult:
         except ValidationError as exc:
             for err in exc.errors():
                 if err["type"] == "topic_kind":
-                    problems += _kind_problems(source, node, loc_prefix, topic_label, err)
+                    problems += kind_problems(source, node, loc_prefix, topic_label, err)
                     continue
                 full_loc = (*loc_prefix, *err["loc"])
                 # With the topic's id printed, name the field within the topic.
@@ -206,7 +230,7 @@ def parse_one(source: Source) -> ParseResult:
                     topic=spec.id,
                 )
             )
-        problems += _pointer_problems(source, node, loc_prefix, spec)
+        problems += pointer_problems(source, node, loc_prefix, spec)
         for k, alias in enumerate(spec.aliases):
             alias_lines.setdefault(alias, line_of(node, (*loc_prefix, "aliases", k)))
         topics.append(_topic(spec, header.id if header else "", source.label, line))
@@ -234,7 +258,17 @@ def _topic(spec: Any, curriculum: str, label: str, line: int | None) -> Topic:
         hours=spec.hours if spec.hours is not None else 0.0,
         prerequisites=tuple(Prerequisite(p.id, p.reason) for p in spec.prerequisites),
         readings=tuple(
-            Reading(r.key, r.where, r.core, r.access, r.url, r.hours, r.pages)
+            Reading(
+                r.key,
+                r.where,
+                r.core,
+                r.access,
+                r.url,
+                r.hours,
+                r.pages,
+                r.one_of,
+                tuple(Part(p.where, p.hours) for p in r.parts),
+            )
             for r in spec.readings
         ),
         tags=tuple(spec.tags),
@@ -262,53 +296,6 @@ def _topic(spec: Any, curriculum: str, label: str, line: int | None) -> Topic:
     )
 
 
-def _kind_problems(
-    source: Source,
-    node: Any,
-    loc_prefix: tuple[str | int, ...],
-    topic: str | None,
-    err: Any,
-) -> list[Problem]:
-    """The milestone/learnable rules a topic breaks, each at its field's line."""
-    return [
-        Problem(
-            source.label,
-            message,
-            hint,
-            line=line_of(node, (*loc_prefix, name)),
-            topic=topic,
-        )
-        for name, message, hint in err["ctx"]["problems"]
-    ]
-
-
-def _pointer_problems(
-    source: Source, node: Any, loc_prefix: tuple[str | int, ...], spec: Any
-) -> list[Problem]:
-    """A check's source and an exercise pointer must name one of the topic's readings."""
-    keys = {r.key for r in spec.readings}
-    found: list[Problem] = []
-    pointers: list[tuple[tuple[str | int, ...], str]] = [
-        ((*loc_prefix, "checks", k, "source"), c.source.key)
-        for k, c in enumerate(spec.checks)
-        if c.source is not None
-    ]
-    pointers += [((*loc_prefix, "exercises", k), e.key) for k, e in enumerate(spec.exercises)]
-    for loc, key in pointers:
-        if key not in keys:
-            what = "check's source" if "checks" in loc else "exercise"
-            found.append(
-                Problem(
-                    source.label,
-                    f"{what} '{key}' is not one of this topic's readings",
-                    did_you_mean(key, keys) or "add it to the readings or point at one of them",
-                    line=line_of(node, loc),
-                    topic=spec.id,
-                )
-            )
-    return found
-
-
 def validate(
     sources: Sequence[Source],
     known_keys: set[str] | frozenset[str],
@@ -316,7 +303,21 @@ def validate(
 ) -> tuple[Catalog, list[Problem]]:
     """Validate the sources together; return the catalog built from what was valid and
     every problem found. The catalog is only safe to use when the list is empty.
-    ``parse`` checks one file (``parse_one``, or a cache of its results)."""
+    ``parse`` checks one file (``parse_one``, or a cache of its results).
+
+    When there are problems, the files are checked again through ``parse_exact``: the
+    fast parser's topics have no lines, and the problems across files should."""
+    catalog, problems = _validate(sources, known_keys, parse)
+    if problems and parse is not parse_exact:
+        return _validate(sources, known_keys, parse_exact)
+    return catalog, problems
+
+
+def _validate(
+    sources: Sequence[Source],
+    known_keys: set[str] | frozenset[str],
+    parse: Callable[[Source], ParseResult],
+) -> tuple[Catalog, list[Problem]]:
     curricula, topics, declared, problems = _merge(sources, parse)
     aliases, alias_problems = collect_aliases(declared, topics)
     problems += alias_problems

@@ -15,6 +15,7 @@ from pydantic_core import PydanticCustomError
 
 CURRICULUM_ID = r"^[a-z0-9][a-z0-9-]*$"
 TOPIC_ID = r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$"
+ALTERNATIVES_LABEL = r"^[a-z0-9][a-z0-9-]*$"
 
 NonEmpty = Annotated[str, Field(min_length=1)]
 TopicId = Annotated[str, Field(pattern=TOPIC_ID)]
@@ -36,6 +37,14 @@ class PrerequisiteSpec(_Strict):
     reason: NonEmpty = Field(description="What exactly the dependent topic uses from it")
 
 
+class PartSpec(_Strict):
+    """One part of a reading whose ``where`` names several chapters or sections: what
+    ``studyplan read TOPIC KEY --part N`` ticks."""
+
+    where: NonEmpty = Field(description="This part's chapter/section, as in the reading's where")
+    hours: float | None = Field(default=None, gt=0, description="Hours for this part alone")
+
+
 class ReadingSpec(_Strict):
     """A citation into references.bib (or the user's library) with an exact location."""
 
@@ -47,6 +56,18 @@ class ReadingSpec(_Strict):
     hours: float | None = Field(default=None, gt=0, description="Hours for this reading alone")
     pages: int | None = Field(
         default=None, gt=0, description="Pages of this reading (only when verified)"
+    )
+    one_of: Annotated[str, Field(pattern=ALTERNATIVES_LABEL)] | None = Field(
+        default=None,
+        description=(
+            "Core readings of a topic that share this label are alternatives: any one of "
+            "them teaches that part of the topic. A core reading without it is needed."
+        ),
+    )
+    parts: list[PartSpec] = Field(
+        default_factory=list,
+        description="The reading's parts, in order, when its where names several (ticked "
+        "one by one with 'studyplan read TOPIC KEY --part N')",
     )
 
 

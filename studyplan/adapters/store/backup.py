@@ -10,16 +10,16 @@ changes nothing. Everything is written in one BEGIN IMMEDIATE transaction.
 from __future__ import annotations
 
 import json
+import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from studyplan.adapters.store import migrations
 from studyplan.adapters.store.plans import ACTIVE_PLAN
-from studyplan.adapters.store.sqlite import connect, now_utc
-from studyplan.adapters.store.types import MARKS, RestoreResult
-from studyplan.domain.saved_plan import SavedPlan, SavedPlanFormatError
-from studyplan.errors import InputError
+from studyplan.adapters.store.sqlite import connect, now_utc, store_error
+from studyplan.adapters.store.types import RestoreResult
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 FORMAT = "studyplan-backup"
 VERSION = 1
-KINDS = ("mark", "note", "undo", "review")
 
 
 def engine_for(store: StoreBase, write: bool = False) -> Engine:
@@ -101,10 +100,32 @@ def dump(store: StoreBase) -> dict[str, Any]:
                     "note": e.note,
                 }
             )
+        removed: dict[int, list[dict[str, Any]]] = {}
+        where_g = col(m.LibraryRemoval.learner) == who
+        gone_q = select(m.LibraryRemoval).where(where_g).order_by(col(m.LibraryRemoval.id))
+        for gone in session.exec(gone_q):
+            removed.setdefault(gone.action_id, []).append(
+                {
+                    "key": gone.key,
+                    "kind": gone.kind,
+                    "bibtex": gone.bibtex,
+                    "source": gone.source,
+                    "added": _iso(gone.added),
+                    "position": gone.position,
+                }
+            )
         notes: dict[int, list[dict[str, Any]]] = {}
         where_n = col(m.Note.learner) == who
         for n in session.exec(select(m.Note).where(where_n).order_by(col(m.Note.id))):
             notes.setdefault(n.action_id, []).append({"topic_id": n.topic_id, "text": n.text})
+        ticks: dict[int, list[dict[str, Any]]] = {}
+        where_t = col(m.ReadingTick.learner) == who
+        for tick in session.exec(
+            select(m.ReadingTick).where(where_t).order_by(col(m.ReadingTick.id))
+        ):
+            ticks.setdefault(tick.action_id, []).append(
+                {"topic_id": tick.topic_id, "key": tick.key, "part": tick.part}
+            )
         reviews: dict[int, list[dict[str, Any]]] = {}
         where_r = col(m.Review.learner) == who
         for r in session.exec(select(m.Review).where(where_r).order_by(col(m.Review.id))):
@@ -123,18 +144,22 @@ def dump(store: StoreBase) -> dict[str, Any]:
         order = (col(m.Action.created), col(m.Action.id))
         for a in session.exec(select(m.Action).where(mine).order_by(*order)):
             assert a.id is not None
-            data["actions"].append(
-                {
-                    "uid": a.uid,
-                    "kind": a.kind,
-                    "created": _iso(a.created),
-                    "command": a.command,
-                    "undoes": uids.get(a.undoes) if a.undoes is not None else None,
-                    "events": events.get(a.id, []),
-                    "notes": notes.get(a.id, []),
-                    **({"reviews": reviews[a.id]} if a.id in reviews else {}),
-                }
-            )
+            row = {
+                "uid": a.uid,
+                "kind": a.kind,
+                "created": _iso(a.created),
+                "command": a.command,
+                "undoes": uids.get(a.undoes) if a.undoes is not None else None,
+                "events": events.get(a.id, []),
+                "notes": notes.get(a.id, []),
+            }
+            if a.id in ticks:
+                row["readings"] = ticks[a.id]
+            if a.id in reviews:
+                row["reviews"] = reviews[a.id]
+            if a.id in removed:
+                row["removed"] = removed[a.id]
+            data["actions"].append(row)
         where_p = col(m.Plan.learner) == who
         for p in session.exec(select(m.Plan).where(where_p).order_by(col(m.Plan.name))):
             data["plans"].append(
@@ -163,14 +188,34 @@ def dump(store: StoreBase) -> dict[str, Any]:
     return data
 
 
-def restore(store: StoreBase, data: Any, source: str) -> RestoreResult:
-    """Merge a backup into the learner's rows (a backup made elsewhere, or by another
-    user name, becomes this learner's)."""
+def restore(store: StoreBase, data: Any, source: str, *, skip_bad: bool = False) -> RestoreResult:
+    """Merge a checked backup (``backup_format``); nothing is written when it has problems,
+    unless ``skip_bad`` leaves the bad items out (they are named in the result). The
+    rows become this learner's (a backup made elsewhere, or by another user name)."""
+    from sqlalchemy.exc import DBAPIError
+
+    from studyplan.adapters import backup_format
+    from studyplan.adapters.bibliography import block_problems
+
+    checked = backup_format.check(data, block_problems)
+    if checked.problems and (checked.fatal or not skip_bad):
+        raise backup_format.BackupProblems(source, checked.problems)
+    try:
+        result = _merge(store, checked.data)
+    except DBAPIError as exc:
+        orig = exc.orig
+        if isinstance(orig, sqlite3.Error) and store.path is not None:
+            raise store_error(store.path, orig) from exc
+        raise
+    return replace(result, skipped=tuple(checked.skipped), problems=tuple(checked.problems))
+
+
+def _merge(store: StoreBase, data: dict[str, Any]) -> RestoreResult:
+    from sqlalchemy import func, insert
     from sqlmodel import Session, col, select
 
     from studyplan.adapters.store import models as m
 
-    _validate(data, source)
     result: dict[str, Any] = {}
     who = store.learner
     with Session(engine_for(store, write=True)) as session, session.begin():
@@ -222,6 +267,29 @@ def restore(store: StoreBase, data: Any, source: str) -> RestoreResult:
                 session.add(
                     m.Note(action_id=action.id, topic_id=n["topic_id"], text=n["text"], learner=who)
                 )
+            for gone in item.get("removed", []):
+                session.add(
+                    m.LibraryRemoval(
+                        action_id=action.id,
+                        key=gone["key"],
+                        kind=gone["kind"],
+                        bibtex=gone["bibtex"],
+                        source=gone["source"],
+                        added=_time(gone["added"]),
+                        position=gone["position"],
+                        learner=who,
+                    )
+                )
+            for r in item.get("readings", []):  # absent in backups made before ticks
+                session.add(
+                    m.ReadingTick(
+                        action_id=action.id,
+                        topic_id=r["topic_id"],
+                        key=r["key"],
+                        part=r.get("part"),
+                        learner=who,
+                    )
+                )
             for r in item.get("reviews", []):
                 session.add(
                     m.Review(
@@ -241,9 +309,12 @@ def restore(store: StoreBase, data: Any, source: str) -> RestoreResult:
 
         plans_added = plans_present = 0
         plan_conflicts: list[str] = []
+        mine_plans = {
+            p.name: p for p in session.exec(select(m.Plan).where(col(m.Plan.learner) == who))
+        }
         for p in data["plans"]:
             text = json.dumps(p["payload"], ensure_ascii=False)
-            my_plan = session.get(m.Plan, (p["name"], who))
+            my_plan = mine_plans.get(p["name"])
             if my_plan is None:
                 session.add(
                     m.Plan(
@@ -274,31 +345,48 @@ def restore(store: StoreBase, data: Any, source: str) -> RestoreResult:
             session.add(m.Setting(key=ACTIVE_PLAN, value=wanted, learner=who))
             result["active_plan_set"] = wanted
 
+        # The library in bulk: one read of what is there and one multi-row insert, not
+        # an ORM object and a look-up per entry (benchmarks/bench_bib.py: restore vs import).
         lib_added = lib_present = 0
         lib_conflicts: list[str] = []
-        where_b = col(m.LibraryEntry.learner) == who
-        mine_lib = session.exec(select(m.LibraryEntry).where(where_b))
-        last = max((b.position for b in mine_lib), default=0)
+        table = m.LibraryEntry.__table__  # type: ignore[attr-defined]
+        mine_lib = {
+            key: (bibtex, kind)
+            for key, bibtex, kind in session.execute(
+                select(table.c.key, table.c.bibtex, table.c.kind).where(table.c.learner == who)
+            )
+        }
+        last = (
+            session.execute(
+                select(func.max(table.c.position)).where(table.c.learner == who)
+            ).scalar()
+            or 0
+        )
+        rows: list[dict[str, Any]] = []
         for b in sorted(data["library"], key=lambda b: b["position"]):
-            mine_b = session.get(m.LibraryEntry, (b["key"], who))
+            mine_b = mine_lib.get(b["key"])
             if mine_b is None:
                 last += 1
-                session.add(
-                    m.LibraryEntry(
-                        key=b["key"],
-                        kind=b["kind"],
-                        bibtex=b["bibtex"],
-                        source=b["source"],
-                        added=_time(b["added"]),
-                        position=last,
-                        learner=who,
-                    )
+                mine_lib[b["key"]] = (b["bibtex"], b["kind"])
+                rows.append(
+                    {
+                        "key": b["key"],
+                        "kind": b["kind"],
+                        "bibtex": b["bibtex"],
+                        "source": b["source"],
+                        "added": _time(b["added"]),
+                        "position": last,
+                        "learner": who,
+                    }
                 )
+                mine_lib[b["key"]] = (b["bibtex"], b["kind"])
                 lib_added += 1
-            elif mine_b.bibtex == b["bibtex"] and mine_b.kind == b["kind"]:
+            elif mine_b == (b["bibtex"], b["kind"]):
                 lib_present += 1
             else:
                 lib_conflicts.append(b["key"])
+        if rows:
+            session.execute(insert(table), rows)
         result.update(
             library_added=lib_added,
             library_present=lib_present,
@@ -313,106 +401,3 @@ def _time(text: str) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
-
-
-def _validate(data: Any, source: str) -> None:
-    """Check the whole document before writing anything; one clear line per problem."""
-
-    def bad(where: str, what: str) -> InputError:
-        return InputError(
-            f"{source}: {where}: {what}", "is this a file written by 'studyplan backup'?"
-        )
-
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise bad("top level", f'not a studyplan backup (no "format": "{FORMAT}")')
-    if data.get("version") != VERSION:
-        raise bad("version", f"backup version {data.get('version')!r} is not {VERSION}")
-    for part in ("actions", "plans", "library"):
-        if not isinstance(data.get(part), list):
-            raise bad(part, "must be a list")
-
-    def need(obj: Any, where: str, fields: dict[str, Any]) -> None:
-        if not isinstance(obj, dict):
-            raise bad(where, "must be an object")
-        for name, kind in fields.items():
-            value = obj.get(name)
-            optional = isinstance(kind, tuple) and type(None) in kind
-            if name not in obj and not optional:
-                raise bad(where, f"'{name}' is missing")
-            if not isinstance(value, kind):
-                raise bad(where, f"'{name}' has the wrong type")
-        for name in ("created", "at", "updated", "added"):
-            if name in fields and isinstance(obj.get(name), str):
-                try:
-                    datetime.fromisoformat(obj[name])
-                except ValueError:
-                    raise bad(where, f"'{name}' is not an ISO timestamp") from None
-
-    uids: set[str] = set()
-    for i, a in enumerate(data["actions"]):
-        where = f"actions[{i}]"
-        need(
-            a,
-            where,
-            {
-                "uid": str,
-                "kind": str,
-                "created": str,
-                "command": str,
-                "undoes": (str, type(None)),
-                "events": list,
-                "notes": list,
-            },
-        )
-        if a["kind"] not in KINDS:
-            raise bad(where, f"kind '{a['kind']}' is not one of {', '.join(KINDS)}")
-        if a["uid"] in uids:
-            raise bad(where, f"uid '{a['uid']}' appears twice")
-        uids.add(a["uid"])
-        for j, e in enumerate(a["events"]):
-            need(
-                e,
-                f"{where}.events[{j}]",
-                {
-                    "topic_id": str,
-                    "status": str,
-                    "at": str,
-                    "minutes": (int, type(None)),
-                    "note": (str, type(None)),
-                },
-            )
-            if e["status"] not in MARKS:
-                raise bad(f"{where}.events[{j}]", f"status '{e['status']}' is not known")
-        for j, n in enumerate(a["notes"]):
-            need(n, f"{where}.notes[{j}]", {"topic_id": str, "text": str})
-        if not isinstance(a.get("reviews", []), list):
-            raise bad(f"{where}.reviews", "must be a list")
-        for j, r in enumerate(a.get("reviews", [])):
-            need(
-                r,
-                f"{where}.reviews[{j}]",
-                {
-                    "topic_id": str,
-                    "rating": int,
-                    "credit": (int, float),
-                    "banked": (int, float),
-                    "at": str,
-                    "due": str,
-                    "card": str,
-                    "seconds": (int, type(None)),
-                },
-            )
-    for i, p in enumerate(data["plans"]):
-        need(p, f"plans[{i}]", {"name": str, "created": str, "updated": str, "payload": dict})
-        try:
-            SavedPlan.from_json(p["payload"])
-        except SavedPlanFormatError as exc:
-            raise bad(f"plans[{i}].payload", str(exc)) from None
-    for i, b in enumerate(data["library"]):
-        need(
-            b,
-            f"library[{i}]",
-            {"key": str, "kind": str, "bibtex": str, "source": str, "added": str, "position": int},
-        )
-    if not isinstance(data.get("active_plan"), (str, type(None))):
-        raise bad("active_plan", "must be a plan name or null")

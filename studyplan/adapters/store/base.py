@@ -12,10 +12,19 @@ import getpass
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from studyplan.adapters.store.sqlite import RESTORE_HINT, translate, write_txn
+from studyplan.adapters.store.sqlite import (
+    RESTORE_HINT,
+    from_db,
+    is_full,
+    release_sidecars,
+    to_db,
+    translate,
+    write_txn,
+)
 from studyplan.errors import StoreError
 
 
@@ -51,6 +60,8 @@ class StoreBase:
         #: True when reading an immutable snapshot of a file in a read-only folder.
         self.snapshot = snapshot
         self.learner = learner or local_learner()
+        #: A write failed because the disk is full: ``close`` removes what it left.
+        self.failed_on_full_disk = False
 
     @property
     def dialect(self) -> str:
@@ -78,6 +89,8 @@ class StoreBase:
             except Exception:  # a PostgreSQL connection the server already dropped
                 if self.url is None:
                     raise
+            if self.failed_on_full_disk and self.path is not None:
+                release_sidecars(self.path)
 
     def __enter__(self) -> StoreBase:
         return self
@@ -110,9 +123,14 @@ class StoreBase:
                 yield pconn
             return
         assert self.path is not None
-        with write_txn(self._conn, self.path) as conn:
-            self._check_pages(conn)
-            yield conn
+        try:
+            with write_txn(self._conn, self.path) as conn:
+                self._check_pages(conn)
+                yield conn
+        except StoreError as exc:
+            if is_full(exc):
+                self.failed_on_full_disk = True
+            raise
 
     def _check_pages(self, conn: Any) -> None:
         """Refuse to write into a damaged file: SQLite only notices damage in the pages
@@ -125,3 +143,21 @@ class StoreBase:
             lines = str(row[0]).splitlines() if row else ["no answer"]
             detail = "; ".join(x for x in lines if not x.startswith("***")) or "damaged"
             raise StoreError(f"{self.path} is corrupt ({detail}); left untouched", RESTORE_HINT)
+
+    def _new_action(
+        self, conn: Any, kind: str, created: datetime, command: str, undoes: int | None = None
+    ) -> int:
+        # Recording order is ``created`` order even if the clock steps back: never stamp
+        # an action earlier than the learner's newest one (one index lookup, in the txn).
+        stamp = to_db(created)
+        (newest,) = conn.execute(
+            "SELECT MAX(created) FROM action WHERE learner = ?", (self.learner,)
+        ).fetchone()
+        if newest is not None and to_db(from_db(newest)) >= stamp:
+            stamp = to_db(from_db(newest) + timedelta(microseconds=1))
+        (action_id,) = conn.execute(
+            "INSERT INTO action (uid, kind, created, command, undoes, learner) "
+            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            (os.urandom(16).hex(), kind, stamp, command, undoes, self.learner),
+        ).fetchone()
+        return int(action_id)

@@ -28,7 +28,14 @@ from studyplan.adapters.store.types import LEARNER_TABLES
 
 LEARNER_ROLE = "studyplan_learner"
 LEAD_ROLE = "studyplan_lead"
-SEQUENCES = ("action_id_seq", "event_id_seq", "note_id_seq", "review_id_seq")
+SEQUENCES = (
+    "action_id_seq",
+    "event_id_seq",
+    "note_id_seq",
+    "review_id_seq",
+    "library_removed_id_seq",
+    "reading_tick_id_seq",
+)
 
 _ROLES = f"""
 DO $$ BEGIN

@@ -12,10 +12,9 @@ through the SQLModel tables and import SQLAlchemy when called.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,13 +28,18 @@ from studyplan.adapters.store.sqlite import (
     connect,
     day_start,
     from_db,
+    is_full,
     now_utc,
     probe,
+    release_sidecars,
     to_db,
     translate,
     use_wal,
+    wal_is_empty,
 )
+from studyplan.adapters.store.ticks import TicksMixin
 from studyplan.adapters.store.types import MARKS, Event, Note, TopicStatus, UndoResult
+from studyplan.domain.limits import check_minutes
 from studyplan.errors import InputError, Problem, ProblemCode, StoreError
 
 if TYPE_CHECKING:
@@ -71,7 +75,7 @@ ORDER BY topic_id
 """
 
 
-class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin, CohortMixin):
+class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin, TicksMixin, CohortMixin):
     """The learner's progress database (see the module docstring)."""
 
     def _status_sql(self, where: str = "") -> str:
@@ -129,8 +133,10 @@ class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin, CohortMixin):
         ids = list(dict.fromkeys(topic_ids))
         if not ids:
             raise InputError("no topic given", "name at least one topic id")
-        if minutes is not None and minutes < 0:
-            raise InputError(f"minutes must be 0 or more, not {minutes}")
+        if minutes is not None:
+            check_minutes(minutes, "minutes")
+        if note is not None and "\0" in note:
+            raise InputError("a note cannot hold a NUL byte")
         now = now_utc()
         at = now if on is None or on == date.today() else datetime.combine(on, time(12), UTC)
         with self._write() as conn:
@@ -164,6 +170,8 @@ class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin, CohortMixin):
         """Attach a note to a topic; undoable like a mark. Returns the action id."""
         if not text.strip():
             raise InputError("the note is empty", "give the note's text")
+        if "\0" in text:
+            raise InputError("a note cannot hold a NUL byte")
         with self._write() as conn:
             action = self._new_action(conn, "note", now_utc(), command)
             conn.execute(
@@ -190,8 +198,12 @@ class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin, CohortMixin):
             noted = conn.execute(
                 "SELECT topic_id FROM note WHERE action_id = ? ORDER BY id", (action_id,)
             ).fetchall()
+            noted += conn.execute(
+                "SELECT topic_id FROM reading_tick WHERE action_id = ? ORDER BY id", (action_id,)
+            ).fetchall()
             topics = tuple(dict.fromkeys([r[0] for r in marks] + [r[0] for r in noted]))
             self._new_action(conn, "undo", now_utc(), f"undo {action_id}", undoes=action_id)
+            library = self._put_back(conn, action_id) if kind == "unlibrary" else ()
             now: dict[str, str | None] = {}
             if marks:
                 marks_q = ",".join("?" * len(topics))
@@ -208,6 +220,7 @@ class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin, CohortMixin):
             status=str(marks[0][1]) if marks else None,
             topics=topics,
             now=now,
+            library=library,
         )
 
     def log(
@@ -290,7 +303,9 @@ class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin, CohortMixin):
         with self._translate():
             return backup.dump(self)
 
-    def restore(self, data: dict[str, Any], *, source: str = "backup") -> RestoreResult:
+    def restore(
+        self, data: Any, *, source: str = "backup", skip_bad: bool = False
+    ) -> RestoreResult:
         """Merge a backup idempotently (restoring it twice changes nothing)."""
         from studyplan.adapters.store import backup
 
@@ -298,12 +313,16 @@ class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin, CohortMixin):
             raise RuntimeError("restore needs a store opened with create=True")
         with self._translate():
             self._check_pages(self._conn)
-        if self.url is not None:
-            from studyplan.adapters.store import pg
+        try:
+            if self.url is not None:
+                from studyplan.adapters.store import pg
 
-            with pg.translate(self.url):
-                return backup.restore(self, data, source)
-        return backup.restore(self, data, source)
+                with pg.translate(self.url):
+                    return backup.restore(self, data, source, skip_bad=skip_bad)
+            return backup.restore(self, data, source, skip_bad=skip_bad)
+        except StoreError as exc:
+            self.failed_on_full_disk = self.url is None and is_full(exc)
+            raise
 
     def doctor(self, known_topic_ids: set[str]) -> list[Problem]:
         """Every problem found: integrity, schema drift, migrations, orphaned topic ids
@@ -331,26 +350,6 @@ class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin, CohortMixin):
             )
             for tid, n in self.orphans(known_topic_ids).items()
         ]
-
-    # -- internals ----------------------------------------------------------------------
-
-    def _new_action(
-        self, conn: Any, kind: str, created: datetime, command: str, undoes: int | None = None
-    ) -> int:
-        # Recording order is ``created`` order even if the clock steps back: never stamp
-        # an action earlier than the learner's newest one (one index lookup, in the txn).
-        stamp = to_db(created)
-        (newest,) = conn.execute(
-            "SELECT MAX(created) FROM action WHERE learner = ?", (self.learner,)
-        ).fetchone()
-        if newest is not None and to_db(from_db(newest)) >= stamp:
-            stamp = to_db(from_db(newest) + timedelta(microseconds=1))
-        (action_id,) = conn.execute(
-            "INSERT INTO action (uid, kind, created, command, undoes, learner) "
-            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-            (os.urandom(16).hex(), kind, stamp, command, undoes, self.learner),
-        ).fetchone()
-        return int(action_id)
 
 
 def open_store(path: Path | str, *, create: bool) -> ProgressStore:
@@ -381,7 +380,12 @@ def open_store(path: Path | str, *, create: bool) -> ProgressStore:
                 "pass --db PATH in a writable place",
             ) from exc
     if create:
-        conn, snapshot = connect(path, create=kind != "sqlite"), False
+        try:
+            conn, snapshot = connect(path, create=kind != "sqlite"), False
+        except StoreError as exc:
+            if is_full(exc):
+                _undo_creation(path, kind)
+            raise
     else:
         conn, snapshot = _open_to_read(path)
     try:
@@ -390,24 +394,50 @@ def open_store(path: Path | str, *, create: bool) -> ProgressStore:
             if version < migrations.CURRENT_VERSION:
                 use_wal(conn)
                 migrations.migrate(conn, path, learner=local_learner())
-    except BaseException:
+    except BaseException as exc:
         conn.close()
+        if isinstance(exc, StoreError) and is_full(exc):
+            _undo_creation(path, kind)
         raise
     return ProgressStore(path, conn, snapshot=snapshot)
 
 
+def _undo_creation(path: Path, kind: str) -> None:
+    """After a full disk stopped us: remove the empty sidecars, and the database file
+    too if this run created it (a half-made file would read as "not a database")."""
+    release_sidecars(path)
+    if kind != "missing":
+        return
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(100)
+        # Not yet fully migrated (user_version, bytes 60-63): nobody can have recorded
+        # anything in it, not even a concurrent run.
+        if len(head) < 100 or int.from_bytes(head[60:64], "big") < migrations.CURRENT_VERSION:
+            path.unlink()
+    except OSError:
+        pass
+
+
 def _open_to_read(path: Path) -> tuple[sqlite3.Connection, bool]:
-    """Open an existing database for reading; when its folder is read-only (WAL mode
-    cannot create ``-shm`` there) and it was closed cleanly (no ``-wal`` file: the main
-    file holds every commit), read an immutable snapshot instead of failing."""
+    """Open an existing database for reading. Two cases read an immutable snapshot
+    instead of failing, both only when the database was closed cleanly (no frames in a
+    ``-wal`` file: the main file holds every commit): its folder is read-only (WAL mode
+    cannot create ``-shm`` there), or the disk is full (the ``-shm`` cannot grow)."""
+    conn: sqlite3.Connection | None = None
     try:
         conn = connect(path)
         with translate(path):
             conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
         return conn, False
     except StoreError as exc:
+        if conn is not None:
+            conn.close()
         cause = str(exc.__cause__ or "").lower()
+        full = is_full(exc)
         stuck = "readonly" in cause or "unable to open" in cause
-        if not stuck or path.with_name(path.name + "-wal").exists():
+        if not (stuck or full) or not wal_is_empty(path):
             raise
+        if full:
+            release_sidecars(path)
     return connect(path, snapshot=True), True

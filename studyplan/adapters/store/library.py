@@ -8,11 +8,12 @@ added, position)``. ``kind`` is ``entry`` unless the BibTeX layer stores ``@stri
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from studyplan.adapters.store.base import StoreBase
 from studyplan.adapters.store.sqlite import from_db, now_utc, to_db
 from studyplan.adapters.store.types import LibraryBlock, LibraryEntry
-from studyplan.errors import ConflictError
+from studyplan.errors import ConflictError, NotFoundError, clip, did_you_mean
 
 _COLUMNS = 'SELECT "key", bibtex, source, added, position, kind FROM library'
 
@@ -34,6 +35,16 @@ class LibraryMixin(StoreBase):
             f"ORDER BY position, {self._tiebreak}"
         )
         return [LibraryBlock._make(row) for row in self._rows(sql, (self.learner,))]
+
+    def library_version(self) -> str:
+        """A token that changes whenever the library changes (set by triggers, migration
+        0008); ``""`` for a library that never had a row. What the catalog cache is
+        keyed by, instead of every row's text."""
+        rows = self._rows(
+            "SELECT value FROM setting WHERE \"key\" = 'library_version' AND learner = ?",
+            (self.learner,),
+        )
+        return str(rows[0][0]) if rows else ""
 
     def library_entry(self, key: str) -> LibraryEntry | None:
         rows = self._rows(f'{_COLUMNS} WHERE "key" = ? AND learner = ?', (key, self.learner))
@@ -91,6 +102,65 @@ class LibraryMixin(StoreBase):
                     "pass --replace to overwrite",
                 )
         return added, replaced
+
+    def remove_library(self, keys: Sequence[str], *, command: str = "") -> tuple[int, list[str]]:
+        """Remove library blocks by key, all or nothing, as one undoable action (kind
+        ``unlibrary``; the blocks are kept with it in ``library_removed``). Returns the
+        action id and the keys removed; an unknown key is ``NotFoundError``."""
+        wanted = list(dict.fromkeys(keys))
+        with self._write() as conn:
+            rows = []
+            for key in wanted:
+                row = conn.execute(
+                    'SELECT "key", kind, bibtex, source, added, position FROM library '
+                    'WHERE "key" = ? AND learner = ?',
+                    (key, self.learner),
+                ).fetchone()
+                if row is None:
+                    pool = [
+                        r[0]
+                        for r in conn.execute(
+                            'SELECT "key" FROM library WHERE learner = ?', (self.learner,)
+                        )
+                    ]
+                    raise NotFoundError(
+                        f"'{clip(key)}' is not in your library; nothing removed",
+                        did_you_mean(key, pool) or "see 'studyplan bib list'",
+                    )
+                rows.append(row)
+            action = self._new_action(conn, "unlibrary", now_utc(), command)
+            conn.executemany(
+                'INSERT INTO library_removed (action_id, "key", kind, bibtex, source, added, '
+                "position, learner) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(action, *row, self.learner) for row in rows],
+            )
+            conn.executemany(
+                'DELETE FROM library WHERE "key" = ? AND learner = ?',
+                [(k, self.learner) for k in wanted],
+            )
+        return action, wanted
+
+    def _put_back(self, conn: Any, action_id: int) -> tuple[str, ...]:
+        """Undo of a removal: its blocks back where they were (a key imported again
+        since keeps the newer block). Returns the keys put back."""
+        rows = conn.execute(
+            'SELECT "key", kind, bibtex, source, added, position FROM library_removed '
+            "WHERE action_id = ? AND learner = ? ORDER BY id",
+            (action_id, self.learner),
+        ).fetchall()
+        back = []
+        for row in rows:
+            if conn.execute(
+                'SELECT 1 FROM library WHERE "key" = ? AND learner = ?', (row[0], self.learner)
+            ).fetchone():
+                continue
+            conn.execute(
+                'INSERT INTO library ("key", kind, bibtex, source, added, position, learner) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (*row, self.learner),
+            )
+            back.append(str(row[0]))
+        return tuple(back)
 
 
 def _entry(row: tuple[object, ...]) -> LibraryEntry:

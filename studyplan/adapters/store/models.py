@@ -78,6 +78,20 @@ class Note(SQLModel, table=True):
     learner: str = Field(default="", index=True, sa_column_kwargs={"server_default": ""})
 
 
+class ReadingTick(SQLModel, table=True):
+    """One reading of a topic (or one part of it, ``part`` from 1) ticked as read by
+    ``studyplan read``; undoable like any action. Live ticks shrink the topic's hours."""
+
+    __tablename__ = "reading_tick"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    topic_id: str = Field(index=True)
+    key: str
+    part: int | None = None
+    learner: str = Field(default="", index=True, sa_column_kwargs={"server_default": ""})
+
+
 class Plan(SQLModel, table=True):
     """A saved plan of one learner; ``payload`` is the planner's JSON, stored as text."""
 
@@ -112,6 +126,23 @@ class LibraryEntry(SQLModel, table=True):
     added: datetime
     position: int = Field(index=True)
     learner: str = Field(default="", primary_key=True, sa_column_kwargs={"server_default": ""})
+
+
+class LibraryRemoval(SQLModel, table=True):
+    """A library block ``bib rm`` removed, kept with its action so that ``undo`` can put
+    it back as it was."""
+
+    __tablename__ = "library_removed"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    key: str
+    kind: str
+    bibtex: str
+    source: str
+    added: datetime
+    position: int
+    learner: str = Field(default="", index=True, sa_column_kwargs={"server_default": ""})
 
 
 class Review(SQLModel, table=True):
@@ -162,9 +193,11 @@ TABLES: tuple[type[SQLModel], ...] = (
     Action,
     Event,
     Note,
+    ReadingTick,
     Plan,
     Setting,
     LibraryEntry,
+    LibraryRemoval,
     Review,
     Cohort,
     CohortMember,

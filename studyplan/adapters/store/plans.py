@@ -12,7 +12,7 @@ from studyplan.adapters.store.base import StoreBase
 from studyplan.adapters.store.sqlite import from_db, now_utc, to_db
 from studyplan.adapters.store.types import CohortInfo
 from studyplan.domain.saved_plan import SavedPlan, SavedPlanFormatError
-from studyplan.errors import ConflictError, NotFoundError, StoreError, did_you_mean
+from studyplan.errors import ConflictError, NotFoundError, StoreError, clip, command, did_you_mean
 
 ACTIVE_PLAN = "active_plan"
 #: How a learner names a cohort's assigned plan (``plans``, ``plan show``, ``--plan``).
@@ -31,7 +31,7 @@ class PlansMixin(StoreBase):
             ).fetchone()
             if exists and not replace:
                 raise ConflictError(
-                    f"a plan named '{name}' already exists",
+                    f"a plan named '{clip(name)}' already exists",
                     "choose another name, or replace it explicitly",
                 )
             if exists:
@@ -128,7 +128,7 @@ class PlansMixin(StoreBase):
                     r[0] for r in conn.execute('SELECT name FROM "plan" WHERE learner = ?', (me,))
                 ]
                 raise NotFoundError(
-                    f"no saved plan named '{name}'",
+                    f"no saved plan named '{clip(name)}'",
                     did_you_mean(name, names) or "see 'studyplan plans'",
                 )
             conn.execute(
@@ -141,19 +141,19 @@ class PlansMixin(StoreBase):
 def _load(name: str, text: str) -> SavedPlan:
     try:
         return _from_data(name, json.loads(text))
-    except ValueError:
+    except (ValueError, RecursionError):
         raise StoreError(
-            f"saved plan '{name}' cannot be read: $: not valid JSON",
-            f"remove it with 'studyplan plan rm {name}', or save it again with --replace",
+            f"saved plan '{clip(name)}' cannot be read: $: not valid JSON",
+            f"remove it with: {command('plan', 'rm', name)}; or save it again with --replace",
         ) from None
 
 
 def _from_data(name: str, data: Any) -> SavedPlan:
     try:
         return SavedPlan.from_json(data)
-    except (ValueError, SavedPlanFormatError) as exc:
+    except (ValueError, RecursionError, SavedPlanFormatError) as exc:
         detail = str(exc) if isinstance(exc, SavedPlanFormatError) else "$: not valid JSON"
         raise StoreError(
-            f"saved plan '{name}' cannot be read: {detail}",
-            f"remove it with 'studyplan plan rm {name}', or save it again with --replace",
+            f"saved plan '{clip(name)}' cannot be read: {clip(detail, 300)}",
+            f"remove it with: {command('plan', 'rm', name)}; or save it again with --replace",
         ) from None

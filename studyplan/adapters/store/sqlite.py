@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from studyplan.errors import StoreError
+from studyplan.errors import DiskFullError, StoreError
 
 HEADER = b"SQLite format 3\x00"
 #: How long a writer waits for another process's write transaction before giving up.
@@ -130,6 +130,73 @@ def use_wal(conn: sqlite3.Connection) -> None:
             clock.sleep(0.005 + random.random() * 0.02)
 
 
+def sidecars(path: Path) -> tuple[Path, Path]:
+    """The WAL-mode files beside a database: ``-wal`` and ``-shm``."""
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def wal_is_empty(path: Path) -> bool:
+    """True when no ``-wal`` file holds frames: the main file then has every commit."""
+    wal, _ = sidecars(path)
+    try:
+        return wal.stat().st_size == 0
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
+def release_sidecars(path: Path) -> None:
+    """Remove an empty ``-wal`` and its ``-shm`` that a failed open left behind (a full
+    disk lets SQLite create them, then not grow the ``-shm``), once no connection uses
+    them: SQLite's own last-connection cleanup, for the case where it never got that far.
+
+    Every connection holds a shared lock on the ``-shm``'s "DMS" byte (offset 128 in
+    SQLite's unix VFS) while it is open; if an exclusive lock on it is granted, nobody
+    is. Call only after this process's own connection to ``path`` is closed."""
+    import fcntl
+    import os
+
+    wal, shm = sidecars(path)
+    if not wal_is_empty(path):
+        return
+    try:
+        fd = os.open(shm, os.O_RDWR)
+    except FileNotFoundError:
+        fd = -1
+    except OSError:
+        return
+    try:
+        if fd >= 0:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 128, os.SEEK_SET)
+            shm.unlink(missing_ok=True)
+        wal.unlink(missing_ok=True)
+    except OSError:
+        pass  # in use by another process, or not ours to remove: left as it is
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+def is_full(exc: BaseException | None) -> bool:
+    """The error is (or was caused by) a full disk."""
+    return isinstance(exc, DiskFullError) or isinstance(
+        exc.__cause__ if exc else None, DiskFullError
+    )
+
+
+def _no_space(path: Path) -> bool:
+    """Less than 64 KiB free where the database is (SQLite then says "disk I/O error",
+    or "readonly database" when it cannot grow its ``-shm``)."""
+    import os
+
+    try:
+        info = os.statvfs(path.absolute().parent)
+    except OSError:
+        return False
+    return info.f_bavail * info.f_frsize < 64 * 1024
+
+
 @contextmanager
 def translate(path: Path) -> Iterator[None]:
     """Turn sqlite3 errors about the file into a one-line ``StoreError``."""
@@ -142,6 +209,15 @@ def translate(path: Path) -> Iterator[None]:
 def store_error(path: Path, exc: sqlite3.Error) -> StoreError:
     msg = str(exc)
     low = msg.lower()
+    if (
+        "full" in low
+        or "disk i/o" in low
+        or (("readonly" in low or "unable to open" in low) and _no_space(path))
+    ):
+        return DiskFullError(
+            f"cannot write {path}: the disk is full ({msg})",
+            "free some space and run it again; reading commands still work",
+        )
     if "readonly" in low or "read-only" in low or "attempt to write" in low:
         return StoreError(
             f"{path} is read-only: cannot write progress",
@@ -159,8 +235,6 @@ def store_error(path: Path, exc: sqlite3.Error) -> StoreError:
         )
     if "malformed" in low or "not a database" in low or "corrupt" in low:
         return StoreError(f"{path} is corrupt ({msg}); left untouched", RESTORE_HINT)
-    if "disk i/o" in low or "full" in low:
-        return StoreError(f"cannot write {path}: {msg}", "check free space and the disk")
     if "no such table" in low or "no such column" in low:
         return StoreError(
             f"{path} does not have the expected tables ({msg})", "run 'studyplan doctor'"

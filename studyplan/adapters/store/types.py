@@ -14,7 +14,17 @@ from studyplan.domain.status import RECORDED
 STATUSES = RECORDED
 MARKS = _MARKS
 #: Tables whose rows belong to one learner (row-level security on PostgreSQL).
-LEARNER_TABLES = ("action", "event", "note", "plan", "setting", "library", "review")
+LEARNER_TABLES = (
+    "action",
+    "event",
+    "note",
+    "plan",
+    "setting",
+    "library",
+    "review",
+    "library_removed",
+    "reading_tick",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +75,8 @@ class UndoResult:
     status: str | None
     topics: tuple[str, ...]
     now: dict[str, str | None] = field(default_factory=dict)
+    #: For an undone ``bib rm``: the keys put back into the library.
+    library: tuple[str, ...] = ()
 
     def describe(self) -> str:
         when = self.created.astimezone().strftime("%Y-%m-%d %H:%M")
@@ -74,6 +86,8 @@ class UndoResult:
             else f"{self.kind} {' '.join(self.topics)}"
         )
         after = ", ".join(f"{t} is now {s or 'not started'}" for t, s in self.now.items())
+        if self.library:
+            after = ", ".join(self.library) + " back in your library"
         # The command as it was typed (shell-quoted once, never quoted again around it).
         return f"undid: studyplan {what} (recorded {when})" + (f"; {after}" if after else "")
 
@@ -113,6 +127,9 @@ class RestoreResult:
     library_present: int = 0
     library_conflicting: tuple[str, ...] = ()
     active_plan_set: str | None = None
+    #: With ``--skip-bad``: the JSON paths of the items left out, and why.
+    skipped: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:

@@ -7,7 +7,6 @@ everyday commands start fast (see ``benchmarks/``).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,12 +14,16 @@ import typer
 from typer.core import TyperGroup
 
 from studyplan import __version__
+from studyplan.cli.failures import exit_code
 from studyplan.cli.state import State
-from studyplan.errors import EXIT_INTERNAL, StudyplanError
 
 
 class StudyplanGroup(TyperGroup):
-    """Turns every ``StudyplanError`` into its message on stderr and its exit code."""
+    """Turns every ``StudyplanError`` into its message on stderr and its exit code: one
+    line per problem, or one JSON object when the command was given ``--json``.
+
+    The one place errors end a run: commands raise, they never ``typer.Exit`` with a
+    code of their own (``tests/test_exit_codes.py`` checks that)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -31,29 +34,10 @@ class StudyplanGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except StudyplanError as exc:
-            if _debug(ctx):
-                raise
-            for line in exc.lines():
-                typer.echo(line, err=True)
-            ctx.exit(exc.exit_code)
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
-        except KeyboardInterrupt:
-            typer.echo("interrupted", err=True)
-            ctx.exit(130)
-        except BrokenPipeError:
-            sys.stderr.close()
-            ctx.exit(0)
-        except Exception as exc:
-            if _debug(ctx):
-                raise
-            typer.echo(
-                f"error: internal error: {type(exc).__name__}: {exc} "
-                "(run again with --debug for a traceback, and please report it)",
-                err=True,
-            )
-            ctx.exit(EXIT_INTERNAL)
+        except (Exception, KeyboardInterrupt) as exc:
+            ctx.exit(exit_code(exc, debug=_debug(ctx), as_json=_json(ctx)))
 
     def list_commands(self, ctx: Any) -> list[str]:
         # The order in which commands were registered (a tour, not an index); Typer adds
@@ -66,8 +50,13 @@ class StudyplanGroup(TyperGroup):
 
 
 def _debug(ctx: Any) -> bool:
-    obj = ctx.find_root().obj
-    return bool(getattr(obj, "debug", False)) or "--debug" in sys.argv
+    """``--debug`` as parsed (not looked up in ``sys.argv``, where it may be a value)."""
+    return bool(getattr(ctx.find_root().obj, "debug", False))
+
+
+def _json(ctx: Any) -> bool:
+    """The command was given ``--json`` (``options.JsonOption``): errors are JSON too."""
+    return bool(getattr(ctx.find_root().obj, "json", False))
 
 
 app = typer.Typer(
@@ -118,7 +107,7 @@ def root(
     """Plan a study path through the foundations of large-model research: prerequisites,
     readings, schedule, progress and BibTeX. Without a command: your plan's pace, this
     week's hours and what to study next."""
-    ctx.obj = State(curricula_dirs=list(curricula or []), db=db, debug=debug)
+    ctx.obj = State.from_options(curricula, db, debug)
     if ctx.invoked_subcommand is None:
         from studyplan.cli import dashboard
         from studyplan.cli.state import state
@@ -131,6 +120,9 @@ def _register() -> None:
 
     curricula.register(app)
     progress.register(app)
+    from studyplan.cli import reading
+
+    app.command("read")(reading.cmd_read)
     app.add_typer(plan.plan_app, name="plan", help=plan.cmd_plan.__doc__)
     app.command("plans")(plan.cmd_plans)
     app.command("next")(explore.cmd_next)
@@ -157,6 +149,6 @@ _register()
 
 
 def main(prog_name: str | None = None) -> None:
-    """Console-script entry point (``python -m studyplan`` passes its name, so that help
-    and shell completion say ``studyplan``)."""
+    """Run the Typer app (``studyplan.cli.main`` tries the fast dispatcher first;
+    ``python -m studyplan`` passes its name, so that help and completion say ``studyplan``)."""
     app(prog_name=prog_name)

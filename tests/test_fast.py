@@ -51,7 +51,16 @@ def _both(cli: Cli, home: Path, argv: list[str]) -> tuple[tuple[int | None, str,
 
 
 def _same(cli: Cli, home: Path, argv: list[str]) -> int | None:
-    (code, out, err), result = _both(cli, home, argv)
+    if "--debug" in argv:
+        # --debug shows the traceback: both paths must raise the same error.
+        try:
+            (code, out, err), result = _both(cli, home, argv)
+        except Exception as exc:  # the fast path re-raised, as --debug asks
+            result = cli(*argv)
+            assert type(result.exception) is type(exc), (argv, result.exception, exc)
+            return None
+    else:
+        (code, out, err), result = _both(cli, home, argv)
     if code is not None:
         assert (code, out, err) == (
             result.exit_code,  # type: ignore[attr-defined]

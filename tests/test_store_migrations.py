@@ -161,7 +161,7 @@ def test_newer_schema_is_refused_and_left_untouched(tmp_path: Path, how: str) ->
     open_store(path, create=True).close()
     conn = sqlite3.connect(path)
     if how == "user_version":
-        conn.execute("PRAGMA user_version = 7")
+        conn.execute(f"PRAGMA user_version = {migrations.CURRENT_VERSION + 1}")
     else:
         conn.execute(
             "INSERT INTO _studyplan_migrations VALUES ('0004_from_the_future', '2030-01-01')"

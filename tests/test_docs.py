@@ -65,6 +65,7 @@ def fresh_checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, real_builtin
     return work
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("path", "section"), [(README, "A short tour"), (COMMANDS, None)], ids=["readme", "commands"]
 )

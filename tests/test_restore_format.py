@@ -18,15 +18,35 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import Cli
+from helpers import FIXTURE_DATA, Cli
 from studyplan.errors import EXIT_NOT_FOUND, EXIT_USAGE
 
 Backup = dict[str, Any]
 
 
+@pytest.fixture(scope="module")
+def backup_template(tmp_path_factory: pytest.TempPathFactory) -> Backup:
+    """A backup with one of everything: marks, a note, an undo, a plan, library blocks.
+
+    Written once per module by the real commands in a home of its own (it is the slow
+    part of every case); each test gets a deep copy."""
+    tmp_path = tmp_path_factory.mktemp("backup-template")
+    cli = Cli()
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("STUDYPLAN_HOME", str(tmp_path / "home"))
+        env.setenv("STUDYPLAN_BUILTIN_DIR", str(FIXTURE_DATA))
+        env.setenv("NO_COLOR", "1")
+        for var in ("STUDYPLAN_DB", "STUDYPLAN_CURRICULA"):
+            env.delenv(var, raising=False)
+        return _written_backup(cli, tmp_path)
+
+
 @pytest.fixture
-def backup(cli: Cli, tmp_path: Path) -> Backup:
-    """A backup with one of everything: marks, a note, an undo, a plan, library blocks."""
+def backup(backup_template: Backup) -> Backup:
+    return copy.deepcopy(backup_template)
+
+
+def _written_backup(cli: Cli, tmp_path: Path) -> Backup:
     bib = tmp_path / "mine.bib"
     bib.write_text(
         "@string{jr = {J. Res.}}\n\n"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -130,6 +131,7 @@ def _without_export_time(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k != "exported"}
 
 
+@pytest.mark.slow
 @given(ops, ops)
 def test_backup_restore_round_trips_and_merges_idempotently(
     first: list[tuple[Any, ...]], second: list[tuple[Any, ...]]

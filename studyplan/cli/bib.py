@@ -280,40 +280,47 @@ def cmd_import(
 
 
 def _report_import(plan: Any, skip_bad: bool, dry_run: bool, as_json: bool) -> None:
-    entry_keys = {r.key for r in plan.rows if r.kind == "entry"}
-    added = [k for k in plan.added if k in entry_keys]
-    replaced = [k for k in plan.replaced if k in entry_keys]
+    from studyplan.adapters.bibtex.merge import ImportSummary
+
+    summary = ImportSummary.of(plan)
     if as_json:
-        print_json(
-            {
-                "dry_run": dry_run,
-                "entries_read": plan.entries_read,
-                "added": added,
-                "replaced": replaced,
-                "unchanged": [k for k in plan.unchanged if not k.startswith("@")],
-                "other_blocks": len(plan.rows) - len(added) - len(replaced),
-                "generated_keys": [{"where": w, "key": k} for w, k in plan.generated],
-                "skipped": [p.render() for p in plan.bad] if skip_bad else [],
-                "warnings": [p.render() for p in plan.warnings],
-            }
-        )
-        return
+        _import_json(plan, summary, skip_bad, dry_run)
+    else:
+        _import_text(plan, summary, dry_run)
+
+
+def _import_json(plan: Any, summary: Any, skip_bad: bool, dry_run: bool) -> None:
+    print_json(
+        {
+            "dry_run": dry_run,
+            "entries_read": plan.entries_read,
+            "added": summary.added,
+            "replaced": summary.replaced,
+            "unchanged": summary.unchanged,
+            "other_blocks": summary.other_blocks,
+            "generated_keys": [{"where": w, "key": k} for w, k in plan.generated],
+            "skipped": [p.render() for p in plan.bad] if skip_bad else [],
+            "warnings": [p.render() for p in plan.warnings],
+        }
+    )
+
+
+def _import_text(plan: Any, summary: Any, dry_run: bool) -> None:
+    from studyplan.views.words import count
+
     for problem in plan.bad:
         _echo_err(f"skipped: {problem.render()}")
     for problem in plan.warnings:
         _echo_err(f"warning: {problem.render()}")
     for where, key in plan.generated:
         typer.echo(f"new key {key} for the entry at {where}")
-    verb = "would add" if dry_run else "added"
-    parts = [f"{verb} {len(added)} entr{'y' if len(added) == 1 else 'ies'}"]
-    if replaced:
-        parts.append(f"{'would replace' if dry_run else 'replaced'} {len(replaced)}")
-    unchanged = [k for k in plan.unchanged if not k.startswith("@")]
-    if unchanged:
-        parts.append(f"{len(unchanged)} already in your library")
-    others = len(plan.rows) - len(added) - len(replaced)
-    if others:
-        parts.append(f"{others} @string/@preamble/comment block{'s' if others != 1 else ''}")
+    parts = [f"{'would add' if dry_run else 'added'} {count(len(summary.added), 'entry')}"]
+    if summary.replaced:
+        parts.append(f"{'would replace' if dry_run else 'replaced'} {len(summary.replaced)}")
+    if summary.unchanged:
+        parts.append(f"{len(summary.unchanged)} already in your library")
+    if summary.other_blocks:
+        parts.append(f"{count(summary.other_blocks, '@string/@preamble/comment block')}")
     if plan.bad:
         parts.append(f"skipped {len(plan.bad)} bad")
     typer.echo(", ".join(parts))

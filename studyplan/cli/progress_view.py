@@ -35,8 +35,25 @@ def summarize(
 ) -> dict[str, Any]:
     """Everything ``status`` shows, as JSON-ready data; ``reading``: the topics with
     ticked readings (``State.reading``)."""
-    reading = reading or {}
     statuses = store.statuses(catalog.aliases)
+    topics = _topic_rows(catalog, statuses, curriculum)
+    return {
+        "readings": _reading_rows(catalog, statuses, reading or {}, curriculum),
+        "reviews": reviews_due(catalog, store, statuses),
+        "curricula": _curriculum_rows(catalog, statuses, curriculum),
+        "plans": _plans(catalog, store, statuses, today) if curriculum is None else [],
+        "topics": topics,
+        "in_progress": [t["id"] for t in topics if t["status"] == Status.STARTED],
+        "recent": _recent(topics),
+        "orphans": [t["id"] for t in topics if t["orphaned"]],
+    }
+
+
+def _curriculum_rows(
+    catalog: Catalog, statuses: Mapping[str, Any], curriculum: str | None
+) -> list[dict[str, Any]]:
+    """Per curriculum: learnable topics finished (a milestone counts by its parts) and in
+    progress, their hours, and the marks and minutes recorded."""
     by_parts = _finished_parts(catalog, statuses)
     rows: list[dict[str, Any]] = []
     for cur in catalog.curricula.values():
@@ -68,6 +85,13 @@ def summarize(
                 "minutes": sum(s.minutes for s in mine),
             }
         )
+    return rows
+
+
+def _topic_rows(
+    catalog: Catalog, statuses: Mapping[str, Any], curriculum: str | None
+) -> list[dict[str, Any]]:
+    """Every marked topic, newest first; a row on an id no curriculum has is orphaned."""
     topics: list[dict[str, Any]] = []
     for s in sorted(statuses.values(), key=lambda s: (s.updated, s.topic_id), reverse=True):
         topic = catalog.topics.get(s.topic_id)
@@ -84,8 +108,18 @@ def summarize(
                 "orphaned": topic is None,
             }
         )
+    return topics
+
+
+def _reading_rows(
+    catalog: Catalog,
+    statuses: Mapping[str, Any],
+    reading: Mapping[str, TopicReading],
+    curriculum: str | None,
+) -> list[dict[str, Any]]:
+    """The topics with ticked readings: how many read, and the hours left."""
     hours = catalog.topics.hours
-    readings = [
+    return [
         {
             "id": tid,
             "title": catalog.topics.title(tid),
@@ -98,16 +132,6 @@ def summarize(
         for tid, p in reading.items()
         if curriculum is None or catalog.topics[tid].curriculum == curriculum
     ]
-    return {
-        "readings": readings,
-        "reviews": reviews_due(catalog, store, statuses),
-        "curricula": rows,
-        "plans": _plans(catalog, store, statuses, today) if curriculum is None else [],
-        "topics": topics,
-        "in_progress": [t["id"] for t in topics if t["status"] == Status.STARTED],
-        "recent": _recent(topics),
-        "orphans": [t["id"] for t in topics if t["orphaned"]],
-    }
 
 
 def reviews_due(catalog: Catalog, store: ProgressStore, statuses: Any) -> dict[str, Any]:

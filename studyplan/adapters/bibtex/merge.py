@@ -55,6 +55,25 @@ class ImportPlan:
     entries_read: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    """What an import plan does, counted the way the user reads it: entries added,
+    replaced and already present, and the other blocks (@string, @preamble, comments)."""
+
+    added: list[str]
+    replaced: list[str]
+    unchanged: list[str]
+    other_blocks: int
+
+    @classmethod
+    def of(cls, plan: ImportPlan) -> ImportSummary:
+        entry_keys = {r.key for r in plan.rows if r.kind == "entry"}
+        added = [k for k in plan.added if k in entry_keys]
+        replaced = [k for k in plan.replaced if k in entry_keys]
+        unchanged = [k for k in plan.unchanged if not k.startswith("@")]
+        return cls(added, replaced, unchanged, len(plan.rows) - len(added) - len(replaced))
+
+
 def plan_import(
     files: Sequence[ParsedFile],
     library: Sequence[Item],

@@ -74,9 +74,9 @@ def test_everyday_commands_load_no_heavy_library(tmp_path: Path, args: list[str]
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     warm = [sys.executable, "-c", PROBE, json.dumps(["topics"]), json.dumps(HEAVY)]
     subprocess.run(warm, env=env, capture_output=True, check=True, timeout=120)  # builds the cache
-    # Bare studyplan, --help and read go through Typer (read is not on the fast path yet):
-    # they may load the framework, never a heavy library.
-    typer_path = args in ([], ["--help"]) or args[:1] == ["read"]
+    # Bare studyplan and --help go through Typer: they may load the framework, never a
+    # heavy library.
+    typer_path = args in ([], ["--help"])
     heavy = HEAVY if typer_path else HEAVY + FRAMEWORK
     probe = [sys.executable, "-c", PROBE, json.dumps(args), json.dumps(heavy)]
     result = subprocess.run(probe, env=env, capture_output=True, text=True, timeout=120)

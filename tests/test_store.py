@@ -252,3 +252,12 @@ def test_clock_stepping_back_keeps_recording_order(store: ProgressStore) -> None
     assert store.statuses()["m.a"].status == "started"
     result = store.undo()
     assert result is not None and result.status == "started"
+
+
+def test_a_note_with_a_lone_surrogate_is_refused(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "p.db", create=True)
+    with pytest.raises(InputError, match="undecodable"):
+        store.add_note("m.a", "x\ud800")
+    with pytest.raises(InputError, match="undecodable"):
+        store.record(["m.a"], "done", note="\udcff")
+    store.close()

@@ -106,7 +106,9 @@ class NoteRow(_Strict):
         return self
 
 
-class RemovedBlock(_Strict):
+class LibraryRow(_Strict):
+    """A library block as a backup carries it: in the library, or removed by ``bib rm``."""
+
     key: Annotated[Text, Field(min_length=1, max_length=1000)]
     kind: Literal["entry", "string", "preamble", "comment"]
     bibtex: Text
@@ -156,7 +158,7 @@ class ActionRow(_Strict):
     undoes: Annotated[str, Field(max_length=64)] | None = None
     events: list[EventRow]
     notes: list[NoteRow]
-    removed: list[RemovedBlock] = Field(default_factory=list)
+    removed: list[LibraryRow] = Field(default_factory=list)
     reviews: list[ReviewRowModel] = Field(default_factory=list)
     readings: list[ReadingTickRow] = Field(default_factory=list)
 
@@ -213,15 +215,6 @@ def _payload_problems(payload: dict[str, Any], where: str) -> list[str]:
             keys = ", ".join(clip(k) for k in bad[:5])
             problems.append(f"{where}.steps[{i}]: unknown keys {keys}")
     return problems
-
-
-class LibraryRow(_Strict):
-    key: Annotated[Text, Field(min_length=1, max_length=1000)]
-    kind: Literal["entry", "string", "preamble", "comment"]
-    bibtex: Text
-    source: Text
-    added: Timestamp
-    position: Annotated[int, Field(ge=0)]
 
 
 class Header(BaseModel):

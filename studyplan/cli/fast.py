@@ -2,9 +2,9 @@
 
 Typer 0.29 imports pydantic (and click) to coerce options, which costs more than the
 command itself (``benchmarks/bench_everyday.py``). This module runs ``next``, ``status``,
-``show``, the marks (``start``/``done``/``skip``/``know``/``reset``) and ``plan GOAL...``
-without the CLI framework, calling the same bodies (``studyplan.cli.everyday``,
-``plan_run``) the Typer commands call.
+``show``, the marks, ``read`` and ``plan GOAL...`` without the CLI framework, calling the
+same bodies (``studyplan.cli.everyday``, ``plan_run``, ``reading_run``) the Typer commands
+call.
 
 It is not a second definition of the commands: what it accepts is read from
 ``fast_spec.json``, which ``python -m studyplan.cli.fastgen`` generates from the Typer

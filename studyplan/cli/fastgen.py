@@ -31,6 +31,7 @@ FAST_COMMANDS: dict[str, tuple[str, dict[str, Any]]] = {
         for status, verb in everyday.VERB.items()
     },
     "plan": ("studyplan.cli.plan_run:run_plan", {}),
+    "read": ("studyplan.cli.reading_run:run_read", {}),
 }
 
 _TYPES = {

@@ -4,15 +4,12 @@ hours, and the topic becomes done only when the learner says so (``done``)."""
 
 from __future__ import annotations
 
-import shlex
 from typing import Annotated
 
 import typer
 
 from studyplan.cli.options import JsonOption
 from studyplan.cli.state import state
-from studyplan.domain.status import Status
-from studyplan.errors import InputError, NotFoundError, did_you_mean
 
 
 def cmd_read(
@@ -32,67 +29,6 @@ def cmd_read(
     as_json: JsonOption = False,
 ) -> None:
     """Tick a reading of a topic as read: its hours come off the topic's (undo: 'undo')."""
-    from studyplan.domain.ticks import reading_ids, topic_reading
+    from studyplan.cli.reading_run import run_read
 
-    st = state(ctx)
-    catalog = st.catalog()
-    found = catalog.topic(topic)
-    if found.is_milestone:
-        raise InputError(
-            f"'{found.id}' is a checkpoint: it has no readings of its own",
-            f"tick the readings of its parts: {', '.join(found.prerequisite_ids)}",
-        )
-    ids = reading_ids(found)
-    if key not in ids:
-        listed = ", ".join(ids) or "none"
-        raise NotFoundError(
-            f"'{found.id}' has no reading '{key}' (its readings: {listed})",
-            did_you_mean(key, ids) or f"see 'studyplan show {found.id}'",
-        )
-    reading = found.readings[ids.index(key)]
-    if part is not None:
-        if not reading.parts:
-            raise InputError(
-                f"reading '{key}' of '{found.id}' has no parts: --part needs a reading whose "
-                "parts are listed in the curriculum",
-                f"tick the whole reading: 'studyplan read {found.id} {key}'",
-            )
-        if not 1 <= part <= len(reading.parts):
-            raise InputError(
-                f"reading '{key}' of '{found.id}' has parts 1-{len(reading.parts)}, not {part}",
-                f"e.g. --part 1 ({reading.parts[0].where})",
-            )
-    words = ["read", found.id, key] + ([] if part is None else ["--part", str(part)])
-    st.store(create=True).tick_reading(found.id, key, part, command=shlex.join(words))
-    st._reading = None
-    ticks = st.store(create=False).ticks(catalog.aliases).get(found.id, set())
-    progress = topic_reading(found, ticks)
-    left = max(0.0, round(found.hours - progress.hours_ticked, 6))
-    status = st.statuses().get(found.id, "todo")
-    hint = None
-    if progress.all_read and status != Status.DONE:
-        hint = (
-            f"every core reading of '{found.id}' is ticked: when you can do what it teaches, "
-            f"mark it with 'studyplan done {found.id}'"
-        )
-    if as_json:
-        from studyplan.cli.output import print_json
-
-        print_json(
-            {
-                "topic": found.id,
-                "key": key,
-                "part": part,
-                "readings_read": progress.groups_read,
-                "readings": progress.groups,
-                "hours_left": left,
-                "status": status,
-                "all_core_read": progress.all_read,
-                "hint": hint,
-            }
-        )
-        return
-    what = key if part is None else f"{key} part {part} ({reading.parts[part - 1].where})"
-    typer.echo(f"read {what} of {found.id}: {progress.text()} · {left:g} of {found.hours:g} h left")
-    if hint:
-        typer.echo(f"hint: {hint}")
+    run_read(state(ctx), topic=topic, key=key, part=part, as_json=as_json)

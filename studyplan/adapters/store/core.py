@@ -135,8 +135,8 @@ class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin, TicksMixin, CohortMi
             raise InputError("no topic given", "name at least one topic id")
         if minutes is not None:
             check_minutes(minutes, "minutes")
-        if note is not None and "\0" in note:
-            raise InputError("a note cannot hold a NUL byte")
+        if note is not None:
+            _check_note(note)
         now = now_utc()
         at = now if on is None or on == date.today() else datetime.combine(on, time(12), UTC)
         with self._write() as conn:
@@ -170,8 +170,7 @@ class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin, TicksMixin, CohortMi
         """Attach a note to a topic; undoable like a mark. Returns the action id."""
         if not text.strip():
             raise InputError("the note is empty", "give the note's text")
-        if "\0" in text:
-            raise InputError("a note cannot hold a NUL byte")
+        _check_note(text)
         with self._write() as conn:
             action = self._new_action(conn, "note", now_utc(), command)
             conn.execute(
@@ -441,3 +440,14 @@ def _open_to_read(path: Path) -> tuple[sqlite3.Connection, bool]:
         if full:
             release_sidecars(path)
     return connect(path, snapshot=True), True
+
+
+def _check_note(text: str) -> None:
+    """A note is stored as UTF-8 text: no NUL byte, no lone surrogate (which a terminal
+    can hand over as an undecodable byte, and SQLite cannot store)."""
+    if "\0" in text:
+        raise InputError("a note cannot hold a NUL byte")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError("a note must be valid text (it holds an undecodable byte)") from None

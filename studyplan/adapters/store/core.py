@@ -306,7 +306,7 @@ class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin, TicksMixin, CohortMi
         self, data: Any, *, source: str = "backup", skip_bad: bool = False
     ) -> RestoreResult:
         """Merge a backup idempotently (restoring it twice changes nothing)."""
-        from studyplan.adapters.store import backup
+        from studyplan.adapters.store.restore import restore as restore_backup
 
         if self._conn is None:
             raise RuntimeError("restore needs a store opened with create=True")
@@ -317,8 +317,8 @@ class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin, TicksMixin, CohortMi
                 from studyplan.adapters.store import pg
 
                 with pg.translate(self.url):
-                    return backup.restore(self, data, source, skip_bad=skip_bad)
-            return backup.restore(self, data, source, skip_bad=skip_bad)
+                    return restore_backup(self, data, source, skip_bad=skip_bad)
+            return restore_backup(self, data, source, skip_bad=skip_bad)
         except StoreError as exc:
             self.failed_on_full_disk = self.url is None and is_full(exc)
             raise

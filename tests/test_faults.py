@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from helpers import FIXTURE_DATA, ROOT, Cli
+from helpers.disk import fill_the_disk
 from studyplan.adapters.store import open_store
 from studyplan.adapters.store import sqlite as store_sqlite
 from studyplan.errors import EXIT_STORE, DiskFullError
@@ -177,26 +178,9 @@ def test_a_cache_that_cannot_be_written_leaves_no_temporary_file(
 ) -> None:
     """Trial bug 23: ENOSPC while the catalog cache is written left a 0-byte
     ``catalog-<hash>.<pid>.tmp``; the command still works and the folder stays clean."""
-    import errno
-
-    real_fdopen = os.fdopen
-
-    class Full:
-        def __init__(self, fd: int) -> None:
-            self.handle = real_fdopen(fd, "wb")
-
-        def __enter__(self) -> Full:
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            self.handle.close()
-
-        def write(self, data: bytes) -> int:
-            raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(os, "fdopen", lambda fd, mode="r", *a, **k: Full(fd))
-    result = cli("curricula")
-    monkeypatch.setattr(os, "fdopen", real_fdopen)
+    with pytest.MonkeyPatch.context() as full:
+        fill_the_disk(full)
+        result = cli("curricula")
     assert result.exit_code == 0, result.output
     cache = Path(os.environ["STUDYPLAN_HOME"]) / "cache"
     assert [p for p in cache.rglob("*") if p.is_file()] == []

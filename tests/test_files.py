@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import errno
 import os
 from pathlib import Path
 
 import pytest
 
 from helpers import Cli
+from helpers.disk import fill_the_disk
 from studyplan.adapters.files import write_atomic, write_cache
 from studyplan.errors import EXIT_CONFLICT, EXIT_STORE, EXIT_USAGE, ConflictError, WriteError
 
@@ -66,22 +66,7 @@ def test_a_missing_folder_is_one_line(cli: Cli, tmp_path: Path) -> None:
 def test_a_full_disk_is_a_write_error_and_leaves_no_temporary_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_fdopen = os.fdopen
-
-    class Full:
-        def __init__(self, fd: int) -> None:
-            self.handle = real_fdopen(fd, "wb")
-
-        def __enter__(self) -> Full:
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            self.handle.close()
-
-        def write(self, data: bytes) -> int:
-            raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(os, "fdopen", lambda fd, mode: Full(fd))
+    fill_the_disk(monkeypatch)
     with pytest.raises(WriteError) as caught:
         write_atomic(tmp_path / "b.json", b"{}")
     assert caught.value.exit_code == EXIT_STORE

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from studyplan.cli.options import ForceOption, JsonOption
+from studyplan.cli.options import ForceOption, JsonOption, PageOption
 from studyplan.cli.output import emit_table, print_json, say
 from studyplan.cli.state import State, state
 
@@ -210,9 +210,7 @@ def cmd_status(ctx: typer.Context, name: NameArg, as_json: JsonOption = False) -
 def cmd_report(
     ctx: typer.Context,
     name: NameArg,
-    output: Annotated[
-        str, typer.Option("--output", "-o", metavar="FILE.html", help="Where to write the page.")
-    ],
+    output: PageOption,
     force: ForceOption = False,
 ) -> None:
     """One self-contained HTML page: a row per learner with a progress bar, and a topics ×

@@ -9,7 +9,7 @@ import typer
 
 from studyplan.cli import everyday
 from studyplan.cli.everyday import topic_json
-from studyplan.cli.options import JsonOption
+from studyplan.cli.options import CurriculumFilter, JsonOption
 from studyplan.cli.output import emit_lines, emit_table, print_json
 from studyplan.cli.state import state
 
@@ -42,9 +42,7 @@ def cmd_curricula(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
 def cmd_topics(
     ctx: typer.Context,
-    curriculum: Annotated[
-        str | None, typer.Option("--curriculum", "-c", help="Only this curriculum.")
-    ] = None,
+    curriculum: CurriculumFilter = None,
     search: Annotated[
         str | None,
         typer.Option(

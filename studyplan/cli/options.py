@@ -40,3 +40,21 @@ PaceOption = Annotated[
         "'done --minutes'; --pace 1 turns it off).",
     ),
 ]
+
+# A schedule for freshly planned goals (``plan``, and ``report`` with GOALs).
+HoursOption = Annotated[
+    float | None,
+    typer.Option("--hours-per-week", "-H", help="Weekly study hours: schedules the plan."),
+]
+StartOption = Annotated[
+    str | None, typer.Option("--start", help="First day, YYYY-MM-DD (default today).")
+]
+DeadlineOption = Annotated[
+    str | None, typer.Option("--deadline", help="Finish by, YYYY-MM-DD: says whether it fits.")
+]
+CurriculumFilter = Annotated[
+    str | None, typer.Option("--curriculum", "-c", help="Only this curriculum.")
+]
+PageOption = Annotated[
+    str, typer.Option("--output", "-o", metavar="FILE.html", help="Where to write the page.")
+]

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from typer.core import TyperCommand, TyperGroup
 
 from studyplan.cli import plan_diff, plan_run
-from studyplan.cli.options import JsonOption, PaceOption
+from studyplan.cli.groups import SUBCOMMAND_SETTINGS, DefaultGroup, group_with_default
+from studyplan.cli.options import DeadlineOption, HoursOption, JsonOption, PaceOption, StartOption
 from studyplan.cli.output import emit_lines, emit_table, print_json, say
 from studyplan.cli.plan_render import render_plan
 from studyplan.cli.plan_run import make_plan
@@ -34,16 +34,9 @@ def cmd_plan(
             show_default=False,
         ),
     ] = None,
-    hours_per_week: Annotated[
-        float | None,
-        typer.Option("--hours-per-week", "-H", help="Weekly study hours: schedules the plan."),
-    ] = None,
-    start: Annotated[
-        str | None, typer.Option("--start", help="First day, YYYY-MM-DD (default today).")
-    ] = None,
-    deadline: Annotated[
-        str | None, typer.Option("--deadline", help="Finish by, YYYY-MM-DD: says whether it fits.")
-    ] = None,
+    hours_per_week: HoursOption = None,
+    start: StartOption = None,
+    deadline: DeadlineOption = None,
     save: Annotated[
         str | None, typer.Option("--save", help="Save as NAME and make it the active plan.")
     ] = None,
@@ -237,48 +230,14 @@ def cmd_plans(ctx: typer.Context, as_json: JsonOption = False) -> None:
     )
 
 
-class PlanGroup(TyperGroup):
-    """``plan GOAL...`` plans; ``plan show|use|rm NAME`` are subcommands.
-
-    Anything that is not a subcommand's name goes to the hidden default command, so
-    ``plan frontiers.bitdelta -H 6`` and ``plan -H 6 frontiers.bitdelta`` both plan, while
-    ``plan show p1 --save x`` is refused by the parser instead of being half-run."""
+class PlanGroup(DefaultGroup):
+    """``plan GOAL...`` plans; ``plan show|diff|use|rm NAME`` are subcommands."""
 
     DEFAULT = "goals"
 
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        if not args or args[0] not in self.commands or args[0] == self.DEFAULT:
-            args = [self.DEFAULT, *args]
-        result: list[str] = super().parse_args(ctx, args)
-        return result
 
-    def list_commands(self, ctx: Any) -> list[str]:
-        return [name for name in self.commands if name != self.DEFAULT]
-
-
-class _DefaultContext(typer.Context):
-    @property
-    def command_path(self) -> str:
-        # Usage reads "studyplan plan GOAL...", not "studyplan plan goals GOAL...".
-        return self.parent.command_path if self.parent is not None else ""
-
-
-class _DefaultCommand(TyperCommand):
-    context_class = _DefaultContext
-
-
-_HELP = {"help_option_names": ["--help", "-h"]}
-plan_app = typer.Typer(
-    cls=PlanGroup,
-    name="plan",
-    add_completion=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": []},
-)
-plan_app.command(PlanGroup.DEFAULT, cls=_DefaultCommand, hidden=True, context_settings=_HELP)(
-    cmd_plan
-)
-plan_app.command("show", context_settings=_HELP)(cmd_plan_show)
-plan_app.command("diff", context_settings=_HELP)(plan_diff.cmd_plan_diff)
-plan_app.command("use", context_settings=_HELP)(cmd_plan_use)
-plan_app.command("rm", context_settings=_HELP)(cmd_plan_rm)
+plan_app = group_with_default("plan", PlanGroup, cmd_plan)
+plan_app.command("show", context_settings=SUBCOMMAND_SETTINGS)(cmd_plan_show)
+plan_app.command("diff", context_settings=SUBCOMMAND_SETTINGS)(plan_diff.cmd_plan_diff)
+plan_app.command("use", context_settings=SUBCOMMAND_SETTINGS)(cmd_plan_use)
+plan_app.command("rm", context_settings=SUBCOMMAND_SETTINGS)(cmd_plan_rm)

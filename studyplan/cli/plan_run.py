@@ -70,8 +70,8 @@ def run_plan(
         st,
         goals,
         hours_per_week,
-        parse_date(start, "--start"),
-        parse_date(deadline, "--deadline"),
+        start,
+        deadline,
         pace,
         books=books,
         resolved=resolved,
@@ -127,22 +127,24 @@ def make_plan(
     st: State,
     goals: list[str],
     hours_per_week: float | None,
-    start: date | None,
-    deadline: date | None,
+    start: str | None,
+    deadline: str | None,
     pace: float | None = None,
     books: bool = False,
     resolved: list[str] | None = None,
 ) -> tuple[Catalog, Plan]:
-    """The plan for ``goals`` (or the already ``resolved`` topic ids); with ``books``,
-    one reading per group of alternatives is chosen (``st.books``) before the pace is
-    applied and the plan scheduled."""
+    """The plan for ``goals`` (or the already ``resolved`` topic ids), scheduled by the
+    ``-H/--start/--deadline`` options as given; with ``books``, one reading per group of
+    alternatives is chosen (``st.books``) before the pace is applied and the plan
+    scheduled."""
     from studyplan.cli.state import learner_paces
     from studyplan.domain.limits import check_hours_per_week
     from studyplan.domain.planner import apply_pace, build_plan, resolve_goals, schedule
 
+    first, finish = parse_date(start, "--start"), parse_date(deadline, "--deadline")
     if hours_per_week is not None:
         check_hours_per_week(hours_per_week)
-    if deadline is not None and hours_per_week is None:
+    if finish is not None and hours_per_week is None:
         raise InputError(
             "--deadline needs --hours-per-week", "give your weekly hours, e.g. --hours-per-week 6"
         )
@@ -156,5 +158,5 @@ def make_plan(
         st.books = apply(catalog, plan)
     apply_pace(plan, catalog, learner_paces(st, pace))
     if hours_per_week is not None:
-        schedule(plan, hours_per_week, start or date.today(), deadline)
+        schedule(plan, hours_per_week, first or date.today(), finish)
     return catalog, plan

@@ -17,7 +17,7 @@ import typer
 from studyplan.cli import everyday
 from studyplan.cli.dates import parse_date
 from studyplan.cli.everyday import VERB, check_topics
-from studyplan.cli.options import JsonOption
+from studyplan.cli.options import CurriculumFilter, JsonOption
 from studyplan.cli.state import State, state
 from studyplan.domain.status import MARKS, RESET, Status
 from studyplan.errors import NotFoundError, clip, did_you_mean
@@ -212,9 +212,7 @@ def cmd_notes(
 
 def cmd_status(
     ctx: typer.Context,
-    curriculum: Annotated[
-        str | None, typer.Option("--curriculum", "-c", help="Only this curriculum.")
-    ] = None,
+    curriculum: CurriculumFilter = None,
     as_json: JsonOption = False,
 ) -> None:
     """Progress per curriculum and per saved plan, what is in progress, recently finished."""

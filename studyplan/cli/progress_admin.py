@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from studyplan.cli.options import JsonOption
+from studyplan.cli.options import ForceOption, JsonOption
 from studyplan.cli.output import print_json
 from studyplan.cli.state import state
 from studyplan.errors import command, did_you_mean
@@ -18,7 +18,7 @@ def cmd_backup(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write here.")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE.")] = False,
+    force: ForceOption = False,
 ) -> None:
     """Write all progress, notes, plans and your library as JSON (stdout without -o)."""
     import json

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from studyplan.cli.answers import Quit, ask_word, read_word, send
+from studyplan.cli.groups import SUBCOMMAND_SETTINGS, DefaultGroup, group_with_default
 from studyplan.cli.options import JsonOption
-from studyplan.cli.plan import PlanGroup, _DefaultCommand
 from studyplan.cli.state import State, state
 from studyplan.errors import InputError
 
@@ -283,21 +283,11 @@ def cmd_review_export(
     typer.echo(f"wrote {anki}: {notes} self-checks from {len(done)} done topics")
 
 
-class ReviewGroup(PlanGroup):
+class ReviewGroup(DefaultGroup):
     """``review [TOPIC...]`` reviews; ``review export`` is a subcommand."""
 
     DEFAULT = "session"
 
 
-_HELP = {"help_option_names": ["--help", "-h"]}
-review_app = typer.Typer(
-    cls=ReviewGroup,
-    name="review",
-    add_completion=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": []},
-)
-review_app.command(ReviewGroup.DEFAULT, cls=_DefaultCommand, hidden=True, context_settings=_HELP)(
-    cmd_review
-)
-review_app.command("export", context_settings=_HELP)(cmd_review_export)
+review_app = group_with_default("review", ReviewGroup, cmd_review)
+review_app.command("export", context_settings=SUBCOMMAND_SETTINGS)(cmd_review_export)

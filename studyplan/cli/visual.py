@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from studyplan.cli.options import ForceOption, JsonOption, PaceOption, PlanOption
+from studyplan.cli.options import (
+    DeadlineOption,
+    ForceOption,
+    HoursOption,
+    JsonOption,
+    PaceOption,
+    PageOption,
+    PlanOption,
+    StartOption,
+)
 from studyplan.cli.output import console, print_json
 from studyplan.cli.state import State, state
 from studyplan.errors import InputError
@@ -117,21 +126,12 @@ def cmd_graph(
 
 def cmd_report(
     ctx: typer.Context,
-    output: Annotated[
-        str, typer.Option("--output", "-o", metavar="FILE.html", help="Where to write the page.")
-    ],
+    output: PageOption,
     goals: GoalsArgument = None,
     plan: PlanOption = None,
-    hours_per_week: Annotated[
-        float | None,
-        typer.Option("--hours-per-week", "-H", help="With GOALs: weekly hours, for a schedule."),
-    ] = None,
-    start: Annotated[
-        str | None, typer.Option("--start", help="With GOALs: first day, YYYY-MM-DD.")
-    ] = None,
-    deadline: Annotated[
-        str | None, typer.Option("--deadline", help="With GOALs: finish by, YYYY-MM-DD.")
-    ] = None,
+    hours_per_week: HoursOption = None,
+    start: StartOption = None,
+    deadline: DeadlineOption = None,
     force: ForceOption = False,
     books: Annotated[
         bool,
@@ -142,10 +142,12 @@ def cmd_report(
     pace: PaceOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """One self-contained HTML page: schedule, readings, why-chains, progress and graph."""
+    """One self-contained HTML page: schedule, readings, why-chains, progress and graph.
+
+    With GOALs, the plan is made on the fly (-H/--start/--deadline schedule it); a saved
+    plan (--plan, default the active one) keeps its own schedule."""
     from studyplan import __version__
     from studyplan.adapters.files import write_atomic
-    from studyplan.cli.dates import parse_date
     from studyplan.cli.plan_run import make_plan
     from studyplan.cli.state import learner_paces
     from studyplan.domain.planner import graph_of
@@ -163,8 +165,8 @@ def cmd_report(
             st,
             goals,
             hours_per_week,
-            parse_date(start, "--start"),
-            parse_date(deadline, "--deadline"),
+            start,
+            deadline,
             pace,
             books=books,
         )

@@ -1,6 +1,7 @@
 """What the tests share besides fixtures: paths, the in-process CLI runner, and the
 helpers for real external tools (``helpers.bib`` for bibtex, ``helpers.tools`` for dot,
-Chromium and Mermaid)."""
+Chromium and Mermaid), a throw-away PostgreSQL (``helpers.pg``) and a full disk
+(``helpers.disk``)."""
 
 from __future__ import annotations
 

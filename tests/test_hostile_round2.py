@@ -241,6 +241,22 @@ def test_the_suggested_fix_fixes_it(cli: Cli, tmp_path: Path) -> None:
     assert "Fixed" in cli("bib", "show", "bad2020").stdout
 
 
+@pytest.mark.parametrize("scope", [[], ["--all"], ["--library"]], ids=["default", "all", "library"])
+def test_a_whole_library_export_leaves_the_bad_block_out(
+    cli: Cli, tmp_path: Path, scope: list[str]
+) -> None:
+    """The whole-library exports copy entries unparsed; a stored block that no longer
+    parses must still be quarantined there (left out, named with its fix), not written
+    into a file that bibtex then chokes on."""
+    _library_with_a_bad_block(cli, tmp_path)
+    result = cli("bib", "export", *scope)
+    assert result.exit_code == 0, result.output
+    assert "good2020" in result.stdout and "bad2020" not in result.stdout
+    assert "bad2020" in result.stderr and "studyplan bib rm bad2020" in result.stderr
+    keys = json.loads(cli("bib", "export", *scope, "--json").stdout)["keys"]
+    assert "good2020" in keys and "bad2020" not in keys
+
+
 def test_bib_list_flags_what_does_not_parse(cli: Cli, tmp_path: Path) -> None:
     _library_with_a_bad_block(cli, tmp_path)
     rows = {r["key"]: r for r in cli.json("bib", "list")}

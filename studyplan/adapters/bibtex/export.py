@@ -2,7 +2,10 @@
 needs to read them without a warning (their ``@string`` macros, ``@preamble`` blocks and
 ``crossref`` parents, parents after their children).
 
-Pure: the facade supplies the items and a parser for the few it must look inside.
+Pure: the facade supplies the items and a parser for those it must look inside: a scope's
+entries, and in a whole export the library's own (a stored block that no longer parses is
+then named by the parser's error, and the caller's quarantine leaves it out) and the
+built-in entries with a crossref.
 """
 
 from __future__ import annotations
@@ -95,8 +98,8 @@ def export(
     must_parse = (
         chosen
         if not full or sort == "year" or notes
-        else [i for i in chosen if _CROSSREF_HINT.search(i.text)]
-    )
+        else [i for i in chosen if i.origin == "library" or _CROSSREF_HINT.search(i.text)]
+    )  # the library's own blocks always: one that no longer parses must be named, not copied
     parsed = {i.key: b for i, b in zip(must_parse, parse(must_parse), strict=True)}
     chosen, parsed = _with_parents(corpus, chosen, parsed, strings, parse)
     order = _sorted(chosen, parsed, strings, sort)

@@ -326,6 +326,35 @@ def test_json_errors_are_json_on_stderr(cli: Cli, args: list[str], code: int) ->
     assert error["code"] == code and error["error"]
 
 
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (["plan", "--bogus", "mini.ib", "--json"], "Try 'studyplan plan --help' for help."),
+        (["graph", "-H", "5", "--json"], "Try 'studyplan graph --help' for help."),
+        (["next", "--count", "0", "--json"], "Try 'studyplan next --help' for help."),
+        (["bib", "export", "--json", "--sort"], None),  # Click gives no usage here either
+        (["plan", "show", "--json"], "Try 'studyplan plan show --help' for help."),
+        (["status", "--json", "--bogus"], "Try 'studyplan status --help' for help."),
+    ],
+    ids=["unknown-option", "another-command's", "out-of-range", "no-value", "no-arg", "first"],
+)
+def test_usage_errors_under_json_are_json_too(cli: Cli, args: list[str], hint: str | None) -> None:
+    """The parser's own errors (Click's) take the JSON error shape under --json, with the
+    usage hint; without --json they stay Click's text."""
+    result = cli(*args)
+    assert result.exit_code == EXIT_USAGE and result.stdout == ""
+    error = json.loads(result.stderr)
+    assert error["code"] == EXIT_USAGE and error["error"] and error.get("hint") == hint
+    plain = cli(*[a for a in args if a != "--json"])
+    assert plain.exit_code == EXIT_USAGE and "Error: " in plain.stderr
+    assert error["error"] in plain.stderr
+
+
+def test_a_json_token_that_is_a_value_does_not_switch_errors_to_json(cli: Cli) -> None:
+    result = cli("note", "--", "--json")
+    assert result.exit_code == EXIT_USAGE and result.stderr.startswith("Usage: ")
+
+
 def test_validate_json_reports_and_fails_through_the_handler(cli: Cli, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: bad\n")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from studyplan.errors import EXIT_INTERNAL, StudyplanError, clip
+from studyplan.errors import EXIT_INTERNAL, InputError, StudyplanError, clip
 
 
 def exit_code(exc: BaseException, *, debug: bool, as_json: bool = False) -> int:
@@ -33,6 +33,14 @@ def exit_code(exc: BaseException, *, debug: bool, as_json: bool = False) -> int:
     )
     _report([line], EXIT_INTERNAL, as_json)
     return EXIT_INTERNAL
+
+
+def usage_exit_code(message: str, hint: str | None) -> int:
+    """A parse error of the command line (the CLI framework's own) under ``--json``: the
+    same JSON object as every other error, with the usage hint; exit code 2."""
+    exc = InputError(message, hint)
+    _report(exc.lines(), exc.exit_code, True, exc)
+    return exc.exit_code
 
 
 def _report(lines: list[str], code: int, as_json: bool, exc: StudyplanError | None = None) -> None:

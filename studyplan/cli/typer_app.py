@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
 from studyplan import __version__
-from studyplan.cli.failures import exit_code
+from studyplan.cli.failures import exit_code, usage_exit_code
 from studyplan.cli.state import State
 
 
@@ -32,8 +33,13 @@ class StudyplanGroup(TyperGroup):
         tidy(self)  # the whole tree is built by now: one place for every metavar
 
     def invoke(self, ctx: Any) -> Any:
+        tokens = [*getattr(ctx, "_protected_args", ()), *ctx.args]  # invoke empties them
         try:
             return super().invoke(ctx)
+        except UsageError as exc:
+            if not _asked_for_json(exc, tokens):
+                raise  # Click's usage text and exit code 2
+            ctx.exit(usage_exit_code(exc.format_message(), _usage_hint(exc)))
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except (Exception, KeyboardInterrupt) as exc:
@@ -52,6 +58,25 @@ class StudyplanGroup(TyperGroup):
 def _debug(ctx: Any) -> bool:
     """``--debug`` as parsed (not looked up in ``sys.argv``, where it may be a value)."""
     return bool(getattr(ctx.find_root().obj, "debug", False))
+
+
+def _asked_for_json(exc: UsageError, tokens: list[str]) -> bool:
+    """The parser failed on a command that takes ``--json`` (errors Click raises without
+    a context, such as a missing option value, say nothing of the command: taken as
+    one that does), and ``--json`` is among the words given (before any ``--``): the
+    callback that records it never ran."""
+    command = exc.ctx.command if exc.ctx is not None else None
+    takes_json = command is None or any("--json" in p.opts for p in command.params)
+    given = tokens[: tokens.index("--")] if "--" in tokens else tokens
+    return takes_json and "--json" in given
+
+
+def _usage_hint(exc: UsageError) -> str | None:
+    """Click's "Try '... --help' for help." line, when the command has a help option."""
+    ctx = exc.ctx
+    if ctx is None or ctx.command.get_help_option(ctx) is None:
+        return None
+    return f"Try '{ctx.command_path} {ctx.help_option_names[0]}' for help."
 
 
 def _json(ctx: Any) -> bool:

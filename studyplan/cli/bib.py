@@ -15,11 +15,12 @@ import typer
 from studyplan.cli.options import ForceOption, JsonOption
 from studyplan.cli.output import print_json
 from studyplan.cli.state import state
-from studyplan.domain.status import RECORDED, Status
-from studyplan.errors import InputError
+from studyplan.domain.status import RECORDED
 
 if TYPE_CHECKING:
-    from studyplan.domain.catalog import Topic
+    from studyplan.adapters.bibtex.export import Export
+    from studyplan.adapters.bibtex.scope import Request, Selection
+    from studyplan.cli.state import State
 
 STATUSES = RECORDED
 
@@ -105,13 +106,8 @@ def cmd_export(
 ) -> None:
     """Export BibTeX that the real bibtex reads without a warning: entries exactly as
     stored, plus the @string macros, @preamble and crossref parents they need."""
-    from studyplan import __version__
-    from studyplan.adapters.bibtex import scope, service
+    from studyplan.adapters.bibtex import scope
 
-    if done and status not in (None, Status.DONE):
-        raise InputError("--done and --status are one scope", "use one of them")
-    if books and plan is None and not goal:
-        raise InputError("--books goes with --plan or --goal", "e.g. --plan bitdelta --books")
     request = scope.Request(
         everything=everything,
         library=library,
@@ -119,50 +115,55 @@ def cmd_export(
         goals=tuple(goal or ()),
         plan=plan,
         topics=tuple(topic or ()),
-        status=Status.DONE if done else status,
+        status=status,
         core_only=core_only,
         sort=sort,
+        done=done,
+        books=books,
+        annotate=annotate,
     ).checked()
     st = state(ctx)
-    statuses = st.statuses() if annotate or request.goals or request.status else {}
-    keys: list[str] | None = None
-    topics: list[Topic] = []
-    label = "your library" if library else "everything"
-    if request.of_topics:
-        saved = st.saved_plan(plan) if plan is not None else None
-        resolved = scope.resolve(request, st.catalog(), statuses, saved)
-        for warning in resolved.warnings:
-            _echo_err(f"warning: {warning}")
-        label, topics = resolved.label, resolved.topics
-        keys = scope.cited_keys(topics, core_only)
-        if books:
-            from studyplan.domain.books import choose, chosen_keys, groups_of
+    statuses = st.statuses() if request.needs_statuses else {}
+    saved = st.saved_plan(plan) if plan is not None else None
+    catalog = st.catalog() if request.needs_catalog else None
+    selection = scope.select(request, catalog, statuses, saved)
+    for line in selection.messages:
+        _echo_err(line)
+    result = _export(st, request, selection)
+    if output is not None:
+        from studyplan.adapters.bibtex import service
 
-            choice = choose(groups_of(st.catalog(), [t.id for t in topics]))
-            keys = chosen_keys(choice)
-            label += ", fewest works"
-            if choice.note:
-                _echo_err(f"note: {choice.note}")
-    elif annotate:
-        topics = list(st.catalog().topics.values())
+        service.write_file(output, result.text, overwrite=force)
+    _print_export(result, selection.label, output, as_json)
+
+
+def _export(st: State, request: Request, selection: Selection) -> Export:
+    """The export text of a selection, leaving out (and naming) the stored library blocks
+    that no longer parse; each warning bibtex would give is printed."""
+    from studyplan import __version__
     from studyplan.adapters.bibliography import quarantine
+    from studyplan.adapters.bibtex import service
 
-    result = quarantine(
+    header = f"% studyplan {__version__} export: {selection.label}".replace("@", "(at)")
+    result: Export = quarantine(
         st.store(create=False).library(),
         lambda rows: service.export_text(
             rows,
-            keys,
-            library_only=library,
-            sort=sort,
-            notes=scope.notes(topics, statuses, core_only) if annotate else None,
-            header=f"% studyplan {__version__} export: {label}".replace("@", "(at)"),
+            selection.keys,
+            library_only=request.library,
+            sort=request.sort,
+            notes=selection.notes,
+            header=header,
         ),
         _echo_err,
     )
     for warning in result.warnings:
         _echo_err(f"warning: bibtex will warn: {warning}")
-    if output is not None:
-        service.write_file(output, result.text, overwrite=force)
+    return result
+
+
+def _print_export(result: Export, label: str, output: Path | None, as_json: bool) -> None:
+    """The export on stdout, its JSON, or (with -o) one line saying what was written."""
     if as_json:
         data: dict[str, Any] = {"scope": label, "keys": result.keys, "warnings": result.warnings}
         data.update({"file": str(output)} if output else {"bibtex": result.text})

@@ -1,8 +1,8 @@
-"""Commands that look around a topic: next, unlocks, why."""
+"""Commands that look around a topic: next, unlocks, why (its reasoning is ``domain/why.py``)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -10,7 +10,9 @@ from studyplan.cli import everyday
 from studyplan.cli.options import JsonOption
 from studyplan.cli.output import emit_lines, print_json
 from studyplan.cli.state import state
-from studyplan.domain.status import Status
+
+if TYPE_CHECKING:
+    from studyplan.domain.why import Why
 
 
 def cmd_next(
@@ -26,7 +28,6 @@ def cmd_next(
 
 
 UNLOCKS_SHOWN = 10
-NEAREST_GOALS = 3
 
 
 def cmd_unlocks(
@@ -108,87 +109,45 @@ def cmd_why(
 ) -> None:
     """Why TOPIC is in your path: the shortest chain of prerequisites and reasons up to
     the active plan's goals (else the nearest goals that need it, or --goal GOAL)."""
-    from studyplan.domain.frontier import chain_to, nearest_goals
     from studyplan.domain.planner import graph_of, resolve_goals
+    from studyplan.domain.why import explain
 
     st = state(ctx)
     catalog = st.catalog()
     topic = catalog.topic(topic_id)
     graph = graph_of(catalog)
-    more: list[str] = []
-    if goal:
-        goals = resolve_goals(catalog, goal)
-        source = "the goals given"
-    else:
-        name, active = (None, None) if every else everyday.active_goals(st, None)
-        if active:
-            goals, source = active, f"plan '{name}'"
-        else:
-            goals = nearest_goals(graph, catalog, topic.id)
-            if not every:
-                goals, more = goals[:NEAREST_GOALS], goals[NEAREST_GOALS:]
-            source = "every goal that needs it" if every else "its nearest goals"
-    chains: list[dict[str, Any]] = []
-    for g in goals:
-        links = chain_to(graph, catalog, topic.id, g)
-        if links is not None:
-            chains.append(
-                {
-                    "goal": g,
-                    "links": [
-                        {"topic": ln.topic, "needed_by": ln.needed_by, "reason": ln.reason}
-                        for ln in links
-                    ],
-                }
-            )
-    from studyplan.domain.planner import satisfied_closure
-
-    statuses = st.statuses()
-    by = satisfied_closure(graph, statuses).get(topic.id)
-    mark = statuses.get(topic.id)
-    if mark == Status.NOT_KNOWN:
-        standing = "you marked it not known: it stays in every plan that needs it"
-    elif by is not None and by != topic.id:
-        standing = f"covered: {by} ({statuses.get(by)}) requires it; 'dontknow' marks a gap"
-    else:
-        standing = mark or "todo"
+    given = resolve_goals(catalog, goal) if goal else None
+    name, active = (None, None) if given or every else everyday.active_goals(st, None)
+    plan = (name, active) if name is not None and active is not None else None
+    why = explain(catalog, graph, topic, st.statuses(), given=given, plan=plan, every=every)
     if as_json:
-        print_json(
-            {
-                "topic": topic.id,
-                "status": mark or ("covered" if by else "todo"),
-                "covered_by": by if by != topic.id else None,
-                "standing": standing,
-                "chains": chains,
-                "more_goals": more,
-                "prerequisites": [{"id": p.id, "reason": p.reason} for p in topic.prerequisites],
-            }
-        )
+        print_json(why.json())
         return
-    if not chains:
+    emit_lines(_why_lines(why))
+
+
+def _why_lines(why: Why) -> list[tuple[str, str]]:
+    """``why``'s text: each chain up to a goal with its reasons, or why there is none."""
+    topic = why.topic
+    if not why.chains:
         missing = (
-            f"{topic.id} is not needed by {source}: {', '.join(goals)}"
-            if goals
+            f"{topic.id} is not needed by {why.source}: {', '.join(why.goals)}"
+            if why.goals
             else f"{topic.id} is not a prerequisite of any goal"
         )
-        if goals and source.startswith("plan "):
+        if why.goals and why.source.startswith("plan "):
             missing += " (--all: every goal that needs it)"
-        emit_lines([(missing, "")])
-        return
-    lines = [(f"{topic.title} ({topic.id}) is needed by {source}:", "bold")]
-    if standing not in ("todo", "started"):
-        lines.append((f"  ({standing})", "dim"))
-    for chain in chains:
-        path = [topic.id] + [ln["needed_by"] for ln in chain["links"]]
+        return [(missing, "")]
+    lines = [(f"{topic.title} ({topic.id}) is needed by {why.source}:", "bold")]
+    if why.standing not in ("todo", "started"):
+        lines.append((f"  ({why.standing})", "dim"))
+    for _, links in why.chains:
+        path = [topic.id] + [ln.needed_by for ln in links]
         lines.append(("", ""))
-        head = (
-            f"  {' → '.join(path)} (goal)" if chain["links"] else f"  {topic.id} is itself a goal"
-        )
+        head = f"  {' → '.join(path)} (goal)" if links else f"  {topic.id} is itself a goal"
         lines.append((head, "bold"))
-        lines += [
-            (f"    {ln['needed_by']} needs {ln['topic']}: {ln['reason']}", "dim")
-            for ln in chain["links"]
-        ]
+        lines += [(f"    {ln.needed_by} needs {ln.topic}: {ln.reason}", "dim") for ln in links]
+    more = why.more
     if more:
         from studyplan.views.words import count
 
@@ -201,4 +160,4 @@ def cmd_why(
                 "dim",
             ),
         ]
-    emit_lines(lines)
+    return lines

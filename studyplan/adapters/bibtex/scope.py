@@ -1,16 +1,17 @@
 """Which topics and citation keys an export holds, in what order, and the note
-``--annotate`` adds. Pure: the CLI passes the catalog, the statuses and (for ``--plan``)
-the ``SavedPlan`` it read from the store.
+``--annotate`` adds: the ``bib export`` options checked together (``Request``) and what
+they select (``select``). Pure: the CLI passes the catalog, the statuses and (for
+``--plan``) the ``SavedPlan`` it read from the store.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from studyplan.domain.catalog import Catalog, Topic
 from studyplan.domain.saved_plan import SavedPlan
-from studyplan.domain.status import RECORDED
+from studyplan.domain.status import RECORDED, Status
 from studyplan.errors import InputError, clip
 
 
@@ -58,9 +59,19 @@ class Request:
     status: str | None = None
     core_only: bool = False
     sort: str = "plan"
+    done: bool = False  # --done: the same as --status done
+    books: bool = False  # with --plan or --goal: only the works chosen for the fewest works
+    annotate: bool = False  # a note on each entry: who cites it, where to read, status
 
     def checked(self) -> Request:
-        """The request, or ``InputError`` for options that do not go together."""
+        """The request (``--done`` folded into ``status``), or ``InputError`` for options
+        that do not go together."""
+        if self.done and self.status not in (None, Status.DONE):
+            raise InputError("--done and --status are one scope", "use one of them")
+        if self.books and self.plan is None and not self.goals:
+            raise InputError("--books goes with --plan or --goal", "e.g. --plan bitdelta --books")
+        if self.done:
+            return replace(self, done=False, status=Status.DONE).checked()
         if self.status is not None and self.status not in STATUSES:
             raise InputError(
                 f"--status: unknown status '{clip(self.status)}'", "one of " + ", ".join(STATUSES)
@@ -98,6 +109,62 @@ class Request:
         return bool(
             self.curriculum or self.goals or self.plan is not None or self.topics or self.status
         )
+
+    @property
+    def needs_catalog(self) -> bool:
+        """A whole-library export without notes reads no curriculum."""
+        return self.of_topics or self.annotate
+
+    @property
+    def needs_statuses(self) -> bool:
+        return bool(self.annotate or self.goals or self.status)
+
+
+@dataclass(slots=True)
+class Selection:
+    """What an export holds: its label, the entry ``keys`` in scope order (None: the
+    whole library), the ``--annotate`` notes, and the lines to show on stderr first."""
+
+    label: str
+    keys: list[str] | None
+    notes: dict[str, str] | None = None
+    messages: list[str] = field(default_factory=list)
+
+
+def select(
+    request: Request,
+    catalog: Catalog | None,
+    statuses: Mapping[str, str],
+    saved_plan: SavedPlan | None = None,
+) -> Selection:
+    """The keys, label and notes of a checked request; ``catalog`` may be None when the
+    request does not ``needs_catalog``."""
+    if request.needs_catalog and catalog is None:
+        raise TypeError("this scope needs the catalog")
+    label = "your library" if request.library else "everything"
+    if not request.of_topics:
+        topics = list(catalog.topics.values()) if catalog is not None and request.annotate else []
+        return Selection(label, None, _notes_of(request, topics, statuses))
+    assert catalog is not None
+    resolved = resolve(request, catalog, statuses, saved_plan)
+    messages = [f"warning: {warning}" for warning in resolved.warnings]
+    label, topics = resolved.label, resolved.topics
+    keys = cited_keys(topics, request.core_only)
+    if request.books:
+        from studyplan.domain.books import choose, chosen_keys, groups_of
+
+        choice = choose(groups_of(catalog, [t.id for t in topics]))
+        keys = chosen_keys(choice)
+        label += ", fewest works"
+        if choice.note:
+            messages.append(f"note: {choice.note}")
+    return Selection(label, keys, _notes_of(request, topics, statuses), messages)
+
+
+def _notes_of(
+    request: Request, topics: Sequence[Topic], statuses: Mapping[str, str]
+) -> dict[str, str] | None:
+    return notes(topics, statuses, request.core_only) if request.annotate else None
 
 
 @dataclass(slots=True)

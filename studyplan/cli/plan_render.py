@@ -46,11 +46,23 @@ def _plan_lines(
     reading: Mapping[str, TopicReading],
     extra: Mapping[str, str] | None,
 ) -> Iterator[str]:
-    from studyplan.domain.planner import hours_needed_for, iter_why_texts
+    """The plan's head, one block per step, and (with ``show_covered``) what is covered."""
+    yield from _head_lines(catalog, plan, show_covered)
+    yield from _step_lines(catalog, plan, reading, extra)
+    if show_covered and plan.covered:
+        yield ""
+        yield "already covered:"
+        for item in plan.covered:
+            by = "" if item.by == item.topic.id else f" (by {item.by})"
+            yield f"  ✔ {item.topic.id} {item.topic.title} — {item.status}{by}"
+
+
+def _head_lines(catalog: Catalog, plan: Plan, show_covered: bool) -> Iterator[str]:
+    """Steps, hours, checkpoints, what is covered, the schedule; the pace; the deadline."""
+    from studyplan.domain.planner import hours_needed_for
 
     sched = plan.schedule
-    table = catalog.topics
-    milestones = table.milestones()
+    milestones = catalog.topics.milestones()
     checkpoints = sum(1 for i in plan.positions if i in milestones) if milestones else 0
     head = f"{count(len(plan.topic_ids) - checkpoints, 'step')} · {plan.total_hours:g} h"
     if checkpoints:
@@ -73,6 +85,19 @@ def _plan_lines(
         else:
             need = hours_needed_for(plan, sched.start, sched.deadline)
             yield f"does not fit the deadline {sched.deadline}: it needs {need:g} h/week"
+
+
+def _step_lines(
+    catalog: Catalog,
+    plan: Plan,
+    reading: Mapping[str, TopicReading],
+    extra: Mapping[str, str] | None,
+) -> Iterator[str]:
+    """One block per step: number, weeks, title, hours, progress; its readings; why."""
+    from studyplan.domain.planner import iter_why_texts
+
+    table = catalog.topics
+    milestones = table.milestones()
     titles, titles_zh = table.titles(), table.titles_zh()
     at, keys, wheres, accesses, _, _, one_of = table.core_columns()
     started = {t for t, s in plan.statuses.items() if s == Status.STARTED}
@@ -115,12 +140,6 @@ def _plan_lines(
         )
         if extra and tid in extra:
             yield f"{pad}cited {extra[tid]}"
-    if show_covered and plan.covered:
-        yield ""
-        yield "already covered:"
-        for item in plan.covered:
-            by = "" if item.by == item.topic.id else f" (by {item.by})"
-            yield f"  ✔ {item.topic.id} {item.topic.title} — {item.status}{by}"
 
 
 def _styled(lines: list[str], pad: str) -> list[tuple[str, str]]:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from studyplan.cli.state import State
     from studyplan.domain.catalog import Catalog
+    from studyplan.domain.citing import Citing
     from studyplan.domain.planner import Plan
 
 __all__ = ["make_plan", "render_plan", "run_plan"]
@@ -40,29 +41,18 @@ def run_plan(
 ) -> None:
     """``plan GOAL...``: the path to the goals, printed, as JSON, or saved."""
     from studyplan.domain.limits import check_plan_name
-    from studyplan.domain.plan_data import plan_json, saved_plan_of
 
     if save is not None:
         check_plan_name(save)
-
     goals = list(goals or [])
     citing = None
-    resolved = None
     if for_bib is not None:
-        from studyplan.cli.plan_extra import citing_goals
-
-        if goals:
-            raise InputError(
-                "give either GOALs or --for-bib, not both",
-                "e.g. 'studyplan plan --for-bib paper.bib'",
-            )
-        citing = citing_goals(st, for_bib, paper)
+        citing = _citing(st, goals, for_bib, paper)
         if not citing.goals:
             from studyplan.cli.plan_extra import render_nothing_cited
 
             render_nothing_cited(citing, for_bib, as_json)
             return
-        resolved = citing.goals
         goals = citing.goals
     elif paper is not None:
         raise InputError("--paper needs --for-bib", "e.g. --for-bib refs.bib --paper 2402.10193")
@@ -74,27 +64,77 @@ def run_plan(
         deadline,
         pace,
         books=books,
-        resolved=resolved,
+        resolved=citing.goals if citing is not None else None,
     )
     if save is not None:
-        store = st.store(create=True)
-        kept = saved_plan_of(plan, goals, date.today(), catalog, books=st.books is not None)
-        store.save_plan(save, kept, replace=replace)
-        store.set_active_plan(save)
+        _save(st, save, replace, catalog, plan, goals)
     if as_json:
-        data = plan_json(catalog, plan, include_covered=show_all, lazy_steps=not citing)
-        if st.books is not None:
-            from studyplan.domain.books import books_json
+        _print_json(st, catalog, plan, citing, for_bib, save, show_all)
+    else:
+        _print_text(st, catalog, plan, goals, citing, for_bib, save, show_all)
 
-            data["books"] = books_json(catalog, st.books, plan.topic_ids)
-        if citing is not None:
-            from studyplan.cli.plan_extra import citing_json
 
-            data["for_bib"] = citing_json(citing, plan, str(for_bib))
-        if save:
-            data["saved_as"] = save
-        print_json(data)
-        return
+def _citing(st: State, goals: list[str], for_bib: Path, paper: str | None) -> Citing:
+    """``--for-bib``: what the paper's reference list cites that the curricula teach."""
+    from studyplan.cli.plan_extra import citing_goals
+
+    if goals:
+        raise InputError(
+            "give either GOALs or --for-bib, not both",
+            "e.g. 'studyplan plan --for-bib paper.bib'",
+        )
+    return citing_goals(st, for_bib, paper)
+
+
+def _save(
+    st: State, name: str, replace: bool, catalog: Catalog, plan: Plan, goals: list[str]
+) -> None:
+    """``--save NAME``: keep the plan and make it the active one."""
+    from studyplan.domain.plan_data import saved_plan_of
+
+    store = st.store(create=True)
+    kept = saved_plan_of(plan, goals, date.today(), catalog, books=st.books is not None)
+    store.save_plan(name, kept, replace=replace)
+    store.set_active_plan(name)
+
+
+def _print_json(
+    st: State,
+    catalog: Catalog,
+    plan: Plan,
+    citing: Citing | None,
+    for_bib: Path | None,
+    save: str | None,
+    show_all: bool,
+) -> None:
+    from studyplan.domain.plan_data import plan_json
+
+    data = plan_json(catalog, plan, include_covered=show_all, lazy_steps=not citing)
+    if st.books is not None:
+        from studyplan.domain.books import books_json
+
+        data["books"] = books_json(catalog, st.books, plan.topic_ids)
+    if citing is not None:
+        from studyplan.cli.plan_extra import citing_json
+
+        data["for_bib"] = citing_json(citing, plan, str(for_bib))
+    if save:
+        data["saved_as"] = save
+    print_json(data)
+
+
+def _print_text(
+    st: State,
+    catalog: Catalog,
+    plan: Plan,
+    goals: list[str],
+    citing: Citing | None,
+    for_bib: Path | None,
+    save: str | None,
+    show_all: bool,
+) -> None:
+    """The plan's text: the steps (or, with --books, the reading list by work), what the
+    paper cites around it with --for-bib, and where it was saved."""
     if citing is not None and for_bib is not None:
         from studyplan.cli.plan_extra import render_citing_head
 

@@ -23,6 +23,9 @@ from studyplan.cli.state import State, state
 from studyplan.errors import InputError
 
 if TYPE_CHECKING:
+    from studyplan.domain.books import Choice
+    from studyplan.domain.catalog import Catalog
+    from studyplan.views.content import Report
     from studyplan.views.model import GraphView
 
 GoalsArgument = Annotated[
@@ -148,10 +151,6 @@ def cmd_report(
     plan (--plan, default the active one) keeps its own schedule."""
     from studyplan import __version__
     from studyplan.adapters.files import write_atomic
-    from studyplan.cli.plan_run import make_plan
-    from studyplan.cli.state import learner_paces
-    from studyplan.domain.planner import graph_of
-    from studyplan.views.content import report_for_goals, report_for_saved
     from studyplan.views.report import attach_graph, render_report
 
     st = state(ctx)
@@ -159,46 +158,75 @@ def cmd_report(
         raise InputError(
             "give either GOALs or --plan, not both", "e.g. 'studyplan report --plan ib -o ib.html'"
         )
-    today = date.today()
     if goals:
-        catalog, fresh = make_plan(
-            st,
-            goals,
-            hours_per_week,
-            start,
-            deadline,
-            pace,
-            books=books,
-        )
-        report = report_for_goals(catalog, graph_of(catalog), goals, fresh, st.statuses(), today)
-        choice = st.books
+        catalog, report = _report_of_goals(st, goals, hours_per_week, start, deadline, pace, books)
     else:
         if hours_per_week is not None or start or deadline:
             raise InputError(
                 "--hours-per-week, --start and --deadline go with GOALs; a saved plan keeps its own",
                 "re-save the plan with new ones: 'studyplan plan GOAL -H 6 --save NAME --replace'",
             )
-        name = st.plan_name(plan, "report on")
-        saved = st.saved_plan(name)
-        catalog = st.catalog()
-        paces = learner_paces(st, pace)
-        report = report_for_saved(
-            catalog, graph_of(catalog), name, saved, st.statuses(), today, paces, st.hours_left()
-        )
-        choice = None
-        if books:
-            from studyplan.domain.books import apply
-
-            choice = apply(catalog, report.plan)
-    if choice is not None:
-        from studyplan.domain.books import chosen_by_topic
-
-        report.chosen = chosen_by_topic(choice, report.plan.topic_ids)
-        if choice.note:
-            typer.echo(f"note: {choice.note}", err=True)
+        catalog, report = _report_of_plan(st, plan, pace, books)
     report.reading = {t: p.text() for t, p in st.reading().items()}
     attach_graph(report)
     write_atomic(output, render_report(catalog, report, __version__), overwrite=force)
+    _print_report(report, output, as_json)
+
+
+def _report_of_goals(
+    st: State,
+    goals: list[str],
+    hours_per_week: float | None,
+    start: str | None,
+    deadline: str | None,
+    pace: float | None,
+    books: bool,
+) -> tuple[Catalog, Report]:
+    """The report on a plan made now for GOALs (with ``books``, its chosen readings)."""
+    from studyplan.cli.plan_run import make_plan
+    from studyplan.domain.planner import graph_of
+    from studyplan.views.content import report_for_goals
+
+    catalog, fresh = make_plan(st, goals, hours_per_week, start, deadline, pace, books=books)
+    report = report_for_goals(catalog, graph_of(catalog), goals, fresh, st.statuses(), date.today())
+    _choose_books(report, st.books)
+    return catalog, report
+
+
+def _report_of_plan(
+    st: State, plan: str | None, pace: float | None, books: bool
+) -> tuple[Catalog, Report]:
+    """The report on a saved plan (--plan, else the active one) as it stands today."""
+    from studyplan.cli.state import learner_paces
+    from studyplan.domain.planner import graph_of
+    from studyplan.views.content import report_for_saved
+
+    name = st.plan_name(plan, "report on")
+    saved = st.saved_plan(name)
+    catalog = st.catalog()
+    paces = learner_paces(st, pace)
+    report = report_for_saved(
+        catalog, graph_of(catalog), name, saved, st.statuses(), date.today(), paces, st.hours_left()
+    )
+    if books:
+        from studyplan.domain.books import apply
+
+        _choose_books(report, apply(catalog, report.plan))
+    return catalog, report
+
+
+def _choose_books(report: Report, choice: Choice | None) -> None:
+    """Mark the readings chosen for the fewest works (``--books``) in the report."""
+    if choice is None:
+        return
+    from studyplan.domain.books import chosen_by_topic
+
+    report.chosen = chosen_by_topic(choice, report.plan.topic_ids)
+    if choice.note:
+        typer.echo(f"note: {choice.note}", err=True)
+
+
+def _print_report(report: Report, output: str, as_json: bool) -> None:
     summary: dict[str, Any] = {
         "output": output,
         "title": report.title,

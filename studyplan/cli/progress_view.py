@@ -266,13 +266,36 @@ STATUS_STYLE: dict[str, str] = {
 
 
 def render(summary: dict[str, Any]) -> None:
-    from studyplan.cli.term import echo, paint, styles
+    """``status``'s text: reviews due, curricula, plans, recent topics, readings, orphans."""
+    from studyplan.cli.term import echo, styles
 
     on = styles()
-    rows = summary["curricula"]
     due = review_line(summary["reviews"])
     if due:
         echo(due + "\n")
+    _render_curricula(summary["curricula"], on)
+    if summary["plans"]:
+        _render_plans(summary["plans"], on)
+    by_id = {t["id"]: t for t in summary["topics"]}
+    _render_recent(summary, by_id, on)
+    _render_reading(summary.get("readings", []))
+    if summary["orphans"]:
+        from studyplan.cli.term import paint
+
+        echo(
+            "\n"
+            + paint("Orphaned", "bold", on)
+            + " (no longer in the curricula; see 'studyplan doctor')"
+        )
+        for tid in summary["orphans"]:
+            echo(f"  {tid} ({by_id[tid]['status']})")
+    if not summary["topics"] and not summary.get("readings"):
+        echo("\nnothing recorded yet: try 'studyplan done TOPIC' or 'studyplan know TOPIC'")
+
+
+def _render_curricula(rows: list[dict[str, Any]], on: str) -> None:
+    from studyplan.cli.term import echo, paint
+
     width = max((len(r["id"]) for r in rows), default=0)
     echo(paint("Curricula", "bold", on))
     for r in rows:
@@ -284,29 +307,40 @@ def render(summary: dict[str, Any]) -> None:
             + (" · " + paint(f"{r['started']} in progress", "amber", on) if r["started"] else ""),
             indent=width + 35,  # a continuation starts under the counts
         )
-    if summary["plans"]:
-        echo("\n" + paint("Plans", "bold", on))
-        pw = max(len(p["name"]) for p in summary["plans"])
-        for p in summary["plans"]:
-            mark = "*" if p["active"] else " "
-            if "error" in p:
-                echo(f" {mark}{p['name']:<{pw}}  {p['error']}")
-                continue
-            line = (
-                f" {mark}{p['name']:<{pw}}  "
-                f"{bar(p['hours_done'], p['hours_total'], p.get('hours_in_progress', 0), on)} "
-                f"{_pct(p['hours_done'], p['hours_total'])}  "
-                f"{p['steps_done']}/{count(p['steps_total'], 'step')} · "
-                f"{p['hours_done']:g}/{p['hours_total']:g} h"
-            )
-            ahead = p.get("ahead_hours")
-            if ahead is not None:
-                line += f" · {pace(ahead, on)}"
-            if p.get("finish_date"):
-                line += f" · finish {p['finish_date']}"
-            echo(line, indent=pw + 35)
-        echo(paint("  (* active plan)", "dim", on))
-    by_id = {t["id"]: t for t in summary["topics"]}
+
+
+def _render_plans(plans: list[dict[str, Any]], on: str) -> None:
+    from studyplan.cli.term import echo, paint
+
+    echo("\n" + paint("Plans", "bold", on))
+    pw = max(len(p["name"]) for p in plans)
+    for p in plans:
+        mark = "*" if p["active"] else " "
+        if "error" in p:
+            echo(f" {mark}{p['name']:<{pw}}  {p['error']}")
+            continue
+        line = (
+            f" {mark}{p['name']:<{pw}}  "
+            f"{bar(p['hours_done'], p['hours_total'], p.get('hours_in_progress', 0), on)} "
+            f"{_pct(p['hours_done'], p['hours_total'])}  "
+            f"{p['steps_done']}/{count(p['steps_total'], 'step')} · "
+            f"{p['hours_done']:g}/{p['hours_total']:g} h"
+        )
+        ahead = p.get("ahead_hours")
+        if ahead is not None:
+            line += f" · {pace(ahead, on)}"
+        if p.get("finish_date"):
+            line += f" · finish {p['finish_date']}"
+        echo(line, indent=pw + 35)
+    echo(paint("  (* active plan)", "dim", on))
+
+
+def _render_recent(
+    summary: dict[str, Any], by_id: Mapping[str, dict[str, Any]], on: str | None
+) -> None:
+    """The topics in progress and the recently finished ones."""
+    from studyplan.cli.term import echo, paint
+
     for title, ids in (
         ("In progress", summary["in_progress"]),
         ("Recently finished", summary["recent"]),
@@ -320,7 +354,13 @@ def render(summary: dict[str, Any]) -> None:
                 echo(
                     f"  {t['updated'][:10]}  {status} {tid} — {t['title'] or '?'}{spent}", indent=22
                 )
-    unfinished = [r for r in summary.get("readings", []) if r["status"] not in FINISHED]
+
+
+def _render_reading(readings: list[dict[str, Any]]) -> None:
+    """Unfinished topics with ticked readings: how far, how many hours are left."""
+    from studyplan.cli.term import echo
+
+    unfinished = [r for r in readings if r["status"] not in FINISHED]
     if unfinished:
         echo("\nReading")
         for r in unfinished:
@@ -333,13 +373,3 @@ def render(summary: dict[str, Any]) -> None:
                 f"  {r['id']} — {r['title']}: {r['readings_read']}/{r['readings']} readings · "
                 f"{r['hours_left']:g} h left{hint}"
             )
-    if summary["orphans"]:
-        echo(
-            "\n"
-            + paint("Orphaned", "bold", on)
-            + " (no longer in the curricula; see 'studyplan doctor')"
-        )
-        for tid in summary["orphans"]:
-            echo(f"  {tid} ({by_id[tid]['status']})")
-    if not summary["topics"] and not summary.get("readings"):
-        echo("\nnothing recorded yet: try 'studyplan done TOPIC' or 'studyplan know TOPIC'")

@@ -91,9 +91,33 @@ def plan_import(
         blocks += parsed.blocks
         file_of += [number] * len(parsed.blocks)
     plan.entries_read = sum(1 for b in blocks if b.kind == ENTRY)
+    known = _known(library, builtin, parse_items)
+    errors, facts = _block_errors(blocks, known, skip_bad)
+    for index in sorted(errors):
+        plan.bad += errors[index]
+    if plan.bad and not skip_bad:
+        return plan
+    excluded = frozenset(errors)
+    strings = dict(known.strings)
+    for i, block in enumerate(blocks):
+        if i not in excluded and block.kind == STRING and block.fields:
+            strings.setdefault(block.fields[0].name.lower(), block.fields[0].value)
+    kept = _keyed_blocks(blocks, file_of, excluded, known, strings, library, parse_items, plan)
+    candidates = _keyed(kept, [f.source for f in files], plan)
+    _compare(candidates, library, builtin, parse_items, plan)
+    present = {(blocks[i].source, blocks[i].line): p for i, p in facts.present.items()}
+    _warn(plan, candidates, library, builtin, parse_items, strings, present)
+    return plan
 
+
+def _known(
+    library: Sequence[Item],
+    builtin: Sequence[Item],
+    parse_items: Callable[[Sequence[Item]], list[Block]],
+) -> Known:
+    """The entry keys and @string macros already there (built-in and library)."""
     existing_strings = [i for i in (*builtin, *library) if i.kind == STRING]
-    known = Known(
+    return Known(
         entries={i.key.casefold(): i.key for i in (*builtin, *library) if i.kind == ENTRY},
         strings={
             b.fields[0].name.lower(): b.fields[0].value
@@ -101,29 +125,42 @@ def plan_import(
             if b.kind == STRING and b.fields
         },
     )
+
+
+def _block_errors(
+    blocks: Sequence[Block], known: Known, skip_bad: bool
+) -> tuple[dict[int, list[Problem]], Facts]:
+    """Each bad block's problems by index, and the facts of the last pass; with
+    ``skip_bad`` the check is repeated without the bad blocks, since leaving one out can
+    make blocks that need it bad too."""
     excluded: frozenset[int] = frozenset()
     errors: dict[int, list[Problem]] = {}
-    while True:  # leaving a bad block out can make blocks that need it bad too
+    while True:
         facts = Facts()
         found = find_errors(blocks, known, excluded, facts)
         errors.update(found)
         if not found or not skip_bad:
-            break
+            return errors, facts
         excluded = excluded | frozenset(found)
-    for index in sorted(errors):
-        plan.bad += errors[index]
-    if plan.bad and not skip_bad:
-        return plan
-    excluded = frozenset(errors)
 
-    strings = dict(known.strings)
-    for i, block in enumerate(blocks):
-        if i not in excluded and block.kind == STRING and block.fields:
-            strings.setdefault(block.fields[0].name.lower(), block.fields[0].value)
+
+def _keyed_blocks(
+    blocks: Sequence[Block],
+    file_of: Sequence[int],
+    excluded: frozenset[int],
+    known: Known,
+    strings: dict[str, str],
+    library: Sequence[Item],
+    parse_items: Callable[[Sequence[Item]], list[Block]],
+    plan: ImportPlan,
+) -> list[tuple[int, Block]]:
+    """The blocks kept, with their file's number; an entry without a key gets one (the
+    key it was given when imported before with the same content, else a new one, named
+    in ``plan.generated``)."""
     taken = set(known.entries) | {b.key.casefold() for b in blocks if b.kind == ENTRY and b.key}
     keyless = [i for i, b in enumerate(blocks) if b.kind == ENTRY and not b.key]
     same_content: dict[tuple[object, ...], str] = {}
-    if keyless:  # an entry imported before without a key keeps the key it was given
+    if keyless:
         stored = [i for i in library if i.kind == ENTRY]
         same_content = {_content(b): b.key for b in parse_items(stored)}
     kept: list[tuple[int, Block]] = []
@@ -140,12 +177,7 @@ def plan_import(
                 same_content[content] = block.key
                 plan.generated.append((block.where, block.key))
         kept.append((file_of[i], block))
-
-    candidates = _keyed(kept, [f.source for f in files], plan)
-    _compare(candidates, library, builtin, parse_items, plan)
-    present = {(blocks[i].source, blocks[i].line): p for i, p in facts.present.items()}
-    _warn(plan, candidates, library, builtin, parse_items, strings, present)
-    return plan
+    return kept
 
 
 def _content(block: Block) -> tuple[object, ...]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import Cli
+from helpers import NOT_REGULAR, Cli, not_a_regular_file
 from studyplan.errors import EXIT_STORE, EXIT_USAGE
 
 
@@ -40,15 +40,9 @@ def test_an_unparseable_date_is_echoed_cut_short(cli: Cli) -> None:
     assert len(result.stderr) < 200
 
 
-@pytest.mark.parametrize("kind", ["fifo", "folder", "device"])
+@pytest.mark.parametrize("kind", NOT_REGULAR)
 def test_the_database_must_be_a_regular_file(cli: Cli, tmp_path: Path, kind: str) -> None:
-    path = tmp_path / "db"
-    if kind == "fifo":
-        os.mkfifo(path)
-    elif kind == "folder":
-        path.mkdir()
-    else:
-        path = Path("/dev/null")
+    path = not_a_regular_file(tmp_path / "db", kind, device="/dev/null")
     for args in (["status"], ["done", "mini.entropy"]):
         result = cli("--db", str(path), *args)
         assert result.exit_code == EXIT_STORE, (kind, args, result.output)
@@ -75,15 +69,9 @@ def test_bib_import_refuses_what_is_not_bibtex(
     assert not (Path(os.environ["STUDYPLAN_HOME"]) / "progress.db").exists()
 
 
-@pytest.mark.parametrize("kind", ["fifo", "folder", "device"])
+@pytest.mark.parametrize("kind", NOT_REGULAR)
 def test_bib_import_reads_only_regular_files(cli: Cli, tmp_path: Path, kind: str) -> None:
-    path = tmp_path / "in.bib"
-    if kind == "fifo":
-        os.mkfifo(path)
-    elif kind == "folder":
-        path.mkdir()
-    else:
-        path = Path("/dev/zero")
+    path = not_a_regular_file(tmp_path / "in.bib", kind)
     result = cli("bib", "import", str(path))
     assert result.exit_code == EXIT_USAGE, result.output
     assert result.stderr.count("\n") == 1

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import FIXTURE_DATA, Cli
+from helpers import FIXTURE_DATA, NOT_REGULAR, Cli, not_a_regular_file
 from studyplan.errors import EXIT_NOT_FOUND, EXIT_USAGE
 
 Backup = dict[str, Any]
@@ -243,15 +242,11 @@ def test_json_that_is_not_a_backup_is_one_line(
     assert fresh_is_empty(cli, tmp_path)
 
 
-@pytest.mark.parametrize("kind", ["fifo", "folder", "device", "missing", "latin1"])
+@pytest.mark.parametrize("kind", [*NOT_REGULAR, "missing", "latin1"])
 def test_only_a_regular_utf8_file_is_read(cli: Cli, tmp_path: Path, kind: str) -> None:
     path = tmp_path / "b.json"
-    if kind == "fifo":
-        os.mkfifo(path)
-    elif kind == "folder":
-        path.mkdir()
-    elif kind == "device":
-        path = Path("/dev/zero")
+    if kind in NOT_REGULAR:
+        path = not_a_regular_file(path, kind)
     elif kind == "latin1":
         path.write_bytes(b'{"note": "M\xfcller"}')
     result = cli("--db", str(tmp_path / "fresh.db"), "restore", str(path))

@@ -198,34 +198,19 @@ def review_saved_plan(
     """
     graph = graph or graph_of(catalog)
     resolve, topics = catalog.resolve, catalog.topics
-    plan = build_plan(catalog, saved_goals(catalog, saved), statuses, graph, hours_left)
-    if saved.books:  # saved with --books: its steps' hours are those of the chosen readings
-        from studyplan.domain.books import apply
-
-        apply(catalog, plan)
-    apply_pace(plan, catalog, paces or {})
-    hpw, start = saved.hours_per_week, saved.start
-    if hpw and start is not None:
-        schedule(plan, float(hpw), max(today, start))
-    remaining = set(plan.topic_ids)
+    plan = _replanned(catalog, saved, statuses, today, graph, hours_left, paces)
     saved_steps = saved.steps
     missing = [s.topic_id for s in saved_steps if resolve(s.topic_id) not in topics]
     missing += [g for g in saved.goal_ids if resolve(g) not in topics and g not in missing]
     # Checkpoints (milestones) are not study steps: neither counted nor listed as done.
     study = [t for t in (resolve(s.topic_id) for s in saved_steps) if not _checkpoint(topics, t)]
-    left = [t for t in study if t in topics and t not in remaining]
-    learnt = {t: s for t, s in statuses.items() if s in (Status.DONE, Status.NOT_KNOWN)}
-    by_done = {graph.ids[i] for i in covered_indices(graph, learnt)}
-    # A step marked known or skipped itself is never progress, whatever covers it too.
-    unlearnt = (Status.KNOWN, Status.SKIPPED)
-    done = [t for t in left if t in by_done and statuses.get(t) not in unlearnt]
-    done_set = set(done)
-    shrunk = [t for t in left if t not in done_set]
-    shrunk_set = set(shrunk)
+    done, shrunk = _learnt_since(study, plan, topics, statuses, graph)
+    done_set, shrunk_set = set(done), set(shrunk)
     saved_hours = [(resolve(s.topic_id), float(s.hours)) for s in saved_steps]
     hours_total = sum(h for t, h in saved_hours if t not in shrunk_set)
     hours_done = sum(h for t, h in saved_hours if t in done_set)
     expected: float | None = None
+    hpw, start = saved.hours_per_week, saved.start
     if hpw and start is not None:
         elapsed_days = (today - start).days
         expected = min(hours_total, max(0.0, elapsed_days / 7 * float(hpw)))
@@ -241,6 +226,50 @@ def review_saved_plan(
         len(study) - len(shrunk),
         shrunk,
     )
+
+
+def _replanned(
+    catalog: Catalog,
+    saved: SavedPlan,
+    statuses: Mapping[str, str],
+    today: date,
+    graph: PrerequisiteGraph,
+    hours_left: Mapping[str, float] | None,
+    paces: Mapping[str, Pace] | None,
+) -> Plan:
+    """The saved plan's goals planned again from today's progress, at the learner's pace,
+    on the saved weekly hours from today (or the saved start, if later)."""
+    plan = build_plan(catalog, saved_goals(catalog, saved), statuses, graph, hours_left)
+    if saved.books:  # saved with --books: its steps' hours are those of the chosen readings
+        from studyplan.domain.books import apply
+
+        apply(catalog, plan)
+    apply_pace(plan, catalog, paces or {})
+    hpw, start = saved.hours_per_week, saved.start
+    if hpw and start is not None:
+        schedule(plan, float(hpw), max(today, start))
+    return plan
+
+
+def _learnt_since(
+    study: list[str],
+    plan: Plan,
+    topics: TopicTable,
+    statuses: Mapping[str, str],
+    graph: PrerequisiteGraph,
+) -> tuple[list[str], list[str]]:
+    """The saved study steps no longer in the plan, split into those learnt since (done,
+    or covered by a done topic) and those the plan shrank by (marked known or skipped,
+    or covered by a known topic: never progress)."""
+    remaining = set(plan.topic_ids)
+    left = [t for t in study if t in topics and t not in remaining]
+    learnt = {t: s for t, s in statuses.items() if s in (Status.DONE, Status.NOT_KNOWN)}
+    by_done = {graph.ids[i] for i in covered_indices(graph, learnt)}
+    # A step marked known or skipped itself is never progress, whatever covers it too.
+    unlearnt = (Status.KNOWN, Status.SKIPPED)
+    done = [t for t in left if t in by_done and statuses.get(t) not in unlearnt]
+    done_set = set(done)
+    return done, [t for t in left if t not in done_set]
 
 
 def _checkpoint(topics: TopicTable, topic_id: str) -> bool:

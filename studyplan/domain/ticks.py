@@ -1,5 +1,6 @@
 """Progress inside a topic: readings (or parts of a reading) ticked with ``studyplan
-read``, what they take off the topic's hours, and "2/3 readings". Pure: no I/O.
+read`` (which of them may be ticked: ``tickable``), what they take off the topic's hours,
+and "2/3 readings". Pure: no I/O.
 
 A topic's core readings form groups (``Topic.core_groups``): a needed reading is a group
 of one, alternatives share a group. A group is *read* when one of its readings is ticked
@@ -19,6 +20,7 @@ from collections.abc import Mapping, Set
 from dataclasses import dataclass
 
 from studyplan.domain.catalog import Catalog, Reading, Topic
+from studyplan.domain.status import Status
 
 Tick = tuple[str, int | None]  # (reading id, part from 1; None for the whole reading)
 
@@ -108,3 +110,48 @@ def hours_left(progress: Mapping[str, TopicReading], catalog: Catalog) -> dict[s
         for t, p in progress.items()
         if p.hours_ticked > 0
     }
+
+
+def tickable(topic: Topic, key: str, part: int | None) -> Reading:
+    """The reading ``key`` (a ``reading_ids`` id) of ``topic`` that ``read`` may tick, whole
+    or its ``part`` (from 1); ``InputError`` for a checkpoint, a part out of range or of a
+    reading without parts, ``NotFoundError`` for a reading the topic does not have."""
+    from studyplan.errors import InputError, NotFoundError, did_you_mean
+
+    if topic.is_milestone:
+        raise InputError(
+            f"'{topic.id}' is a checkpoint: it has no readings of its own",
+            f"tick the readings of its parts: {', '.join(topic.prerequisite_ids)}",
+        )
+    ids = reading_ids(topic)
+    if key not in ids:
+        listed = ", ".join(ids) or "none"
+        raise NotFoundError(
+            f"'{topic.id}' has no reading '{key}' (its readings: {listed})",
+            did_you_mean(key, ids) or f"see 'studyplan show {topic.id}'",
+        )
+    reading = topic.readings[ids.index(key)]
+    if part is None:
+        return reading
+    if not reading.parts:
+        raise InputError(
+            f"reading '{key}' of '{topic.id}' has no parts: --part needs a reading whose "
+            "parts are listed in the curriculum",
+            f"tick the whole reading: 'studyplan read {topic.id} {key}'",
+        )
+    if not 1 <= part <= len(reading.parts):
+        raise InputError(
+            f"reading '{key}' of '{topic.id}' has parts 1-{len(reading.parts)}, not {part}",
+            f"e.g. --part 1 ({reading.parts[0].where})",
+        )
+    return reading
+
+
+def done_hint(topic: Topic, progress: TopicReading, status: str | None) -> str | None:
+    """After a tick: the hint to mark the topic done once every core reading is read."""
+    if progress.all_read and status != Status.DONE:
+        return (
+            f"every core reading of '{topic.id}' is ticked: when you can do what it teaches, "
+            f"mark it with 'studyplan done {topic.id}'"
+        )
+    return None

@@ -1,7 +1,7 @@
 """What the tests share besides fixtures: paths, the in-process CLI runner, and the
 helpers for real external tools (``helpers.bib`` for bibtex, ``helpers.tools`` for dot,
-Chromium and Mermaid), a throw-away PostgreSQL (``helpers.pg``) and a full disk
-(``helpers.disk``)."""
+Chromium and Mermaid), a throw-away PostgreSQL (``helpers.pg``), a full disk
+(``helpers.disk``) and paths that are not regular files."""
 
 from __future__ import annotations
 
@@ -32,3 +32,20 @@ class Cli:
         result = self(*args, "--json")
         assert result.exit_code == 0, result.output + result.stderr
         return json.loads(result.stdout)
+
+
+#: The kinds of path that are not a regular file, for ``not_a_regular_file``.
+NOT_REGULAR = ("fifo", "folder", "device")
+
+
+def not_a_regular_file(path: Path, kind: str, device: str = "/dev/zero") -> Path:
+    """A path that is not a regular file: a FIFO or an empty folder made at ``path``, or
+    a character ``device`` (``/dev/zero`` never ends; ``/dev/null`` is empty)."""
+    if kind == "fifo":
+        os.mkfifo(path)
+        return path
+    if kind == "folder":
+        path.mkdir()
+        return path
+    assert kind == "device", kind
+    return Path(device)

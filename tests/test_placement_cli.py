@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from helpers import ROOT, Cli
+from helpers import ROOT, Cli, spawn, subprocess_env
 from studyplan.adapters import paths
 from studyplan.errors import EXIT_ABORTED, EXIT_NOT_FOUND, EXIT_USAGE
 
@@ -104,16 +104,7 @@ def test_a_yes_above_a_gap_keeps_the_gap_and_says_so(cli: Cli) -> None:
 
 @pytest.mark.slow
 def test_a_subprocess_drives_the_protocol(tmp_path: Any) -> None:
-    env = {**os.environ, "STUDYPLAN_HOME": str(tmp_path / "home")}
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "studyplan", "placement", "mini", "--json"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    proc = spawn(subprocess_env(tmp_path / "home"), "placement", "mini", "--json")
     assert proc.stdin is not None and proc.stdout is not None
     asked = 0
     while line := proc.stdout.readline():
@@ -126,7 +117,7 @@ def test_a_subprocess_drives_the_protocol(tmp_path: Any) -> None:
             assert set(message["known"]) == KNOWS and message["asked"] == asked
     assert proc.wait(timeout=60) == 0, proc.stderr.read()
     # Closing stdin in the middle: nothing recorded, exit 9, one line.
-    env["STUDYPLAN_HOME"] = str(tmp_path / "other")
+    env = subprocess_env(tmp_path / "other")
     proc = subprocess.run(
         [sys.executable, "-m", "studyplan", "placement", "mini", "--json"],
         input="",

@@ -5,7 +5,6 @@ opens it."""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from helpers import ROOT, Cli
+from helpers import Cli, spawn, subprocess_env
 from studyplan.adapters.fsrs_cards import Session, first_card, scheduler
 from studyplan.domain.graph import PrerequisiteGraph
 from studyplan.domain.reviews import FIRST_INTERVAL_DAYS, credit_targets, due_topics
@@ -142,18 +141,10 @@ def test_anki_export_is_a_collection_anki_can_open(
 
 @pytest.mark.slow
 def test_a_subprocess_drives_the_review_protocol(tmp_path: Path) -> None:
-    env = {**os.environ, "STUDYPLAN_HOME": str(tmp_path / "home")}
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env = subprocess_env(tmp_path / "home")
     run = [sys.executable, "-m", "studyplan"]
     subprocess.run([*run, "done", "mini.kl", "--on", "2026-01-05"], env=env, check=True)
-    proc = subprocess.Popen(
-        [*run, "review", "--json"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    proc = spawn(env, "review", "--json")
     assert proc.stdin is not None and proc.stdout is not None
     seen = []
     while line := proc.stdout.readline():

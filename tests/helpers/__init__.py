@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -49,3 +51,23 @@ def not_a_regular_file(path: Path, kind: str, device: str = "/dev/zero") -> Path
         return path
     assert kind == "device", kind
     return Path(device)
+
+
+def subprocess_env(home: Path) -> dict[str, str]:
+    """The environment for ``python -m studyplan`` in a subprocess, with its own home."""
+    env = {**os.environ, "STUDYPLAN_HOME": str(home)}
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def spawn(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+    """``python -m studyplan ARGS`` with pipes on all three streams, for the line-by-line
+    JSON protocols (``placement --json``, ``review --json``)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "studyplan", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )

@@ -245,9 +245,15 @@ def test_the_suggested_fix_fixes_it(cli: Cli, tmp_path: Path) -> None:
 def test_a_whole_library_export_leaves_the_bad_block_out(
     cli: Cli, tmp_path: Path, scope: list[str]
 ) -> None:
-    """The whole-library exports copy entries unparsed; a stored block that no longer
-    parses must still be quarantined there (left out, named with its fix), not written
-    into a file that bibtex then chokes on."""
+    """The whole-library exports copy entries unparsed once the library is known to
+    parse; a stored block that no longer parses must still be quarantined there (left
+    out, named with its fix), not written into a file that bibtex then chokes on. The
+    first export, before the block goes bad, leaves the marker of a library that parses:
+    it must not cover the changed library."""
+    good = tmp_path / "good.bib"
+    good.write_text("@misc{good2020, title={Good}, author={Doe, Jane}, year={2020}}\n")
+    assert cli("bib", "import", str(good)).exit_code == 0
+    assert "good2020" in cli("bib", "export", *scope).stdout
     _library_with_a_bad_block(cli, tmp_path)
     result = cli("bib", "export", *scope)
     assert result.exit_code == 0, result.output

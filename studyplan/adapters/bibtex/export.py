@@ -3,9 +3,9 @@ needs to read them without a warning (their ``@string`` macros, ``@preamble`` bl
 ``crossref`` parents, parents after their children).
 
 Pure: the facade supplies the items and a parser for those it must look inside: a scope's
-entries, and in a whole export the library's own (a stored block that no longer parses is
-then named by the parser's error, and the caller's quarantine leaves it out) and the
-built-in entries with a crossref.
+entries, and in a whole export the library's own unless they are known to parse (a stored
+block that no longer parses is then named by the parser's error, and the caller's
+quarantine leaves it out) and the built-in entries with a crossref.
 """
 
 from __future__ import annotations
@@ -82,8 +82,11 @@ def export(
     sort: str = "plan",
     notes: Mapping[str, str] | None = None,
     header: str = "",
+    library_parses: bool = False,
 ) -> Export:
-    """``keys`` in order (a scope), or everything (``keys=None``); see the module doc."""
+    """``keys`` in order (a scope), or everything (``keys=None``); see the module doc.
+    ``library_parses``: the library's blocks are known to parse (this very library was
+    exported before), so a whole export need not look inside them again."""
     full = keys is None
     chosen = (
         corpus.all_entries(library_only)
@@ -98,8 +101,12 @@ def export(
     must_parse = (
         chosen
         if not full or sort == "year" or notes
-        else [i for i in chosen if i.origin == "library" or _CROSSREF_HINT.search(i.text)]
-    )  # the library's own blocks always: one that no longer parses must be named, not copied
+        else [
+            i
+            for i in chosen
+            if (i.origin == "library" and not library_parses) or _CROSSREF_HINT.search(i.text)
+        ]
+    )  # the library's own blocks: one that no longer parses must be named, not copied
     parsed = {i.key: b for i, b in zip(must_parse, parse(must_parse), strict=True)}
     chosen, parsed = _with_parents(corpus, chosen, parsed, strings, parse)
     order = _sorted(chosen, parsed, strings, sort)

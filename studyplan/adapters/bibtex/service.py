@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -100,8 +100,16 @@ def export_text(
     notes: Mapping[str, str] | None = None,
     header: str = "",
 ) -> Export:
+    """An export of the library ``rows`` and the built-in references (``export.export``).
+
+    A whole export parses every library block, so that one that no longer parses is
+    named (``StoredBlockError``) instead of copied; once this very library (the same rows
+    under the same bibtexparser) has been parsed whole, a marker in the cache says so and
+    the next whole exports copy its blocks unparsed again."""
     corpus = Corpus(bib.builtin_items(), bib.library_items(rows))
-    return export(
+    marker = _parsed_marker(rows) if keys is None and rows else None
+    known = marker is not None and marker.exists()
+    result = export(
         corpus,
         bib.parse_items,
         keys,
@@ -109,7 +117,39 @@ def export_text(
         sort=sort,
         notes=notes,
         header=header,
+        library_parses=known,
     )
+    if marker is not None and not known:
+        _mark_parsed(marker)
+    return result
+
+
+_PARSED_PREFIX = "library-parses-"
+
+
+def _parsed_marker(rows: Sequence[LibraryEntry]) -> Path:
+    """The cache file that stands for "every one of these rows parses"."""
+    import hashlib
+    from importlib.metadata import version
+
+    from studyplan.adapters import paths
+
+    hasher = hashlib.blake2b(digest_size=20)
+    hasher.update(f"bibtexparser {version('bibtexparser')}\0".encode())
+    for row in rows:
+        hasher.update(f"{row.key}\0{row.kind}\0{row.bibtex}\0".encode())
+    return paths.cache_dir() / f"{_PARSED_PREFIX}{hasher.hexdigest()}"
+
+
+def _mark_parsed(marker: Path) -> None:
+    """Best effort (a cache): the marker written, the markers of older libraries removed."""
+    from studyplan.adapters.files import write_cache
+
+    if write_cache(marker, b""):
+        for old in marker.parent.glob(_PARSED_PREFIX + "*"):
+            if old != marker:
+                with suppress(OSError):
+                    old.unlink()
 
 
 def find(key: str, rows: Sequence[LibraryEntry]) -> tuple[Item, Corpus]:

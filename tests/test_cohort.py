@@ -27,9 +27,9 @@ class Lab:
         self.backend = backend
         self.runner = CliRunner()
 
-    def __call__(self, who: str, *args: str) -> Any:
+    def __call__(self, who: str, *args: str, input: str | None = None) -> Any:
         return self.runner.invoke(
-            app, ["--db", self.backend.db_arg(who), *args], env=self.backend.env(who)
+            app, ["--db", self.backend.db_arg(who), *args], env=self.backend.env(who), input=input
         )
 
     def ok(self, who: str, *args: str) -> str:
@@ -226,3 +226,29 @@ def test_an_assigned_plan_is_not_the_learners_to_remove(cohort: Lab) -> None:
     result = cohort("alice", "plan", "rm", "@ml")
     assert result.exit_code == 8 and "assigned plan" in result.stderr
     assert [p["name"] for p in cohort.json("alice", "plans")] == ["@ml"]
+
+
+def test_status_counts_each_learners_due_reviews(cohort: Lab) -> None:
+    """``reviews due``: each member's done topics whose card is due now, the number the
+    learner's own ``status`` shows (on PostgreSQL the server counts; no card leaves it)."""
+    from datetime import date, timedelta
+
+    lab = cohort
+    long_ago = (date.today() - timedelta(days=10)).isoformat()
+    lab.ok("alice", "done", "mini.probability", "mini.entropy", "--on", long_ago)
+    lab.ok("alice", "done", "mini.kl")  # today: its first card is due in two days
+    lab.ok("bob", "done", "mini.probability", "mini.entropy", "--on", long_ago)
+    reviewed = lab("bob", "review", "--json", input="good\nskip\n")  # one rated good
+    assert reviewed.exit_code == 0, reviewed.output
+    status = lab.json("lead", "cohort", "status", "ml")
+    due = {row["learner"]: row["reviews_due"] for row in status["learners"]}
+    own = {who: lab.json(who, "status")["reviews"]["due"] for who in ("alice", "bob")}
+    assert due == own == {"alice": 2, "bob": 1}
+    assert "reviews due" in lab.ok("lead", "cohort", "status", "ml")
+    lab.ok("alice", "undo")  # kl's mark undone: still two due
+    lab.ok("bob", "undo")  # the review session undone: both due again
+    status = lab.json("lead", "cohort", "status", "ml")
+    assert {row["learner"]: row["reviews_due"] for row in status["learners"]} == {
+        "alice": 2,
+        "bob": 2,
+    }

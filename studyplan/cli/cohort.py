@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import dataclasses
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import typer
@@ -162,12 +163,16 @@ def _progress(st: State, name: str, per_topic: bool = False) -> tuple[Any, list[
     if store.dialect == "postgresql" and not per_topic:
         steps = plan_steps(info.plan, catalog.resolve, checkpoint)
         sums = store.member_summary(name, steps, catalog.aliases)
-        return info, summary_progress(info.plan, steps, sums, date.today())
-    rows = [(r.learner, r.topic_id, r.status, r.recorded) for r in store.member_statuses(name)]
-    progress = member_progress(
-        info.plan, info.members, rows, date.today(), catalog.resolve, checkpoint
-    )
-    return info, progress
+        progress = summary_progress(info.plan, steps, sums, date.today())
+    else:
+        rows = [(r.learner, r.topic_id, r.status, r.recorded) for r in store.member_statuses(name)]
+        progress = member_progress(
+            info.plan, info.members, rows, date.today(), catalog.resolve, checkpoint
+        )
+    ids = topics.ids()
+    milestones = [ids[k] for k in topics.milestones()]
+    due = store.member_reviews_due(name, datetime.now(UTC), catalog.aliases, milestones)
+    return info, [dataclasses.replace(p, reviews_due=due.get(p.learner, 0)) for p in progress]
 
 
 @cohort_app.command("status")
@@ -191,7 +196,7 @@ def cmd_status(ctx: typer.Context, name: NameArg, as_json: JsonOption = False) -
         say(f"cohort '{name}' has no learners yet: cohort add {name} LEARNER...")
         return
     emit_table(
-        ("learner", "done", "pace", "in progress", "last mark"),
+        ("learner", "done", "pace", "in progress", "last mark", "reviews due"),
         [
             (
                 p.learner,
@@ -199,6 +204,7 @@ def cmd_status(ctx: typer.Context, name: NameArg, as_json: JsonOption = False) -
                 "no schedule" if p.ahead_hours is None else pace_text(p.ahead_hours),
                 p.in_progress or "",
                 p.last_activity.date().isoformat() if p.last_activity else "never",
+                str(p.reviews_due or 0),
             )
             for p in progress
         ],

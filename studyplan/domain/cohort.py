@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from studyplan.domain.reviews import FIRST_INTERVAL_DAYS
 from studyplan.domain.saved_plan import SavedPlan
 
 #: Statuses that take a step off the learner's path.
@@ -33,6 +34,8 @@ class MemberProgress:
     last_activity: datetime | None
     #: Each plan step's status for this member (``todo`` when unmarked), in plan order.
     steps: dict[str, str] = field(default_factory=dict)
+    #: Review cards due now over all their done topics (``studyplan review``'s queue).
+    reviews_due: int | None = None
 
     @property
     def ahead_hours(self) -> float | None:
@@ -56,6 +59,7 @@ class MemberProgress:
             "steps_total": self.steps_total,
             "in_progress": self.in_progress,
             "last_activity": self.last_activity.isoformat() if self.last_activity else None,
+            "reviews_due": self.reviews_due,
         }
 
 
@@ -154,3 +158,40 @@ def summary_progress(
         )
         for learner, hours, done, started, newest in rows
     ]
+
+
+def reviews_due_counts(
+    members: Sequence[str],
+    statuses: Iterable[tuple[str, str, str, datetime, datetime]],
+    cards: Iterable[tuple[str, str, datetime, datetime]],
+    now: datetime,
+    resolve: Callable[[str], str] = str,
+    checkpoint: Callable[[str], bool] = lambda _: False,
+) -> dict[str, int]:
+    """Per member, the done topics whose review card is due at ``now``, as a learner's own
+    ``status`` counts them (``reviews.due_of``): ``statuses`` are (learner, topic, status,
+    dated, recorded) of each newest live mark, ``cards`` (learner, topic, due, recorded) of
+    each newest live review row. Retired ids count as their survivors (the newest recorded
+    row on either wins); checkpoints have no cards. The server's
+    ``studyplan_cohort_reviews_due`` follows the same rules, which a test holds it to."""
+    done: dict[tuple[str, str], tuple[datetime, str, datetime]] = {}
+    for learner, topic, status, dated, recorded in statuses:
+        key = (learner, resolve(topic))
+        old = done.get(key)
+        if old is None or recorded > old[0]:
+            done[key] = (recorded, status, dated)
+    newest: dict[tuple[str, str], tuple[datetime, datetime]] = {}
+    for learner, topic, due, recorded in cards:
+        key = (learner, resolve(topic))
+        old_card = newest.get(key)
+        if old_card is None or recorded > old_card[0]:
+            newest[key] = (recorded, due)
+    counts = dict.fromkeys(members, 0)
+    first = timedelta(days=FIRST_INTERVAL_DAYS)
+    for (learner, tid), (_, status, dated) in done.items():
+        if status != "done" or learner not in counts or checkpoint(tid):
+            continue
+        card = newest.get((learner, tid))
+        if (card[1] if card is not None else dated + first) <= now:
+            counts[learner] += 1
+    return counts

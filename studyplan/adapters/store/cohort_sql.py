@@ -17,7 +17,9 @@ The model:
   created with ``--share-progress``, read the cohort's *status* (each member's newest
   status per topic, minutes and date: no notes, no commands) through
   ``studyplan_cohort_progress(cohort)``, a ``SECURITY DEFINER`` function that checks
-  ``session_user`` (who logged in) before returning anything.
+  ``session_user`` (who logged in) before returning anything; ``studyplan_cohort_summary``
+  and ``studyplan_cohort_reviews_due`` add those statuses up on the server (and count the
+  members' due review cards, never showing them) under the same check.
 - The tables' owner (the role that ran ``cohort init``) and superusers bypass row-level
   security, as PostgreSQL always lets them: run it as an admin role, not as a learner.
 """
@@ -186,11 +188,65 @@ GRANT EXECUTE ON FUNCTION studyplan_cohort_summary(varchar, varchar[], float8[],
     varchar[]) TO {LEARNER_ROLE};
 """
 
+# ``cohort status``'s reviews due, on the server: per member, the done topics (newest live
+# mark per topic, retired ids mapped to survivors, checkpoints in ``skip`` left out) whose
+# card is due at ``now_at``: the newest live review's due date, else the mark's date plus
+# ``first_days`` (``domain.reviews.due_of``). Counts only, no cards; same gate as above.
+_REVIEWS_DUE = f"""
+CREATE OR REPLACE FUNCTION studyplan_cohort_reviews_due(c varchar, now_at timestamp,
+        first_days integer, old_ids varchar[], new_ids varchar[], skip varchar[])
+    RETURNS TABLE (learner varchar, due bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {{schema}}, pg_temp
+    SET work_mem = '64MB'
+    AS $$
+    WITH undone AS (
+        SELECT u.learner, u.undoes FROM action u WHERE u.undoes IS NOT NULL
+    ), latest AS (
+        SELECT DISTINCT ON (e.learner COLLATE "C", COALESCE(al.new, e.topic_id) COLLATE "C")
+               e.learner, COALESCE(al.new, e.topic_id) AS topic_id, e.status, e.at
+        FROM event e
+        JOIN action a ON a.id = e.action_id AND a.learner = e.learner
+        LEFT JOIN unnest(old_ids, new_ids) AS al(old, new) ON al.old = e.topic_id
+        WHERE e.learner IN (SELECT m.learner FROM cohort_member m WHERE m.cohort = c)
+          AND (a.learner, a.id) NOT IN (SELECT * FROM undone)
+          AND (SELECT studyplan_may_see_progress(c, session_user))
+        ORDER BY e.learner COLLATE "C", COALESCE(al.new, e.topic_id) COLLATE "C",
+                 a.created DESC, e.id DESC
+    ), cards AS (
+        SELECT DISTINCT ON (r.learner COLLATE "C", COALESCE(al.new, r.topic_id) COLLATE "C")
+               r.learner, COALESCE(al.new, r.topic_id) AS topic_id, r.due
+        FROM review r
+        JOIN action a ON a.id = r.action_id AND a.learner = r.learner
+        LEFT JOIN unnest(old_ids, new_ids) AS al(old, new) ON al.old = r.topic_id
+        WHERE r.learner IN (SELECT m.learner FROM cohort_member m WHERE m.cohort = c)
+          AND (a.learner, a.id) NOT IN (SELECT * FROM undone)
+          AND (SELECT studyplan_may_see_progress(c, session_user))
+        ORDER BY r.learner COLLATE "C", COALESCE(al.new, r.topic_id) COLLATE "C",
+                 a.created DESC, r.id DESC
+    )
+    SELECT m.learner,
+           COUNT(l.topic_id) FILTER (WHERE COALESCE(k.due,
+                 l.at + make_interval(days => first_days)) <= now_at)
+    FROM cohort_member m
+    LEFT JOIN latest l ON l.learner = m.learner AND l.status = 'done'
+                      AND NOT (l.topic_id = ANY(skip))
+    LEFT JOIN cards k ON k.learner = l.learner AND k.topic_id = l.topic_id
+    WHERE m.cohort = c AND (SELECT studyplan_may_see_progress(c, session_user))
+    GROUP BY m.learner
+    ORDER BY m.learner
+    $$;
+REVOKE ALL ON FUNCTION studyplan_cohort_reviews_due(varchar, timestamp, integer, varchar[],
+    varchar[], varchar[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION studyplan_cohort_reviews_due(varchar, timestamp, integer, varchar[],
+    varchar[], varchar[]) TO {LEARNER_ROLE};
+"""
+
 
 def init_sql(schema: str = "public") -> str:
     """The whole of ``cohort init``'s SQL for tables in ``schema`` (after the migrations)."""
     quoted = '"' + schema.replace('"', '""') + '"'
     body = _ROLES + _OWN_ROWS + "\n" + _HELPERS + _COHORT_POLICIES + _PROGRESS + _SUMMARY
+    body += _REVIEWS_DUE
     return "BEGIN;" + body.replace("{schema}", quoted) + "COMMIT;\n"
 
 

@@ -9,7 +9,7 @@ message before the server would refuse.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -34,9 +34,22 @@ SELECT learner, topic_id, status, at, total, newest FROM (
 ) WHERE status != 'reset'
 ORDER BY learner, topic_id
 """
+# Each member's newest live review row per topic (its card's due date).
+_CARDS_SQLITE = f"""
+SELECT learner, topic_id, due, created FROM (
+    SELECT r.learner, r.topic_id, r.due, a.created,
+           ROW_NUMBER() OVER (PARTITION BY r.learner, r.topic_id
+                              ORDER BY a.created DESC, r.id DESC) AS k
+    FROM review r JOIN action a ON a.id = r.action_id AND a.learner = r.learner
+    WHERE r.learner IN (SELECT learner FROM cohort_member WHERE cohort = ?) AND {_LIVE}
+) WHERE k = 1
+"""
 
 
 class CohortMixin(StoreBase):
+    # ``ReviewsMixin._has_reviews``: a read-only snapshot may predate the review table.
+    _has_reviews: Callable[[], bool]
+
     # -- reading ------------------------------------------------------------------------
 
     def cohorts(self) -> list[CohortInfo]:
@@ -119,6 +132,50 @@ class CohortMixin(StoreBase):
             MemberStatus(str(who), str(t), str(s), from_db(at), int(m), from_db(new))
             for who, t, s, at, m, new in rows
         ]
+
+    def member_reviews_due(
+        self,
+        name: str,
+        now: datetime,
+        aliases: Mapping[str, str],
+        checkpoints: Sequence[str],
+    ) -> dict[str, int]:
+        """Per member, how many review cards are due at ``now`` (``domain.cohort``'s
+        ``reviews_due_counts``; on PostgreSQL the server counts, in
+        ``studyplan_cohort_reviews_due``, and no card leaves it)."""
+        from studyplan.domain.cohort import reviews_due_counts
+        from studyplan.domain.reviews import FIRST_INTERVAL_DAYS
+
+        info = self._may_see(name)
+        if self.url is not None:
+            rows = self._rows(
+                "SELECT learner, due FROM studyplan_cohort_reviews_due("
+                "?, ?, ?, ?::varchar[], ?::varchar[], ?::varchar[])",
+                (
+                    name,
+                    to_db(now),
+                    FIRST_INTERVAL_DAYS,
+                    list(aliases),
+                    list(aliases.values()),
+                    list(checkpoints),
+                ),
+            )
+            return {str(who): int(n) for who, n in rows}
+        marks = [
+            (m.learner, m.topic_id, m.status, m.at, m.recorded) for m in self.member_statuses(name)
+        ]
+        cards = (
+            [
+                (str(w), str(t), from_db(d), from_db(c))
+                for w, t, d, c in self._rows(_CARDS_SQLITE, (name,))
+            ]
+            if self._has_reviews()
+            else []
+        )
+        skip = set(checkpoints)
+        return reviews_due_counts(
+            info.members, marks, cards, now, lambda t: aliases.get(t, t), skip.__contains__
+        )
 
     # -- the lead's changes -------------------------------------------------------------
 

@@ -348,10 +348,7 @@ class PrerequisiteGraph:
         if self.native:
             from studyplan.domain import native
 
-            order: list[int] = native.postorder(
-                self._planning_graph(), starts, sorted(blocked)
-            ).tolist()
-            return order
+            return native.postorder(self._planning_graph(), starts, sorted(blocked))
         requires = self.requires_index()
         visited = set(blocked)
         out: list[int] = []
@@ -379,9 +376,11 @@ class PrerequisiteGraph:
         if self.native:
             from studyplan.domain import native
 
-            if self._edge_arrays is None:
-                self._edge_arrays = native.edge_arrays(*self.edges())
-            sources, targets = self._edge_arrays
+            sources, targets = self.edges()
+            if native.with_arrays():
+                if self._edge_arrays is None:
+                    self._edge_arrays = native.edge_arrays(sources, targets)
+                sources, targets = self._edge_arrays
             up, depth, goal = native.why_tree(
                 self._planning_graph(), sources, targets, starts, sorted(blocked)
             )

@@ -18,6 +18,7 @@ from stat import S_ISREG
 from typing import Any
 
 from studyplan.adapters.curriculum.aliases import collect_aliases, resolved
+from studyplan.adapters.curriculum.fast_check import clean, topics_of
 from studyplan.adapters.curriculum.spec_problems import kind_problems, pointer_problems
 from studyplan.adapters.curriculum.yaml_lines import compose, describe, line_of
 from studyplan.domain.catalog import (
@@ -198,6 +199,14 @@ def _parse(source: Source, *, exact: bool) -> ParseResult:
             )
         )
         raw_topics = []
+    # The fast parser's data: topics that are certainly valid skip the models.
+    fast = topics_of(raw_topics, header.id, source.label) if node is None and header else None
+    if header is not None and fast is not None and clean(source, header.id, fast):
+        ids = tuple(t.id for t in fast)
+        curriculum = Curriculum(
+            header.id, header.title, header.title_zh, header.description, ids, source.label
+        )
+        return Parsed(curriculum, fast, {a: None for t in fast for a in t.aliases}), problems
     for index, raw in enumerate(raw_topics):
         loc_prefix: tuple[str | int, ...] = ("topics", index)
         raw_id = raw.get("id") if isinstance(raw, dict) else None

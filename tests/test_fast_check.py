@@ -16,7 +16,6 @@ from pydantic import ValidationError
 
 from helpers import ROOT
 from studyplan.adapters.curriculum import fast_check
-from studyplan.adapters.curriculum.loader import _topic
 from studyplan.adapters.curriculum.model import (
     CheckSpec,
     PartSpec,
@@ -26,6 +25,7 @@ from studyplan.adapters.curriculum.model import (
     ReadingSpec,
     TopicSpec,
 )
+from studyplan.adapters.curriculum.model import catalog_topic as _topic
 from studyplan.adapters.curriculum.yaml_lines import fast_data
 from studyplan.domain.catalog import Topic
 

@@ -37,6 +37,10 @@ def planning_graph(node_count: int, sources: Sequence[int], targets: Sequence[in
     return graph
 
 
+def is_acyclic(graph: Any) -> bool:
+    return bool(rx.is_directed_acyclic_graph(graph))
+
+
 def with_arrays(arrays: bool | None = None) -> bool:
     """Whether the passes below use numpy: as asked, else when it is already loaded."""
     return "numpy" in sys.modules if arrays is None else arrays

@@ -303,8 +303,28 @@ def _validate(
     if aliases:
         topics = {tid: resolved(t, aliases) for tid, t in topics.items()}
     problems += _link_problems(topics, known_keys)
-    problems += _cycle_problems(topics)
-    return Catalog(curricula=curricula, topics=topics, aliases=aliases), problems
+    catalog = Catalog(curricula=curricula, topics=topics, aliases=aliases)
+    if not _acyclic(catalog):
+        problems += _cycle_problems(topics)
+    return catalog, problems
+
+
+def _acyclic(catalog: Catalog) -> bool:
+    """Whether the catalog's prerequisite links (as its table keeps them, without a
+    topic naming itself) form a DAG; the rustworkx graph this builds is then the one
+    the planner walks (``Catalog.planning_graph``), so a cold run builds it once."""
+    from operator import eq
+
+    from studyplan.domain import native
+
+    sources, targets = catalog.topics.links()
+    if any(map(eq, sources, targets)):
+        return False  # a self-prerequisite: the full search words it
+    graph = native.planning_graph(len(catalog.topics), sources, targets)
+    if not native.is_acyclic(graph):
+        return False
+    catalog.planning_graph = lambda: graph
+    return True
 
 
 def _merge(

@@ -145,7 +145,7 @@ def _reading(raw: Any, texts: list[str]) -> Reading:
         raise _Unsure
     texts.append(key)
     texts.append(where)
-    reading = (intern(key), where, core, intern(access), url, hours, pages, one_of)
+    reading = (intern(key), intern(where), core, intern(access), url, hours, pages, one_of)
     return _new_reading((*reading, tuple([_part(p) for p in parts])))
 
 
@@ -202,7 +202,11 @@ def _topic(raw: Any, curriculum: str, label: str, texts: list[str], ids: list[st
         raise _Unsure
     # A prerequisite is exactly {id, reason}: two keys, both there (else a KeyError).
     prerequisites = tuple(
-        [_new_prerequisite((p["id"], p["reason"])) for p in pres if type(p) is dict and len(p) == 2]
+        [
+            _new_prerequisite((intern(p["id"]), intern(p["reason"])))
+            for p in pres
+            if type(p) is dict and len(p) == 2
+        ]
     )
     if len(prerequisites) != len(pres):
         raise _Unsure
@@ -217,7 +221,7 @@ def _topic(raw: Any, curriculum: str, label: str, texts: list[str], ids: list[st
     elif hours is None:
         raise _Unsure
     aliases = tuple(_items(raw, "aliases"))
-    tags = tuple(_items(raw, "tags"))
+    tags = tuple([intern(tag) for tag in _items(raw, "tags")])
     summary = raw["summary"]
     topic = _new_topic(
         (
@@ -225,7 +229,7 @@ def _topic(raw: Any, curriculum: str, label: str, texts: list[str], ids: list[st
             curriculum,
             raw["title"],
             raw["title_zh"],
-            summary if summary[-1:] != "\n" else _text(summary),
+            intern(summary if summary[-1:] != "\n" else _text(summary)),
             hours if hours is not None else 0.0,
             prerequisites,
             readings,

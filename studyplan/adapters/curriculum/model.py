@@ -8,6 +8,7 @@ dataclasses of ``studyplan.domain.catalog``, which load faster from the cache.
 
 from __future__ import annotations
 
+from sys import intern
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -216,13 +217,15 @@ def catalog_topic(spec: TopicSpec, curriculum: str, label: str, line: int | None
         title_zh=spec.title_zh,
         summary=spec.summary,
         hours=spec.hours if spec.hours is not None else 0.0,
-        prerequisites=tuple(Prerequisite(p.id, p.reason) for p in spec.prerequisites),
+        prerequisites=tuple(
+            Prerequisite(intern(p.id), intern(p.reason)) for p in spec.prerequisites
+        ),
         readings=tuple(
             Reading(
-                r.key,
+                intern(r.key),
                 r.where,
                 r.core,
-                r.access,
+                intern(r.access),
                 r.url,
                 r.hours,
                 r.pages,
@@ -231,7 +234,7 @@ def catalog_topic(spec: TopicSpec, curriculum: str, label: str, line: int | None
             )
             for r in spec.readings
         ),
-        tags=tuple(spec.tags),
+        tags=tuple(intern(tag) for tag in spec.tags),
         level=spec.level,
         goal=spec.goal,
         source=label,

@@ -40,7 +40,6 @@ def run_plan(
 ) -> None:
     """``plan GOAL...``: the path to the goals, printed, as JSON, or saved."""
     from studyplan.domain.limits import check_plan_name
-    from studyplan.domain.plan_data import plan_json, saved_plan_of
 
     if save is not None:
         check_plan_name(save)
@@ -77,11 +76,15 @@ def run_plan(
         resolved=resolved,
     )
     if save is not None:
+        from studyplan.domain.plan_data import saved_plan_of
+
         store = st.store(create=True)
         kept = saved_plan_of(plan, goals, date.today(), catalog, books=st.books is not None)
         store.save_plan(save, kept, replace=replace)
         store.set_active_plan(save)
     if as_json:
+        from studyplan.domain.plan_data import plan_json
+
         data = plan_json(catalog, plan, include_covered=show_all, lazy_steps=not citing)
         if st.books is not None:
             from studyplan.domain.books import books_json

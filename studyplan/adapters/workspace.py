@@ -303,7 +303,8 @@ def catalog(inputs: Inputs, use_cache: bool = True) -> Catalog:
     refs, builtin = _references_split(inputs)
     stable = _stable(inputs.sources)
     # The build makes millions of objects and no garbage cycles: the cyclic collector
-    # would walk them again and again (half the cold 100k build; benchmarks/).
+    # would walk them again and again (half the cold 100k build; benchmarks/). They live
+    # as long as the command: frozen, no later collection walks them either.
     paused = gc.isenabled()
     gc.disable()
     try:
@@ -317,6 +318,7 @@ def catalog(inputs: Inputs, use_cache: bool = True) -> Catalog:
         raise CurriculumError(check(inputs)) from None  # named as the user named them
     finally:
         if paused:
+            gc.freeze()
             gc.enable()
     # Commands look up the built-in references and what core readings cite; the rest of
     # a large library is unpickled only when something walks all of them.

@@ -182,11 +182,14 @@ def _parse(source: Source, *, exact: bool, emitted: str | None = None) -> ParseR
 
     node: Any = None
     problems: list[Problem] = []
+    cached = emitted is not None
     if emitted is None and not exact:
         with contextlib.suppress(UnicodeDecodeError):  # PyYAML's path words it
             emitted = fast_json(source.data.decode("utf-8"))
     data = load_json(emitted) if emitted is not None else None
     if not (isinstance(data, dict) and data):
+        if cached:  # a broken cache entry: the caller parses the file
+            return None, [Problem(source.label, "cached data unusable", "")]
         emitted = None
         node, data, problems = compose(source)
     if data is None:

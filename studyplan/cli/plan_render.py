@@ -113,6 +113,9 @@ def _plan_lines(
         yield "\n".join(
             [
                 f"\n{number}{when}{titles[i]} · {titles_zh[i]}  [{tid}]  {hours_text[hours]} h"
+                f"\n{pad}read  {refs[keys[k]]} — {wheres[k]} [{accesses[k]}]\n{pad}why   {why}"
+                if at[i + 1] == (k := at[i]) + 1
+                else f"\n{number}{when}{titles[i]} · {titles_zh[i]}  [{tid}]  {hours_text[hours]} h"
                 f"{reads(i)}\n{pad}why   {why}"
                 for number, when, i, tid, hours, why in chunk
             ]

@@ -88,10 +88,10 @@ def _plan_lines(
     # Plain lookups and one f-string per step, no format specs inside the loop: this loop
     # is most of printing a 100k-step plan (benchmarks/bench_planner.py). Steps go out
     # in chunks, each one string of many steps (joined as the lines would be).
-    numbers = (f"{str(n).rjust(width)}. " for n in range(1, n_steps + 1))
     whys = iter_why_texts(catalog, plan, 5)
     columns = (plan.positions, plan.topic_ids, plan.hours, whys)
-    steps = zip(numbers, _week_spans(plan), *columns, strict=True)
+    steps = zip(_week_spans(plan), *columns, strict=True)
+    done = 0  # steps written so far
     plain_steps = not (milestones or started or reading or extra)
 
     def reads(i: int) -> str:
@@ -110,6 +110,8 @@ def _plan_lines(
         chunk = list(islice(steps, STEPS_PER_CHUNK))
         if not chunk:
             break
+        numbers = [f"{str(n).rjust(width)}. " for n in range(done + 1, done + len(chunk) + 1)]
+        done += len(chunk)
         yield "\n".join(
             [
                 f"\n{number}{when}{titles[i]} · {titles_zh[i]}  [{tid}]  {hours_text[hours]} h"
@@ -117,10 +119,11 @@ def _plan_lines(
                 if at[i + 1] == (k := at[i]) + 1
                 else f"\n{number}{when}{titles[i]} · {titles_zh[i]}  [{tid}]  {hours_text[hours]} h"
                 f"{reads(i)}\n{pad}why   {why}"
-                for number, when, i, tid, hours, why in chunk
+                for number, (when, i, tid, hours, why) in zip(numbers, chunk, strict=True)
             ]
         )
-    for number, when, i, tid, hours, why in steps:
+    for n, (when, i, tid, hours, why) in enumerate(steps, done + 1):
+        number = f"{str(n).rjust(width)}. "
         if i in milestones:
             yield (
                 f"\n{number}{when}◆ checkpoint: {titles[i]} · {titles_zh[i]}  [{tid}]"

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from studyplan.adapters.curriculum.loader import Source
 
 # The pattern of ``one_of`` (``model.py``), matched on the whole string.
-_LABEL = re.compile(r"[a-z0-9][a-z0-9-]*").fullmatch
+_LABEL = r"[a-z0-9][a-z0-9-]*"
 
 _TOPIC_KEYS = frozenset(
     (
@@ -138,7 +138,7 @@ def _reading(raw: Any, texts: list[str]) -> Reading:
         hours = _hours(hours)
     if pages is not None and (type(pages) is not int or pages <= 0):
         raise _Unsure
-    if one_of is not None and (type(one_of) is not str or not _LABEL(one_of)):
+    if one_of is not None and (type(one_of) is not str or not re.fullmatch(_LABEL, one_of)):
         raise _Unsure
     parts = get("parts", _NO_ITEMS)
     if type(parts) is not list:
@@ -258,9 +258,11 @@ def _topic(raw: Any, curriculum: str, label: str, texts: list[str], ids: list[st
 # Strings joined by NUL: each piece non-empty, not starting or ending with whitespace
 # (a string holding a NUL is split into pieces, each held to that: stricter, never laxer).
 _PIECE = r"[^\s\x00](?:[^\x00]*[^\s\x00])?"
-_TEXTS = re.compile(f"{_PIECE}(?:\x00{_PIECE})*").fullmatch
+_TEXTS = f"{_PIECE}(?:\x00{_PIECE})*"
 _ID = r"[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*"
-_IDS = re.compile(f"{_ID}(?:\n{_ID})*").fullmatch
+_IDS = f"{_ID}(?:\n{_ID})*"
+# Compiled on first use (``re`` caches them): a warm start imports this module, never
+# checks.
 
 
 def topics_of(raw_topics: Any, curriculum: str, label: str) -> list[Topic] | None:
@@ -274,7 +276,7 @@ def topics_of(raw_topics: Any, curriculum: str, label: str) -> list[Topic] | Non
     try:
         topics = [_topic(raw, curriculum, label, texts, ids) for raw in raw_topics]
         # ``join`` refuses anything but strings (a number where a string goes).
-        if not _TEXTS("\x00".join(texts)) or not _IDS("\n".join(ids)):
+        if not re.fullmatch(_TEXTS, "\x00".join(texts)) or not re.fullmatch(_IDS, "\n".join(ids)):
             return None
     except (_Unsure, KeyError, TypeError):
         return None

@@ -304,8 +304,11 @@ def catalog(inputs: Inputs, use_cache: bool = True) -> Catalog:
     stable = _stable(inputs.sources)
     # The build makes millions of objects and no garbage cycles: the cyclic collector
     # would walk them again and again (half the cold 100k build; benchmarks/). They live
-    # as long as the command: frozen, no later collection walks them either.
+    # as long as the command: frozen, no later collection walks them either (garbage from
+    # before is collected first, so that none of it is frozen with them).
     paused = gc.isenabled()
+    if paused:
+        gc.collect()
     gc.disable()
     try:
         if use_cache:

@@ -3,7 +3,9 @@
 Validation collects *every* problem (``studyplan.errors.Problem``) instead of stopping at
 the first: YAML syntax, types and fields (via the pydantic models), ids, duplicates,
 dangling prerequisites, cycles and citation keys. Each problem carries its file and line.
-YAML is loaded with the safe loader only: no object construction from tags.
+YAML is loaded with the safe loader only: no object construction from tags. A file that
+rapidyaml and ``fast_check`` can vouch for skips PyYAML and the models; a file with any
+problem is checked again through them, so that its problems are worded with lines.
 """
 
 from __future__ import annotations

@@ -195,6 +195,26 @@ def test_native_passes_agree_with_and_without_numpy(
     assert trees[0] == trees[1]
 
 
+@pytest.mark.slow
+def test_the_native_passes_of_a_single_run_import_no_numpy() -> None:
+    # Importing numpy costs a single plan on 100k topics more than the loops it saves.
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from studyplan.domain.graph import PrerequisiteGraph\n"
+        "g = PrerequisiteGraph({'a': [], 'b': ['a'], 'c': ['b', 'a']}, native=True)\n"
+        "assert g.postorder(['c']) == ['a', 'b', 'c']\n"
+        "assert g.why_tree(['c'], set()).chain('a') == ['a', 'c']\n"
+        "print('numpy' in sys.modules, 'rustworkx' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.split() == ["False", "True"]
+
+
 def test_the_native_passes_are_chosen_where_they_pay(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 

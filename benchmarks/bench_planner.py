@@ -20,6 +20,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from benchmarks.harness import (
     NO_SITE_ENV,
@@ -45,11 +46,16 @@ def in_process(root: Path, goal: str, label: str) -> list[str]:
 
     catalog = workspace.catalog(workspace.gather(), use_cache=False)
     # The native passes, as a long-running process (numpy loaded) uses them; a single CLI
-    # run picks the plain-Python ones below NATIVE_COLD_MIN_TOPICS (numpy's import costs
-    # more than they do there; the whole-process rows below show it).
+    # run picks the plain-Python ones below NATIVE_COLD_MIN_TOPICS, and the native ones
+    # without numpy above it (its import costs more than it saves in one run; the
+    # whole-process rows below show it, and the row "single CLI run" here).
+    import numpy  # noqa: F401 - loaded, as in a long-running process
+    import rustworkx
+
+    from studyplan.domain import native
+
     graph = graph_of(catalog, native=True)
     rx_graph = graph.rx_graph
-    import rustworkx
 
     goal_index = graph.index[goal]
     plan = build_plan(catalog, [goal], {}, graph)
@@ -85,6 +91,11 @@ def in_process(root: Path, goal: str, label: str) -> list[str]:
             None,
         ),
         (
+            "  + why-tree, native without numpy",
+            best_of(lambda: _without_numpy(native, catalog, goal, graph)),
+            None,
+        ),
+        (
             "  + why-tree, plain-Python passes",
             best_of(lambda: build_plan(catalog, [goal], {}, python_graph).why_tree(), repeat=3),
             None,
@@ -99,7 +110,7 @@ def in_process(root: Path, goal: str, label: str) -> list[str]:
     print(f"goal closure: {len(plan.steps)} steps; with topics done: {len(pruned.steps)} steps")
     single_run = len(graph) >= PrerequisiteGraph.NATIVE_COLD_MIN_TOPICS
     print(
-        f"passes a single CLI run uses at this size: {'native' if single_run else 'plain Python'}"
+        f"passes a single CLI run uses at this size: {'native, without numpy' if single_run else 'plain Python'}"
     )
     print(f"{'rustworkx topological_sort + ancestors':<42} {baseline * 1000:9.1f} ms   1.00x")
     missed: list[str] = []
@@ -112,6 +123,19 @@ def in_process(root: Path, goal: str, label: str) -> list[str]:
     for var in ("STUDYPLAN_BUILTIN_DIR", "STUDYPLAN_HOME"):
         os.environ.pop(var, None)
     return missed
+
+
+def _without_numpy(native: Any, catalog: Any, goal: str, graph: Any) -> object:
+    """``build_plan`` + why-tree with the native passes finished in plain loops, as a
+    single CLI run on a large catalog runs them (numpy is not imported there)."""
+    from studyplan.domain.planner import build_plan
+
+    real = native.with_arrays
+    native.with_arrays = lambda arrays=None: False if arrays is None else arrays
+    try:
+        return build_plan(catalog, [goal], {}, graph).why_tree()
+    finally:
+        native.with_arrays = real
 
 
 def cold_run(root: Path, goal: str, home: Path, keep_cache: bool = False) -> tuple[float, float]:

@@ -170,6 +170,51 @@ def test_native_and_python_passes_agree(edges: dict[str, list[str]], data: st.Da
     assert {i for i, d in enumerate(results[0][3]) if d >= 0} == set(plan)
 
 
+@given(dags(), st.data())
+def test_native_passes_agree_with_and_without_numpy(
+    edges: dict[str, list[str]], data: st.DataObject
+) -> None:
+    # A single CLI run does not import numpy (it costs more than it saves there): the
+    # rustworkx passes then finish in plain loops, and must give what numpy gives.
+    from studyplan.domain import native
+
+    names = sorted(edges)
+    g = PrerequisiteGraph(edges, native=True)
+    goals = [g.index[t] for t in data.draw(st.lists(st.sampled_from(names), min_size=1))]
+    goals = list(dict.fromkeys(goals))
+    blocked = sorted({g.index[t] for t in data.draw(st.lists(st.sampled_from(names)))} - set(goals))
+    planning = g._planning_graph()
+    orders = [native.postorder(planning, goals, blocked, arrays=flag) for flag in (True, False)]
+    assert orders[0] == orders[1]
+    assert all(isinstance(i, int) for i in orders[1])
+    sources, targets = g.edges()
+    trees = [
+        native.why_tree(planning, *native.edge_arrays(sources, targets), goals, blocked),
+        native.why_tree(planning, sources, targets, goals, blocked),
+    ]
+    assert trees[0] == trees[1]
+
+
+@pytest.mark.slow
+def test_the_native_passes_of_a_single_run_import_no_numpy() -> None:
+    # Importing numpy costs a single plan on 100k topics more than the loops it saves.
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from studyplan.domain.graph import PrerequisiteGraph\n"
+        "g = PrerequisiteGraph({'a': [], 'b': ['a'], 'c': ['b', 'a']}, native=True)\n"
+        "assert g.postorder(['c']) == ['a', 'b', 'c']\n"
+        "assert g.why_tree(['c'], set()).chain('a') == ['a', 'c']\n"
+        "print('numpy' in sys.modules, 'rustworkx' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.split() == ["False", "True"]
+
+
 def test_the_native_passes_are_chosen_where_they_pay(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 

@@ -139,9 +139,13 @@ def test_the_cached_planning_graph_plans_as_the_built_one(
     read = cached.planning_graph()
     assert (read is None) == (damage != "none")
     fresh = workspace.catalog(workspace.gather(), use_cache=False)
-    assert fresh.planning_graph is None
+    validated = fresh.planning_graph  # the graph the check for cycles built
+    assert validated is not None
+    built = workspace.catalog(workspace.gather(), use_cache=False)
+    built.planning_graph = None  # the planner builds it from the links
     for goal in ("frontiers.bitdelta", "infotheory.information-bottleneck"):
-        assert _native_plan(cached, goal) == _native_plan(fresh, goal)
+        assert _native_plan(cached, goal) == _native_plan(built, goal)
+        assert _native_plan(fresh, goal) == _native_plan(built, goal)
 
 
 def test_the_cached_catalog_keeps_every_reference(real_builtin: Path) -> None:
@@ -193,11 +197,25 @@ def test_after_an_edit_only_that_file_is_parsed_again(
     (mine / "mine.yaml").write_text(TEXT.replace("AAA", "BBB"), "utf-8")
     assert _titles(mine) == ["BBB"]
     assert parsed == ["mine.yaml"]  # other.yaml and the built-in files came from the cache
-    # A broken cached result is parsed again, not trusted.
-    for cached in (isolated_home / "cache" / "parsed").glob("*.pickle"):
-        cached.write_bytes(b"junk")
-    (mine / "mine.yaml").write_text(TEXT.replace("AAA", "CCC"), "utf-8")
-    assert _titles(mine) == ["CCC"]
+    # A file the fast parser took is kept as its data (JSON), checked again when read.
+    kept = sorted((isolated_home / "cache" / "parsed").glob("*.json"))
+    assert kept and not list((isolated_home / "cache" / "parsed").glob("*.pickle"))
+    # A broken cached result, or one the checks refuse, is parsed again, not trusted.
+    for n, cached in enumerate(kept):
+        cached.write_text("junk" if n % 2 else '{"id": "mine", "topics": []}', "utf-8")
+    for old in (isolated_home / "cache").glob("catalog-*"):
+        old.unlink()  # the catalog is built again from the files' results
+    parsed.clear()
+    assert _titles(mine) == ["BBB"]
+    assert sorted(n for n in parsed if n in ("mine.yaml", "other.yaml")) == [
+        "mine.yaml",
+        "other.yaml",
+    ]
+    parsed.clear()
+    for old in (isolated_home / "cache").glob("catalog-*"):
+        old.unlink()
+    assert _titles(mine) == ["BBB"]
+    assert parsed == []  # the results written again are good
 
 
 def test_the_cache_key_follows_the_records_fields() -> None:

@@ -303,8 +303,12 @@ def catalog(inputs: Inputs, use_cache: bool = True) -> Catalog:
     refs, builtin = _references_split(inputs)
     stable = _stable(inputs.sources)
     # The build makes millions of objects and no garbage cycles: the cyclic collector
-    # would walk them again and again (half the cold 100k build; benchmarks/).
+    # would walk them again and again (half the cold 100k build; benchmarks/). They live
+    # as long as the command: frozen, no later collection walks them either (garbage from
+    # before is collected first, so that none of it is frozen with them).
     paused = gc.isenabled()
+    if paused:
+        gc.collect()
     gc.disable()
     try:
         if use_cache:
@@ -317,6 +321,7 @@ def catalog(inputs: Inputs, use_cache: bool = True) -> Catalog:
         raise CurriculumError(check(inputs)) from None  # named as the user named them
     finally:
         if paused:
+            gc.freeze()
             gc.enable()
     # Commands look up the built-in references and what core readings cite; the rest of
     # a large library is unpickled only when something walks all of them.
@@ -367,25 +372,50 @@ class ParseCache:
         return self.folder / f"{name}.pickle"
 
     def parse(self, source: Source) -> ParseResult:
+        """The file's result from the cache, or parsed (and kept when problem-free). A
+        file the fast parser and check took is kept as its data in JSON (``.json``):
+        written as it is, far faster than its topics pickle, and checked again on the
+        way back (``loader.parse_json``); any other as its pickled ``Parsed``."""
         file = self._file(source)
-        self.used.add(file)
+        as_json = file.with_suffix(".json")
+        self.used.update((file, as_json))
+        cached = self._cached(source, file, as_json)
+        if cached is not None:
+            return cached, []
+        parsed, problems = loader.parse_one(source)
+        if parsed is not None and not problems:
+            if parsed.json:
+                write_cache(as_json, parsed.json.encode("utf-8"))
+                parsed.json = ""  # kept no longer than it takes to write it
+            else:
+                write_cache(file, pickle.dumps(parsed, pickle.HIGHEST_PROTOCOL))
+        return parsed, problems
+
+    @staticmethod
+    def _cached(source: Source, file: Path, as_json: Path) -> Parsed | None:
+        try:
+            text = as_json.read_text("utf-8")
+        except (OSError, ValueError):  # missing or unreadable: the pickle, or parsed again
+            pass
+        else:
+            parsed, problems = loader.parse_json(source, text)
+            if parsed is not None and not problems:
+                parsed.json = ""
+                return parsed
         try:
             with file.open("rb") as fh:
                 cached = pickle.load(fh)
             if isinstance(cached, Parsed):
-                return cached, []
-        except Exception:  # missing or unreadable: parsed again below
+                return cached
+        except Exception:  # missing or unreadable: parsed again
             pass
-        parsed, problems = loader.parse_one(source)
-        if parsed is not None and not problems:
-            write_cache(file, pickle.dumps(parsed, pickle.HIGHEST_PROTOCOL))
-        return parsed, problems
+        return None
 
     def prune(self) -> None:
         """Drop the results of files no longer read (older versions of edited files)."""
         try:
-            for old in self.folder.glob("*.pickle"):
-                if old not in self.used:
+            for old in self.folder.iterdir():
+                if old.suffix in (".pickle", ".json") and old not in self.used:
                     old.unlink(missing_ok=True)
         except OSError:
             pass

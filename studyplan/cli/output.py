@@ -90,17 +90,21 @@ def emit_lines(lines: Sequence[tuple[str, str]]) -> None:
     write_styled(lines)
 
 
-def emit_text(lines: Iterable[str], chunk: int = 2048) -> None:
+def emit_text(lines: Iterable[str], chunk: int = 2048, size: int = 1 << 18) -> None:
     """Unstyled lines, written straight out when piped (a plan can run to 100k lines),
-    ``chunk`` lines at a time so that a generator of lines is never held whole."""
+    ``chunk`` lines or ``size`` characters at a time (a "line" may be many, see
+    ``plan_render``) so that a generator of lines is never held whole."""
     if plain():
         batch: list[str] = []
+        held = 0
         wrote = False
         for line in lines:
             batch.append(line)
-            if len(batch) >= chunk:
+            held += len(line)
+            if len(batch) >= chunk or held >= size:
                 sys.stdout.write("\n".join(batch) + "\n")
                 batch.clear()
+                held = 0
                 wrote = True
         if batch or not wrote:
             sys.stdout.write("\n".join(batch) + "\n")

@@ -5,11 +5,15 @@ catalog's columns, streamed (``plan_run`` and the fast dispatcher call it too)."
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from studyplan.cli.output import emit_lines, emit_text, plain
 from studyplan.domain.status import Status
 from studyplan.views.words import count
+
+# Steps of a plain plan (no checkpoint, mark or citation) rendered into one string.
+STEPS_PER_CHUNK = 2048
 
 if TYPE_CHECKING:
     from studyplan.domain.catalog import Catalog
@@ -107,23 +111,44 @@ def _step_lines(
     refs = _References(catalog)
     hours_text = {hours: f"{hours:g}" for hours in set(plan.hours)}
     # Plain lookups and one f-string per step, no format specs inside the loop: this loop
-    # is most of printing a 100k-step plan (benchmarks/bench_planner.py).
-    numbers = (f"{str(n).rjust(width)}. " for n in range(1, n_steps + 1))
+    # is most of printing a 100k-step plan (benchmarks/bench_planner.py). Steps go out
+    # in chunks, each one string of many steps (joined as the lines would be).
     whys = iter_why_texts(catalog, plan, 5)
     columns = (plan.positions, plan.topic_ids, plan.hours, whys)
-    steps = zip(numbers, _week_spans(plan), *columns, strict=True)
-    for number, when, i, tid, hours, why in steps:
+    steps = zip(_week_spans(plan), *columns, strict=True)
+    done = 0  # steps written so far
+    plain_steps = not (milestones or started or reading or extra)
+
+    def reads(i: int) -> str:
         first, end = at[i], at[i + 1]
         if end == first + 1:
-            reads = f"\n{pad}read  {refs[keys[first]]} — {wheres[first]} [{accesses[first]}]"
-        else:
-            verbs = _verbs(one_of, first, end)
-            reads = "".join(
-                [
-                    f"\n{pad}{verb}{refs[keys[k]]} — {wheres[k]} [{accesses[k]}]"
-                    for verb, k in zip(verbs, range(first, end), strict=True)
-                ]
-            )
+            return f"\n{pad}read  {refs[keys[first]]} — {wheres[first]} [{accesses[first]}]"
+        verbs = _verbs(one_of, first, end)
+        return "".join(
+            [
+                f"\n{pad}{verb}{refs[keys[k]]} — {wheres[k]} [{accesses[k]}]"
+                for verb, k in zip(verbs, range(first, end), strict=True)
+            ]
+        )
+
+    while plain_steps:
+        chunk = list(islice(steps, STEPS_PER_CHUNK))
+        if not chunk:
+            break
+        numbers = [f"{str(n).rjust(width)}. " for n in range(done + 1, done + len(chunk) + 1)]
+        done += len(chunk)
+        yield "\n".join(
+            [
+                f"\n{number}{when}{titles[i]} · {titles_zh[i]}  [{tid}]  {hours_text[hours]} h"
+                f"\n{pad}read  {refs[keys[k]]} — {wheres[k]} [{accesses[k]}]\n{pad}why   {why}"
+                if at[i + 1] == (k := at[i]) + 1
+                else f"\n{number}{when}{titles[i]} · {titles_zh[i]}  [{tid}]  {hours_text[hours]} h"
+                f"{reads(i)}\n{pad}why   {why}"
+                for number, (when, i, tid, hours, why) in zip(numbers, chunk, strict=True)
+            ]
+        )
+    for n, (when, i, tid, hours, why) in enumerate(steps, done + 1):
+        number = f"{str(n).rjust(width)}. "
         if i in milestones:
             yield (
                 f"\n{number}{when}◆ checkpoint: {titles[i]} · {titles_zh[i]}  [{tid}]"
@@ -136,7 +161,7 @@ def _step_lines(
             mark = f"  (in progress · {text})" if mark else f"  ({text})"
         yield (
             f"\n{number}{when}{titles[i]} · {titles_zh[i]}  [{tid}]  {hours_text[hours]} h{mark}"
-            f"{reads}\n{pad}why   {why}"
+            f"{reads(i)}\n{pad}why   {why}"
         )
         if extra and tid in extra:
             yield f"{pad}cited {extra[tid]}"

@@ -21,7 +21,6 @@ from studyplan.domain.columns import (
     core_columns_of,
     links_of,
     milestone_parts,
-    reading_row,
 )
 from studyplan.domain.layout import record_layout
 from studyplan.domain.pickled import PickledMapping
@@ -207,22 +206,11 @@ class TopicTable(Mapping[str, Topic]):
         )
         self._position = position
         self._milestones = milestone_parts(topics, position)
+        # (summary, prerequisites, readings, *the fields from tags on) per topic, the
+        # records as plain tuples: named tuples pickle through a Python call each. The
+        # loader interns the strings many topics share (ids, reasons, keys, tags).
         self._details: list[tuple[Any, ...]] | None = [
-            (
-                t.summary,
-                tuple((text(p.id), text(p.reason)) for p in t.prerequisites),
-                tuple(reading_row(r) for r in t.readings),
-                tuple(text(tag) for tag in t.tags),
-                t.level,
-                t.goal,
-                text(t.source),
-                t.line,
-                t.kind,
-                t.aliases,
-                t.checks,
-                t.exercises,
-                t.project,
-            )
+            (t[4], tuple(map(tuple, t[6])), tuple(map(tuple, t[7])), *t[8:])
             for t in topics.values()
         ]
         self._details_blob = b""

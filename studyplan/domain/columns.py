@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from array import array
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from studyplan.domain.catalog import Reading, Topic
@@ -44,11 +44,6 @@ def core_columns_of(topics: Mapping[str, Topic]) -> CoreColumns:
                 one_of.append(r.one_of)
         at.append(len(key))
     return at, key, where, access, url, hours, one_of
-
-
-def reading_row(reading: Reading) -> tuple[Any, ...]:
-    key, where, core, access, url, hours, pages, one_of, parts = reading
-    return (sys.intern(key), where, core, sys.intern(access), url, hours, pages, one_of, parts)
 
 
 def milestone_parts(

@@ -5,7 +5,7 @@ topic's *ancestors* are everything it requires and its *descendants* everything 
 unlocks. Cycle search, descendants and the topological sort are done by rustworkx,
 chosen by measurement (see the docs/architecture.md and ``benchmarks/``). The planning
 passes (closure, depth-first post-order, why-tree) work on topic indices: in plain Python
-here for small graphs, in ``studyplan.domain.native`` (rustworkx and numpy) for large ones.
+here for small graphs, in ``studyplan.domain.native`` (rustworkx) for large ones.
 """
 
 from __future__ import annotations
@@ -80,12 +80,13 @@ class PrerequisiteGraph:
     all results are deterministic. Prerequisites that name no node are ignored here (the
     validator reports them).
 
-    The planning passes (closure, post-order, why-tree) run in rustworkx and numpy
-    (``studyplan.domain.native``) or in plain Python; ``native`` forces one or the other. By
-    default: natively from ``NATIVE_MIN_TOPICS`` topics when numpy is already loaded (a
-    long-running process), else only from ``NATIVE_COLD_MIN_TOPICS``, because importing
-    numpy costs more than the plain-Python passes below that size. The thresholds come
-    from ``benchmarks/bench_planner.py`` (figures: benchmarks/RESULTS.md).
+    The planning passes (closure, post-order, why-tree) run in rustworkx
+    (``studyplan.domain.native``, with numpy when it is loaded) or in plain Python;
+    ``native`` forces one or the other. By default: natively from ``NATIVE_MIN_TOPICS``
+    topics when numpy is already loaded (a long-running process), else only from
+    ``NATIVE_COLD_MIN_TOPICS``: below that, importing rustworkx and reading its graph cost
+    a single run more than the plain-Python passes. The thresholds come from
+    ``benchmarks/bench_planner.py`` (figures: benchmarks/RESULTS.md).
     """
 
     NATIVE_MIN_TOPICS = 3_000
@@ -132,7 +133,7 @@ class PrerequisiteGraph:
         self._planning: Any = None
         self._planning_source: Callable[[], Any] | None = None
         self._edges = links
-        self._edge_arrays: tuple[Any, Any] | None = None  # the links as numpy arrays
+        self._edge_arrays: tuple[Any, Any] | None = None  # the links as numpy arrays (if loaded)
         self._requires = None
         self._requires_index: list[list[int]] | None = None
         self._required_by: list[list[int]] | None = None
@@ -348,10 +349,7 @@ class PrerequisiteGraph:
         if self.native:
             from studyplan.domain import native
 
-            order: list[int] = native.postorder(
-                self._planning_graph(), starts, sorted(blocked)
-            ).tolist()
-            return order
+            return native.postorder(self._planning_graph(), starts, sorted(blocked))
         requires = self.requires_index()
         visited = set(blocked)
         out: list[int] = []
@@ -379,9 +377,11 @@ class PrerequisiteGraph:
         if self.native:
             from studyplan.domain import native
 
-            if self._edge_arrays is None:
-                self._edge_arrays = native.edge_arrays(*self.edges())
-            sources, targets = self._edge_arrays
+            sources, targets = self.edges()
+            if native.with_arrays():
+                if self._edge_arrays is None:
+                    self._edge_arrays = native.edge_arrays(sources, targets)
+                sources, targets = self._edge_arrays
             up, depth, goal = native.why_tree(
                 self._planning_graph(), sources, targets, starts, sorted(blocked)
             )

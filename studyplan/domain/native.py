@@ -1,10 +1,16 @@
-"""The planner's graph passes for large catalogs, run in rustworkx and numpy. Pure: no I/O.
+"""The planner's graph passes for large catalogs, run in rustworkx. Pure: no I/O.
 
 ``graph.py`` does the same work in plain Python; that is faster for a curriculum of a few
-thousand topics, and in a single run (which also pays for importing numpy) up to
-``NATIVE_COLD_MIN_TOPICS``; ``PrerequisiteGraph.native_pays`` decides (figures:
-benchmarks/RESULTS.md, from ``benchmarks/bench_planner.py``). Both give identical results, and a property test holds
+thousand topics, and in a single run up to ``NATIVE_COLD_MIN_TOPICS``;
+``PrerequisiteGraph.native_pays`` decides (figures: benchmarks/RESULTS.md, from
+``benchmarks/bench_planner.py``). Both give identical results, and a property test holds
 them to it.
+
+What rustworkx returns (a depth-first tree, breadth-first layers) is turned into the
+post-order and the why-tree either with numpy (no loop over nodes in Python) or with one
+plain loop over it. numpy is used only when it is already loaded (a long-running
+process): importing it costs a single ``plan`` run more than the loops it saves, even on
+100k topics (``benchmarks/bench_planner.py``). ``arrays`` forces one or the other.
 
 Nodes are indices into the graph's declared-order id list. The *planning graph* has an
 edge from each topic to each of its prerequisites, added in declared order, which is the
@@ -13,10 +19,10 @@ order rustworkx's depth-first search visits them in.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import rustworkx as rx
 
 IntArray = Any  # numpy.ndarray of int64; numpy's own generics add nothing here
@@ -31,7 +37,18 @@ def planning_graph(node_count: int, sources: Sequence[int], targets: Sequence[in
     return graph
 
 
+def is_acyclic(graph: Any) -> bool:
+    return bool(rx.is_directed_acyclic_graph(graph))
+
+
+def with_arrays(arrays: bool | None = None) -> bool:
+    """Whether the passes below use numpy: as asked, else when it is already loaded."""
+    return "numpy" in sys.modules if arrays is None else arrays
+
+
 def edge_arrays(sources: Sequence[int], targets: Sequence[int]) -> tuple[IntArray, IntArray]:
+    import numpy as np
+
     return np.asarray(sources, dtype=np.int64), np.asarray(targets, dtype=np.int64)
 
 
@@ -64,18 +81,49 @@ def requirers(graph: Any, sources: Sequence[int]) -> list[int]:
     return sorted(found)
 
 
-def postorder(graph: Any, goals: Sequence[int], blocked: Sequence[int]) -> IntArray:
+def postorder(
+    graph: Any, goals: Sequence[int], blocked: Sequence[int], arrays: bool | None = None
+) -> list[int]:
     """Depth-first post-order from the goals, in order, never entering ``blocked``.
 
-    rustworkx gives the depth-first tree as edges in discovery order (a pre-order); the
-    post-order position of the node at pre-order position ``i`` is ``end[i] - depth[i]``,
-    where ``end[i]`` is the last pre-order position in its subtree. Both come from pointer
-    doubling in numpy, so nothing here loops over nodes in Python.
+    rustworkx gives the depth-first tree as edges in discovery order (a pre-order). Each
+    edge's tail is on the current path, so the path's nodes above it are finished: one
+    pass with a stack lists them in post-order (``_postorder_of``), or numpy does it
+    without a Python loop (``_postorder_arrays``).
     """
     work = _without(graph, blocked, copy=True)
     root = work.add_node(None)  # may reuse a removed node's index: all below stays in range
     work.add_edges_from_no_data([(root, g) for g in goals])
-    tree = np.asarray(rx.dfs_edges(work, root), dtype=np.int64).reshape(-1, 2)
+    edges = rx.dfs_edges(work, root)
+    if with_arrays(arrays):
+        order: list[int] = _postorder_arrays(graph, root, edges).tolist()
+        return order
+    return _postorder_of(root, edges)
+
+
+def _postorder_of(root: int, edges: Sequence[tuple[int, int]]) -> list[int]:
+    out: list[int] = []
+    finish = out.append
+    path = [root]
+    top = path.pop
+    grow = path.append
+    for tail, head in edges:
+        while path[-1] != tail:
+            finish(top())
+        grow(head)
+    path.reverse()
+    out += path
+    out.pop()  # the root finishes last
+    return out
+
+
+def _postorder_arrays(graph: Any, root: int, edges: Any) -> IntArray:
+    """The post-order position of the node at pre-order position ``i`` is ``end[i] -
+    depth[i]``, where ``end[i]`` is the last pre-order position in its subtree; both come
+    from pointer doubling."""
+    import numpy as np
+
+    tree = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
     size = len(tree) + 1
     nodes = np.empty(size, dtype=np.int64)
     nodes[0] = root
@@ -106,8 +154,8 @@ def postorder(graph: Any, goals: Sequence[int], blocked: Sequence[int]) -> IntAr
 
 def why_tree(
     graph: Any,
-    sources: IntArray,
-    targets: IntArray,
+    sources: Any,
+    targets: Any,
     goals: Sequence[int],
     blocked: Sequence[int],
 ) -> tuple[list[int], list[int], list[int]]:
@@ -115,11 +163,17 @@ def why_tree(
     length of that chain, or -1 outside the plan; the goal it leads to, or -1).
 
     Among equally short chains the link goes to the earliest-declared topic, as in
-    ``graph.why_tree``.
+    ``graph.why_tree``. ``sources``/``targets`` are the links (topic -> prerequisite, by
+    topic in declared order): numpy arrays (``edge_arrays``) make the pass use numpy,
+    plain sequences one loop over them.
     """
     work = _without(graph, blocked)
     node_count = graph.num_nodes()
     layers = rx.digraph_bfs_layers(work, list(goals))
+    if not hasattr(sources, "dtype"):
+        return _why_tree_of(node_count, layers, sources, targets)
+    import numpy as np
+
     distance = np.full(node_count, -1, dtype=np.int64)
     flat = [np.asarray(layer, dtype=np.int64) for layer in layers]
     for depth, layer in enumerate(flat):
@@ -135,3 +189,27 @@ def why_tree(
     for layer in flat[1:]:
         goal[layer] = goal[up[layer]]
     return up.tolist(), distance.tolist(), goal.tolist()
+
+
+def _why_tree_of(
+    node_count: int, layers: Sequence[Sequence[int]], sources: Any, targets: Any
+) -> tuple[list[int], list[int], list[int]]:
+    distance = [-1] * node_count
+    for depth, layer in enumerate(layers):
+        for node in layer:
+            distance[node] = depth
+    up = [-1] * node_count
+    # The links come topic by topic in declared order: the first link that reaches a
+    # node from one layer above comes from the earliest-declared such topic.
+    for source, target in zip(sources, targets, strict=True):
+        above = distance[source]
+        if above >= 0 and up[target] < 0 and distance[target] == above + 1:
+            up[target] = source
+    goal = [-1] * node_count
+    if layers:
+        for node in layers[0]:
+            goal[node] = node
+    for layer in layers[1:]:
+        for node in layer:
+            goal[node] = goal[up[node]]
+    return up, distance, goal

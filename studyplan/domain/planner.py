@@ -383,18 +383,30 @@ def _chain_texts(
     title = catalog.topics.titles()
     goals = {tree.index[g] for g in plan.goals if g in tree.index}
     cut = longest if longest is not None else len(up) + 1
-    for i in positions:
+
+    def text(i: int) -> str:
         above = up[i]
         if above < 0:
-            yield "goal" if i in goals else ""
-        elif depth[i] + 1 > cut:
-            yield f"{title[i]} → {title[above]} → … → {title[goal[i]]} (goal)"
-        else:
-            chain = [title[i]]
-            node = i
-            while (node := up[node]) >= 0:
-                chain.append(title[node])
-            yield " → ".join(chain) + " (goal)"
+            return "goal" if i in goals else ""
+        if depth[i] + 1 > cut:
+            return f"{title[i]} → {title[above]} → … → {title[goal[i]]} (goal)"
+        chain = [title[i]]
+        node = i
+        while (node := up[node]) >= 0:
+            chain.append(title[node])
+        return " → ".join(chain) + " (goal)"
+
+    if cut < 1:
+        yield from map(text, positions)
+        return
+    # Most steps of a deep plan are shortened: those in one expression, a chunk at a time.
+    for lo in range(0, len(positions), 4096):
+        yield from [
+            f"{title[i]} → {title[up[i]]} → … → {title[goal[i]]} (goal)"
+            if depth[i] >= cut
+            else text(i)
+            for i in positions[lo : lo + 4096]
+        ]
 
 
 # -- schedule ---------------------------------------------------------------------------------

@@ -3,11 +3,14 @@
 Validation collects *every* problem (``studyplan.errors.Problem``) instead of stopping at
 the first: YAML syntax, types and fields (via the pydantic models), ids, duplicates,
 dangling prerequisites, cycles and citation keys. Each problem carries its file and line.
-YAML is loaded with the safe loader only: no object construction from tags.
+YAML is loaded with the safe loader only: no object construction from tags. A file that
+rapidyaml and ``fast_check`` can vouch for skips PyYAML and the models; a file with any
+problem is checked again through them, so that its problems are worded with lines.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
@@ -18,17 +21,18 @@ from stat import S_ISREG
 from typing import Any
 
 from studyplan.adapters.curriculum.aliases import collect_aliases, resolved
+from studyplan.adapters.curriculum.fast_check import clean, topics_of
 from studyplan.adapters.curriculum.spec_problems import kind_problems, pointer_problems
-from studyplan.adapters.curriculum.yaml_lines import compose, describe, line_of
+from studyplan.adapters.curriculum.yaml_lines import (
+    compose,
+    describe,
+    fast_json,
+    line_of,
+    load_json,
+)
 from studyplan.domain.catalog import (
     Catalog,
-    Check,
     Curriculum,
-    Part,
-    Pointer,
-    Prerequisite,
-    Project,
-    Reading,
     Topic,
 )
 from studyplan.errors import CurriculumError, Problem, ProblemCode, did_you_mean
@@ -142,6 +146,9 @@ class Parsed:
     topics: list[Topic]
     # Each alias declared in the file -> the line it is on (for problems across files).
     alias_lines: dict[str, int | None] = field(default_factory=dict)
+    # The file's data as JSON, when the fast parser and the fast check took it: what the
+    # parse cache keeps (``parse_json`` checks it again far faster than it unpickles).
+    json: str = ""
 
 
 ParseResult = tuple[Parsed | None, list[Problem]]
@@ -164,12 +171,29 @@ def parse_exact(source: Source) -> ParseResult:
     return _parse(source, exact=True)
 
 
-def _parse(source: Source, *, exact: bool) -> ParseResult:
+def parse_json(source: Source, emitted: str) -> ParseResult:
+    """``parse_one`` from the file's data as the fast parser gave it (``Parsed.json``,
+    kept by the parse cache): checked again, not parsed again."""
+    return _parse(source, exact=False, emitted=emitted)
+
+
+def _parse(source: Source, *, exact: bool, emitted: str | None = None) -> ParseResult:
     from pydantic import ValidationError
 
-    from studyplan.adapters.curriculum.model import CurriculumHeader, TopicSpec
+    from studyplan.adapters.curriculum.model import CurriculumHeader, TopicSpec, catalog_topic
 
-    node, data, problems = compose(source, exact=exact)
+    node: Any = None
+    problems: list[Problem] = []
+    cached = emitted is not None
+    if emitted is None and not exact:
+        with contextlib.suppress(UnicodeDecodeError):  # PyYAML's path words it
+            emitted = fast_json(source.data.decode("utf-8"))
+    data = load_json(emitted) if emitted is not None else None
+    if not (isinstance(data, dict) and data):
+        if cached:  # a broken cache entry: the caller parses the file
+            return None, [Problem(source.label, "cached data unusable", "")]
+        emitted = None
+        node, data, problems = compose(source)
     if data is None:
         return None, problems
 
@@ -198,6 +222,15 @@ def _parse(source: Source, *, exact: bool) -> ParseResult:
             )
         )
         raw_topics = []
+    # The fast parser's data: topics that are certainly valid skip the models.
+    fast = topics_of(raw_topics, header.id, source.label) if node is None and header else None
+    if header is not None and fast is not None and clean(source, header.id, fast):
+        ids = tuple(t.id for t in fast)
+        curriculum = Curriculum(
+            header.id, header.title, header.title_zh, header.description, ids, source.label
+        )
+        aliases: dict[str, int | None] = {a: None for t in fast for a in t.aliases}
+        return Parsed(curriculum, fast, aliases, emitted or ""), problems
     for index, raw in enumerate(raw_topics):
         loc_prefix: tuple[str | int, ...] = ("topics", index)
         raw_id = raw.get("id") if isinstance(raw, dict) else None
@@ -233,7 +266,7 @@ def _parse(source: Source, *, exact: bool) -> ParseResult:
         problems += pointer_problems(source, node, loc_prefix, spec)
         for k, alias in enumerate(spec.aliases):
             alias_lines.setdefault(alias, line_of(node, (*loc_prefix, "aliases", k)))
-        topics.append(_topic(spec, header.id if header else "", source.label, line))
+        topics.append(catalog_topic(spec, header.id if header else "", source.label, line))
     if header is None:
         return None, problems
     curriculum = Curriculum(
@@ -245,55 +278,6 @@ def _parse(source: Source, *, exact: bool) -> ParseResult:
         source.label,
     )
     return Parsed(curriculum, topics, alias_lines), problems
-
-
-def _topic(spec: Any, curriculum: str, label: str, line: int | None) -> Topic:
-    """The catalog's topic for a valid ``TopicSpec``."""
-    return Topic(
-        id=spec.id,
-        curriculum=curriculum,
-        title=spec.title,
-        title_zh=spec.title_zh,
-        summary=spec.summary,
-        hours=spec.hours if spec.hours is not None else 0.0,
-        prerequisites=tuple(Prerequisite(p.id, p.reason) for p in spec.prerequisites),
-        readings=tuple(
-            Reading(
-                r.key,
-                r.where,
-                r.core,
-                r.access,
-                r.url,
-                r.hours,
-                r.pages,
-                r.one_of,
-                tuple(Part(p.where, p.hours) for p in r.parts),
-            )
-            for r in spec.readings
-        ),
-        tags=tuple(spec.tags),
-        level=spec.level,
-        goal=spec.goal,
-        source=label,
-        line=line,
-        kind=spec.kind,
-        aliases=tuple(spec.aliases),
-        checks=tuple(
-            Check(
-                c.q,
-                c.answer,
-                c.q_zh,
-                Pointer(c.source.key, c.source.where) if c.source else None,
-            )
-            for c in spec.checks
-        ),
-        exercises=tuple(Pointer(e.key, e.where) for e in spec.exercises),
-        project=(
-            Project(spec.project.title, spec.project.task, spec.project.deliverable)
-            if spec.project
-            else None
-        ),
-    )
 
 
 def validate(
@@ -324,8 +308,28 @@ def _validate(
     if aliases:
         topics = {tid: resolved(t, aliases) for tid, t in topics.items()}
     problems += _link_problems(topics, known_keys)
-    problems += _cycle_problems(topics)
-    return Catalog(curricula=curricula, topics=topics, aliases=aliases), problems
+    catalog = Catalog(curricula=curricula, topics=topics, aliases=aliases)
+    if not _acyclic(catalog):
+        problems += _cycle_problems(topics)
+    return catalog, problems
+
+
+def _acyclic(catalog: Catalog) -> bool:
+    """Whether the catalog's prerequisite links (as its table keeps them, without a
+    topic naming itself) form a DAG; the rustworkx graph this builds is then the one
+    the planner walks (``Catalog.planning_graph``), so a cold run builds it once."""
+    from operator import eq
+
+    from studyplan.domain import native
+
+    sources, targets = catalog.topics.links()
+    if any(map(eq, sources, targets)):
+        return False  # a self-prerequisite: the full search words it
+    graph = native.planning_graph(len(catalog.topics), sources, targets)
+    if not native.is_acyclic(graph):
+        return False
+    catalog.planning_graph = lambda: graph
+    return True
 
 
 def _merge(

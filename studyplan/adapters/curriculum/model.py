@@ -8,10 +8,13 @@ dataclasses of ``studyplan.domain.catalog``, which load faster from the cache.
 
 from __future__ import annotations
 
+from sys import intern
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
+
+from studyplan.domain.catalog import Check, Part, Pointer, Prerequisite, Project, Reading, Topic
 
 CURRICULUM_ID = r"^[a-z0-9][a-z0-9-]*$"
 TOPIC_ID = r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$"
@@ -203,6 +206,57 @@ class CurriculumSpec(CurriculumHeader):
     """One curriculum file."""
 
     topics: list[TopicSpec] = Field(min_length=1)
+
+
+def catalog_topic(spec: TopicSpec, curriculum: str, label: str, line: int | None) -> Topic:
+    """The catalog's topic for a valid ``TopicSpec``."""
+    return Topic(
+        id=spec.id,
+        curriculum=curriculum,
+        title=spec.title,
+        title_zh=spec.title_zh,
+        summary=spec.summary,
+        hours=spec.hours if spec.hours is not None else 0.0,
+        prerequisites=tuple(
+            Prerequisite(intern(p.id), intern(p.reason)) for p in spec.prerequisites
+        ),
+        readings=tuple(
+            Reading(
+                intern(r.key),
+                r.where,
+                r.core,
+                intern(r.access),
+                r.url,
+                r.hours,
+                r.pages,
+                r.one_of,
+                tuple(Part(p.where, p.hours) for p in r.parts),
+            )
+            for r in spec.readings
+        ),
+        tags=tuple(intern(tag) for tag in spec.tags),
+        level=spec.level,
+        goal=spec.goal,
+        source=label,
+        line=line,
+        kind=spec.kind,
+        aliases=tuple(spec.aliases),
+        checks=tuple(
+            Check(
+                c.q,
+                c.answer,
+                c.q_zh,
+                Pointer(c.source.key, c.source.where) if c.source else None,
+            )
+            for c in spec.checks
+        ),
+        exercises=tuple(Pointer(e.key, e.where) for e in spec.exercises),
+        project=(
+            Project(spec.project.title, spec.project.task, spec.project.deliverable)
+            if spec.project
+            else None
+        ),
+    )
 
 
 def json_schema() -> dict[str, object]:

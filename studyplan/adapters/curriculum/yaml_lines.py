@@ -86,34 +86,39 @@ def _constant(token: str) -> Any:
 
 def fast_data(text: str) -> Any | None:
     """The file's data through rapidyaml, or ``None`` when only PyYAML can say."""
-    if _unsafe(text):
+    emitted = fast_json(text)
+    return load_json(emitted) if emitted is not None else None
+
+
+def fast_json(text: str) -> str | None:
+    """The file's data as JSON through rapidyaml (what ``fast_data`` loads), or ``None``
+    when only PyYAML can say. The parse cache keeps it for a file whose data is valid."""
+    if not text.strip() or _unsafe(text):
         return None
     try:
-        import json
-
         import ryml
 
         tree = ryml.parse_in_arena(text.encode("utf-8"))
         out = ryml.emit_json_malloc(tree, tree.root_id())
         emitted = out if isinstance(out, str) else bytes(out).decode("utf-8")
-        if re.search(_RESOLVABLE, emitted):
-            return None
+    except Exception:  # a parse error, nothing emitted: PyYAML decides (and words it)
+        return None
+    return None if re.search(_RESOLVABLE, emitted) else emitted
+
+
+def load_json(emitted: str) -> Any | None:
+    """``fast_json``'s text as data; ``None`` for a number PyYAML reads otherwise."""
+    import json
+
+    try:
         return json.loads(emitted, parse_float=_number, parse_constant=_constant)
-    except Exception:  # a parse error, a number PyYAML reads otherwise: PyYAML decides
+    except Exception:  # a number PyYAML reads otherwise, or not JSON: PyYAML decides
         return None
 
 
-def compose(source: Source, *, exact: bool = True) -> tuple[Any, Any, list[Problem]]:
-    """Parse one file into (yaml node tree, plain data); problems if it is not usable.
-    Without ``exact`` the fast parser is tried first and the node tree is ``None``."""
-    if not exact:
-        try:
-            text = source.data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = ""
-        data = fast_data(text) if text.strip() else None
-        if isinstance(data, dict) and data:
-            return None, data, []
+def compose(source: Source) -> tuple[Any, Any, list[Problem]]:
+    """Parse one file with PyYAML into (yaml node tree, plain data); problems if it is
+    not usable."""
     import yaml
 
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

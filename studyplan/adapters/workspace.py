@@ -11,7 +11,6 @@ start reads no curriculum file at all.
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import os
 import pickle
@@ -37,6 +36,7 @@ from studyplan.adapters.curriculum.loader import (
 )
 from studyplan.adapters.files import write_cache
 from studyplan.domain.catalog import CACHE_LAYOUT, BibSummary, Catalog
+from studyplan.domain.digest import blake2b
 from studyplan.domain.layout import record_layout
 from studyplan.domain.pickled import PickledMapping
 from studyplan.errors import Problem
@@ -57,7 +57,7 @@ class Inputs:
     library: Mapping[str, BibSummary] = field(default_factory=dict)
 
     def fingerprint(self) -> str:
-        digest = hashlib.blake2b(digest_size=20)
+        digest = blake2b(digest_size=20)
         digest.update(f"studyplan {__version__} layout {CACHE_LAYOUT}\0".encode())
         for source in _stable(self.sources):
             digest.update(f"{source.label}\0{source.digest}\0".encode())
@@ -73,7 +73,7 @@ class Inputs:
     def content_hash(self) -> str:
         """A hash of the curricula's and the references' contents only (no program
         version or layout): what a saved plan remembers of the catalog it was made from."""
-        digest = hashlib.blake2b(digest_size=10)
+        digest = blake2b(digest_size=10)
         for source in self.sources:
             digest.update(f"{source.label}\0{source.digest}\0".encode())
         digest.update(f"\0references\0{self.references.digest if self.references else ''}".encode())
@@ -363,7 +363,7 @@ class ParseCache:
 
     def _file(self, source: Source) -> Path:
         key = f"{__version__}\0{CACHE_LAYOUT}\0{PARSED_LAYOUT}\0{source.label}\0{source.digest}"
-        name = hashlib.blake2b(key.encode(), digest_size=20).hexdigest()
+        name = blake2b(key.encode(), digest_size=20).hexdigest()
         return self.folder / f"{name}.pickle"
 
     def parse(self, source: Source) -> ParseResult:

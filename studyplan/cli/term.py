@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sys
 from collections.abc import Iterable, Iterator
 
@@ -80,8 +79,19 @@ def paint(text: str, style: str, allowed: str | None = None) -> str:
 
 
 def width() -> int:
-    """The terminal's width in columns (``COLUMNS`` wins; 80 when unknown)."""
-    return max(20, shutil.get_terminal_size((80, 24)).columns)
+    """The terminal's width in columns (``COLUMNS`` wins; 80 when unknown): what
+    ``shutil.get_terminal_size((80, 24)).columns`` answers, without importing shutil
+    (and the compression modules it loads) on every everyday command."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return max(20, columns or 80)
 
 
 # A line's label: tree branches, then a bullet, a status mark, a step number or a field

@@ -9,7 +9,6 @@ YAML is loaded with the safe loader only: no object construction from tags.
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from studyplan.domain.catalog import (
     Reading,
     Topic,
 )
+from studyplan.domain.digest import blake2b
 from studyplan.errors import CurriculumError, Problem, ProblemCode, did_you_mean
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -63,7 +63,7 @@ class Source:
 
 
 def content_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+    return blake2b(data, digest_size=20).hexdigest()
 
 
 def read_source(path: Path, label: str, known: KnownDigest | None = None) -> Source:

@@ -8,7 +8,6 @@ message before the server would refuse.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -60,7 +59,9 @@ class CohortMixin(StoreBase):
                         (name,),
                     )
                 )
-                return dataclasses.replace(info, members=members)
+                from dataclasses import replace
+
+                return replace(info, members=members)
         names = [c.name for c in self.cohorts()]
         raise NotFoundError(
             f"no cohort '{name}' that you lead or belong to",

@@ -360,7 +360,7 @@ def open_store(path: Path | str, *, create: bool) -> ProgressStore:
     one or one from a newer studyplan raises ``StoreError`` and is left untouched.
     """
     if isinstance(path, str):
-        from studyplan.adapters.store.pg import is_url
+        from studyplan.adapters.paths import is_url
 
         if is_url(path):
             from studyplan.adapters.store.pg_schema import open_pg

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studyplan.adapters.store.base import StoreBase
 from studyplan.adapters.store.sqlite import from_db, now_utc, to_db
 from studyplan.adapters.store.types import CohortInfo
-from studyplan.domain.saved_plan import SavedPlan, SavedPlanFormatError
 from studyplan.errors import ConflictError, NotFoundError, StoreError, clip, command, did_you_mean
+
+if TYPE_CHECKING:  # read only when a plan is (off the everyday commands' start-up path)
+    from studyplan.domain.saved_plan import SavedPlan
 
 ACTIVE_PLAN = "active_plan"
 #: How a learner names a cohort's assigned plan (``plans``, ``plan show``, ``--plan``).
@@ -149,6 +151,8 @@ def _load(name: str, text: str) -> SavedPlan:
 
 
 def _from_data(name: str, data: Any) -> SavedPlan:
+    from studyplan.domain.saved_plan import SavedPlan, SavedPlanFormatError
+
     try:
         return SavedPlan.from_json(data)
     except (ValueError, RecursionError, SavedPlanFormatError) as exc:

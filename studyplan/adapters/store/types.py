@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from studyplan.domain.saved_plan import SavedPlan
 from studyplan.domain.status import MARKS as _MARKS
 from studyplan.domain.status import RECORDED
+
+if TYPE_CHECKING:
+    from studyplan.domain.saved_plan import SavedPlan
 
 #: The statuses a topic can have; ``reset`` is recordable but means "no status".
 STATUSES = RECORDED

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from studyplan.domain.catalog import Catalog
 from studyplan.domain.graph import PrerequisiteGraph
@@ -11,8 +11,7 @@ from studyplan.domain.planner import Link, build_plan, chain_links, satisfied_cl
 from studyplan.domain.status import Status
 
 
-@dataclass(frozen=True, slots=True)
-class NextTopic:
+class NextTopic(NamedTuple):
     topic_id: str
     status: str  # Status.TODO or Status.STARTED
 
@@ -45,8 +44,7 @@ def next_topics(
     return result[:limit] if limit is not None else result
 
 
-@dataclass(frozen=True, slots=True)
-class Unlocks:
+class Unlocks(NamedTuple):
     direct: list[str]
     transitive: list[str]
     startable: list[str]

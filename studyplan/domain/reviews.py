@@ -18,9 +18,8 @@ does the scheduling).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from studyplan.domain.graph import PrerequisiteGraph
@@ -35,8 +34,7 @@ CREDIT_BY_DEPTH = {1: 0.5, 2: 0.25}
 FIRST_INTERVAL_DAYS = 2
 
 
-@dataclass(frozen=True, slots=True)
-class CardState:
+class CardState(NamedTuple):
     """A topic's card as the store last wrote it (the newest live review row)."""
 
     topic_id: str

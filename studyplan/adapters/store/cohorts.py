@@ -59,9 +59,7 @@ class CohortMixin(StoreBase):
                         (name,),
                     )
                 )
-                from dataclasses import replace
-
-                return replace(info, members=members)
+                return info._replace(members=members)
         names = [c.name for c in self.cohorts()]
         raise NotFoundError(
             f"no cohort '{name}' that you lead or belong to",

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from studyplan.adapters.store.base import StoreBase
 from studyplan.adapters.store.sqlite import from_db, now_utc, to_db
@@ -16,8 +15,7 @@ if TYPE_CHECKING:  # imported when cards are read: the store is on every start-u
 _LIVE = "a.id NOT IN (SELECT undoes FROM action WHERE undoes IS NOT NULL)"
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewRow:
+class ReviewRow(NamedTuple):
     """One row to write: a review (``credit`` 1) or a prerequisite's share of one."""
 
     topic_id: str

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -29,8 +28,7 @@ LEARNER_TABLES = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class TopicStatus:
+class TopicStatus(NamedTuple):
     """A topic's current status, derived from the live (not undone) events."""
 
     topic_id: str
@@ -39,8 +37,7 @@ class TopicStatus:
     minutes: int
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """One recorded status change, as ``studyplan log`` shows it."""
 
     action_id: int
@@ -54,8 +51,7 @@ class Event:
     undone: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
+class Note(NamedTuple):
     """A note on a topic: from ``studyplan note`` (``source == 'note'``) or a mark's
     ``--note`` (``source`` is that mark's status)."""
 
@@ -66,8 +62,7 @@ class Note:
     source: str
 
 
-@dataclass(frozen=True, slots=True)
-class UndoResult:
+class UndoResult(NamedTuple):
     """What ``undo`` reverted, and each touched topic's status afterwards (None: none)."""
 
     action_id: int
@@ -76,7 +71,7 @@ class UndoResult:
     created: datetime
     status: str | None
     topics: tuple[str, ...]
-    now: dict[str, str | None] = field(default_factory=dict)
+    now: dict[str, str | None]
     #: For an undone ``bib rm``: the keys put back into the library.
     library: tuple[str, ...] = ()
 
@@ -104,8 +99,7 @@ class LibraryBlock(NamedTuple):
     kind: str
 
 
-@dataclass(frozen=True, slots=True)
-class LibraryEntry:
+class LibraryEntry(NamedTuple):
     """One block of the personal BibTeX library, in import order."""
 
     key: str
@@ -116,8 +110,7 @@ class LibraryEntry:
     kind: str = "entry"
 
 
-@dataclass(frozen=True, slots=True)
-class RestoreResult:
+class RestoreResult(NamedTuple):
     """What ``restore`` merged; restoring the same backup again adds nothing."""
 
     actions_added: int = 0
@@ -140,8 +133,7 @@ class RestoreResult:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class CohortInfo:
+class CohortInfo(NamedTuple):
     """A cohort as its lead and members see it."""
 
     name: str

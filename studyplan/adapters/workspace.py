@@ -16,7 +16,6 @@ import os
 import pickle
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,14 +46,22 @@ PARSED_LAYOUT = record_layout(loader.Parsed)
 _CACHE_PREFIX = "catalog-"
 
 
-@dataclass(slots=True)
 class Inputs:
-    """Everything a catalog is built from."""
+    """Everything a catalog is built from (a plain class, for the reason ``Source`` is)."""
 
-    sources: list[Source]
-    read_problems: list[Problem]
-    references: Source | None
-    library: Mapping[str, BibSummary] = field(default_factory=dict)
+    __slots__ = ("library", "read_problems", "references", "sources")
+
+    def __init__(
+        self,
+        sources: list[Source],
+        read_problems: list[Problem],
+        references: Source | None,
+        library: Mapping[str, BibSummary] | None = None,
+    ) -> None:
+        self.sources = sources
+        self.read_problems = read_problems
+        self.references = references
+        self.library: Mapping[str, BibSummary] = library if library is not None else {}
 
     def fingerprint(self) -> str:
         digest = blake2b(digest_size=20)
@@ -149,7 +156,7 @@ def _stable(sources: Sequence[Source]) -> list[Source]:
     working directory (as messages use) would make every directory its own cache key,
     and a catalog cached in one directory would carry paths relative to another."""
     return [
-        s if s.label == str(s.path.absolute()) else replace(s, label=str(s.path.absolute()))
+        s if s.label == str(s.path.absolute()) else s.relabelled(str(s.path.absolute()))
         for s in sources
     ]
 

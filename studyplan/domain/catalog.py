@@ -13,7 +13,6 @@ import pickle
 import sys
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from studyplan.domain.columns import (
@@ -131,8 +130,7 @@ class Topic(NamedTuple):
         return tuple(p.id for p in self.prerequisites)
 
 
-@dataclass(frozen=True, slots=True)
-class Curriculum:
+class Curriculum(NamedTuple):
     """One curriculum file: its id, titles, description and its topics' ids in declared
     order (``source`` is the file it came from)."""
 
@@ -144,8 +142,7 @@ class Curriculum:
     source: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class BibSummary:
+class BibSummary(NamedTuple):
     """What commands need to show a reference without parsing BibTeX."""
 
     key: str
@@ -359,23 +356,27 @@ class TopicTable(Mapping[str, Topic]):
         return self._sources, self._targets
 
 
-@dataclass(slots=True)
 class Catalog:
     """All curricula merged into one graph, in declared order (curricula in load order,
-    topics in file order): the order every tie is broken by."""
+    topics in file order): the order every tie is broken by.
+
+    A plain class (not a dataclass, like every record the everyday commands load: see
+    docs/architecture.md), compared and shown by its fields but ``planning_graph``."""
+
+    __slots__ = ("aliases", "content_hash", "curricula", "planning_graph", "references", "topics")
 
     curricula: dict[str, Curriculum]
     topics: TopicTable
-    references: Mapping[str, BibSummary] = field(default_factory=dict)
+    references: Mapping[str, BibSummary]
     # Retired id -> the id of the topic that took it over (``aliases:`` in the files).
-    aliases: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, str]
     # Set by the workspace on a cached catalog: reads the planner's rustworkx graph from
     # the cache (None from it means "build it yourself"). Never pickled.
-    planning_graph: Callable[[], Any] | None = field(default=None, repr=False, compare=False)
+    planning_graph: Callable[[], Any] | None
     # A hash of what the catalog was built from (every curriculum file's and the
     # references' contents), not of the program: saved plans keep it, so that ``plan
     # diff`` can tell a change of the curricula from a change of the learner's marks.
-    content_hash: str = ""
+    content_hash: str
 
     def __init__(
         self,
@@ -391,6 +392,22 @@ class Catalog:
         self.aliases = dict(aliases or {})
         self.planning_graph = None
         self.content_hash = content_hash
+
+    def _fields(self) -> tuple[Any, ...]:
+        return self.curricula, self.topics, self.references, self.aliases, self.content_hash
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Catalog)
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass with eq
+
+    def __repr__(self) -> str:
+        names = ("curricula", "topics", "references", "aliases", "content_hash")
+        shown = ", ".join(f"{n}={v!r}" for n, v in zip(names, self._fields(), strict=True))
+        return f"Catalog({shown})"
 
     def __getstate__(self) -> tuple[Any, ...]:
         refs = self.references

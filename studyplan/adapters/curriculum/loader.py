@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any
@@ -39,17 +38,38 @@ YAML_SUFFIXES = (".yaml", ".yml")
 KnownDigest = Callable[[Path, os.stat_result], str | None]
 
 
-@dataclass(slots=True)
 class Source:
     """One source file: its path, how to name it in messages, a hash of its bytes, and
     the bytes, read on first use (a warm start that already knows the hash needs only it).
-    ``stat`` is what the file looked like when it was hashed."""
+    ``stat`` is what the file looked like when it was hashed.
 
-    path: Path
-    label: str
-    digest: str
-    stat: os.stat_result | None = None
-    _data: bytes | None = None
+    A plain class, not a dataclass: a warm start builds these and no dataclass
+    (docs/architecture.md)."""
+
+    __slots__ = ("_data", "digest", "label", "path", "stat")
+
+    def __init__(
+        self,
+        path: Path,
+        label: str,
+        digest: str,
+        stat: os.stat_result | None = None,
+        _data: bytes | None = None,
+    ) -> None:
+        self.path = path
+        self.label = label
+        self.digest = digest
+        self.stat = stat
+        self._data = _data
+
+    def relabelled(self, label: str) -> Source:
+        return Source(self.path, label, self.digest, self.stat, self._data)
+
+    def __repr__(self) -> str:
+        return (
+            f"Source(path={self.path!r}, label={self.label!r}, digest={self.digest!r}, "
+            f"stat={self.stat!r}, _data={self._data!r})"
+        )
 
     @property
     def data(self) -> bytes:
@@ -134,14 +154,40 @@ def _label(path: Path) -> str:
 # -- validation -------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
 class Parsed:
-    """One file's curriculum and topics, checked on their own (not against other files)."""
+    """One file's curriculum and topics, checked on their own (not against other files).
+    A plain class (pickled per file by the workspace), for the reason ``Source`` is."""
+
+    __slots__ = ("alias_lines", "curriculum", "topics")
 
     curriculum: Curriculum
     topics: list[Topic]
     # Each alias declared in the file -> the line it is on (for problems across files).
-    alias_lines: dict[str, int | None] = field(default_factory=dict)
+    alias_lines: dict[str, int | None]
+
+    def __init__(
+        self,
+        curriculum: Curriculum,
+        topics: list[Topic],
+        alias_lines: dict[str, int | None] | None = None,
+    ) -> None:
+        self.curriculum = curriculum
+        self.topics = topics
+        self.alias_lines = alias_lines if alias_lines is not None else {}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Parsed) or other.__class__ is not self.__class__:
+            return NotImplemented
+        mine = (self.curriculum, self.topics, self.alias_lines)
+        return mine == (other.curriculum, other.topics, other.alias_lines)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __repr__(self) -> str:
+        return (
+            f"Parsed(curriculum={self.curriculum!r}, topics={self.topics!r}, "
+            f"alias_lines={self.alias_lines!r})"
+        )
 
 
 ParseResult = tuple[Parsed | None, list[Problem]]

@@ -49,8 +49,8 @@ def active_goals(st: State, plan: str | None) -> tuple[str | None, list[str] | N
 
 def run_next(st: State, *, plan: str | None, count: int, as_json: bool) -> None:
     """``next``: what you can start now."""
+    from studyplan.domain.closure import graph_of
     from studyplan.domain.frontier import next_topics
-    from studyplan.domain.planner import graph_of
     from studyplan.views.render import reading_line
 
     catalog = st.catalog()
@@ -220,7 +220,7 @@ def run_mark(
 def _covers(st: State, ids: list[str]) -> list[str]:
     """The prerequisites the marked topics now cover that nothing else marked already
     did (by the planner's rule), nearest first."""
-    from studyplan.domain.planner import graph_of, satisfied_closure
+    from studyplan.domain.closure import graph_of, satisfied_closure
 
     catalog = st.catalog()
     graph = graph_of(catalog)

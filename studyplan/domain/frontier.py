@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from studyplan.domain.catalog import Catalog
+from studyplan.domain.closure import satisfied_closure
 from studyplan.domain.graph import PrerequisiteGraph
-from studyplan.domain.planner import Link, build_plan, chain_links, satisfied_closure
 from studyplan.domain.status import Status
+
+if TYPE_CHECKING:  # the planner only when a plan is asked for (not on ``next``'s start-up)
+    from studyplan.domain.catalog import Catalog
+    from studyplan.domain.planner import Link
 
 
 class NextTopic(NamedTuple):
@@ -30,6 +33,8 @@ def next_topics(
     have = set(satisfied_closure(graph, statuses, milestones))
     skipped = {t for t, s in statuses.items() if s == Status.SKIPPED}
     if goals is not None:
+        from studyplan.domain.planner import build_plan
+
         candidates = build_plan(catalog, goals, statuses, graph).topic_ids
     else:
         candidates = [t for t in graph.ids if t not in have and t not in skipped]
@@ -77,6 +82,8 @@ def chain_to(
     tree = graph.why_tree([goal], set())
     if tree.links(topic_id) < 0:
         return None
+    from studyplan.domain.planner import chain_links
+
     return chain_links(tree.chain(topic_id), catalog.topics.reasons)
 
 

@@ -159,7 +159,10 @@ class BibSummary(NamedTuple):
 # Bump only for a change of the pickled layout that no record's fields show (say, a
 # column's meaning); added, removed, renamed or retyped fields change the key by
 # themselves (``record_layout``, in ``domain/layout.py``).
-_LAYOUT_REVISION = 6  # 6: references pickled as (whole, first) blobs (pickled.py)
+_LAYOUT_REVISION = 7  # 7: the details pickled in chunks of DETAIL_CHUNK topics
+#: Topics per pickled chunk of details: ``show`` opens one chunk, ``next`` a few, instead
+#: of every topic's summary, readings and checks (a third of a warm ``show``).
+DETAIL_CHUNK = 32
 
 
 class TopicTable(Mapping[str, Topic]):
@@ -167,9 +170,9 @@ class TopicTable(Mapping[str, Topic]):
 
     What planning and listing read for every topic (id, curriculum, titles, hours, core
     readings, the prerequisite links by position) is kept as plain lists and arrays. The
-    rest (summary, every reading, reasons, tags, where it was declared) is pickled into
-    one bytes value and opened on first use: a warm ``plan`` on a 100k-topic catalog
-    never pays for it. See benchmarks/bench_planner.py. Milestones are few: their
+    rest (summary, every reading, reasons, tags, where it was declared) is pickled in
+    chunks of ``DETAIL_CHUNK`` topics, each opened on first use: a warm ``plan`` on a
+    100k-topic catalog never pays for it, and ``show`` opens one chunk. See benchmarks/bench_planner.py. Milestones are few: their
     positions and their parts' positions are kept as one small mapping.
     """
 
@@ -177,11 +180,12 @@ class TopicTable(Mapping[str, Topic]):
         "_built",
         "_core",
         "_curriculum",
+        "_detail_chunks",
         "_details",
-        "_details_blob",
         "_hours",
         "_ids",
         "_milestones",
+        "_opened",
         "_position",
         "_sources",
         "_targets",
@@ -222,7 +226,8 @@ class TopicTable(Mapping[str, Topic]):
             )
             for t in topics.values()
         ]
-        self._details_blob = b""
+        self._detail_chunks: list[bytes] = []
+        self._opened: dict[int, list[tuple[Any, ...]]] = {}
 
     def _set_core(
         self,
@@ -248,22 +253,33 @@ class TopicTable(Mapping[str, Topic]):
     # -- pickling: the hot columns as they are, the details as one opaque blob ----------
 
     def __getstate__(self) -> tuple[Any, ...]:
-        blob = self._details_blob or pickle.dumps(self._details, pickle.HIGHEST_PROTOCOL)
+        chunks = self._detail_chunks
+        if self._details is not None:
+            rows, size = self._details, DETAIL_CHUNK
+            dump = pickle.dumps
+            chunks = [
+                dump(rows[i : i + size], pickle.HIGHEST_PROTOCOL) for i in range(0, len(rows), size)
+            ]
         core = (self._ids, self._curriculum, self._title, self._title_zh, self._hours)
-        return (*core, self._core, self._sources, self._targets, self._milestones, blob)
+        return (*core, self._core, self._sources, self._targets, self._milestones, chunks)
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        *core, milestones, blob = state
+        *core, milestones, chunks = state
         self._set_core(*core)
         self._milestones = milestones
         self._position = dict(zip(self._ids, range(len(self._ids)), strict=True))
         self._details = None
-        self._details_blob = blob
+        self._detail_chunks = chunks
+        self._opened = {}
 
     def _detail(self, position: int) -> tuple[Any, ...]:
-        if self._details is None:
-            self._details = pickle.loads(self._details_blob)
-        detail: tuple[Any, ...] = self._details[position]
+        if self._details is not None:
+            return self._details[position]
+        chunk, offset = divmod(position, DETAIL_CHUNK)
+        rows = self._opened.get(chunk)
+        if rows is None:
+            rows = self._opened[chunk] = pickle.loads(self._detail_chunks[chunk])
+        detail: tuple[Any, ...] = rows[offset]
         return detail
 
     # -- the mapping -------------------------------------------------------------------

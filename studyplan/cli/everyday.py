@@ -202,7 +202,7 @@ def run_mark(
     shown = {RESET: "cleared", Status.NOT_KNOWN: "not known"}.get(status, status)
     word = paint(shown, STATUS_STYLE.get(status, ""), painted)
     for tid in ids:
-        title = catalog.topics[tid].title if tid in catalog.topics else "(orphaned)"
+        title = catalog.topics.title(tid) if tid in catalog.topics else "(orphaned)"
         extra = f" · {minutes} min" if minutes else ""
         extra += f" · {day}" if day else ""
         echo(f"{word}: {tid} — {title}{extra}")

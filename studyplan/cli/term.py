@@ -96,8 +96,9 @@ def width() -> int:
 
 
 # A line's label: tree branches, then a bullet, a status mark, a step number or a field
-# name, then a week span. A continuation line starts under what follows it.
-_LABEL = re.compile(
+# name, then a week span. A continuation line starts under what follows it. Compiled on
+# first use (only a line too long for the terminal needs it): not on every start.
+_LABEL = (
     r"[ │├└─]*"
     r"(?:(?:[•✔▶↷·◆→↑*]|\d+\.|read|why|from|hand in:|→)[ ]+)?"
     r"(?:wk \d+(?:–\d+)?[ ]+)?"
@@ -106,7 +107,7 @@ _LABEL = re.compile(
 
 def hanging_indent(line: str) -> int:
     """Columns a continuation of ``line`` is indented by."""
-    lead = _LABEL.match(line)
+    lead = re.match(_LABEL, line)
     label = lead.group(0) if lead else ""
     if label.strip():
         return cell_width(label)

@@ -350,6 +350,9 @@ class TopicTable(Mapping[str, Topic]):
     def title(self, topic_id: str) -> str:
         return self._title[self._position[topic_id]]
 
+    def curriculum_of(self, topic_id: str) -> str:
+        return self._curriculum[self._position[topic_id]]
+
     # -- whole columns, by position -----------------------------------------------------
 
     def hours_column(self) -> Sequence[float]:

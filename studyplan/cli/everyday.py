@@ -55,7 +55,10 @@ def run_next(st: State, *, plan: str | None, count: int, as_json: bool) -> None:
 
     catalog = st.catalog()
     name, goals = active_goals(st, plan)
-    found = next_topics(catalog, graph_of(catalog), st.statuses(), goals, count)
+    store = st.store(create=False)
+    marked = store.statuses(catalog.aliases)  # read once: the marks and the reviews due
+    marks = {tid: row.status for tid, row in marked.items()}  # what ``st.statuses()`` gives
+    found = next_topics(catalog, graph_of(catalog), marks, goals, count)
     reading = st.reading()
     left = st.hours_left()
     rows: list[dict[str, Any]] = []
@@ -80,8 +83,7 @@ def run_next(st: State, *, plan: str | None, count: int, as_json: bool) -> None:
         )
     from studyplan.cli.progress_view import review_line, reviews_due
 
-    store = st.store(create=False)
-    reviews = reviews_due(catalog, store, store.statuses(catalog.aliases))
+    reviews = reviews_due(catalog, store, marked)
     if as_json:
         print_json({"plan": name, "topics": rows, "reviews": reviews})
         return

@@ -131,6 +131,7 @@ NOT_ON_THE_SQLITE_PATH = (
     "studyplan.domain.saved_plan",
     "studyplan.domain.planner",
     "studyplan.domain.pace",
+    "studyplan.adapters.store.types",
 )
 
 EXIT_PROBE = """

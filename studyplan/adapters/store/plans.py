@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from studyplan.adapters.store.base import StoreBase
 from studyplan.adapters.store.sqlite import from_db, now_utc, to_db
-from studyplan.adapters.store.types import CohortInfo
 from studyplan.errors import ConflictError, NotFoundError, StoreError, clip, command, did_you_mean
 
 if TYPE_CHECKING:  # read only when a plan is (off the everyday commands' start-up path)
+    from studyplan.adapters.store.types import CohortInfo
     from studyplan.domain.saved_plan import SavedPlan
 
 ACTIVE_PLAN = "active_plan"

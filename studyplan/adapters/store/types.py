@@ -1,40 +1,19 @@
-"""Plain data the store hands out. Stdlib only: imported on every hot path."""
+"""Plain data the store hands out. Stdlib only. The rows every start reads are in
+``rows`` (re-exported here); these are loaded by the commands that use them."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
-from studyplan.domain.status import MARKS as _MARKS
-from studyplan.domain.status import RECORDED
+from studyplan.adapters.store.rows import LEARNER_TABLES as LEARNER_TABLES
+from studyplan.adapters.store.rows import MARKS as MARKS
+from studyplan.adapters.store.rows import STATUSES as STATUSES
+from studyplan.adapters.store.rows import LibraryBlock as LibraryBlock
+from studyplan.adapters.store.rows import TopicStatus as TopicStatus
 
 if TYPE_CHECKING:
     from studyplan.domain.saved_plan import SavedPlan
-
-#: The statuses a topic can have; ``reset`` is recordable but means "no status".
-STATUSES = RECORDED
-MARKS = _MARKS
-#: Tables whose rows belong to one learner (row-level security on PostgreSQL).
-LEARNER_TABLES = (
-    "action",
-    "event",
-    "note",
-    "plan",
-    "setting",
-    "library",
-    "review",
-    "library_removed",
-    "reading_tick",
-)
-
-
-class TopicStatus(NamedTuple):
-    """A topic's current status, derived from the live (not undone) events."""
-
-    topic_id: str
-    status: str
-    updated: datetime
-    minutes: int
 
 
 class Event(NamedTuple):
@@ -87,16 +66,6 @@ class UndoResult(NamedTuple):
             after = ", ".join(self.library) + " back in your library"
         # The command as it was typed (shell-quoted once, never quoted again around it).
         return f"undid: studyplan {what} (recorded {when})" + (f"; {after}" if after else "")
-
-
-class LibraryBlock(NamedTuple):
-    """A library block as the catalog needs it: no dates, nothing parsed (a 10k-entry
-    library is read on every catalog command to key the cache)."""
-
-    key: str
-    bibtex: str
-    source: str
-    kind: str
 
 
 class LibraryEntry(NamedTuple):

@@ -15,9 +15,6 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import Any
 
-from studyplan.adapters.curriculum.aliases import collect_aliases, resolved
-from studyplan.adapters.curriculum.spec_problems import kind_problems, pointer_problems
-from studyplan.adapters.curriculum.yaml_lines import compose, describe, line_of
 from studyplan.domain.catalog import (
     Catalog,
     Check,
@@ -214,6 +211,8 @@ def _parse(source: Source, *, exact: bool) -> ParseResult:
     from pydantic import ValidationError
 
     from studyplan.adapters.curriculum.model import CurriculumHeader, TopicSpec
+    from studyplan.adapters.curriculum.spec_problems import kind_problems, pointer_problems
+    from studyplan.adapters.curriculum.yaml_lines import compose, describe, line_of
 
     node, data, problems = compose(source, exact=exact)
     if data is None:
@@ -364,6 +363,9 @@ def _validate(
     known_keys: set[str] | frozenset[str],
     parse: Callable[[Source], ParseResult],
 ) -> tuple[Catalog, list[Problem]]:
+    # Imported here, not at the top: a warm start reads sources and never validates.
+    from studyplan.adapters.curriculum.aliases import collect_aliases, resolved
+
     curricula, topics, declared, problems = _merge(sources, parse)
     aliases, alias_problems = collect_aliases(declared, topics)
     problems += alias_problems

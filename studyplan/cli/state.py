@@ -102,11 +102,13 @@ class State:
     def reading(self) -> dict[str, TopicReading]:
         """Topic id -> reading progress, for topics with ticked readings (read-only)."""
         if self._reading is None:
-            from studyplan.domain.ticks import reading_progress
-
             catalog = self.catalog()
             ticks = self.store(create=False).ticks(catalog.aliases)
-            self._reading = reading_progress(catalog, ticks) if ticks else {}
+            self._reading = {}
+            if ticks:  # the module only when something was ticked
+                from studyplan.domain.ticks import reading_progress
+
+                self._reading = reading_progress(catalog, ticks)
         return self._reading
 
     def hours_left(self) -> dict[str, float]:

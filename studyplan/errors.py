@@ -3,9 +3,10 @@
 Every error a user can cause is a ``StudyplanError`` subclass whose message is ready to
 print as one line. The CLI turns them into exit codes in exactly one place
 (``studyplan.cli.failures``); nothing else calls ``sys.exit``.
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations``: ``typing.NamedTuple`` compiles each
+field annotation given as a string (see ``studyplan.domain.catalog``).
+"""
 
 from collections.abc import Iterable, Sequence
 from enum import StrEnum

@@ -5,9 +5,11 @@ specs, pickled into the cache, and loaded back without importing pydantic or YAM
 Topics, prerequisites and readings are named tuples rather than frozen dataclasses: as
 immutable, and much faster to unpickle, which is most of a warm start on a large
 catalog (figures: benchmarks/RESULTS.md).
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: ``typing.NamedTuple`` compiles every
+field annotation given as a string (a ``ForwardRef`` each), which doubled the cost of
+building these classes on every start; real annotations cost nothing to check.
+"""
 
 import pickle
 import sys
@@ -235,10 +237,10 @@ class TopicTable(Mapping[str, Topic]):
         curriculum: list[str],
         title: list[str],
         title_zh: list[str],
-        hours: array[float],
+        hours: "array[float]",
         core: CoreColumns,
-        sources: array[int],
-        targets: array[int],
+        sources: "array[int]",
+        targets: "array[int]",
     ) -> None:
         self._ids = ids
         self._curriculum = curriculum

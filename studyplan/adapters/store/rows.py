@@ -1,8 +1,10 @@
 """What every command's start reads from the store: the status rows and the library's
 blocks as the catalog key needs them. Stdlib only, and small: the other records the
-store hands out (``types``) are loaded by the commands that use them."""
+store hands out (``types``) are loaded by the commands that use them.
 
-from __future__ import annotations
+No ``from __future__ import annotations``: ``typing.NamedTuple`` compiles each
+field annotation given as a string (see ``studyplan.domain.catalog``).
+"""
 
 from datetime import datetime
 from typing import NamedTuple

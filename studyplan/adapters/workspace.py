@@ -11,7 +11,6 @@ start reads no curriculum file at all.
 from __future__ import annotations
 
 import gc
-import json
 import os
 import pickle
 import time
@@ -163,7 +162,7 @@ def _stable(sources: Sequence[Source]) -> list[Source]:
 
 class DigestIndex:
     """Hashes of source files by what their ``stat`` looked like when hashed, kept in
-    ``<home>/cache/sources.json``: as in git's index, a file whose size, times and inode
+    ``<home>/cache/sources.pickle``: as in git's index, a file whose size, times and inode
     are unchanged is not read again, so a warm start on 35 MB of curricula reads none of
     it. The catalog stays keyed by content: these are the contents' hashes.
 
@@ -173,15 +172,16 @@ class DigestIndex:
     """
 
     RACY_NS = 2_000_000_000
-    FILE = "sources.json"
+    # Pickled, not JSON: the json module would be one more import on every start.
+    FILE = "sources.pickle"
 
     def __init__(self, folder: Path) -> None:
         self.file = folder / self.FILE
         self.changed = False
         try:
-            entries = json.loads(self.file.read_text("utf-8"))
+            entries = pickle.loads(self.file.read_bytes())
             self.entries: dict[str, list[Any]] = entries if isinstance(entries, dict) else {}
-        except (OSError, ValueError):
+        except Exception:  # missing or broken: every file is hashed again
             self.entries = {}
 
     @staticmethod
@@ -211,7 +211,7 @@ class DigestIndex:
         if not self.changed:
             return
         self.entries = {k: v for k, v in self.entries.items() if os.path.exists(k)}
-        write_cache(self.file, json.dumps(self.entries).encode())
+        write_cache(self.file, pickle.dumps(self.entries, pickle.HIGHEST_PROTOCOL))
 
 
 def builtin_set_in(path: Path) -> Path | None:

@@ -7,7 +7,7 @@ same bodies (``studyplan.cli.everyday``, ``plan_run``, ``reading_run``) the Type
 call.
 
 It is not a second definition of the commands: what it accepts is read from
-``fast_spec.json``, which ``python -m studyplan.cli.fastgen`` generates from the Typer
+``fast_spec.py``, which ``python -m studyplan.cli.fastgen`` generates from the Typer
 app, and ``tests/test_fast.py`` fails whenever the two differ. It understands only the
 plain cases (known options spelled out in full, ``--opt=value``, values that need no
 coercion beyond ``int()``/``float()`` of plain ASCII digits) and answers ``None`` for anything else (help,
@@ -17,13 +17,12 @@ completion): then Typer runs as before, with its own messages and exit codes.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
-SPEC_FILE = Path(__file__).with_name("fast_spec.json")
+SPEC_FILE = Path(__file__).with_name("fast_spec.py")
 
 
 def _digits(token: str, most: int) -> bool:
@@ -40,8 +39,10 @@ def _float_token(token: str) -> bool:
 
 
 def load_spec() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(SPEC_FILE.read_text("utf-8"))
-    return data
+    """The spec ``fastgen`` wrote (read-only: shared by every call in a process)."""
+    from studyplan.cli.fast_spec import SPEC
+
+    return SPEC
 
 
 def _value(param: dict[str, Any], token: str) -> Any:

@@ -4,7 +4,6 @@ plan and the JSON path of each problem (exit 5), never a crash in a later comman
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +23,8 @@ ASSIGNED_PREFIX = "@"
 class PlansMixin(StoreBase):
     def save_plan(self, name: str, plan: SavedPlan, *, replace: bool = False) -> None:
         """Store ``plan`` under ``name``; an existing name needs ``replace=True``."""
+        import json
+
         text = json.dumps(plan.to_json(), ensure_ascii=False)
         stamp = to_db(now_utc())
         with self._write() as conn:
@@ -141,6 +142,8 @@ class PlansMixin(StoreBase):
 
 
 def _load(name: str, text: str) -> SavedPlan:
+    import json  # a saved plan's text, read only when a plan is
+
     try:
         return _from_data(name, json.loads(text))
     except (ValueError, RecursionError):

@@ -133,6 +133,7 @@ NOT_ON_THE_SQLITE_PATH = (
     "studyplan.domain.pace",
     "studyplan.adapters.store.types",
     "json",
+    "getpass",
 )
 
 EXIT_PROBE = """

@@ -159,8 +159,6 @@ def run(argv: list[str]) -> int | None:
         name, root, values = parse(argv, spec)
     except _Fallback:
         return None
-    import importlib
-
     from studyplan.cli.failures import exit_code
     from studyplan.cli.state import State
 
@@ -168,7 +166,8 @@ def run(argv: list[str]) -> int | None:
     st = State.from_options(root["curricula"], root["db"], root["debug"])
     st.json = bool(values.get("as_json"))  # errors as JSON too (``options.JsonOption``)
     module, function = command["body"].split(":")
-    body = getattr(importlib.import_module(module), function)
+    __import__(module)  # what importlib.import_module does, without importing importlib
+    body = getattr(sys.modules[module], function)
     try:
         body(st, **command["fixed"], **values)
         sys.stdout.flush()

@@ -1,16 +1,18 @@
-"""What can be learnt now, what a topic unlocks, and why a topic matters. Pure, no I/O."""
+"""What can be learnt now, what a topic unlocks, and why a topic matters. Pure, no I/O.
 
-from __future__ import annotations
+No ``from __future__ import annotations``: ``typing.NamedTuple`` compiles each
+field annotation given as a string (see ``studyplan.domain.catalog``).
+"""
 
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+from studyplan.domain.catalog import Catalog
 from studyplan.domain.closure import satisfied_closure
 from studyplan.domain.graph import PrerequisiteGraph
 from studyplan.domain.status import Status
 
 if TYPE_CHECKING:  # the planner only when a plan is asked for (not on ``next``'s start-up)
-    from studyplan.domain.catalog import Catalog
     from studyplan.domain.planner import Link
 
 
@@ -73,7 +75,7 @@ def unlocks(
 
 def chain_to(
     graph: PrerequisiteGraph, catalog: Catalog, topic_id: str, goal: str
-) -> tuple[Link, ...] | None:
+) -> "tuple[Link, ...] | None":
     """The chain of prerequisite edges from ``topic_id`` up to ``goal``, with reasons, by
     the plan's rule (shortest; ties to the earliest-declared topic), so ``studyplan why``
     and the plan for that goal explain a step alike. None when the goal does not need it."""

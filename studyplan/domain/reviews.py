@@ -13,9 +13,10 @@ does the scheduling).
   nothing further). Fractions are banked per topic; when a topic's bank reaches 1 it is
   reviewed *good* at that moment and the bank goes down by 1. A failed review (again)
   counts against that topic only: nothing flows.
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations``: ``typing.NamedTuple`` compiles each
+field annotation given as a string (see ``studyplan.domain.catalog``).
+"""
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
@@ -66,7 +67,7 @@ def upcoming(
 
 
 def credit_targets(
-    graph: PrerequisiteGraph, topic_id: str, has_card: Iterable[str] | set[str]
+    graph: "PrerequisiteGraph", topic_id: str, has_card: Iterable[str] | set[str]
 ) -> list[tuple[str, int, float]]:
     """(prerequisite, links down, credit) for every carded prerequisite a successful
     review of ``topic_id`` exercises, nearest first, each at its shortest distance."""

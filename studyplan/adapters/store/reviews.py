@@ -1,6 +1,8 @@
-"""Review rows: each topic's newest card, and a review session written as one action."""
+"""Review rows: each topic's newest card, and a review session written as one action.
 
-from __future__ import annotations
+No ``from __future__ import annotations``: ``typing.NamedTuple`` compiles each
+field annotation given as a string (see ``studyplan.domain.catalog``).
+"""
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -32,7 +34,7 @@ class ReviewsMixin(StoreBase):
     # ``ProgressStore._new_action``: every action is stamped by the one rule there.
     _new_action: Callable[..., int]
 
-    def review_states(self) -> dict[str, CardState]:
+    def review_states(self) -> "dict[str, CardState]":
         """Topic id -> its card as of the newest live review row (by recording order)."""
         if not self._has_reviews():
             return {}

@@ -14,7 +14,6 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from studyplan.cli.dates import parse_date
 from studyplan.cli.output import echo, emit_lines, print_json
 from studyplan.domain.status import RESET, Status
 from studyplan.errors import InputError
@@ -173,6 +172,8 @@ def run_mark(
         check_minutes(minutes)
     if status == RESET and (minutes is not None or note or on):
         raise InputError("reset takes no --minutes, --note or --on")
+    from studyplan.cli.dates import parse_date  # the marks only: not on next/status/show
+
     day = parse_date(on, "--on", past_only=True)
     recorded = set(st.store(create=False).statuses()) if status == RESET else None
     ids = check_topics(catalog, topics, recorded)

@@ -17,7 +17,8 @@ def main(prog_name: str | None = None) -> None:
 
     The cyclic garbage collector is paused while the fast dispatcher runs: an everyday
     command lives a few milliseconds and makes no garbage cycles worth a collection, but
-    importing its modules would set off a dozen passes over everything loaded so far."""
+    importing its modules would set off collections that walk everything loaded so far.
+    The commands Typer runs get the collector back."""
     import gc
 
     gc.disable()

@@ -184,7 +184,7 @@ def finish(code: int) -> NoReturn:
     ``os._exit`` skips the interpreter's teardown, which frees every module, function
     and object one by one: a tenth of an everyday command's time
     (``benchmarks/bench_everyday.py``), for nothing, since by now the store is closed
-    (``run``), no ``atexit`` hook is registered on this path (``tests/test_fast.py``) and
+    (``run``), no ``atexit`` hook is registered on this path (``tests/test_layers.py``) and
     the output is flushed here. When flushing fails (a reader that closed the pipe),
     the ordinary exit runs instead and reports it as Python always has."""
     try:

@@ -163,7 +163,8 @@ class BibSummary(NamedTuple):
 # themselves (``record_layout``, in ``domain/layout.py``).
 _LAYOUT_REVISION = 7  # 7: the details pickled in chunks of DETAIL_CHUNK topics
 #: Topics per pickled chunk of details: ``show`` opens one chunk, ``next`` a few, instead
-#: of every topic's summary, readings and checks (a third of a warm ``show``).
+#: of every topic's summary, readings and checks (which was half of what a warm ``show``
+#: did past its imports).
 DETAIL_CHUNK = 32
 
 
@@ -174,8 +175,9 @@ class TopicTable(Mapping[str, Topic]):
     readings, the prerequisite links by position) is kept as plain lists and arrays. The
     rest (summary, every reading, reasons, tags, where it was declared) is pickled in
     chunks of ``DETAIL_CHUNK`` topics, each opened on first use: a warm ``plan`` on a
-    100k-topic catalog never pays for it, and ``show`` opens one chunk. See benchmarks/bench_planner.py. Milestones are few: their
-    positions and their parts' positions are kept as one small mapping.
+    100k-topic catalog never pays for it, and ``show`` opens one chunk. See
+    benchmarks/bench_planner.py. Milestones are few: their positions and their parts'
+    positions are kept as one small mapping.
     """
 
     __slots__ = (
@@ -252,7 +254,7 @@ class TopicTable(Mapping[str, Topic]):
         self._targets = targets
         self._built: dict[str, Topic] = {}
 
-    # -- pickling: the hot columns as they are, the details as one opaque blob ----------
+    # -- pickling: the hot columns as they are, the details as opaque chunks -------------
 
     def __getstate__(self) -> tuple[Any, ...]:
         chunks = self._detail_chunks

@@ -162,10 +162,13 @@ class BibSummary(NamedTuple):
 # column's meaning); added, removed, renamed or retyped fields change the key by
 # themselves (``record_layout``, in ``domain/layout.py``).
 _LAYOUT_REVISION = 7  # 7: the details pickled in chunks of DETAIL_CHUNK topics
-#: Topics per pickled chunk of details: ``show`` opens one chunk, ``next`` a few, instead
-#: of every topic's summary, readings and checks (which was half of what a warm ``show``
-#: did past its imports).
+#: Topics per pickled chunk of details, at least: ``show`` opens one chunk, ``next`` a
+#: few, instead of every topic's summary, readings and checks (which was half of what a
+#: warm ``show`` did past its imports). A large catalog has at most ``DETAIL_CHUNKS``
+#: chunks: each chunk repeats the strings its topics share, so that reading every
+#: topic's details (a long plan's why-chains) costs 1-2% more than one blob, not 20%.
 DETAIL_CHUNK = 32
+DETAIL_CHUNKS = 64
 
 
 class TopicTable(Mapping[str, Topic]):
@@ -182,6 +185,7 @@ class TopicTable(Mapping[str, Topic]):
 
     __slots__ = (
         "_built",
+        "_chunk",
         "_core",
         "_curriculum",
         "_detail_chunks",
@@ -230,6 +234,7 @@ class TopicTable(Mapping[str, Topic]):
             )
             for t in topics.values()
         ]
+        self._chunk = max(DETAIL_CHUNK, -(-len(ids) // DETAIL_CHUNKS))
         self._detail_chunks: list[bytes] = []
         self._opened: dict[int, list[tuple[Any, ...]]] = {}
 
@@ -259,27 +264,27 @@ class TopicTable(Mapping[str, Topic]):
     def __getstate__(self) -> tuple[Any, ...]:
         chunks = self._detail_chunks
         if self._details is not None:
-            rows, size = self._details, DETAIL_CHUNK
+            rows, size = self._details, self._chunk
             dump = pickle.dumps
             chunks = [
                 dump(rows[i : i + size], pickle.HIGHEST_PROTOCOL) for i in range(0, len(rows), size)
             ]
         core = (self._ids, self._curriculum, self._title, self._title_zh, self._hours)
-        return (*core, self._core, self._sources, self._targets, self._milestones, chunks)
+        details = (self._chunk, chunks)
+        return (*core, self._core, self._sources, self._targets, self._milestones, details)
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        *core, milestones, chunks = state
+        *core, milestones, (self._chunk, self._detail_chunks) = state
         self._set_core(*core)
         self._milestones = milestones
         self._position = dict(zip(self._ids, range(len(self._ids)), strict=True))
         self._details = None
-        self._detail_chunks = chunks
         self._opened = {}
 
     def _detail(self, position: int) -> tuple[Any, ...]:
         if self._details is not None:
             return self._details[position]
-        chunk, offset = divmod(position, DETAIL_CHUNK)
+        chunk, offset = divmod(position, self._chunk)
         rows = self._opened.get(chunk)
         if rows is None:
             rows = self._opened[chunk] = pickle.loads(self._detail_chunks[chunk])

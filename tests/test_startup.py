@@ -76,14 +76,13 @@ def test_a_large_catalog_keeps_its_details_in_few_chunks() -> None:
     assert len(cached._opened) == 2
 
 
-def test_the_catalog_compares_and_shows_by_its_fields() -> None:
+def test_the_catalog_compares_by_its_fields() -> None:
     one, two = _catalog(3), _catalog(3)
     assert one == two and one != _catalog(4)
     two.planning_graph = lambda: None  # not a field that compares
     assert one == two
     with pytest.raises(TypeError):
         hash(one)
-    assert repr(one).startswith("Catalog(curricula={'c': Curriculum(id='c'")
 
 
 @pytest.mark.parametrize("columns", [None, "100", "25", "5", "0", "-3", "wide"])

@@ -6,9 +6,8 @@ Topics, prerequisites and readings are named tuples rather than frozen dataclass
 immutable, and much faster to unpickle, which is most of a warm start on a large
 catalog (figures: benchmarks/RESULTS.md).
 
-No ``from __future__ import annotations`` here: ``typing.NamedTuple`` compiles every
-field annotation given as a string (a ``ForwardRef`` each), which doubled the cost of
-building these classes on every start; real annotations cost nothing to check.
+No ``from __future__ import annotations``: ``typing.NamedTuple`` compiles each string
+annotation (a ``ForwardRef``), which doubled the cost of these classes on every start.
 """
 
 import pickle
@@ -162,11 +161,8 @@ class BibSummary(NamedTuple):
 # column's meaning); added, removed, renamed or retyped fields change the key by
 # themselves (``record_layout``, in ``domain/layout.py``).
 _LAYOUT_REVISION = 7  # 7: the details pickled in chunks of DETAIL_CHUNK topics
-#: Topics per pickled chunk of details, at least: ``show`` opens one chunk, ``next`` a
-#: few, instead of every topic's summary, readings and checks (which was half of what a
-#: warm ``show`` did past its imports). A large catalog has at most ``DETAIL_CHUNKS``
-#: chunks: each chunk repeats the strings its topics share, so that reading every
-#: topic's details (a long plan's why-chains) costs 1-2% more than one blob, not 20%.
+#: Topics per pickled chunk of details (``show`` opens one, ``next`` a few; all was half a
+#: ``show``), at most ``DETAIL_CHUNKS`` chunks (each repeats strings its topics share).
 DETAIL_CHUNK = 32
 DETAIL_CHUNKS = 64
 
@@ -264,11 +260,8 @@ class TopicTable(Mapping[str, Topic]):
     def __getstate__(self) -> tuple[Any, ...]:
         chunks = self._detail_chunks
         if self._details is not None:
-            rows, size = self._details, self._chunk
-            dump = pickle.dumps
-            chunks = [
-                dump(rows[i : i + size], pickle.HIGHEST_PROTOCOL) for i in range(0, len(rows), size)
-            ]
+            rows, size, top = self._details, self._chunk, pickle.HIGHEST_PROTOCOL
+            chunks = [pickle.dumps(rows[i : i + size], top) for i in range(0, len(rows), size)]
         core = (self._ids, self._curriculum, self._title, self._title_zh, self._hours)
         details = (self._chunk, chunks)
         return (*core, self._core, self._sources, self._targets, self._milestones, details)
@@ -386,24 +379,20 @@ class TopicTable(Mapping[str, Topic]):
 
 class Catalog:
     """All curricula merged into one graph, in declared order (curricula in load order,
-    topics in file order): the order every tie is broken by.
-
-    A plain class (not a dataclass, like every record the everyday commands load: see
-    docs/architecture.md), compared and shown by its fields but ``planning_graph``."""
+    topics in file order): the order every tie is broken by. ``aliases``: retired id ->
+    its survivor's id. ``planning_graph`` (set by the workspace on a cached catalog, never
+    pickled) reads the planner's rustworkx graph from the cache (None: build it yourself).
+    ``content_hash``: a hash of the curricula's and references' contents (not of the
+    program), which saved plans keep so that ``plan diff`` tells a change of the curricula
+    from one of the marks. A plain class, not a dataclass (docs/architecture.md)."""
 
     __slots__ = ("aliases", "content_hash", "curricula", "planning_graph", "references", "topics")
 
     curricula: dict[str, Curriculum]
     topics: TopicTable
     references: Mapping[str, BibSummary]
-    # Retired id -> the id of the topic that took it over (``aliases:`` in the files).
     aliases: dict[str, str]
-    # Set by the workspace on a cached catalog: reads the planner's rustworkx graph from
-    # the cache (None from it means "build it yourself"). Never pickled.
     planning_graph: Callable[[], Any] | None
-    # A hash of what the catalog was built from (every curriculum file's and the
-    # references' contents), not of the program: saved plans keep it, so that ``plan
-    # diff`` can tell a change of the curricula from a change of the learner's marks.
     content_hash: str
 
     def __init__(
@@ -421,21 +410,13 @@ class Catalog:
         self.planning_graph = None
         self.content_hash = content_hash
 
-    def _fields(self) -> tuple[Any, ...]:
+    def _compared(self) -> tuple[Any, ...]:
         return self.curricula, self.topics, self.references, self.aliases, self.content_hash
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
+    def __eq__(self, other: object) -> bool:  # (and so unhashable, as a dataclass with eq)
+        if not isinstance(other, Catalog) or other.__class__ is not self.__class__:
             return NotImplemented
-        assert isinstance(other, Catalog)
-        return self._fields() == other._fields()
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass with eq
-
-    def __repr__(self) -> str:
-        names = ("curricula", "topics", "references", "aliases", "content_hash")
-        shown = ", ".join(f"{n}={v!r}" for n, v in zip(names, self._fields(), strict=True))
-        return f"Catalog({shown})"
+        return self._compared() == other._compared()
 
     def __getstate__(self) -> tuple[Any, ...]:
         refs = self.references

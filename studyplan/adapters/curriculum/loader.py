@@ -8,13 +8,17 @@ YAML is loaded with the safe loader only: no object construction from tags.
 
 from __future__ import annotations
 
-import errno
-import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from pathlib import Path
-from stat import S_ISREG
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from studyplan.adapters.curriculum.sources import YAML_SUFFIXES as YAML_SUFFIXES
+from studyplan.adapters.curriculum.sources import KnownDigest as KnownDigest
+from studyplan.adapters.curriculum.sources import Source as Source
+from studyplan.adapters.curriculum.sources import content_digest as content_digest
+from studyplan.adapters.curriculum.sources import discover as discover
+from studyplan.adapters.curriculum.sources import read_problem as read_problem
+from studyplan.adapters.curriculum.sources import read_source as read_source
+from studyplan.adapters.curriculum.sources import read_sources as read_sources
 from studyplan.domain.catalog import (
     Catalog,
     Check,
@@ -26,165 +30,24 @@ from studyplan.domain.catalog import (
     Reading,
     Topic,
 )
-from studyplan.domain.digest import blake2b
 from studyplan.errors import CurriculumError, Problem, ProblemCode, did_you_mean
-
-YAML_SUFFIXES = (".yaml", ".yml")
-
-# (path, its stat) -> the hash of its bytes, when known for a file that looked like that.
-KnownDigest = Callable[[Path, os.stat_result], str | None]
-
-
-class Source:
-    """One source file: its path, how to name it in messages, a hash of its bytes, and
-    the bytes, read on first use (a warm start that already knows the hash needs only it).
-    ``stat`` is what the file looked like when it was hashed.
-
-    A plain class, not a dataclass: a warm start builds these and no dataclass
-    (docs/architecture.md)."""
-
-    __slots__ = ("_data", "digest", "label", "path", "stat")
-
-    def __init__(
-        self,
-        path: Path,
-        label: str,
-        digest: str,
-        stat: os.stat_result | None = None,
-        _data: bytes | None = None,
-    ) -> None:
-        self.path = path
-        self.label = label
-        self.digest = digest
-        self.stat = stat
-        self._data = _data
-
-    def relabelled(self, label: str) -> Source:
-        return Source(self.path, label, self.digest, self.stat, self._data)
-
-    def __repr__(self) -> str:
-        return (
-            f"Source(path={self.path!r}, label={self.label!r}, digest={self.digest!r}, "
-            f"stat={self.stat!r}, _data={self._data!r})"
-        )
-
-    @property
-    def data(self) -> bytes:
-        if self._data is None:
-            self._data = self.path.read_bytes()
-        return self._data
-
-    @property
-    def was_read(self) -> bool:
-        return self._data is not None
-
-
-def content_digest(data: bytes) -> str:
-    return blake2b(data, digest_size=20).hexdigest()
-
-
-def read_source(path: Path, label: str, known: KnownDigest | None = None) -> Source:
-    """Stat ``path`` and hash its bytes, unless ``known`` already has the hash for a file
-    that looks like that. Raises ``OSError``."""
-    stat = path.stat()
-    if not S_ISREG(stat.st_mode):
-        # A FIFO would block forever and a device never ends: only files are read.
-        raise OSError(errno.EINVAL, "not a regular file (a pipe or device)", str(path))
-    digest = known(path, stat) if known is not None else None
-    if digest is not None:
-        return Source(path, label, digest, stat)
-    data = path.read_bytes()
-    return Source(path, label, content_digest(data), stat, data)
-
-
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """YAML files named directly or found (sorted, non-recursive) in directories.
-
-    A path that does not exist is kept: reading it reports the problem.
-    """
-    found: list[Path] = []
-    seen: set[Path] = set()
-    for path in paths:
-        candidates = (
-            sorted(p for p in path.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
-            if path.is_dir()
-            else [path]
-        )
-        for candidate in candidates:
-            key = candidate.resolve()
-            if key not in seen:
-                seen.add(key)
-                found.append(candidate)
-    return found
-
-
-def read_sources(
-    paths: Sequence[Path], known: KnownDigest | None = None
-) -> tuple[list[Source], list[Problem]]:
-    sources: list[Source] = []
-    problems: list[Problem] = []
-    for path in paths:
-        label = _label(path)
-        try:
-            sources.append(read_source(path, label, known))
-        except OSError as exc:
-            problems.append(read_problem(label, exc))
-    return sources, problems
-
-
-def read_problem(label: str, exc: OSError) -> Problem:
-    if isinstance(exc, FileNotFoundError):
-        return Problem(label, "no such file or directory", "check the path")
-    if exc.errno == errno.EINVAL:
-        return Problem(label, f"cannot read: {exc.strerror}", "give a YAML file")
-    return Problem(label, f"cannot read: {exc.strerror}", "check permissions")
-
-
-def _label(path: Path) -> str:
-    """A short name for messages: relative to the working directory when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
 
 # -- validation -------------------------------------------------------------------------------
 
 
 class Parsed:
-    """One file's curriculum and topics, checked on their own (not against other files).
-    A plain class (pickled per file by the workspace), for the reason ``Source`` is."""
+    """One file's curriculum and topics, checked on their own (not against other files);
+    ``alias_lines``: each alias declared in the file -> its line (for problems across
+    files). A plain class (the workspace pickles one per file), for ``Source``'s reason."""
 
     __slots__ = ("alias_lines", "curriculum", "topics")
 
-    curriculum: Curriculum
-    topics: list[Topic]
-    # Each alias declared in the file -> the line it is on (for problems across files).
-    alias_lines: dict[str, int | None]
-
     def __init__(
-        self,
-        curriculum: Curriculum,
-        topics: list[Topic],
-        alias_lines: dict[str, int | None] | None = None,
+        self, curriculum: Curriculum, topics: list[Topic], alias_lines: dict[str, int | None]
     ) -> None:
         self.curriculum = curriculum
         self.topics = topics
-        self.alias_lines = alias_lines if alias_lines is not None else {}
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Parsed) or other.__class__ is not self.__class__:
-            return NotImplemented
-        mine = (self.curriculum, self.topics, self.alias_lines)
-        return mine == (other.curriculum, other.topics, other.alias_lines)
-
-    __hash__ = None  # type: ignore[assignment]  # mutable
-
-    def __repr__(self) -> str:
-        return (
-            f"Parsed(curriculum={self.curriculum!r}, topics={self.topics!r}, "
-            f"alias_lines={self.alias_lines!r})"
-        )
+        self.alias_lines = alias_lines
 
 
 ParseResult = tuple[Parsed | None, list[Problem]]

@@ -160,7 +160,7 @@ class BibSummary(NamedTuple):
 # Bump only for a change of the pickled layout that no record's fields show (say, a
 # column's meaning); added, removed, renamed or retyped fields change the key by
 # themselves (``record_layout``, in ``domain/layout.py``).
-_LAYOUT_REVISION = 7  # 7: the details pickled in chunks of DETAIL_CHUNK topics
+_LAYOUT_REVISION = 8  # 8: the details pickled in chunks, with their size (7: of 32 topics)
 #: Topics per pickled chunk of details (``show`` opens one, ``next`` a few; all was half a
 #: ``show``), at most ``DETAIL_CHUNKS`` chunks (each repeats strings its topics share).
 DETAIL_CHUNK = 32

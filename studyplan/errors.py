@@ -3,13 +3,14 @@
 Every error a user can cause is a ``StudyplanError`` subclass whose message is ready to
 print as one line. The CLI turns them into exit codes in exactly one place
 (``studyplan.cli.failures``); nothing else calls ``sys.exit``.
+
+No ``from __future__ import annotations``: ``typing.NamedTuple`` compiles each
+field annotation given as a string (see ``studyplan.domain.catalog``).
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 # Exit codes (documented in the README). 1 is left to Python for unexpected crashes and
 # 2 to Click for command-line usage errors.
@@ -137,8 +138,7 @@ class ProblemCode(StrEnum):
     ORPHANED_TOPIC = "orphaned-topic"
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """One problem found in a curriculum file, a BibTeX file or the progress database,
     locatable by file and line or topic id; ``code`` says what kind it is."""
 

@@ -198,7 +198,7 @@ def test_library_summaries_parse_only_when_read() -> None:
     from datetime import datetime
 
     from studyplan.adapters import workspace
-    from studyplan.adapters.store import LibraryEntry
+    from studyplan.adapters.store.types import LibraryEntry
     from studyplan.errors import BibError
 
     when = datetime(2026, 1, 1)

@@ -4,6 +4,7 @@ layers; this holds the start-up path to its budget)."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -36,15 +37,21 @@ HEAVY = (
 FRAMEWORK = ("pydantic", "typer", "click")
 
 PROBE = """
-import json, sys
+import json, os, sys
 from studyplan.cli import main
 args, heavy = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 sys.argv = ["studyplan", *args]
+
+def report():
+    print("LOADED=" + json.dumps(sorted(m for m in heavy if m in sys.modules)), file=sys.stderr)
+
+exit_now = os._exit  # the fast dispatcher ends the process with it (fast.finish)
+os._exit = lambda code: (report(), sys.stderr.flush(), exit_now(code))
 try:
     main()
 except SystemExit:
     pass
-print("LOADED=" + json.dumps(sorted(m for m in heavy if m in sys.modules)), file=sys.stderr)
+report()
 """
 
 
@@ -106,3 +113,81 @@ def test_everyday_commands_on_postgresql_load_psycopg_only(
     loaded = [line for line in result.stderr.splitlines() if line.startswith("LOADED=")]
     assert loaded, result.stderr
     assert json.loads(loaded[-1].removeprefix("LOADED=")) == ["psycopg"], (args, result.stderr)
+
+
+# What the everyday commands on SQLite must not load: the modules of commands they are
+# not, the PostgreSQL lab, and the stdlib modules whose import alone costs a large part
+# of a start (benchmarks/bench_everyday.py). No dataclass is built on this path: their
+# classes are named tuples or plain slotted classes.
+NOT_ON_THE_SQLITE_PATH = (
+    "dataclasses",
+    "inspect",
+    "hashlib",
+    "shutil",
+    "studyplan.adapters.store.pg",
+    "studyplan.adapters.store.pg_schema",
+    "studyplan.adapters.bibliography",
+    "studyplan.adapters.bibtex",
+    "studyplan.domain.saved_plan",
+    "studyplan.domain.planner",
+    "studyplan.domain.pace",
+    "studyplan.adapters.store.types",
+    "json",
+    "getpass",
+)
+
+EXIT_PROBE = """
+import atexit, os, sys
+unwanted = os.environ["NOT_LOADED"].split(",")  # no json here: it is on the list
+sys.argv = ["studyplan", *sys.argv[1:]]
+exit_now = os._exit
+
+def finish(code):
+    loaded = sorted(m for m in unwanted if m in sys.modules)
+    sys.stderr.write(f"EXIT={[code, loaded, atexit._ncallbacks()]!r}\\n")
+    sys.stderr.flush()
+    exit_now(code)
+
+os._exit = finish
+from studyplan.cli import main
+main()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["next"], 0),
+        (["status"], 0),
+        (["done", "mini.entropy"], 0),
+        (["show", "mini.entropy"], 0),
+        (["know", "mini.kl"], 0),
+        (["show", "mini.nope"], 4),
+    ],
+    ids=lambda a: " ".join(a) if isinstance(a, list) else str(a),
+)
+def test_everyday_commands_on_sqlite_skip_the_lab_and_the_teardown(
+    tmp_path: Path, args: list[str], code: int
+) -> None:
+    """Run as the console script does, without the site hook (``python -S``, as the
+    benchmark does): the command ends through ``fast.finish`` with its exit code, with
+    nothing registered for ``atexit`` (which ``os._exit`` would skip) and none of
+    ``NOT_ON_THE_SQLITE_PATH`` loaded."""
+    site = [p for p in sys.path if p.endswith("site-packages")]
+    env = {
+        **os.environ,
+        "STUDYPLAN_HOME": str(tmp_path),
+        "STUDYPLAN_BUILTIN_DIR": str(FIXTURE_DATA),
+        "PYTHONPATH": os.pathsep.join([str(ROOT), *site]),
+    }
+    env.pop("STUDYPLAN_DB", None)
+    env["NOT_LOADED"] = ",".join(NOT_ON_THE_SQLITE_PATH)
+    warm = [sys.executable, "-S", "-c", EXIT_PROBE, "done", "mini.probability"]
+    subprocess.run(warm, env=env, capture_output=True, check=True, timeout=120)  # cache, db
+    probe = [sys.executable, "-S", "-c", EXIT_PROBE, *args]
+    result = subprocess.run(probe, env=env, capture_output=True, text=True, timeout=120)
+    exits = [line for line in result.stderr.splitlines() if line.startswith("EXIT=")]
+    assert exits, result.stderr
+    assert ast.literal_eval(exits[-1].removeprefix("EXIT=")) == [code, [], 0], result.stderr
+    assert result.returncode == code

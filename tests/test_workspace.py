@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import time
 from pathlib import Path
 
@@ -111,8 +112,14 @@ def test_a_broken_digest_index_is_ignored(mine: Path, isolated_home: Path) -> No
     _age(mine / "mine.yaml", 3600)
     assert _titles(mine) == ["AAA"]
     index = isolated_home / "cache" / workspace.DigestIndex.FILE
-    for junk in ("not json", "[1, 2]", '{"x": 5}'):
-        index.write_text(junk, "utf-8")
+    entry = {str(mine / "mine.yaml"): ["not", "a shape"]}
+    for junk in (
+        b"not a pickle",
+        pickle.dumps([1, 2]),
+        pickle.dumps({"x": 5}),
+        pickle.dumps(entry),
+    ):
+        index.write_bytes(junk)
         assert _was_read(mine)
         assert _titles(mine) == ["AAA"]
 

@@ -54,22 +54,6 @@ def _plain(value: str) -> str:
     return re.sub(r"\s+", " ", latex_to_text(value)).strip()
 
 
-def short_authors(authors: str) -> str:
-    """``Cover, Thomas M. and Thomas, Joy A.`` -> ``Cover & Thomas``; 3+ -> ``Cover et al.``."""
-    names = [n.strip() for n in re.split(r"\s+and\s+", authors) if n.strip()]
-
-    def last(name: str) -> str:
-        if "," in name:
-            return name.split(",", 1)[0].strip()
-        return name.split()[-1] if name.split() else name
-
-    if not names:
-        return ""
-    if names[-1] == "others" or len(names) > 2:
-        return f"{last(names[0])} et al."
-    return " & ".join(last(n) for n in names)
-
-
 def summaries_from_text(text: str) -> dict[str, BibSummary]:
     """Parse BibTeX text and summarise each entry (first definition wins on duplicates).
 

@@ -33,18 +33,27 @@ def db_path(explicit: str | Path | None = None) -> Path:
     return home_dir() / "progress.db"
 
 
+def is_url(value: str) -> bool:
+    """True for ``scheme://...`` (a database URL); anything else is a file path. Here,
+    not in the PostgreSQL adapter, so that a SQLite run never imports that adapter."""
+    head, sep, _ = value.partition("://")
+    return bool(sep) and head.replace("+", "").replace("-", "").isalnum()
+
+
 def db_target(explicit: str | None = None) -> Path | str:
     """The progress database as ``db_path`` finds it, or a database URL (``--db`` /
     ``$STUDYPLAN_DB`` of the form ``scheme://...``), returned as given. A password in a
     URL on the command line is refused (``InputError``): ``ps`` shows it to everyone."""
-    from studyplan.adapters.store.pg import check_url, is_url
-
     if explicit:
         if is_url(explicit):
+            from studyplan.adapters.store.pg import check_url
+
             return check_url(explicit, from_command_line=True)
         return db_path(explicit)
     env = os.environ.get("STUDYPLAN_DB")
     if env and is_url(env):
+        from studyplan.adapters.store.pg import check_url
+
         return check_url(env, from_command_line=False)
     return db_path(None)
 

@@ -11,13 +11,10 @@ start reads no curriculum file at all.
 from __future__ import annotations
 
 import gc
-import hashlib
-import json
 import os
 import pickle
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +34,7 @@ from studyplan.adapters.curriculum.loader import (
 )
 from studyplan.adapters.files import write_cache
 from studyplan.domain.catalog import CACHE_LAYOUT, BibSummary, Catalog
+from studyplan.domain.digest import blake2b
 from studyplan.domain.layout import record_layout
 from studyplan.domain.pickled import PickledMapping
 from studyplan.errors import Problem
@@ -47,17 +45,25 @@ PARSED_LAYOUT = record_layout(loader.Parsed)
 _CACHE_PREFIX = "catalog-"
 
 
-@dataclass(slots=True)
 class Inputs:
-    """Everything a catalog is built from."""
+    """Everything a catalog is built from (a plain class, for the reason ``Source`` is)."""
 
-    sources: list[Source]
-    read_problems: list[Problem]
-    references: Source | None
-    library: Mapping[str, BibSummary] = field(default_factory=dict)
+    __slots__ = ("library", "read_problems", "references", "sources")
+
+    def __init__(
+        self,
+        sources: list[Source],
+        read_problems: list[Problem],
+        references: Source | None,
+        library: Mapping[str, BibSummary] | None = None,
+    ) -> None:
+        self.sources = sources
+        self.read_problems = read_problems
+        self.references = references
+        self.library: Mapping[str, BibSummary] = library if library is not None else {}
 
     def fingerprint(self) -> str:
-        digest = hashlib.blake2b(digest_size=20)
+        digest = blake2b(digest_size=20)
         digest.update(f"studyplan {__version__} layout {CACHE_LAYOUT}\0".encode())
         for source in _stable(self.sources):
             digest.update(f"{source.label}\0{source.digest}\0".encode())
@@ -73,7 +79,7 @@ class Inputs:
     def content_hash(self) -> str:
         """A hash of the curricula's and the references' contents only (no program
         version or layout): what a saved plan remembers of the catalog it was made from."""
-        digest = hashlib.blake2b(digest_size=10)
+        digest = blake2b(digest_size=10)
         for source in self.sources:
             digest.update(f"{source.label}\0{source.digest}\0".encode())
         digest.update(f"\0references\0{self.references.digest if self.references else ''}".encode())
@@ -149,14 +155,14 @@ def _stable(sources: Sequence[Source]) -> list[Source]:
     working directory (as messages use) would make every directory its own cache key,
     and a catalog cached in one directory would carry paths relative to another."""
     return [
-        s if s.label == str(s.path.absolute()) else replace(s, label=str(s.path.absolute()))
+        s if s.label == str(s.path.absolute()) else s.relabelled(str(s.path.absolute()))
         for s in sources
     ]
 
 
 class DigestIndex:
     """Hashes of source files by what their ``stat`` looked like when hashed, kept in
-    ``<home>/cache/sources.json``: as in git's index, a file whose size, times and inode
+    ``<home>/cache/sources.pickle``: as in git's index, a file whose size, times and inode
     are unchanged is not read again, so a warm start on 35 MB of curricula reads none of
     it. The catalog stays keyed by content: these are the contents' hashes.
 
@@ -166,15 +172,16 @@ class DigestIndex:
     """
 
     RACY_NS = 2_000_000_000
-    FILE = "sources.json"
+    # Pickled, not JSON: the json module would be one more import on every start.
+    FILE = "sources.pickle"
 
     def __init__(self, folder: Path) -> None:
         self.file = folder / self.FILE
         self.changed = False
         try:
-            entries = json.loads(self.file.read_text("utf-8"))
+            entries = pickle.loads(self.file.read_bytes())
             self.entries: dict[str, list[Any]] = entries if isinstance(entries, dict) else {}
-        except (OSError, ValueError):
+        except Exception:  # missing or broken: every file is hashed again
             self.entries = {}
 
     @staticmethod
@@ -204,7 +211,7 @@ class DigestIndex:
         if not self.changed:
             return
         self.entries = {k: v for k, v in self.entries.items() if os.path.exists(k)}
-        write_cache(self.file, json.dumps(self.entries).encode())
+        write_cache(self.file, pickle.dumps(self.entries, pickle.HIGHEST_PROTOCOL))
 
 
 def builtin_set_in(path: Path) -> Path | None:
@@ -368,7 +375,7 @@ class ParseCache:
 
     def _file(self, source: Source) -> Path:
         key = f"{__version__}\0{CACHE_LAYOUT}\0{PARSED_LAYOUT}\0{source.label}\0{source.digest}"
-        name = hashlib.blake2b(key.encode(), digest_size=20).hexdigest()
+        name = blake2b(key.encode(), digest_size=20).hexdigest()
         return self.folder / f"{name}.pickle"
 
     def parse(self, source: Source) -> ParseResult:

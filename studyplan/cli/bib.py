@@ -365,9 +365,7 @@ def cmd_show(
         "built-in references.bib" if item.origin == "builtin" else f"your library ({item.source})"
     )
     if as_json:
-        from dataclasses import asdict
-
-        data = {**asdict(summary), "origin": item.origin, "source": item.source}
+        data = {**summary._asdict(), "origin": item.origin, "source": item.source}
         print_json({**data, "cited_by": cited, "bibtex": item.text})
         return
     lines = [f"{item.key}  ({summary.entry_type}, {origin})", f"  {summary.title}"]

@@ -14,7 +14,6 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from studyplan.cli.dates import parse_date
 from studyplan.cli.output import echo, emit_lines, print_json
 from studyplan.domain.status import RESET, Status
 from studyplan.errors import InputError
@@ -49,13 +48,16 @@ def active_goals(st: State, plan: str | None) -> tuple[str | None, list[str] | N
 
 def run_next(st: State, *, plan: str | None, count: int, as_json: bool) -> None:
     """``next``: what you can start now."""
+    from studyplan.domain.closure import graph_of
     from studyplan.domain.frontier import next_topics
-    from studyplan.domain.planner import graph_of
     from studyplan.views.render import reading_line
 
     catalog = st.catalog()
     name, goals = active_goals(st, plan)
-    found = next_topics(catalog, graph_of(catalog), st.statuses(), goals, count)
+    store = st.store(create=False)
+    marked = store.statuses(catalog.aliases)  # read once: the marks and the reviews due
+    marks = {tid: row.status for tid, row in marked.items()}  # what ``st.statuses()`` gives
+    found = next_topics(catalog, graph_of(catalog), marks, goals, count)
     reading = st.reading()
     left = st.hours_left()
     rows: list[dict[str, Any]] = []
@@ -80,8 +82,7 @@ def run_next(st: State, *, plan: str | None, count: int, as_json: bool) -> None:
         )
     from studyplan.cli.progress_view import review_line, reviews_due
 
-    store = st.store(create=False)
-    reviews = reviews_due(catalog, store, store.statuses(catalog.aliases))
+    reviews = reviews_due(catalog, store, marked)
     if as_json:
         print_json({"plan": name, "topics": rows, "reviews": reviews})
         return
@@ -171,6 +172,8 @@ def run_mark(
         check_minutes(minutes)
     if status == RESET and (minutes is not None or note or on):
         raise InputError("reset takes no --minutes, --note or --on")
+    from studyplan.cli.dates import parse_date  # the marks only: not on next/status/show
+
     day = parse_date(on, "--on", past_only=True)
     recorded = set(st.store(create=False).statuses()) if status == RESET else None
     ids = check_topics(catalog, topics, recorded)
@@ -202,7 +205,7 @@ def run_mark(
     shown = {RESET: "cleared", Status.NOT_KNOWN: "not known"}.get(status, status)
     word = paint(shown, STATUS_STYLE.get(status, ""), painted)
     for tid in ids:
-        title = catalog.topics[tid].title if tid in catalog.topics else "(orphaned)"
+        title = catalog.topics.title(tid) if tid in catalog.topics else "(orphaned)"
         extra = f" · {minutes} min" if minutes else ""
         extra += f" · {day}" if day else ""
         echo(f"{word}: {tid} — {title}{extra}")
@@ -220,7 +223,7 @@ def run_mark(
 def _covers(st: State, ids: list[str]) -> list[str]:
     """The prerequisites the marked topics now cover that nothing else marked already
     did (by the planner's rule), nearest first."""
-    from studyplan.domain.planner import graph_of, satisfied_closure
+    from studyplan.domain.closure import graph_of, satisfied_closure
 
     catalog = st.catalog()
     graph = graph_of(catalog)

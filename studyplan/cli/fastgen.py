@@ -1,4 +1,4 @@
-"""Generate ``fast_spec.json`` (what ``studyplan.cli.fast`` accepts) from the Typer app.
+"""Generate ``fast_spec.py`` (what ``studyplan.cli.fast`` accepts) from the Typer app.
 
 ``python -m studyplan.cli.fastgen`` rewrites the file; ``tests/test_fast.py`` fails when
 the file differs from what this derives from the live app, so a changed option, default,
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import json
 import pathlib
 from typing import Any
 
@@ -140,8 +139,40 @@ def spec_from_app(app: Any) -> dict[str, Any]:
     return {"root": root, "commands": commands}
 
 
+HEADER = '''"""What ``studyplan.cli.fast`` accepts: generated from the Typer app by ``python -m
+studyplan.cli.fastgen``; do not edit (``tests/test_fast.py`` fails when this and the app
+differ). A module, not a JSON file: it loads from its bytecode on every everyday command,
+without the json module. One line per command (``ruff format`` leaves this file alone).
+"""
+
+from typing import Any
+
+'''
+
+
 def render(spec: dict[str, Any]) -> str:
-    return json.dumps(spec, indent=1, sort_keys=True) + "\n"
+    """The spec as Python source: keys sorted, one line for the root options and one per
+    command."""
+    commands = "".join(
+        f"        {name!r}: {_sorted(spec['commands'][name])!r},\n"
+        for name in sorted(spec["commands"])
+    )
+    return (
+        f"{HEADER}SPEC: dict[str, Any] = {{\n"
+        f"    'root': {_sorted(spec['root'])!r},\n"
+        f"    'commands': {{\n{commands}    }},\n}}\n"
+    )
+
+
+def _sorted(value: Any) -> Any:
+    """``value`` with every dict's keys in sorted order, and plain values only."""
+    if isinstance(value, dict):
+        return {k: _sorted(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(v) for v in value]
+    if isinstance(value, str):
+        return str(value)  # a ``Status`` is written as its word
+    return value
 
 
 def main() -> None:

@@ -9,7 +9,6 @@ everyday commands start faster (see benchmarks/bench_startup.py).
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
@@ -113,6 +112,8 @@ def emit_text(lines: Iterable[str], chunk: int = 2048, size: int = 1 << 18) -> N
 
 
 def _dumps(data: Any) -> str:
+    import json  # only for --json: not on every start
+
     return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
@@ -133,6 +134,8 @@ def _streams(value: Any) -> bool:
 
 
 def _write_json(value: Any, indent: str, write: Callable[[str], object]) -> None:
+    import json
+
     inner = indent + "  "
     if isinstance(value, Iterator):
         opening = "[\n" + inner

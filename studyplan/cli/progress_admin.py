@@ -58,9 +58,7 @@ def cmd_restore(
     data = backup_format.read(file)
     result = state(ctx).store(create=True).restore(data, source=str(file), skip_bad=skip_bad)
     if as_json:
-        from dataclasses import asdict
-
-        print_json(asdict(result))
+        print_json(result._asdict())
         return
     from studyplan.views.words import count
 

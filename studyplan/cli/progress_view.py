@@ -93,9 +93,11 @@ def _topic_rows(
 ) -> list[dict[str, Any]]:
     """Every marked topic, newest first; a row on an id no curriculum has is orphaned."""
     topics: list[dict[str, Any]] = []
+    table = catalog.topics  # titles and curricula from its columns: no topic is built
     for s in sorted(statuses.values(), key=lambda s: (s.updated, s.topic_id), reverse=True):
-        topic = catalog.topics.get(s.topic_id)
-        if curriculum is not None and (topic is None or topic.curriculum != curriculum):
+        known = s.topic_id in table
+        cur = table.curriculum_of(s.topic_id) if known else None
+        if curriculum is not None and cur != curriculum:
             continue
         topics.append(
             {
@@ -103,9 +105,9 @@ def _topic_rows(
                 "status": s.status,
                 "updated": s.updated.isoformat(),
                 "minutes": s.minutes,
-                "title": topic.title if topic else None,
-                "curriculum": topic.curriculum if topic else None,
-                "orphaned": topic is None,
+                "title": table.title(s.topic_id) if known else None,
+                "curriculum": cur,
+                "orphaned": not known,
             }
         )
     return topics
@@ -130,7 +132,7 @@ def _reading_rows(
             "status": statuses[tid].status if tid in statuses else "todo",
         }
         for tid, p in reading.items()
-        if curriculum is None or catalog.topics[tid].curriculum == curriculum
+        if curriculum is None or catalog.topics.curriculum_of(tid) == curriculum
     ]
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,19 +18,40 @@ if TYPE_CHECKING:
     from studyplan.errors import NotFoundError
 
 
-@dataclass(slots=True)
 class State:
-    curricula_dirs: list[Path] = field(default_factory=list)
-    db: str | None = None
-    debug: bool = False
-    #: The command was given ``--json``: errors are reported as JSON too (``cli.typer_app``).
-    json: bool = False
-    _catalog: Catalog | None = None
-    _store: ProgressStore | None = None
-    _root: Any = None  # the root click context: closes the store when the command ends
-    _reading: dict[str, TopicReading] | None = None
-    # The readings chosen by ``plan --books`` (set by ``make_plan``), for rendering.
-    books: Choice | None = None
+    """What one invocation knows. A plain class, not a dataclass: the everyday commands
+    build no dataclass at start-up (docs/architecture.md)."""
+
+    __slots__ = (
+        "_catalog",
+        "_reading",
+        "_root",
+        "_store",
+        "books",
+        "curricula_dirs",
+        "db",
+        "debug",
+        "json",
+    )
+
+    def __init__(
+        self,
+        curricula_dirs: list[Path] | None = None,
+        db: str | None = None,
+        debug: bool = False,
+        json: bool = False,
+    ) -> None:
+        self.curricula_dirs: list[Path] = curricula_dirs if curricula_dirs is not None else []
+        self.db = db
+        self.debug = debug
+        #: The command was given ``--json``: errors are reported as JSON too (``cli.typer_app``).
+        self.json = json
+        self._catalog: Catalog | None = None
+        self._store: ProgressStore | None = None
+        self._root: Any = None  # the root click context: closes the store when the command ends
+        self._reading: dict[str, TopicReading] | None = None
+        # The readings chosen by ``plan --books`` (set by ``make_plan``), for rendering.
+        self.books: Choice | None = None
 
     @classmethod
     def from_options(cls, curricula: list[Path] | None, db: str | None, debug: bool) -> State:
@@ -82,11 +102,13 @@ class State:
     def reading(self) -> dict[str, TopicReading]:
         """Topic id -> reading progress, for topics with ticked readings (read-only)."""
         if self._reading is None:
-            from studyplan.domain.ticks import reading_progress
-
             catalog = self.catalog()
             ticks = self.store(create=False).ticks(catalog.aliases)
-            self._reading = reading_progress(catalog, ticks) if ticks else {}
+            self._reading = {}
+            if ticks:  # the module only when something was ticked
+                from studyplan.domain.ticks import reading_progress
+
+                self._reading = reading_progress(catalog, ticks)
         return self._reading
 
     def hours_left(self) -> dict[str, float]:

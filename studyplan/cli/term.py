@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sys
 from collections.abc import Iterable, Iterator
 
@@ -80,13 +79,26 @@ def paint(text: str, style: str, allowed: str | None = None) -> str:
 
 
 def width() -> int:
-    """The terminal's width in columns (``COLUMNS`` wins; 80 when unknown)."""
-    return max(20, shutil.get_terminal_size((80, 24)).columns)
+    """The terminal's width in columns (``COLUMNS`` wins; 80 when unknown): what
+    ``shutil.get_terminal_size((80, 24)).columns`` answers, without importing shutil
+    (and the compression modules it loads) on every everyday command."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    stdout = sys.__stdout__
+    if columns <= 0 and stdout is not None:
+        try:
+            columns = os.get_terminal_size(stdout.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return max(20, columns or 80)
 
 
 # A line's label: tree branches, then a bullet, a status mark, a step number or a field
-# name, then a week span. A continuation line starts under what follows it.
-_LABEL = re.compile(
+# name, then a week span. A continuation line starts under what follows it. Compiled on
+# first use (only a line too long for the terminal needs it): not on every start.
+_LABEL = (
     r"[ │├└─]*"
     r"(?:(?:[•✔▶↷·◆→↑*]|\d+\.|read|why|from|hand in:|→)[ ]+)?"
     r"(?:wk \d+(?:–\d+)?[ ]+)?"
@@ -95,7 +107,7 @@ _LABEL = re.compile(
 
 def hanging_indent(line: str) -> int:
     """Columns a continuation of ``line`` is indented by."""
-    lead = _LABEL.match(line)
+    lead = re.match(_LABEL, line)
     label = lead.group(0) if lead else ""
     if label.strip():
         return cell_width(label)

@@ -5,15 +5,15 @@ specs, pickled into the cache, and loaded back without importing pydantic or YAM
 Topics, prerequisites and readings are named tuples rather than frozen dataclasses: as
 immutable, and much faster to unpickle, which is most of a warm start on a large
 catalog (figures: benchmarks/RESULTS.md).
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations``: ``typing.NamedTuple`` compiles each string
+annotation (a ``ForwardRef``), which doubled the cost of these classes on every start.
+"""
 
 import pickle
 import sys
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from studyplan.domain.columns import (
@@ -130,8 +130,7 @@ class Topic(NamedTuple):
         return tuple(p.id for p in self.prerequisites)
 
 
-@dataclass(frozen=True, slots=True)
-class Curriculum:
+class Curriculum(NamedTuple):
     """One curriculum file: its id, titles, description and its topics' ids in declared
     order (``source`` is the file it came from)."""
 
@@ -143,8 +142,7 @@ class Curriculum:
     source: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class BibSummary:
+class BibSummary(NamedTuple):
     """What commands need to show a reference without parsing BibTeX."""
 
     key: str
@@ -161,7 +159,11 @@ class BibSummary:
 # Bump only for a change of the pickled layout that no record's fields show (say, a
 # column's meaning); added, removed, renamed or retyped fields change the key by
 # themselves (``record_layout``, in ``domain/layout.py``).
-_LAYOUT_REVISION = 6  # 6: references pickled as (whole, first) blobs (pickled.py)
+_LAYOUT_REVISION = 8  # 8: the details pickled in chunks, with their size (7: of 32 topics)
+#: Topics per pickled chunk of details (``show`` opens one, ``next`` a few; all was half a
+#: ``show``), at most ``DETAIL_CHUNKS`` chunks (each repeats strings its topics share).
+DETAIL_CHUNK = 32
+DETAIL_CHUNKS = 64
 
 
 class TopicTable(Mapping[str, Topic]):
@@ -169,21 +171,24 @@ class TopicTable(Mapping[str, Topic]):
 
     What planning and listing read for every topic (id, curriculum, titles, hours, core
     readings, the prerequisite links by position) is kept as plain lists and arrays. The
-    rest (summary, every reading, reasons, tags, where it was declared) is pickled into
-    one bytes value and opened on first use: a warm ``plan`` on a 100k-topic catalog
-    never pays for it. See benchmarks/bench_planner.py. Milestones are few: their
-    positions and their parts' positions are kept as one small mapping.
+    rest (summary, every reading, reasons, tags, where it was declared) is pickled in
+    chunks of ``DETAIL_CHUNK`` topics, each opened on first use: a warm ``plan`` on a
+    100k-topic catalog never pays for it, and ``show`` opens one chunk. See
+    benchmarks/bench_planner.py. Milestones are few: their positions and their parts'
+    positions are kept as one small mapping.
     """
 
     __slots__ = (
         "_built",
+        "_chunk",
         "_core",
         "_curriculum",
+        "_detail_chunks",
         "_details",
-        "_details_blob",
         "_hours",
         "_ids",
         "_milestones",
+        "_opened",
         "_position",
         "_sources",
         "_targets",
@@ -213,7 +218,9 @@ class TopicTable(Mapping[str, Topic]):
             (t[4], tuple(map(tuple, t[6])), tuple(map(tuple, t[7])), *t[8:])
             for t in topics.values()
         ]
-        self._details_blob = b""
+        self._chunk = max(DETAIL_CHUNK, -(-len(ids) // DETAIL_CHUNKS))
+        self._detail_chunks: list[bytes] = []
+        self._opened: dict[int, list[tuple[Any, ...]]] = {}
 
     def _set_core(
         self,
@@ -221,10 +228,10 @@ class TopicTable(Mapping[str, Topic]):
         curriculum: list[str],
         title: list[str],
         title_zh: list[str],
-        hours: array[float],
+        hours: "array[float]",
         core: CoreColumns,
-        sources: array[int],
-        targets: array[int],
+        sources: "array[int]",
+        targets: "array[int]",
     ) -> None:
         self._ids = ids
         self._curriculum = curriculum
@@ -236,25 +243,33 @@ class TopicTable(Mapping[str, Topic]):
         self._targets = targets
         self._built: dict[str, Topic] = {}
 
-    # -- pickling: the hot columns as they are, the details as one opaque blob ----------
+    # -- pickling: the hot columns as they are, the details as opaque chunks -------------
 
     def __getstate__(self) -> tuple[Any, ...]:
-        blob = self._details_blob or pickle.dumps(self._details, pickle.HIGHEST_PROTOCOL)
+        chunks = self._detail_chunks
+        if self._details is not None:
+            rows, size, top = self._details, self._chunk, pickle.HIGHEST_PROTOCOL
+            chunks = [pickle.dumps(rows[i : i + size], top) for i in range(0, len(rows), size)]
         core = (self._ids, self._curriculum, self._title, self._title_zh, self._hours)
-        return (*core, self._core, self._sources, self._targets, self._milestones, blob)
+        details = (self._chunk, chunks)
+        return (*core, self._core, self._sources, self._targets, self._milestones, details)
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        *core, milestones, blob = state
+        *core, milestones, (self._chunk, self._detail_chunks) = state
         self._set_core(*core)
         self._milestones = milestones
         self._position = dict(zip(self._ids, range(len(self._ids)), strict=True))
         self._details = None
-        self._details_blob = blob
+        self._opened = {}
 
     def _detail(self, position: int) -> tuple[Any, ...]:
-        if self._details is None:
-            self._details = pickle.loads(self._details_blob)
-        detail: tuple[Any, ...] = self._details[position]
+        if self._details is not None:
+            return self._details[position]
+        chunk, offset = divmod(position, self._chunk)
+        rows = self._opened.get(chunk)
+        if rows is None:
+            rows = self._opened[chunk] = pickle.loads(self._detail_chunks[chunk])
+        detail: tuple[Any, ...] = rows[offset]
         return detail
 
     # -- the mapping -------------------------------------------------------------------
@@ -325,6 +340,9 @@ class TopicTable(Mapping[str, Topic]):
     def title(self, topic_id: str) -> str:
         return self._title[self._position[topic_id]]
 
+    def curriculum_of(self, topic_id: str) -> str:
+        return self._curriculum[self._position[topic_id]]
+
     # -- whole columns, by position -----------------------------------------------------
 
     def hours_column(self) -> Sequence[float]:
@@ -347,23 +365,23 @@ class TopicTable(Mapping[str, Topic]):
         return self._sources, self._targets
 
 
-@dataclass(slots=True)
 class Catalog:
     """All curricula merged into one graph, in declared order (curricula in load order,
-    topics in file order): the order every tie is broken by."""
+    topics in file order): the order every tie is broken by. ``aliases``: retired id ->
+    its survivor's id. ``planning_graph`` (set by the workspace on a cached catalog, never
+    pickled) reads the planner's rustworkx graph from the cache (None: build it yourself).
+    ``content_hash``: a hash of the curricula's and references' contents (not of the
+    program), which saved plans keep so that ``plan diff`` tells a change of the curricula
+    from one of the marks. A plain class, not a dataclass (docs/architecture.md)."""
+
+    __slots__ = ("aliases", "content_hash", "curricula", "planning_graph", "references", "topics")
 
     curricula: dict[str, Curriculum]
     topics: TopicTable
-    references: Mapping[str, BibSummary] = field(default_factory=dict)
-    # Retired id -> the id of the topic that took it over (``aliases:`` in the files).
-    aliases: dict[str, str] = field(default_factory=dict)
-    # Set by the workspace on a cached catalog: reads the planner's rustworkx graph from
-    # the cache (None from it means "build it yourself"). Never pickled.
-    planning_graph: Callable[[], Any] | None = field(default=None, repr=False, compare=False)
-    # A hash of what the catalog was built from (every curriculum file's and the
-    # references' contents), not of the program: saved plans keep it, so that ``plan
-    # diff`` can tell a change of the curricula from a change of the learner's marks.
-    content_hash: str = ""
+    references: Mapping[str, BibSummary]
+    aliases: dict[str, str]
+    planning_graph: Callable[[], Any] | None
+    content_hash: str
 
     def __init__(
         self,
@@ -379,6 +397,14 @@ class Catalog:
         self.aliases = dict(aliases or {})
         self.planning_graph = None
         self.content_hash = content_hash
+
+    def _compared(self) -> tuple[Any, ...]:
+        return self.curricula, self.topics, self.references, self.aliases, self.content_hash
+
+    def __eq__(self, other: object) -> bool:  # (and so unhashable, as a dataclass with eq)
+        if not isinstance(other, Catalog) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._compared() == other._compared()
 
     def __getstate__(self) -> tuple[Any, ...]:
         refs = self.references

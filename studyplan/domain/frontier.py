@@ -1,18 +1,22 @@
-"""What can be learnt now, what a topic unlocks, and why a topic matters. Pure, no I/O."""
+"""What can be learnt now, what a topic unlocks, and why a topic matters. Pure, no I/O.
 
-from __future__ import annotations
+No ``from __future__ import annotations``: ``typing.NamedTuple`` compiles each
+field annotation given as a string (see ``studyplan.domain.catalog``).
+"""
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
 from studyplan.domain.catalog import Catalog
+from studyplan.domain.closure import satisfied_closure
 from studyplan.domain.graph import PrerequisiteGraph
-from studyplan.domain.planner import Link, build_plan, chain_links, satisfied_closure
 from studyplan.domain.status import Status
 
+if TYPE_CHECKING:  # the planner only when a plan is asked for (not on ``next``'s start-up)
+    from studyplan.domain.planner import Link
 
-@dataclass(frozen=True, slots=True)
-class NextTopic:
+
+class NextTopic(NamedTuple):
     topic_id: str
     status: str  # Status.TODO or Status.STARTED
 
@@ -31,6 +35,8 @@ def next_topics(
     have = set(satisfied_closure(graph, statuses, milestones))
     skipped = {t for t, s in statuses.items() if s == Status.SKIPPED}
     if goals is not None:
+        from studyplan.domain.planner import build_plan
+
         candidates = build_plan(catalog, goals, statuses, graph).topic_ids
     else:
         candidates = [t for t in graph.ids if t not in have and t not in skipped]
@@ -45,8 +51,7 @@ def next_topics(
     return result[:limit] if limit is not None else result
 
 
-@dataclass(frozen=True, slots=True)
-class Unlocks:
+class Unlocks(NamedTuple):
     direct: list[str]
     transitive: list[str]
     startable: list[str]
@@ -70,7 +75,7 @@ def unlocks(
 
 def chain_to(
     graph: PrerequisiteGraph, catalog: Catalog, topic_id: str, goal: str
-) -> tuple[Link, ...] | None:
+) -> "tuple[Link, ...] | None":
     """The chain of prerequisite edges from ``topic_id`` up to ``goal``, with reasons, by
     the plan's rule (shortest; ties to the earliest-declared topic), so ``studyplan why``
     and the plan for that goal explain a step alike. None when the goal does not need it."""
@@ -79,6 +84,8 @@ def chain_to(
     tree = graph.why_tree([goal], set())
     if tree.links(topic_id) < 0:
         return None
+    from studyplan.domain.planner import chain_links
+
     return chain_links(tree.chain(topic_id), catalog.topics.reasons)
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import sys
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 
@@ -34,7 +33,6 @@ def known_links(
     return sources, targets
 
 
-@dataclass(frozen=True, slots=True)
 class WhyTree:
     """Why each topic of a plan is there: the topic that needs it on a shortest chain of
     prerequisite links up to the nearest goal, the chain's length and that goal.
@@ -45,11 +43,30 @@ class WhyTree:
     depth).
     """
 
-    ids: Sequence[str]
-    index: Mapping[str, int]
-    up: list[int]
-    depth: list[int]
-    goal: list[int]
+    __slots__ = ("depth", "goal", "ids", "index", "up")
+
+    # A plain class, not a dataclass: ``next`` and ``know`` build none at start-up.
+    def __init__(
+        self,
+        ids: Sequence[str],
+        index: Mapping[str, int],
+        up: list[int],
+        depth: list[int],
+        goal: list[int],
+    ) -> None:
+        self.ids = ids
+        self.index = index
+        self.up = up
+        self.depth = depth
+        self.goal = goal
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, WhyTree):
+            return NotImplemented
+        mine = (self.ids, self.index, self.up, self.depth, self.goal)
+        return mine == (other.ids, other.index, other.up, other.depth, other.goal)
+
+    __hash__ = None  # type: ignore[assignment]  # holds lists
 
     def needed_by(self, topic_id: str) -> str | None:
         up = self.up[self.index[topic_id]]

@@ -8,9 +8,9 @@ def record_layout(*classes: type) -> str:
 
     Part of every cache key, so that a cache written by code whose records had other
     fields is never unpickled into records that lack them (it is rebuilt instead)."""
-    import hashlib
+    from studyplan.domain.digest import blake2b
 
-    digest = hashlib.blake2b(digest_size=8)
+    digest = blake2b(digest_size=8)
     for cls in classes:
         fields = getattr(cls, "__annotations__", {})
         slots = getattr(cls, "__slots__", ())

@@ -24,13 +24,21 @@ from itertools import accumulate, pairwise
 from typing import overload
 
 from studyplan.domain.catalog import Catalog, Topic, TopicTable
+
+# The closure rule lives in ``closure`` (``next`` loads it without the planner); it is
+# re-exported here, where callers have always imported it.
+from studyplan.domain.closure import NOT_KNOWN as NOT_KNOWN
+from studyplan.domain.closure import covered_indices as covered_indices
+from studyplan.domain.closure import gaps as gaps
+from studyplan.domain.closure import graph_of as graph_of
+from studyplan.domain.closure import reached_milestones as reached_milestones
+from studyplan.domain.closure import satisfied_closure as satisfied_closure
 from studyplan.domain.graph import PrerequisiteGraph, WhyTree
 from studyplan.domain.limits import check_finish
 from studyplan.domain.pace import Pace, factors_for, used_texts
 from studyplan.domain.status import SATISFIED, Status
 from studyplan.errors import InputError, NotFoundError, clip, did_you_mean
 
-NOT_KNOWN = Status.NOT_KNOWN
 # Where a why-chain is spelt out link by link (report, calendar), a longer one is shown by
 # its first links and its goal: in a deep plan, every chain in full is quadratic in size.
 WHY_LINKS_IN_FULL = 10
@@ -204,18 +212,6 @@ def chain_links(
     return tuple(Link(a, b, reasons_of(b).get(a, "")) for a, b in pairwise(chain))
 
 
-def graph_of(catalog: Catalog, *, native: bool | None = None) -> PrerequisiteGraph:
-    """The catalog's prerequisite graph; its indices are the catalog's positions."""
-    table = catalog.topics
-    return PrerequisiteGraph.from_links(
-        table.ids(),
-        table.positions(),
-        table.links(),
-        native=native,
-        planning_graph=catalog.planning_graph,
-    )
-
-
 def resolve_goals(catalog: Catalog, goals: Sequence[str]) -> list[str]:
     """Topic ids for goal names: a topic id, or a curriculum id meaning all its topics."""
     if not goals:
@@ -237,54 +233,6 @@ def resolve_goals(catalog: Catalog, goals: Sequence[str]) -> list[str]:
                 or "a goal is a topic id or a curriculum id; see 'studyplan topics'",
             )
     return list(dict.fromkeys(resolved))
-
-
-def gaps(graph: PrerequisiteGraph, statuses: Mapping[str, str]) -> set[int]:
-    """Indices of the topics marked not known."""
-    index = graph.index
-    return {index[t] for t, s in statuses.items() if s == NOT_KNOWN and t in index}
-
-
-def covered_indices(graph: PrerequisiteGraph, statuses: Mapping[str, str]) -> set[int]:
-    """The one rule: the done and known topics and every prerequisite reachable from them
-    by paths that do not enter a topic marked not known."""
-    have = [t for t, s in statuses.items() if s in SATISFIED]
-    return graph.closure_indices(have, gaps(graph, statuses)) if have else set()
-
-
-def satisfied_closure(
-    graph: PrerequisiteGraph,
-    statuses: Mapping[str, str],
-    milestones: Mapping[int, Sequence[int]] | None = None,
-) -> dict[str, str]:
-    """Every topic the learner has got (``covered_indices``) -> the done/known topic that
-    vouches for it (the first in declared order, so that "covered by" is deterministic).
-    With ``milestones`` (``TopicTable.milestones()``), a milestone whose parts the learner
-    has all got is got too, vouched for by itself."""
-    have = [t for t in graph.ids if statuses.get(t) in SATISFIED] if statuses else []
-    avoid = {t for t, s in statuses.items() if s == NOT_KNOWN}
-    # A topic marked done/known vouches for itself even when an earlier one also covers it.
-    by = graph.covering(have, avoid)
-    by.update({t: t for t in have})
-    if milestones:
-        index, ids = graph.index, graph.ids
-        reached = reached_milestones(milestones, {index[t] for t in by})
-        by.update({ids[m]: ids[m] for m in sorted(reached)})
-    return by
-
-
-def reached_milestones(milestones: Mapping[int, Sequence[int]], have: set[int]) -> set[int]:
-    """The milestones (position -> parts' positions) not in ``have`` whose parts all are
-    in ``have`` or are such milestones themselves: checkpoints with nothing left to do."""
-    reached: set[int] = set()
-    pending = [m for m in milestones if m not in have]
-    while pending:
-        rest = [m for m in pending if not all(p in have or p in reached for p in milestones[m])]
-        if len(rest) == len(pending):
-            break
-        reached.update(m for m in pending if m not in rest)
-        pending = rest
-    return reached
 
 
 def build_plan(

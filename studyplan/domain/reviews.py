@@ -13,14 +13,14 @@ does the scheduling).
   nothing further). Fractions are banked per topic; when a topic's bank reaches 1 it is
   reviewed *good* at that moment and the bank goes down by 1. A failed review (again)
   counts against that topic only: nothing flows.
+
+No ``from __future__ import annotations``: ``typing.NamedTuple`` compiles each
+field annotation given as a string (see ``studyplan.domain.catalog``).
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from studyplan.domain.graph import PrerequisiteGraph
@@ -35,8 +35,7 @@ CREDIT_BY_DEPTH = {1: 0.5, 2: 0.25}
 FIRST_INTERVAL_DAYS = 2
 
 
-@dataclass(frozen=True, slots=True)
-class CardState:
+class CardState(NamedTuple):
     """A topic's card as the store last wrote it (the newest live review row)."""
 
     topic_id: str
@@ -68,7 +67,7 @@ def upcoming(
 
 
 def credit_targets(
-    graph: PrerequisiteGraph, topic_id: str, has_card: Iterable[str] | set[str]
+    graph: "PrerequisiteGraph", topic_id: str, has_card: Iterable[str] | set[str]
 ) -> list[tuple[str, int, float]]:
     """(prerequisite, links down, credit) for every carded prerequisite a successful
     review of ``topic_id`` exercises, nearest first, each at its shortest distance."""

@@ -17,7 +17,7 @@ The topic is done only when the learner says so; ``all_read`` is the hint.
 from __future__ import annotations
 
 from collections.abc import Mapping, Set
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from studyplan.domain.catalog import Catalog, Reading, Topic
 from studyplan.domain.status import Status
@@ -36,8 +36,7 @@ def reading_ids(topic: Topic) -> list[str]:
     return ids
 
 
-@dataclass(frozen=True, slots=True)
-class TopicReading:
+class TopicReading(NamedTuple):
     """How far the learner is through one topic's core readings."""
 
     groups_read: int

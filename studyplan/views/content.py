@@ -170,7 +170,7 @@ def reading_view(catalog: Catalog, reading: Reading) -> ReadingView:
     if ref is None:
         citation = reading.key
     else:
-        from studyplan.adapters.bibliography import short_authors
+        from studyplan.domain.names import short_authors
 
         parts = [f"{short_authors(ref.authors)} ({ref.year})" if ref.authors else ref.year]
         parts += [ref.title, ref.venue]

@@ -40,7 +40,7 @@ def reference_head(catalog: Catalog, key: str) -> str:
         return key
     if not ref.authors:
         return f"{ref.title} ({ref.year})"
-    from studyplan.adapters.bibliography import short_authors
+    from studyplan.domain.names import short_authors
 
     return f"{short_authors(ref.authors)} ({ref.year}), {ref.title}"
 

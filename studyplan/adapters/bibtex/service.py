@@ -21,7 +21,8 @@ from studyplan.adapters.bibtex.model import COMMENT, ENTRY, STRING, Block, Item,
 from studyplan.errors import BibError, NotFoundError, Problem, ProblemCode, clip, did_you_mean
 
 if TYPE_CHECKING:
-    from studyplan.adapters.store import LibraryEntry, ProgressStore
+    from studyplan.adapters.store import ProgressStore
+    from studyplan.adapters.store.types import LibraryEntry
 
 Progress = Callable[[int], None]
 

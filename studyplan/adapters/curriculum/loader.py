@@ -10,26 +10,17 @@ problem is checked again through them, so that its problems are worded with line
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import hashlib
-import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from stat import S_ISREG
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from studyplan.adapters.curriculum.aliases import collect_aliases, resolved
-from studyplan.adapters.curriculum.fast_check import clean, topics_of
-from studyplan.adapters.curriculum.spec_problems import kind_problems, pointer_problems
-from studyplan.adapters.curriculum.yaml_lines import (
-    compose,
-    describe,
-    fast_json,
-    line_of,
-    load_json,
-)
+from studyplan.adapters.curriculum.sources import YAML_SUFFIXES as YAML_SUFFIXES
+from studyplan.adapters.curriculum.sources import KnownDigest as KnownDigest
+from studyplan.adapters.curriculum.sources import Source as Source
+from studyplan.adapters.curriculum.sources import content_digest as content_digest
+from studyplan.adapters.curriculum.sources import discover as discover
+from studyplan.adapters.curriculum.sources import read_problem as read_problem
+from studyplan.adapters.curriculum.sources import read_source as read_source
+from studyplan.adapters.curriculum.sources import read_sources as read_sources
 from studyplan.domain.catalog import (
     Catalog,
     Curriculum,
@@ -37,118 +28,29 @@ from studyplan.domain.catalog import (
 )
 from studyplan.errors import CurriculumError, Problem, ProblemCode, did_you_mean
 
-YAML_SUFFIXES = (".yaml", ".yml")
-
-# (path, its stat) -> the hash of its bytes, when known for a file that looked like that.
-KnownDigest = Callable[[Path, os.stat_result], str | None]
-
-
-@dataclass(slots=True)
-class Source:
-    """One source file: its path, how to name it in messages, a hash of its bytes, and
-    the bytes, read on first use (a warm start that already knows the hash needs only it).
-    ``stat`` is what the file looked like when it was hashed."""
-
-    path: Path
-    label: str
-    digest: str
-    stat: os.stat_result | None = None
-    _data: bytes | None = None
-
-    @property
-    def data(self) -> bytes:
-        if self._data is None:
-            self._data = self.path.read_bytes()
-        return self._data
-
-    @property
-    def was_read(self) -> bool:
-        return self._data is not None
-
-
-def content_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
-
-
-def read_source(path: Path, label: str, known: KnownDigest | None = None) -> Source:
-    """Stat ``path`` and hash its bytes, unless ``known`` already has the hash for a file
-    that looks like that. Raises ``OSError``."""
-    stat = path.stat()
-    if not S_ISREG(stat.st_mode):
-        # A FIFO would block forever and a device never ends: only files are read.
-        raise OSError(errno.EINVAL, "not a regular file (a pipe or device)", str(path))
-    digest = known(path, stat) if known is not None else None
-    if digest is not None:
-        return Source(path, label, digest, stat)
-    data = path.read_bytes()
-    return Source(path, label, content_digest(data), stat, data)
-
-
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """YAML files named directly or found (sorted, non-recursive) in directories.
-
-    A path that does not exist is kept: reading it reports the problem.
-    """
-    found: list[Path] = []
-    seen: set[Path] = set()
-    for path in paths:
-        candidates = (
-            sorted(p for p in path.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
-            if path.is_dir()
-            else [path]
-        )
-        for candidate in candidates:
-            key = candidate.resolve()
-            if key not in seen:
-                seen.add(key)
-                found.append(candidate)
-    return found
-
-
-def read_sources(
-    paths: Sequence[Path], known: KnownDigest | None = None
-) -> tuple[list[Source], list[Problem]]:
-    sources: list[Source] = []
-    problems: list[Problem] = []
-    for path in paths:
-        label = _label(path)
-        try:
-            sources.append(read_source(path, label, known))
-        except OSError as exc:
-            problems.append(read_problem(label, exc))
-    return sources, problems
-
-
-def read_problem(label: str, exc: OSError) -> Problem:
-    if isinstance(exc, FileNotFoundError):
-        return Problem(label, "no such file or directory", "check the path")
-    if exc.errno == errno.EINVAL:
-        return Problem(label, f"cannot read: {exc.strerror}", "give a YAML file")
-    return Problem(label, f"cannot read: {exc.strerror}", "check permissions")
-
-
-def _label(path: Path) -> str:
-    """A short name for messages: relative to the working directory when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 # -- validation -------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
 class Parsed:
-    """One file's curriculum and topics, checked on their own (not against other files)."""
+    """One file's curriculum and topics, checked on their own (not against other files);
+    ``alias_lines``: each alias declared in the file -> its line (for problems across
+    files). A plain class (the workspace pickles one per file), for ``Source``'s reason."""
 
-    curriculum: Curriculum
-    topics: list[Topic]
-    # Each alias declared in the file -> the line it is on (for problems across files).
-    alias_lines: dict[str, int | None] = field(default_factory=dict)
-    # The file's data as JSON, when the fast parser and the fast check took it: what the
-    # parse cache keeps (``parse_json`` checks it again far faster than it unpickles).
-    json: str = ""
+    __slots__ = ("alias_lines", "curriculum", "json", "topics")
+
+    def __init__(
+        self,
+        curriculum: Curriculum,
+        topics: list[Topic],
+        alias_lines: dict[str, int | None],
+        json: str = "",
+    ) -> None:
+        self.curriculum = curriculum
+        self.topics = topics
+        self.alias_lines = alias_lines
+        # The file's data as JSON, when the fast parser and the fast check took it: what
+        # the parse cache keeps (``parse_json`` checks it again far faster than it unpickles).
+        self.json = json
 
 
 ParseResult = tuple[Parsed | None, list[Problem]]
@@ -178,9 +80,20 @@ def parse_json(source: Source, emitted: str) -> ParseResult:
 
 
 def _parse(source: Source, *, exact: bool, emitted: str | None = None) -> ParseResult:
+    import contextlib
+
     from pydantic import ValidationError
 
+    from studyplan.adapters.curriculum.fast_check import clean, topics_of
     from studyplan.adapters.curriculum.model import CurriculumHeader, TopicSpec, catalog_topic
+    from studyplan.adapters.curriculum.spec_problems import kind_problems, pointer_problems
+    from studyplan.adapters.curriculum.yaml_lines import (
+        compose,
+        describe,
+        fast_json,
+        line_of,
+        load_json,
+    )
 
     node: Any = None
     problems: list[Problem] = []
@@ -302,6 +215,9 @@ def _validate(
     known_keys: set[str] | frozenset[str],
     parse: Callable[[Source], ParseResult],
 ) -> tuple[Catalog, list[Problem]]:
+    # Imported here, not at the top: a warm start reads sources and never validates.
+    from studyplan.adapters.curriculum.aliases import collect_aliases, resolved
+
     curricula, topics, declared, problems = _merge(sources, parse)
     aliases, alias_problems = collect_aliases(declared, topics)
     problems += alias_problems

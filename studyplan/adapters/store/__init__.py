@@ -6,26 +6,8 @@ for why and what it costs.
 """
 
 from studyplan.adapters.store.core import ProgressStore, open_store
-from studyplan.adapters.store.types import (
-    MARKS,
-    STATUSES,
-    Event,
-    LibraryEntry,
-    Note,
-    RestoreResult,
-    TopicStatus,
-    UndoResult,
-)
+from studyplan.adapters.store.rows import MARKS, STATUSES, TopicStatus
 
-__all__ = [
-    "MARKS",
-    "STATUSES",
-    "Event",
-    "LibraryEntry",
-    "Note",
-    "ProgressStore",
-    "RestoreResult",
-    "TopicStatus",
-    "UndoResult",
-    "open_store",
-]
+# The other records the store hands out are in ``types``, loaded by the commands that
+# use them (not by every start).
+__all__ = ["MARKS", "STATUSES", "ProgressStore", "TopicStatus", "open_store"]

@@ -8,7 +8,6 @@ local user (``$STUDYPLAN_LEARNER`` overrides it), on PostgreSQL the role connect
 
 from __future__ import annotations
 
-import getpass
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -29,12 +28,20 @@ from studyplan.errors import StoreError
 
 
 def local_learner() -> str:
-    """The learner on SQLite: ``$STUDYPLAN_LEARNER``, else the local user name."""
+    """The learner on SQLite: ``$STUDYPLAN_LEARNER``, else the local user name, found as
+    ``getpass.getuser()`` finds it (its environment variables, then the password
+    database) without importing getpass and termios on every start."""
     name = os.environ.get("STUDYPLAN_LEARNER", "").strip()
     if name:
         return name
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        user = os.environ.get(variable)
+        if user:
+            return user
     try:
-        return getpass.getuser()
+        import pwd
+
+        return pwd.getpwuid(os.getuid())[0]
     except (KeyError, OSError):  # no passwd entry (some containers)
         return "me"
 

@@ -8,17 +8,18 @@ message before the server would refuse.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studyplan.adapters.store.base import StoreBase
 from studyplan.adapters.store.plans import ASSIGNED_PREFIX
 from studyplan.adapters.store.plans import _load as _from_text
 from studyplan.adapters.store.sqlite import from_db, now_utc, to_db
-from studyplan.adapters.store.types import CohortInfo, MemberStatus
 from studyplan.errors import ConflictError, InputError, NotFoundError, StoreError, did_you_mean
+
+if TYPE_CHECKING:  # loaded by the cohort commands, not on every start
+    from studyplan.adapters.store.types import CohortInfo, MemberStatus
 
 _LIVE = (
     "a.id NOT IN (SELECT u.undoes FROM action u "
@@ -73,7 +74,7 @@ class CohortMixin(StoreBase):
                         (name,),
                     )
                 )
-                return dataclasses.replace(info, members=members)
+                return info._replace(members=members)
         names = [c.name for c in self.cohorts()]
         raise NotFoundError(
             f"no cohort '{name}' that you lead or belong to",
@@ -119,6 +120,8 @@ class CohortMixin(StoreBase):
     def member_statuses(self, name: str) -> list[MemberStatus]:
         """Every member's newest live status per topic: for the lead, or for members when
         the cohort shares progress (otherwise ``StoreError``)."""
+        from studyplan.adapters.store.types import MemberStatus
+
         self._may_see(name)
         if self.url is None:
             rows = self._rows(_PROGRESS_SQLITE, (name,))
@@ -327,6 +330,8 @@ class CohortMixin(StoreBase):
 
 
 def _info(row: tuple[Any, ...]) -> CohortInfo:
+    from studyplan.adapters.store.types import CohortInfo
+
     name, lead, share, plan_name, payload, created = row
     return CohortInfo(
         name=str(name),

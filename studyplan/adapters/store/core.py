@@ -24,6 +24,7 @@ from studyplan.adapters.store.cohorts import CohortMixin
 from studyplan.adapters.store.library import LibraryMixin
 from studyplan.adapters.store.plans import PlansMixin
 from studyplan.adapters.store.reviews import ReviewsMixin
+from studyplan.adapters.store.rows import MARKS, TopicStatus
 from studyplan.adapters.store.sqlite import (
     connect,
     day_start,
@@ -38,12 +39,11 @@ from studyplan.adapters.store.sqlite import (
     wal_is_empty,
 )
 from studyplan.adapters.store.ticks import TicksMixin
-from studyplan.adapters.store.types import MARKS, Event, Note, TopicStatus, UndoResult
 from studyplan.domain.limits import check_minutes
 from studyplan.errors import InputError, Problem, ProblemCode, StoreError
 
 if TYPE_CHECKING:
-    from studyplan.adapters.store.types import RestoreResult
+    from studyplan.adapters.store.types import Event, Note, RestoreResult, UndoResult
 
 _UNDONE = "a.id IN (SELECT undoes FROM action WHERE undoes IS NOT NULL)"
 _LIVE = f"NOT {_UNDONE}"
@@ -181,6 +181,8 @@ class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin, TicksMixin, CohortMi
 
     def undo(self) -> UndoResult | None:
         """Undo the newest action not yet undone (repeatable); None if nothing is left."""
+        from studyplan.adapters.store.types import UndoResult
+
         with self._write() as conn:
             row = conn.execute(
                 "SELECT id, kind, created, command FROM action a WHERE kind != 'undo' "
@@ -231,6 +233,8 @@ class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin, TicksMixin, CohortMi
     ) -> list[Event]:
         """Recorded events in date order (then recording order), optionally filtered (by
         one topic id, or any of several: a topic and its retired ids)."""
+        from studyplan.adapters.store.types import Event
+
         where = ["e.learner = ?"] + ([] if include_undone else [_LIVE])
         params: list[Any] = [self.learner]
         if topic is not None:
@@ -267,6 +271,8 @@ class ProgressStore(PlansMixin, LibraryMixin, ReviewsMixin, TicksMixin, CohortMi
     def notes(self, topic_id: str | Sequence[str] | None = None) -> list[Note]:
         """Live notes (``note`` and marks' ``--note``), oldest first; of one topic id or
         of any of several (a topic and its retired ids)."""
+        from studyplan.adapters.store.types import Note
+
         ids = [] if topic_id is None else [topic_id] if isinstance(topic_id, str) else topic_id
         cond = "" if topic_id is None else f"AND x.topic_id IN ({','.join('?' * len(ids))})"
         params = [self.learner, *ids, self.learner, *ids]
@@ -360,7 +366,7 @@ def open_store(path: Path | str, *, create: bool) -> ProgressStore:
     one or one from a newer studyplan raises ``StoreError`` and is left untouched.
     """
     if isinstance(path, str):
-        from studyplan.adapters.store.pg import is_url
+        from studyplan.adapters.paths import is_url
 
         if is_url(path):
             from studyplan.adapters.store.pg_schema import open_pg

@@ -8,12 +8,15 @@ added, position)``. ``kind`` is ``entry`` unless the BibTeX layer stores ``@stri
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studyplan.adapters.store.base import StoreBase
+from studyplan.adapters.store.rows import LibraryBlock
 from studyplan.adapters.store.sqlite import from_db, now_utc, to_db
-from studyplan.adapters.store.types import LibraryBlock, LibraryEntry
 from studyplan.errors import ConflictError, NotFoundError, clip, did_you_mean
+
+if TYPE_CHECKING:
+    from studyplan.adapters.store.types import LibraryEntry
 
 _COLUMNS = 'SELECT "key", bibtex, source, added, position, kind FROM library'
 
@@ -164,6 +167,8 @@ class LibraryMixin(StoreBase):
 
 
 def _entry(row: tuple[object, ...]) -> LibraryEntry:
+    from studyplan.adapters.store.types import LibraryEntry
+
     key, bibtex, source, added, position, kind = row
     return LibraryEntry(
         key=str(key),

@@ -30,12 +30,6 @@ INSTALL_HINT = "install the PostgreSQL extra: pip install 'studyplan[postgres]'"
 _CONVERTED: dict[str, str] = {}
 
 
-def is_url(value: str) -> bool:
-    """True for ``scheme://...`` (a database URL); anything else is a file path."""
-    head, sep, _ = value.partition("://")
-    return bool(sep) and head.replace("+", "").replace("-", "").isalnum()
-
-
 def check_url(url: str, *, from_command_line: bool) -> str:
     """The URL if studyplan can use it; ``InputError`` (exit 2) otherwise. A password on
     the command line is refused: other users of the machine see it in ``ps``."""

@@ -4,15 +4,16 @@ plan and the JSON path of each problem (exit 5), never a crash in a later comman
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studyplan.adapters.store.base import StoreBase
 from studyplan.adapters.store.sqlite import from_db, now_utc, to_db
-from studyplan.adapters.store.types import CohortInfo
-from studyplan.domain.saved_plan import SavedPlan, SavedPlanFormatError
 from studyplan.errors import ConflictError, NotFoundError, StoreError, clip, command, did_you_mean
+
+if TYPE_CHECKING:  # read only when a plan is (off the everyday commands' start-up path)
+    from studyplan.adapters.store.types import CohortInfo
+    from studyplan.domain.saved_plan import SavedPlan
 
 ACTIVE_PLAN = "active_plan"
 #: How a learner names a cohort's assigned plan (``plans``, ``plan show``, ``--plan``).
@@ -22,6 +23,8 @@ ASSIGNED_PREFIX = "@"
 class PlansMixin(StoreBase):
     def save_plan(self, name: str, plan: SavedPlan, *, replace: bool = False) -> None:
         """Store ``plan`` under ``name``; an existing name needs ``replace=True``."""
+        import json
+
         text = json.dumps(plan.to_json(), ensure_ascii=False)
         stamp = to_db(now_utc())
         with self._write() as conn:
@@ -139,6 +142,8 @@ class PlansMixin(StoreBase):
 
 
 def _load(name: str, text: str) -> SavedPlan:
+    import json  # a saved plan's text, read only when a plan is
+
     try:
         return _from_data(name, json.loads(text))
     except (ValueError, RecursionError):
@@ -149,6 +154,8 @@ def _load(name: str, text: str) -> SavedPlan:
 
 
 def _from_data(name: str, data: Any) -> SavedPlan:
+    from studyplan.domain.saved_plan import SavedPlan, SavedPlanFormatError
+
     try:
         return SavedPlan.from_json(data)
     except (ValueError, RecursionError, SavedPlanFormatError) as exc:

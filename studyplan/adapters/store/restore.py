@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -45,7 +44,7 @@ def restore(store: StoreBase, data: Any, source: str, *, skip_bad: bool = False)
         if isinstance(orig, sqlite3.Error) and store.path is not None:
             raise store_error(store.path, orig) from exc
         raise
-    return replace(result, skipped=tuple(checked.skipped), problems=tuple(checked.problems))
+    return result._replace(skipped=tuple(checked.skipped), problems=tuple(checked.problems))
 
 
 def _merge(store: StoreBase, data: dict[str, Any]) -> RestoreResult:

@@ -1,11 +1,12 @@
-"""Review rows: each topic's newest card, and a review session written as one action."""
+"""Review rows: each topic's newest card, and a review session written as one action.
 
-from __future__ import annotations
+No ``from __future__ import annotations``: ``typing.NamedTuple`` compiles each
+field annotation given as a string (see ``studyplan.domain.catalog``).
+"""
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from studyplan.adapters.store.base import StoreBase
 from studyplan.adapters.store.sqlite import from_db, now_utc, to_db
@@ -16,8 +17,7 @@ if TYPE_CHECKING:  # imported when cards are read: the store is on every start-u
 _LIVE = "a.id NOT IN (SELECT undoes FROM action WHERE undoes IS NOT NULL)"
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewRow:
+class ReviewRow(NamedTuple):
     """One row to write: a review (``credit`` 1) or a prerequisite's share of one."""
 
     topic_id: str
@@ -34,7 +34,7 @@ class ReviewsMixin(StoreBase):
     # ``ProgressStore._new_action``: every action is stamped by the one rule there.
     _new_action: Callable[..., int]
 
-    def review_states(self) -> dict[str, CardState]:
+    def review_states(self) -> "dict[str, CardState]":
         """Topic id -> its card as of the newest live review row (by recording order)."""
         if not self._has_reviews():
             return {}

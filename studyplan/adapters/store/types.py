@@ -1,44 +1,22 @@
-"""Plain data the store hands out. Stdlib only: imported on every hot path."""
+"""Plain data the store hands out. Stdlib only. The rows every start reads are in
+``rows`` (re-exported here); these are loaded by the commands that use them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from studyplan.domain.saved_plan import SavedPlan
-from studyplan.domain.status import MARKS as _MARKS
-from studyplan.domain.status import RECORDED
+from studyplan.adapters.store.rows import LEARNER_TABLES as LEARNER_TABLES
+from studyplan.adapters.store.rows import MARKS as MARKS
+from studyplan.adapters.store.rows import STATUSES as STATUSES
+from studyplan.adapters.store.rows import LibraryBlock as LibraryBlock
+from studyplan.adapters.store.rows import TopicStatus as TopicStatus
 
-#: The statuses a topic can have; ``reset`` is recordable but means "no status".
-STATUSES = RECORDED
-MARKS = _MARKS
-#: Tables whose rows belong to one learner (row-level security on PostgreSQL).
-LEARNER_TABLES = (
-    "action",
-    "event",
-    "note",
-    "plan",
-    "setting",
-    "library",
-    "review",
-    "library_removed",
-    "reading_tick",
-)
+if TYPE_CHECKING:
+    from studyplan.domain.saved_plan import SavedPlan
 
 
-@dataclass(frozen=True, slots=True)
-class TopicStatus:
-    """A topic's current status, derived from the live (not undone) events."""
-
-    topic_id: str
-    status: str
-    updated: datetime
-    minutes: int
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """One recorded status change, as ``studyplan log`` shows it."""
 
     action_id: int
@@ -52,8 +30,7 @@ class Event:
     undone: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
+class Note(NamedTuple):
     """A note on a topic: from ``studyplan note`` (``source == 'note'``) or a mark's
     ``--note`` (``source`` is that mark's status)."""
 
@@ -64,8 +41,7 @@ class Note:
     source: str
 
 
-@dataclass(frozen=True, slots=True)
-class UndoResult:
+class UndoResult(NamedTuple):
     """What ``undo`` reverted, and each touched topic's status afterwards (None: none)."""
 
     action_id: int
@@ -74,7 +50,7 @@ class UndoResult:
     created: datetime
     status: str | None
     topics: tuple[str, ...]
-    now: dict[str, str | None] = field(default_factory=dict)
+    now: dict[str, str | None]
     #: For an undone ``bib rm``: the keys put back into the library.
     library: tuple[str, ...] = ()
 
@@ -92,18 +68,7 @@ class UndoResult:
         return f"undid: studyplan {what} (recorded {when})" + (f"; {after}" if after else "")
 
 
-class LibraryBlock(NamedTuple):
-    """A library block as the catalog needs it: no dates, nothing parsed (a 10k-entry
-    library is read on every catalog command to key the cache)."""
-
-    key: str
-    bibtex: str
-    source: str
-    kind: str
-
-
-@dataclass(frozen=True, slots=True)
-class LibraryEntry:
+class LibraryEntry(NamedTuple):
     """One block of the personal BibTeX library, in import order."""
 
     key: str
@@ -114,8 +79,7 @@ class LibraryEntry:
     kind: str = "entry"
 
 
-@dataclass(frozen=True, slots=True)
-class RestoreResult:
+class RestoreResult(NamedTuple):
     """What ``restore`` merged; restoring the same backup again adds nothing."""
 
     actions_added: int = 0
@@ -138,8 +102,7 @@ class RestoreResult:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class CohortInfo:
+class CohortInfo(NamedTuple):
     """A cohort as its lead and members see it."""
 
     name: str

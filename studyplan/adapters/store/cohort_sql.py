@@ -188,6 +188,24 @@ GRANT EXECUTE ON FUNCTION studyplan_cohort_summary(varchar, varchar[], float8[],
     varchar[]) TO {LEARNER_ROLE};
 """
 
+
+def _newest(table: str, t: str, columns: str) -> str:
+    """Each member's newest live row of ``table`` (aliased ``t``) per topic, retired ids
+    counted as their survivors: the marks and the cards of ``_REVIEWS_DUE`` alike."""
+    topic = f"COALESCE(al.new, {t}.topic_id)"
+    return f"""
+        SELECT DISTINCT ON ({t}.learner COLLATE "C", {topic} COLLATE "C")
+               {t}.learner, {topic} AS topic_id, {columns}
+        FROM {table} {t}
+        JOIN action a ON a.id = {t}.action_id AND a.learner = {t}.learner
+        LEFT JOIN unnest(old_ids, new_ids) AS al(old, new) ON al.old = {t}.topic_id
+        WHERE {t}.learner IN (SELECT m.learner FROM cohort_member m WHERE m.cohort = c)
+          AND (a.learner, a.id) NOT IN (SELECT * FROM undone)
+          AND (SELECT studyplan_may_see_progress(c, session_user))
+        ORDER BY {t}.learner COLLATE "C", {topic} COLLATE "C",
+                 a.created DESC, {t}.id DESC"""
+
+
 # ``cohort status``'s reviews due, on the server: per member, the done topics (newest live
 # mark per topic, retired ids mapped to survivors, checkpoints in ``skip`` left out) whose
 # card is due at ``now_at``: the newest live review's due date, else the mark's date plus
@@ -201,28 +219,8 @@ CREATE OR REPLACE FUNCTION studyplan_cohort_reviews_due(c varchar, now_at timest
     AS $$
     WITH undone AS (
         SELECT u.learner, u.undoes FROM action u WHERE u.undoes IS NOT NULL
-    ), latest AS (
-        SELECT DISTINCT ON (e.learner COLLATE "C", COALESCE(al.new, e.topic_id) COLLATE "C")
-               e.learner, COALESCE(al.new, e.topic_id) AS topic_id, e.status, e.at
-        FROM event e
-        JOIN action a ON a.id = e.action_id AND a.learner = e.learner
-        LEFT JOIN unnest(old_ids, new_ids) AS al(old, new) ON al.old = e.topic_id
-        WHERE e.learner IN (SELECT m.learner FROM cohort_member m WHERE m.cohort = c)
-          AND (a.learner, a.id) NOT IN (SELECT * FROM undone)
-          AND (SELECT studyplan_may_see_progress(c, session_user))
-        ORDER BY e.learner COLLATE "C", COALESCE(al.new, e.topic_id) COLLATE "C",
-                 a.created DESC, e.id DESC
-    ), cards AS (
-        SELECT DISTINCT ON (r.learner COLLATE "C", COALESCE(al.new, r.topic_id) COLLATE "C")
-               r.learner, COALESCE(al.new, r.topic_id) AS topic_id, r.due
-        FROM review r
-        JOIN action a ON a.id = r.action_id AND a.learner = r.learner
-        LEFT JOIN unnest(old_ids, new_ids) AS al(old, new) ON al.old = r.topic_id
-        WHERE r.learner IN (SELECT m.learner FROM cohort_member m WHERE m.cohort = c)
-          AND (a.learner, a.id) NOT IN (SELECT * FROM undone)
-          AND (SELECT studyplan_may_see_progress(c, session_user))
-        ORDER BY r.learner COLLATE "C", COALESCE(al.new, r.topic_id) COLLATE "C",
-                 a.created DESC, r.id DESC
+    ), latest AS ({_newest("event", "e", "e.status, e.at")}
+    ), cards AS ({_newest("review", "r", "r.due")}
     )
     SELECT m.learner,
            COUNT(l.topic_id) FILTER (WHERE COALESCE(k.due,

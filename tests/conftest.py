@@ -14,14 +14,12 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
-import typer.main
-import typer.testing
 from hypothesis import HealthCheck, settings
 
-from helpers import FIXTURE_DATA, ROOT, Cli
+from helpers import FIXTURE_DATA, ROOT, Cli, build_commands_once
 
 if TYPE_CHECKING:
     from helpers.pg import PgServer
@@ -51,23 +49,7 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
-# Typer's CliRunner turns the Typer app into a Click command again on every invoke: for
-# studyplan's ~50 commands that is 0.2 s, 95% of an in-process CLI call and most of the
-# suite's time. The apps never change during a run, so each is built once; Click makes a
-# fresh context for every call, nothing else is shared between invocations.
-_commands: dict[int, tuple[typer.Typer, Any]] = {}
-_build_command = typer.main.get_command
-
-
-def _get_command_once(app: typer.Typer) -> Any:
-    built = _commands.get(id(app))
-    if built is None or built[0] is not app:
-        built = _commands[id(app)] = (app, _build_command(app))
-    return built[1]
-
-
-typer.main.get_command = _get_command_once
-typer.testing._get_command = _get_command_once  # type: ignore[attr-defined]
+build_commands_once()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -22,6 +22,10 @@ TOPICS = ["mini.probability", "mini.entropy", "mini.kl", "mini.mutual-informatio
 LEARNERS = [f"learner{i:02d}" for i in range(20)]
 MARKS = 50
 
+# One worker runs the whole module, in this order: the tests share one database (``lab``),
+# and the first one counts every note in it.
+pytestmark = pytest.mark.xdist_group("lab-reliability")
+
 # One learner's marking loop in its own process: the real CLI, one connection per command
 # (the Click command built once, as in the tests' own process: helpers.build_commands_once).
 LOOP = """

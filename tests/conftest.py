@@ -90,6 +90,11 @@ def run_slow(config: pytest.Config) -> bool:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if run_slow(config):
+        if os.environ.get("PYTEST_XDIST_WORKER"):
+            # Handed out in this order: the long tests first, so that no worker is still
+            # on one of them when the other has run out of tests (each worker sorts the
+            # same collection the same way, as xdist requires).
+            items.sort(key=lambda item: "slow" not in item.keywords)
         return
     skip = pytest.mark.skip(reason="slow: runs under CI=true or with --run-slow")
     for item in items:

@@ -155,6 +155,13 @@ def pg_server() -> Iterator[PgServer]:
     server binary: skipped locally, a failure under CI=true (CI must run these)."""
     from helpers.pg import start_server
 
+    try:
+        import psycopg  # noqa: F401  (the driver the PostgreSQL backend uses)
+    except ImportError:
+        missing = "needs psycopg 3, the PostgreSQL driver: pip install '.[test]'"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true: the PostgreSQL tests {missing}")
+        pytest.skip(missing)
     server = start_server()
     if server is None:
         if os.environ.get("CI") == "true":

@@ -198,10 +198,12 @@ def test_completion_in_a_real_bash(tmp_path: Path) -> None:
     subprocess.run(
         ["studyplan", "topics"], cwd=tmp_path, env=env, check=True, capture_output=True, timeout=120
     )
-    # The shell is named: CI runs without a parent shell to detect.
+    # The shell is named, and Typer's shell detection is off so that the name is taken
+    # (with detection on, --show-completion is a flag and asks the parent process, which
+    # a CI runner or a detached job need not have).
     script = subprocess.run(
         [sys.executable, "-m", "studyplan", "--show-completion", "bash"],
-        env=env,
+        env={**env, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"},
         capture_output=True,
         text=True,
         check=True,

@@ -5,6 +5,10 @@
   ``HYPOTHESIS_PROFILE``; ``.ci/run`` sets ``ci``. Tests never set ``max_examples`` themselves.
 - Tests marked ``slow`` (subprocesses, external tools, concurrency) run under CI
   (``CI=true``) or with ``--run-slow``; a plain local ``pytest`` skips them and says so.
+- The run uses every core (pytest-xdist, ``addopts`` in pyproject.toml): each worker is a
+  process of its own, with its own session fixtures (one PostgreSQL cluster each).
+- Speed: temporary files on a tmpfs, bytecode kept outside the checkout, and the Typer
+  app's Click command built once per process (``helpers.build_commands_once``).
 """
 
 from __future__ import annotations

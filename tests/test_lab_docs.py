@@ -33,7 +33,7 @@ def test_without_a_server_binary_skipped_locally_failing_under_ci(tmp_path: Path
         env["CI"] = "true"
     test = "tests/test_store.py::test_statuses_follow_the_newest_mark_and_sum_minutes"
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rs", test],
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "0", "-rs", test],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -22,9 +22,17 @@ TOPICS = ["mini.probability", "mini.entropy", "mini.kl", "mini.mutual-informatio
 LEARNERS = [f"learner{i:02d}" for i in range(20)]
 MARKS = 50
 
-# One learner's marking loop in its own process: the real CLI, one connection per command.
+# One worker runs the whole module, in this order: the tests share one database (``lab``),
+# and the first one counts every note in it.
+pytestmark = pytest.mark.xdist_group("lab-reliability")
+
+# One learner's marking loop in its own process: the real CLI, one connection per command
+# (the Click command built once, as in the tests' own process: helpers.build_commands_once).
 LOOP = """
 import json, sys
+sys.path.insert(0, {tests!r})
+from helpers import build_commands_once
+build_commands_once()
 from typer.testing import CliRunner
 from studyplan.cli import app
 url, count = sys.argv[1], int(sys.argv[2])
@@ -67,7 +75,7 @@ def notes_of(server: PgServer, db: str, learner: str) -> list[str]:
 @pytest.mark.slow
 def test_twenty_learners_fifty_marks_each_concurrently(lab: tuple[PgServer, str]) -> None:
     server, db = lab
-    script = LOOP.format(topics=TOPICS)
+    script = LOOP.format(topics=TOPICS, tests=str(Path(__file__).parent))
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", script, server.url(who, db), str(MARKS)],

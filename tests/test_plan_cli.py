@@ -222,6 +222,7 @@ def test_golden_information_bottleneck_plan(cli: Cli, real_builtin: Path) -> Non
     assert got == json.loads(GOLDEN.read_text())
 
 
+@pytest.mark.slow
 def test_subprocess_plan_from_another_directory(tmp_path: Path) -> None:
     import os
     import subprocess

@@ -4,7 +4,7 @@ its parts when marked, and drops out of a plan once all its parts are had."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from studyplan.domain.catalog import Catalog, Curriculum, Prerequisite, Reading, Topic
@@ -75,7 +75,6 @@ def reached(edges: dict[str, list[str]], milestones: set[str], have: set[str]) -
     return got
 
 
-@settings(max_examples=200, deadline=None)
 @given(cases(), st.booleans())
 def test_plan_with_milestones_matches_the_model(case, native) -> None:  # type: ignore[no-untyped-def]
     edges, milestones, statuses, goals = case

@@ -60,7 +60,7 @@ def test_dot_and_svg_as_graphviz_draws_them(cli: Cli, tmp_path: Path) -> None:
     assert f"{TITLES['esc.quotes'][0]} → {TITLES['esc.angle'][0]}: {REASON}" in tips
 
 
-def test_mermaid_as_mermaid_draws_it(cli: Cli, tmp_path: Path) -> None:
+def test_mermaid_labels_decode_to_the_titles(cli: Cli) -> None:
     source = cli("graph", "esc.amp", "--format", "mermaid").stdout
     # Structure: every label is one quoted string with nothing Mermaid would parse.
     labels = re.findall(r'\["(.*)"\]$', source, flags=re.M)
@@ -74,7 +74,12 @@ def test_mermaid_as_mermaid_draws_it(cli: Cli, tmp_path: Path) -> None:
 
     decoded = [html.unescape(re.sub(r"#(\w+);", entity, label)) for label in labels]
     assert decoded[3] == f"{TITLES['esc.amp'][0]}<br/>{TITLES['esc.amp'][1]} · 4 h · goal"
-    # Mermaid itself, in Chromium.
+
+
+@pytest.mark.slow
+def test_mermaid_in_chromium_draws_every_title(cli: Cli, tmp_path: Path) -> None:
+    """Mermaid itself, in Chromium, on the same diagram."""
+    source = cli("graph", "esc.amp", "--format", "mermaid").stdout
     page = tmp_path / "mermaid.html"
     page.write_text(mermaid_page(source, mermaid_js()), encoding="utf-8")
     dom_text = dump_dom(

@@ -139,6 +139,23 @@ def test_anki_export_is_a_collection_anki_can_open(
     assert cli("review", "export", "--anki", str(tmp_path / "x.txt")).exit_code == EXIT_USAGE
 
 
+def test_anki_export_leaves_no_temporary_file(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """genanki stages the collection in a temporary file of its own: none is left."""
+    import tempfile
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    assert cli("done", "mini.entropy").exit_code == 0
+    result = cli("review", "export", "--anki", str(tmp_path / "deck.apkg"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "deck.apkg").stat().st_size > 0
+    assert list(scratch.iterdir()) == []
+    assert tempfile.tempdir == str(scratch)  # put back as it was
+
+
 @pytest.mark.slow
 def test_a_subprocess_drives_the_review_protocol(tmp_path: Path) -> None:
     env = subprocess_env(tmp_path / "home")

@@ -66,6 +66,13 @@ def write_deck(catalog: Catalog, topic_ids: Sequence[str], path: Path) -> int:
             count += 1
     with tempfile.TemporaryDirectory() as tmp:
         staged = Path(tmp) / "deck.apkg"
-        genanki.Package(deck).write_to_file(str(staged), timestamp=0)
+        # genanki builds the collection in a mkstemp() file it never deletes: point the
+        # temp folder at ours for that call, so every export cleans up after itself.
+        default_tmp = tempfile.tempdir
+        tempfile.tempdir = tmp
+        try:
+            genanki.Package(deck).write_to_file(str(staged), timestamp=0)
+        finally:
+            tempfile.tempdir = default_tmp
         write_atomic(path, staged.read_bytes(), stdout_dash=False)
     return count

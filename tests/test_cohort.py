@@ -252,3 +252,29 @@ def test_status_counts_each_learners_due_reviews(cohort: Lab) -> None:
         "alice": 2,
         "bob": 2,
     }
+
+
+@pytest.mark.slow
+def test_the_cohort_page_in_headless_chromium(cohort: Lab, tmp_path: Path) -> None:
+    """The lead's page as a browser shows it: a row per learner with a progress bar as
+    wide as their share of the hours, their reviews due, and the grid's cells coloured
+    by status (the colours the legend shows)."""
+    from helpers.tools import dump_dom, parse_html, screenshot
+
+    lab = cohort
+    lab.ok("alice", "done", "mini.probability", "mini.entropy")
+    lab.ok("bob", "start", "mini.probability")
+    page = tmp_path / "ml.html"
+    lab.ok("lead", "cohort", "report", "ml", "-o", str(page))
+    dom = parse_html(dump_dom(tmp_path, page))
+    bars = [a for tag, a in dom.tags if tag == "div" and a.get("class") == "bar"]
+    assert [b.get("aria-label") for b in bars] == ["55% of the hours", "0% of the hours"]
+    widths = [a.get("style") for tag, a in dom.tags if tag == "i" and a.get("style")]
+    assert widths == ["width:55.2%", "width:0.0%"]  # 16 of alice's 29 h; bob none
+    assert "reviews due" in dom.texts
+    cells = [a["class"] for tag, a in dom.tags if a.get("class", "").startswith("c st-")]
+    assert cells.count("c st-done") == 2 and cells.count("c st-started") == 1
+    png = tmp_path / "ml.png"
+    screenshot(tmp_path, page, png, 1024, 700)
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000  # drawn, not blank

@@ -61,6 +61,7 @@ def render_cohort_report(
         f"<td>{_e(_pace(r))}</td>"
         f"<td>{_e(titles.get(r.in_progress, r.in_progress) if r.in_progress else '—')}</td>"
         f"<td>{_e(r.last_activity.date().isoformat() if r.last_activity else 'never')}</td>"
+        f"<td>{'—' if r.reviews_due is None else r.reviews_due}</td>"
         "</tr>"
         for r in rows
     )
@@ -89,7 +90,8 @@ def render_cohort_report(
         f" · studyplan {_e(version)}</p>"
         "<h2>Learners</h2>"
         '<table class="cohort"><tr><th>learner</th><th>progress</th><th>hours</th>'
-        f"<th>pace</th><th>in progress</th><th>last mark</th></tr>{people}</table>"
+        "<th>pace</th><th>in progress</th><th>last mark</th><th>reviews due</th></tr>"
+        f"{people}</table>"
         "<h2>Topics × learners</h2>"
         f'<ul class="legend">{legend}</ul>'
         f'<div class="grid-wrap"><table class="grid"><tr>{head}</tr>{body}</table></div>'

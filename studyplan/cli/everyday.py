@@ -21,6 +21,7 @@ from studyplan.errors import InputError
 if TYPE_CHECKING:
     from studyplan.cli.state import State
     from studyplan.domain.catalog import Catalog, Topic
+    from studyplan.domain.frontier import NextTopic
 
 VERB: dict[str, str] = {
     Status.STARTED: "start",
@@ -50,7 +51,6 @@ def run_next(st: State, *, plan: str | None, count: int, as_json: bool) -> None:
     """``next``: what you can start now."""
     from studyplan.domain.closure import graph_of
     from studyplan.domain.frontier import next_topics
-    from studyplan.views.render import reading_line
 
     catalog = st.catalog()
     name, goals = active_goals(st, plan)
@@ -58,6 +58,21 @@ def run_next(st: State, *, plan: str | None, count: int, as_json: bool) -> None:
     marked = store.statuses(catalog.aliases)  # read once: the marks and the reviews due
     marks = {tid: row.status for tid, row in marked.items()}  # what ``st.statuses()`` gives
     found = next_topics(catalog, graph_of(catalog), marks, goals, count)
+    rows = _next_rows(st, catalog, found)
+    from studyplan.cli.progress_view import reviews_due
+
+    reviews = reviews_due(catalog, store, marked)
+    if as_json:
+        print_json({"plan": name, "topics": rows, "reviews": reviews})
+        return
+    emit_lines(_next_lines(name, rows, reviews))
+
+
+def _next_rows(st: State, catalog: Catalog, found: list[NextTopic]) -> list[dict[str, Any]]:
+    """``next``'s topics as its JSON rows: the topic, its first core reading and how much of
+    it is read (``readings_read``/``readings``/``hours_left``, from the reading log)."""
+    from studyplan.views.render import reading_line
+
     reading = st.reading()
     left = st.hours_left()
     rows: list[dict[str, Any]] = []
@@ -80,12 +95,16 @@ def run_next(st: State, *, plan: str | None, count: int, as_json: bool) -> None:
                 "hours_left": left.get(topic.id, topic.hours),
             }
         )
-    from studyplan.cli.progress_view import review_line, reviews_due
+    return rows
 
-    reviews = reviews_due(catalog, store, marked)
-    if as_json:
-        print_json({"plan": name, "topics": rows, "reviews": reviews})
-        return
+
+def _next_lines(
+    name: str | None, rows: list[dict[str, Any]], reviews: dict[str, Any]
+) -> list[tuple[str, str]]:
+    """``next``'s text: the reviews due, a heading, then each topic (its hours or hours
+    left, whether it is in progress, its reading and link), as (text, style) lines."""
+    from studyplan.cli.progress_view import review_line
+
     lines = [(f"next in plan '{name}':" if name else "next, across all curricula:", "bold")]
     due = review_line(reviews)
     if due:
@@ -112,7 +131,7 @@ def run_next(st: State, *, plan: str | None, count: int, as_json: bool) -> None:
             lines.append((f"    read  {row['reading']}", ""))
         if row["url"]:
             lines.append((f"          {row['url']}", "dim"))
-    emit_lines(lines)
+    return lines
 
 
 def run_status(st: State, *, curriculum: str | None, as_json: bool) -> None:
@@ -166,6 +185,33 @@ def run_mark(
 ) -> None:
     """``start``/``done``/``skip``/``know``/``reset``: record one action for the topics."""
     catalog = st.catalog()
+    day, ids = _checked_mark(st, catalog, status, topics, minutes, note, on)
+    command = _mark_command(status, ids, minutes, note, day)
+    action = st.store(create=True).record(
+        ids, status, minutes=minutes, note=note, on=day, command=command
+    )
+    covers = _covers(st, ids) if status == "known" else None
+    if as_json:
+        data: dict[str, Any] = {"action": action, "status": status, "topics": ids}
+        if covers is not None:
+            data["covers"] = covers
+        print_json(data)
+        return
+    _echo_mark(catalog, status, ids, minutes, day, covers)
+
+
+def _checked_mark(
+    st: State,
+    catalog: Catalog,
+    status: str,
+    topics: list[str],
+    minutes: int | None,
+    note: str | None,
+    on: str | None,
+) -> tuple[date | None, list[str]]:
+    """A mark's options and topics checked, before anything is recorded: its day (``--on``)
+    and its topic ids (de-duplicated, aliases resolved). Raises ``InputError`` for options
+    the mark does not take and for a checkpoint to start."""
     if minutes is not None:
         from studyplan.domain.limits import check_minutes
 
@@ -181,22 +227,32 @@ def run_mark(
         _no_checkpoint(catalog, ids)
     if minutes is not None and len(ids) > 1:
         raise InputError("--minutes is for one topic", "mark topics one at a time to record time")
+    return day, ids
+
+
+def _mark_command(
+    status: str, ids: list[str], minutes: int | None, note: str | None, day: date | None
+) -> str:
+    """The command line the action is recorded with (its verb, ids and options, quoted)."""
     import shlex
 
     words = [VERB[status], *ids]
     words += ["--minutes", str(minutes)] if minutes is not None else []
     words += ["--note", note] if note else []
     words += ["--on", day.isoformat()] if day else []
-    action = st.store(create=True).record(
-        ids, status, minutes=minutes, note=note, on=day, command=shlex.join(words)
-    )
-    covers = _covers(st, ids) if status == "known" else None
-    if as_json:
-        data: dict[str, Any] = {"action": action, "status": status, "topics": ids}
-        if covers is not None:
-            data["covers"] = covers
-        print_json(data)
-        return
+    return shlex.join(words)
+
+
+def _echo_mark(
+    catalog: Catalog,
+    status: str,
+    ids: list[str],
+    minutes: int | None,
+    day: date | None,
+    covers: list[str] | None,
+) -> None:
+    """A mark's text: one line per topic, then what a ``know`` covers or what a
+    ``dontknow`` keeps."""
     from studyplan.cli.progress_view import STATUS_STYLE
     from studyplan.cli.term import paint, styles
     from studyplan.views.words import count

@@ -249,14 +249,56 @@ def build_plan(
     readings take some off (``ticks.hours_left``).
     """
     graph = graph or graph_of(catalog)
+    milestones = catalog.topics.milestones()
+    blocked, skipped = _left_out(graph, statuses, milestones)
+    order, walk = _walk(graph, goals, statuses, blocked, skipped)
+    ids = graph.ids
+    hours_column = catalog.topics.hours_column()
+    hours = [hours_column[i] for i in order]
+    table = catalog.topics
+    topic_ids = [ids[i] for i in order]
+    if hours_left:
+        hours = [hours_left.get(t, h) for t, h in zip(topic_ids, hours, strict=True)]
+    return Plan(
+        goals=list(goals),
+        topic_ids=topic_ids,
+        hours=hours,
+        positions=order,
+        table=table,
+        statuses=statuses,
+        total_hours=float(sum(hours)),
+        _why_tree=lambda: graph.why_tree(goals, walk),
+        _covered=lambda: _covered_topics(table, graph, goals, statuses, milestones, topic_ids),
+    )
+
+
+def _left_out(
+    graph: PrerequisiteGraph,
+    statuses: Mapping[str, str],
+    milestones: Mapping[int, Sequence[int]],
+) -> tuple[set[int], set[int]]:
+    """The indices a plan leaves out (what the learner has got, by ``covered_indices``,
+    the skipped topics and the checkpoints with nothing left in them), and the skipped
+    ones among them."""
     index = graph.index
     blocked = covered_indices(graph, statuses)
     skipped = {index[t] for t, s in statuses.items() if s == Status.SKIPPED and t in index}
     blocked |= skipped
     # A checkpoint whose parts are all had (or skipped) has nothing left in it.
-    milestones = catalog.topics.milestones()
     if milestones:
         blocked |= reached_milestones(milestones, blocked)
+    return blocked, skipped
+
+
+def _walk(
+    graph: PrerequisiteGraph,
+    goals: Sequence[str],
+    statuses: Mapping[str, str],
+    blocked: set[int],
+    skipped: set[int],
+) -> tuple[list[int], set[int]]:
+    """The plan's order (post-order from the goals, without the ``blocked`` indices) and
+    the indices the walk never enters (what the why-tree is built around)."""
     # The walk from the goals never enters a skipped topic; it enters a covered one only
     # when a not-known topic lies below it (which the plan then keeps), so with no
     # not-known marks it never enters a covered topic at all.
@@ -267,35 +309,27 @@ def build_plan(
         order = [i for i in graph.postorder_indices(goals, walk) if i not in blocked]
     else:
         order = graph.postorder_indices(goals, blocked)
-    ids = graph.ids
-    hours_column = catalog.topics.hours_column()
-    hours = [hours_column[i] for i in order]
-    table = catalog.topics
-    topic_ids = [ids[i] for i in order]
-    if hours_left:
-        hours = [hours_left.get(t, h) for t, h in zip(topic_ids, hours, strict=True)]
+    return order, walk
 
-    def covered() -> list[Covered]:
-        covered_by = satisfied_closure(graph, statuses, milestones)
-        needed = graph.closure(goals)
-        in_plan = set(topic_ids)
-        return [
-            Covered(table[t], covered_by.get(t, t), statuses.get(t, Status.COVERED))
-            for t in graph.ids
-            if t in needed and t not in in_plan
-        ]
 
-    return Plan(
-        goals=list(goals),
-        topic_ids=topic_ids,
-        hours=hours,
-        positions=order,
-        table=table,
-        statuses=statuses,
-        total_hours=float(sum(hours)),
-        _why_tree=lambda: graph.why_tree(goals, walk),
-        _covered=covered,
-    )
+def _covered_topics(
+    table: TopicTable,
+    graph: PrerequisiteGraph,
+    goals: Sequence[str],
+    statuses: Mapping[str, str],
+    milestones: Mapping[int, Sequence[int]],
+    topic_ids: list[str],
+) -> list[Covered]:
+    """The goals' prerequisites the plan leaves out as had, each with the done/known topic
+    that vouches for it and its status (``Plan.covered``, made when asked for)."""
+    covered_by = satisfied_closure(graph, statuses, milestones)
+    needed = graph.closure(goals)
+    in_plan = set(topic_ids)
+    return [
+        Covered(table[t], covered_by.get(t, t), statuses.get(t, Status.COVERED))
+        for t in graph.ids
+        if t in needed and t not in in_plan
+    ]
 
 
 def why_text(catalog: Catalog, step: Step, longest: int | None = None) -> str:

@@ -11,7 +11,7 @@ problem is checked again through them, so that its problems are worded with line
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studyplan.adapters.curriculum.sources import YAML_SUFFIXES as YAML_SUFFIXES
 from studyplan.adapters.curriculum.sources import KnownDigest as KnownDigest
@@ -27,6 +27,11 @@ from studyplan.domain.catalog import (
     Topic,
 )
 from studyplan.errors import CurriculumError, Problem, ProblemCode, did_you_mean
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from studyplan.adapters.curriculum.model import CurriculumHeader
 
 # -- validation -------------------------------------------------------------------------------
 
@@ -80,20 +85,41 @@ def parse_json(source: Source, emitted: str) -> ParseResult:
 
 
 def _parse(source: Source, *, exact: bool, emitted: str | None = None) -> ParseResult:
+    """``parse_one``'s steps: the file's data (the fast parser's unless ``exact``, or the
+    cached ``emitted``), its header, its topic list; then either the fast path (topics
+    ``fast_check`` vouches for, no line numbers) or every topic through the models, each
+    problem at its line when the data came from PyYAML."""
+    node, data, emitted, problems = _load(source, exact=exact, emitted=emitted)
+    if data is None:
+        return None, problems
+    header = _header(source, data, node, problems)
+    raw_topics = _topic_list(source, data, node, problems)
+    fast = _fast_parsed(source, header, raw_topics, node, emitted)
+    if fast is not None:
+        return fast, problems
+    topics, alias_lines = _checked_topics(source, header, raw_topics, node, problems)
+    if header is None:
+        return None, problems
+    curriculum = Curriculum(
+        header.id,
+        header.title,
+        header.title_zh,
+        header.description,
+        tuple(t.id for t in topics),
+        source.label,
+    )
+    return Parsed(curriculum, topics, alias_lines), problems
+
+
+def _load(
+    source: Source, *, exact: bool, emitted: str | None
+) -> tuple[Any, Any, str | None, list[Problem]]:
+    """The file's data: (PyYAML node tree or ``None``, data or ``None`` when unusable, the
+    fast parser's JSON when the data is its, problems). Through rapidyaml unless ``exact``
+    (or from ``emitted``, the parse cache's JSON); PyYAML when rapidyaml cannot say."""
     import contextlib
 
-    from pydantic import ValidationError
-
-    from studyplan.adapters.curriculum.fast_check import clean, topics_of
-    from studyplan.adapters.curriculum.model import CurriculumHeader, TopicSpec, catalog_topic
-    from studyplan.adapters.curriculum.spec_problems import kind_problems, pointer_problems
-    from studyplan.adapters.curriculum.yaml_lines import (
-        compose,
-        describe,
-        fast_json,
-        line_of,
-        load_json,
-    )
+    from studyplan.adapters.curriculum.yaml_lines import compose, fast_json, load_json
 
     node: Any = None
     problems: list[Problem] = []
@@ -104,24 +130,40 @@ def _parse(source: Source, *, exact: bool, emitted: str | None = None) -> ParseR
     data = load_json(emitted) if emitted is not None else None
     if not (isinstance(data, dict) and data):
         if cached:  # a broken cache entry: the caller parses the file
-            return None, [Problem(source.label, "cached data unusable", "")]
+            return None, None, None, [Problem(source.label, "cached data unusable", "")]
         emitted = None
         node, data, problems = compose(source)
-    if data is None:
-        return None, problems
+    return node, data, emitted, problems
+
+
+def _header(
+    source: Source, data: dict[str, Any], node: Any, problems: list[Problem]
+) -> CurriculumHeader | None:
+    """The file's header (everything but ``topics``) through its model; ``None`` with its
+    problems added to ``problems`` when it is not valid."""
+    from pydantic import ValidationError
+
+    from studyplan.adapters.curriculum.model import CurriculumHeader
+    from studyplan.adapters.curriculum.yaml_lines import describe, line_of
 
     header_data = {k: v for k, v in data.items() if k != "topics"}
     try:
-        header = CurriculumHeader.model_validate(header_data)
+        return CurriculumHeader.model_validate(header_data)
     except ValidationError as exc:
         for err in exc.errors():
             msg, hint = describe(dict(err), err["loc"])
             problems.append(Problem(source.label, msg, hint, line=line_of(node, err["loc"])))
-        header = None
+        return None
+
+
+def _topic_list(
+    source: Source, data: dict[str, Any], node: Any, problems: list[Problem]
+) -> list[Any]:
+    """The file's raw topics; an empty list, with a problem added, unless ``topics`` is a
+    non-empty list."""
+    from studyplan.adapters.curriculum.yaml_lines import line_of
 
     raw_topics = data.get("topics")
-    topics: list[Topic] = []
-    alias_lines: dict[str, int | None] = {}
     if not isinstance(raw_topics, list) or not raw_topics:
         got = (
             "nothing" if raw_topics is None else f"{type(raw_topics).__name__} {raw_topics!r}"[:60]
@@ -135,15 +177,49 @@ def _parse(source: Source, *, exact: bool, emitted: str | None = None) -> ParseR
             )
         )
         raw_topics = []
-    # The fast parser's data: topics that are certainly valid skip the models.
+    return raw_topics
+
+
+def _fast_parsed(
+    source: Source,
+    header: CurriculumHeader | None,
+    raw_topics: list[Any],
+    node: Any,
+    emitted: str | None,
+) -> Parsed | None:
+    """The fast path: the fast parser's data (no node tree) whose topics are certainly
+    valid (``fast_check``) skips the models; ``None`` when it does not apply."""
+    from studyplan.adapters.curriculum.fast_check import clean, topics_of
+
     fast = topics_of(raw_topics, header.id, source.label) if node is None and header else None
-    if header is not None and fast is not None and clean(source, header.id, fast):
-        ids = tuple(t.id for t in fast)
-        curriculum = Curriculum(
-            header.id, header.title, header.title_zh, header.description, ids, source.label
-        )
-        aliases: dict[str, int | None] = {a: None for t in fast for a in t.aliases}
-        return Parsed(curriculum, fast, aliases, emitted or ""), problems
+    if header is None or fast is None or not clean(source, header.id, fast):
+        return None
+    ids = tuple(t.id for t in fast)
+    curriculum = Curriculum(
+        header.id, header.title, header.title_zh, header.description, ids, source.label
+    )
+    aliases: dict[str, int | None] = {a: None for t in fast for a in t.aliases}
+    return Parsed(curriculum, fast, aliases, emitted or "")
+
+
+def _checked_topics(
+    source: Source,
+    header: CurriculumHeader | None,
+    raw_topics: list[Any],
+    node: Any,
+    problems: list[Problem],
+) -> tuple[list[Topic], dict[str, int | None]]:
+    """The exact path: every topic through ``TopicSpec``, then its id prefix and its
+    pointers; the valid topics and each alias's line, with the problems added to
+    ``problems`` (each at its line when ``node`` is PyYAML's tree)."""
+    from pydantic import ValidationError
+
+    from studyplan.adapters.curriculum.model import TopicSpec, catalog_topic
+    from studyplan.adapters.curriculum.spec_problems import pointer_problems
+    from studyplan.adapters.curriculum.yaml_lines import line_of
+
+    topics: list[Topic] = []
+    alias_lines: dict[str, int | None] = {}
     for index, raw in enumerate(raw_topics):
         loc_prefix: tuple[str | int, ...] = ("topics", index)
         raw_id = raw.get("id") if isinstance(raw, dict) else None
@@ -151,19 +227,7 @@ def _parse(source: Source, *, exact: bool, emitted: str | None = None) -> ParseR
         try:
             spec = TopicSpec.model_validate(raw)
         except ValidationError as exc:
-            for err in exc.errors():
-                if err["type"] == "topic_kind":
-                    problems += kind_problems(source, node, loc_prefix, topic_label, err)
-                    continue
-                full_loc = (*loc_prefix, *err["loc"])
-                # With the topic's id printed, name the field within the topic.
-                named = err["loc"] if topic_label else full_loc
-                msg, hint = describe(dict(err), named)
-                problems.append(
-                    Problem(
-                        source.label, msg, hint, line=line_of(node, full_loc), topic=topic_label
-                    )
-                )
+            problems += _spec_problems(source, node, loc_prefix, topic_label, exc)
             continue
         line = line_of(node, loc_prefix)
         if header is not None and not spec.id.startswith(header.id + "."):
@@ -180,17 +244,34 @@ def _parse(source: Source, *, exact: bool, emitted: str | None = None) -> ParseR
         for k, alias in enumerate(spec.aliases):
             alias_lines.setdefault(alias, line_of(node, (*loc_prefix, "aliases", k)))
         topics.append(catalog_topic(spec, header.id if header else "", source.label, line))
-    if header is None:
-        return None, problems
-    curriculum = Curriculum(
-        header.id,
-        header.title,
-        header.title_zh,
-        header.description,
-        tuple(t.id for t in topics),
-        source.label,
-    )
-    return Parsed(curriculum, topics, alias_lines), problems
+    return topics, alias_lines
+
+
+def _spec_problems(
+    source: Source,
+    node: Any,
+    loc_prefix: tuple[str | int, ...],
+    topic_label: str | None,
+    exc: ValidationError,
+) -> list[Problem]:
+    """One topic's model errors as problems: the milestone/learnable rules through
+    ``kind_problems``, every other field named within the topic when its id is known."""
+    from studyplan.adapters.curriculum.spec_problems import kind_problems
+    from studyplan.adapters.curriculum.yaml_lines import describe, line_of
+
+    problems: list[Problem] = []
+    for err in exc.errors():
+        if err["type"] == "topic_kind":
+            problems += kind_problems(source, node, loc_prefix, topic_label, err)
+            continue
+        full_loc = (*loc_prefix, *err["loc"])
+        # With the topic's id printed, name the field within the topic.
+        named = err["loc"] if topic_label else full_loc
+        msg, hint = describe(dict(err), named)
+        problems.append(
+            Problem(source.label, msg, hint, line=line_of(node, full_loc), topic=topic_label)
+        )
+    return problems
 
 
 def validate(

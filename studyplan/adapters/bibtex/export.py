@@ -97,7 +97,8 @@ def export(
     strings_items = corpus.strings()
     strings_blocks = parse(strings_items)
     strings = {b.fields[0].name.lower(): b.fields[0].value for b in strings_blocks if b.fields}
-
+    # Looked inside: a scope's entries, all when sorting by year or adding notes, else the
+    # library's own blocks (one that no longer parses must be named, not copied).
     must_parse = (
         chosen
         if not full or sort == "year" or notes
@@ -106,12 +107,39 @@ def export(
             for i in chosen
             if (i.origin == "library" and not library_parses) or _CROSSREF_HINT.search(i.text)
         ]
-    )  # the library's own blocks: one that no longer parses must be named, not copied
+    )
     parsed = {i.key: b for i, b in zip(must_parse, parse(must_parse), strict=True)}
     chosen, parsed = _with_parents(corpus, chosen, parsed, strings, parse)
     order = _sorted(chosen, parsed, strings, sort)
     order = _parents_last(order, parsed, strings)
+    needed = None if full else _macros_needed(order, parsed, strings_items, strings_blocks)
+    parts = _parts(corpus, order, parsed, strings_items, needed, notes, header, full=full)
+    warnings: list[str] = []
+    if not full:
+        for item in order:
+            warnings += plain_warnings(
+                parsed[item.key], lambda k: parsed.get(_key_of(corpus, k)), strings
+            )
+    return Export(
+        "\n\n".join(p.strip("\n") for p in parts) + "\n", [i.key for i in order], warnings
+    )
 
+
+def _parts(
+    corpus: Corpus,
+    order: Sequence[Item],
+    parsed: Mapping[str, Block],
+    strings_items: Sequence[Item],
+    needed: set[str] | None,
+    notes: Mapping[str, str],
+    header: str,
+    *,
+    full: bool,
+) -> list[str]:
+    """The exported file's blocks in order: the header, the library's preambles (when any
+    entry comes from it, or for a whole export), the ``@string`` macros (``needed`` ones,
+    or all), the entries (with their notes), then the library's trailing comments; each
+    block after the comment the library keeps above it."""
     parts: list[str] = [header] if header else []
     from_library = any(i.origin == "library" for i in order)
     comments = {i.key: i for i in corpus.library if i.kind == COMMENT} if full else {}
@@ -119,7 +147,6 @@ def export(
         for item in corpus.library:
             if item.kind == PREAMBLE:
                 parts += _with_comment(item, comments)
-    needed = None if full else _macros_needed(order, parsed, strings_items, strings_blocks)
     for item in strings_items:
         if needed is None or item.key in needed:
             parts += _with_comment(item, comments)
@@ -131,15 +158,7 @@ def export(
     parts += [
         c.text for k, c in comments.items() if k.startswith(COMMENT_PREFIX + "end:")
     ]  # a file's trailing comments
-    warnings: list[str] = []
-    if not full:
-        for item in order:
-            warnings += plain_warnings(
-                parsed[item.key], lambda k: parsed.get(_key_of(corpus, k)), strings
-            )
-    return Export(
-        "\n\n".join(p.strip("\n") for p in parts) + "\n", [i.key for i in order], warnings
-    )
+    return parts
 
 
 def _key_of(corpus: Corpus, key: str) -> str:

@@ -52,37 +52,9 @@ def render_cohort_report(
     """The page as text; ``titles`` maps topic ids to titles (ids it lacks show as ids)."""
     from studyplan.views.style import CSS
 
-    people = "".join(
-        "<tr>"
-        f"<td><b>{_e(r.learner)}</b></td>"
-        f'<td><div class="bar" role="img" aria-label="{r.fraction:.0%} of the hours">'
-        f'<i style="width:{r.fraction * 100:.1f}%"></i></div></td>'
-        f"<td>{r.hours_done:g} / {r.hours_total:g} h · {r.steps_done}/{r.steps_total} topics</td>"
-        f"<td>{_e(_pace(r))}</td>"
-        f"<td>{_e(titles.get(r.in_progress, r.in_progress) if r.in_progress else '—')}</td>"
-        f"<td>{_e(r.last_activity.date().isoformat() if r.last_activity else 'never')}</td>"
-        f"<td>{'—' if r.reviews_due is None else r.reviews_due}</td>"
-        "</tr>"
-        for r in rows
-    )
-    topics = list(rows[0].steps) if rows else []
-    head = '<th class="topic">topic</th>' + "".join(f"<th>{_e(r.learner)}</th>" for r in rows)
-    body = "".join(
-        f'<tr><td class="topic" title="{_e(tid)}">{_e(titles.get(tid, tid))}</td>'
-        + "".join(
-            f'<td class="c st-{r.steps[tid]}" title="{_e(r.learner)}: '
-            f'{_e(STATUS_LABEL[r.steps[tid]])}"></td>'
-            for r in rows
-        )
-        + "</tr>"
-        for tid in topics
-    )
-    legend = "".join(
-        f'<li><span class="swatch st-{s}"></span>{_e(STATUS_LABEL[s])}'
-        f' <span class="sub">({_e(STATUS_HELP[s])})</span></li>'
-        for s in STATUSES
-        if s != "covered"
-    )
+    people = _people_rows(rows, titles)
+    head, body = _grid(rows, titles)
+    legend = _legend()
     plan = f"plan <b>{_e(plan_name)}</b>" if plan_name else "no plan assigned yet"
     main = (
         f"<h1>Cohort {_e(name)}</h1>"
@@ -101,4 +73,50 @@ def render_cohort_report(
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>Cohort {_e(name)} — studyplan</title>\n"
         f"<style>{CSS}{_CSS}</style>\n</head>\n<body>\n<main>{main}</main>\n</body>\n</html>\n"
+    )
+
+
+def _people_rows(rows: Sequence[MemberProgress], titles: Mapping[str, str]) -> str:
+    """The learners' table rows: name, progress bar, hours and topics done, pace, the
+    topic in progress, the last mark's day and the reviews due."""
+    return "".join(
+        "<tr>"
+        f"<td><b>{_e(r.learner)}</b></td>"
+        f'<td><div class="bar" role="img" aria-label="{r.fraction:.0%} of the hours">'
+        f'<i style="width:{r.fraction * 100:.1f}%"></i></div></td>'
+        f"<td>{r.hours_done:g} / {r.hours_total:g} h · {r.steps_done}/{r.steps_total} topics</td>"
+        f"<td>{_e(_pace(r))}</td>"
+        f"<td>{_e(titles.get(r.in_progress, r.in_progress) if r.in_progress else '—')}</td>"
+        f"<td>{_e(r.last_activity.date().isoformat() if r.last_activity else 'never')}</td>"
+        f"<td>{'—' if r.reviews_due is None else r.reviews_due}</td>"
+        "</tr>"
+        for r in rows
+    )
+
+
+def _grid(rows: Sequence[MemberProgress], titles: Mapping[str, str]) -> tuple[str, str]:
+    """The topics × learners grid's header row and body: a row per plan topic, a cell per
+    learner classed by that learner's status."""
+    topics = list(rows[0].steps) if rows else []
+    head = '<th class="topic">topic</th>' + "".join(f"<th>{_e(r.learner)}</th>" for r in rows)
+    body = "".join(
+        f'<tr><td class="topic" title="{_e(tid)}">{_e(titles.get(tid, tid))}</td>'
+        + "".join(
+            f'<td class="c st-{r.steps[tid]}" title="{_e(r.learner)}: '
+            f'{_e(STATUS_LABEL[r.steps[tid]])}"></td>'
+            for r in rows
+        )
+        + "</tr>"
+        for tid in topics
+    )
+    return head, body
+
+
+def _legend() -> str:
+    """The grid's legend: a swatch, label and help per status (but "covered")."""
+    return "".join(
+        f'<li><span class="swatch st-{s}"></span>{_e(STATUS_LABEL[s])}'
+        f' <span class="sub">({_e(STATUS_HELP[s])})</span></li>'
+        for s in STATUSES
+        if s != "covered"
     )

@@ -197,19 +197,7 @@ def _topic(raw: Any, curriculum: str, label: str, texts: list[str], ids: list[st
     if level is not None and (type(level) is not str or level not in _LEVELS):
         raise _Unsure
     hours = _hours(get("hours"))
-    pres = get("prerequisites", _NO_ITEMS)
-    if type(pres) is not list:
-        raise _Unsure
-    # A prerequisite is exactly {id, reason}: two keys, both there (else a KeyError).
-    prerequisites = tuple(
-        [
-            _new_prerequisite((intern(p["id"]), intern(p["reason"])))
-            for p in pres
-            if type(p) is dict and len(p) == 2
-        ]
-    )
-    if len(prerequisites) != len(pres):
-        raise _Unsure
+    prerequisites = _prerequisites(get("prerequisites", _NO_ITEMS))
     readings = tuple([_reading(r, texts) for r in _items(raw, "readings")])
     checks = tuple([_check(c) for c in _items(raw, "checks")])
     exercises = tuple([_pointer(e) for e in _items(raw, "exercises")])
@@ -245,14 +233,37 @@ def _topic(raw: Any, curriculum: str, label: str, texts: list[str], ids: list[st
             project,
         )
     )
+    _note(topic, texts, ids)
+    return topic
+
+
+def _prerequisites(pres: Any) -> tuple[Prerequisite, ...]:
+    """A topic's prerequisites, each exactly {id, reason} (two keys, both there, else a
+    ``KeyError``); ``_Unsure`` for anything else."""
+    if type(pres) is not list:
+        raise _Unsure
+    prerequisites = tuple(
+        [
+            _new_prerequisite((intern(p["id"]), intern(p["reason"])))
+            for p in pres
+            if type(p) is dict and len(p) == 2
+        ]
+    )
+    if len(prerequisites) != len(pres):
+        raise _Unsure
+    return prerequisites
+
+
+def _note(topic: Topic, texts: list[str], ids: list[str]) -> None:
+    """Add the topic's ids (its own, its aliases', its prerequisites') to ``ids`` and its
+    strings that must need no stripping to ``texts``, in ``_topic``'s order."""
     ids.append(topic.id)
-    ids += aliases
+    ids += topic.aliases
     texts += topic[2:5]
-    texts += tags
-    for pre in prerequisites:
+    texts += topic.tags
+    for pre in topic.prerequisites:
         ids.append(pre.id)
         texts.append(pre.reason)
-    return topic
 
 
 # Strings joined by NUL: each piece non-empty, not starting or ending with whitespace

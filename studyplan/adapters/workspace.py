@@ -10,7 +10,6 @@ start reads no curriculum file at all.
 
 from __future__ import annotations
 
-import gc
 import os
 import pickle
 import time
@@ -311,25 +310,19 @@ def catalog(inputs: Inputs, use_cache: bool = True) -> Catalog:
     stable = _stable(inputs.sources)
     # The build makes millions of objects and no garbage cycles: the cyclic collector
     # would walk them again and again (half the cold 100k build; benchmarks/). They live
-    # as long as the command: frozen, no later collection walks them either (garbage from
-    # before is collected first, so that none of it is frozen with them).
-    paused = gc.isenabled()
-    if paused:
-        gc.collect()
-    gc.disable()
+    # as long as the command: frozen, no later collection walks them either.
+    from studyplan.adapters.gc_pause import collector_paused
+
     try:
-        if use_cache:
-            parses = ParseCache(paths.cache_dir())
-            built = load(stable, frozenset(refs), parses.parse)
-            parses.prune()
-        else:
-            built = load(stable, frozenset(refs))
+        with collector_paused(freeze=True):
+            if use_cache:
+                parses = ParseCache(paths.cache_dir())
+                built = load(stable, frozenset(refs), parses.parse)
+                parses.prune()
+            else:
+                built = load(stable, frozenset(refs))
     except CurriculumError:
         raise CurriculumError(check(inputs)) from None  # named as the user named them
-    finally:
-        if paused:
-            gc.freeze()
-            gc.enable()
     # Commands look up the built-in references and what core readings cite; the rest of
     # a large library is unpickled only when something walks all of them.
     built.references = PickledMapping.of(refs, builtin | set(built.topics.core_columns()[1]))

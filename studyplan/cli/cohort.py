@@ -164,14 +164,16 @@ def _progress(st: State, name: str, per_topic: bool = False) -> tuple[Any, list[
         steps = plan_steps(info.plan, catalog.resolve, checkpoint)
         sums = store.member_summary(name, steps, catalog.aliases)
         progress = summary_progress(info.plan, steps, sums, date.today())
+        statuses = None  # the server counts the reviews due too
     else:
-        rows = [(r.learner, r.topic_id, r.status, r.recorded) for r in store.member_statuses(name)]
+        statuses = store.member_statuses(name)
+        rows = [(r.learner, r.topic_id, r.status, r.recorded) for r in statuses]
         progress = member_progress(
             info.plan, info.members, rows, date.today(), catalog.resolve, checkpoint
         )
     ids = topics.ids()
     milestones = [ids[k] for k in topics.milestones()]
-    due = store.member_reviews_due(name, datetime.now(UTC), catalog.aliases, milestones)
+    due = store.member_reviews_due(name, datetime.now(UTC), catalog.aliases, milestones, statuses)
     return info, [dataclasses.replace(p, reviews_due=due.get(p.learner, 0)) for p in progress]
 
 
@@ -204,7 +206,7 @@ def cmd_status(ctx: typer.Context, name: NameArg, as_json: JsonOption = False) -
                 "no schedule" if p.ahead_hours is None else pace_text(p.ahead_hours),
                 p.in_progress or "",
                 p.last_activity.date().isoformat() if p.last_activity else "never",
-                str(p.reviews_due or 0),
+                "—" if p.reviews_due is None else str(p.reviews_due),
             )
             for p in progress
         ],

@@ -7,9 +7,8 @@ The adapter between the CLI and the pure engine: it reads files, parses them thr
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +17,7 @@ from studyplan.adapters import bibliography as bib
 from studyplan.adapters.bibtex import checks, merge
 from studyplan.adapters.bibtex.export import Corpus, Export, export
 from studyplan.adapters.bibtex.model import COMMENT, ENTRY, STRING, Block, Item, ParsedFile
+from studyplan.adapters.gc_pause import collector_paused
 from studyplan.errors import BibError, NotFoundError, Problem, ProblemCode, clip, did_you_mean
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def plan_import(
     progress: Progress | None = None,
 ) -> merge.ImportPlan:
     """What importing ``paths`` (read as ``texts``, in this order) would do."""
-    with _no_gc():
+    with collector_paused():
         files: list[ParsedFile] = [
             bib.parse_file_text(text, str(path), progress)
             for path, text in zip(paths, texts, strict=True)
@@ -74,22 +74,8 @@ def write_file(path: Path, text: str, *, overwrite: bool = True) -> None:
 
 def write_import(store: ProgressStore, plan: merge.ImportPlan, *, replace: bool) -> None:
     """Write a checked plan's rows into the library table, atomically."""
-    with _no_gc():
+    with collector_paused():
         store.add_library([(r.key, r.text, r.source, r.kind) for r in plan.rows], replace=replace)
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Parsing makes several objects per field and frees none of them: the cyclic
-    collector would only rescan them (benchmarks/RESULTS.md). Reference counting
-    still frees everything; the collector runs again afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def export_text(

@@ -142,10 +142,12 @@ class CohortMixin(StoreBase):
         now: datetime,
         aliases: Mapping[str, str],
         checkpoints: Sequence[str],
+        statuses: Sequence[MemberStatus] | None = None,
     ) -> dict[str, int]:
         """Per member, how many review cards are due at ``now`` (``domain.cohort``'s
         ``reviews_due_counts``; on PostgreSQL the server counts, in
-        ``studyplan_cohort_reviews_due``, and no card leaves it)."""
+        ``studyplan_cohort_reviews_due``, and no card leaves it). On SQLite ``statuses``
+        are the ``member_statuses`` the caller already read (read here otherwise)."""
         from studyplan.domain.cohort import reviews_due_counts
         from studyplan.domain.reviews import FIRST_INTERVAL_DAYS
 
@@ -164,9 +166,9 @@ class CohortMixin(StoreBase):
                 ),
             )
             return {str(who): int(n) for who, n in rows}
-        marks = [
-            (m.learner, m.topic_id, m.status, m.at, m.recorded) for m in self.member_statuses(name)
-        ]
+        if statuses is None:
+            statuses = self.member_statuses(name)
+        marks = [(m.learner, m.topic_id, m.status, m.at, m.recorded) for m in statuses]
         cards = (
             [
                 (str(w), str(t), from_db(d), from_db(c))

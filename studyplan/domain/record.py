@@ -1,7 +1,7 @@
 """Plain slotted classes that compare and print by their fields, as a dataclass does,
 for the records of the commands' start-up path: ``dataclasses`` imports ``inspect``
-(with ``ast``, ``dis`` and ``tokenize``), about 7 ms of a warm ``plan``, and each
-``@dataclass`` compiles its methods with ``exec`` (docs/architecture.md). Pure: no I/O.
+(with ``ast``, ``dis`` and ``tokenize``) and each ``@dataclass`` compiles its methods
+with ``exec``, together 10-20 ms of a warm ``plan`` (docs/architecture.md). Pure: no I/O.
 
 A subclass lists its fields as ``__slots__``, in the order its constructor takes them,
 and writes its own ``__init__`` (keyword arguments and defaults, typed)."""

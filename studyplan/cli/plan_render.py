@@ -203,9 +203,12 @@ def _plain_chunks(
     weeks = _bytewise_column(list(_week_spans(plan)))
     positions, hours_column = plan.positions, plan.hours
     ids = _bytewise_column(plan.topic_ids)  # ASCII by the id rule: checked, not assumed
-    # The constant runs of the one f-string below, joined beforehand: an f-string of more
-    # than 30 parts is compiled to a slower ''.join of a list.
-    read, why, skip = f" h\n{pad}read  ", f"]\n{pad}why   ", f"{arrow}{cut_mark}{arrow}"
+    # The constant runs of the one f-string below, joined beforehand (an f-string of more
+    # than 30 parts is compiled to a slower ''.join of a list), and each goal's end of a
+    # shortened chain.
+    read, why = f" h\n{pad}read  ", f"]\n{pad}why   "
+    goals = [tree.index[g] for g in plan.goals if g in tree.index]
+    ends = {g: f"{arrow}{cut_mark}{arrow}{titles[g]}{goal_mark}" for g in goals}
 
     def block(number: str, when: str, i: int, tid: str, hours: float) -> str:
         return (
@@ -227,7 +230,7 @@ def _plain_chunks(
             [
                 f"\n{lead}{n}. {when}{titles[i]}{dot}{titles_zh[i]}  [{tid}]  {hours_text[hours]}"
                 f"{read}{heads[keys[k]]}{dash}{where[k]} [{access[k]}{why}"
-                f"{titles[i]}{arrow}{titles[up[i]]}{skip}{titles[goal[i]]}{goal_mark}"
+                f"{titles[i]}{arrow}{titles[up[i]]}{ends[goal[i]]}"
                 if at[i + 1] == (k := at[i]) + 1 and depth[i] >= cut
                 else block(f"{lead}{n}. ", when, i, tid, hours)
                 for n, when, i, tid, hours in steps

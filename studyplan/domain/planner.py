@@ -191,17 +191,35 @@ def why_texts(catalog: Catalog, plan: Plan, longest: int | None = None) -> list[
     return list(_chain_texts(catalog, plan, plan.positions, longest))
 
 
-def iter_why_texts(catalog: Catalog, plan: Plan, longest: int | None = None) -> Iterator[str]:
-    """``why_texts`` one at a time (a printed plan streams them)."""
-    return _chain_texts(catalog, plan, plan.positions, longest)
+#: How a chain is spelt: the titles by catalog position, the link between two topics,
+#: what stands for the links a shortened chain leaves out, and the goal's mark.
+ChainSpelling = tuple[Sequence[str], str, str, str]
+#: The link, the left-out links and the goal's mark, as printed.
+CHAIN_MARKS = (" → ", "…", " (goal)")
 
 
-def _chain_texts(
-    catalog: Catalog, plan: Plan, positions: Sequence[int], longest: int | None
+def iter_why_texts(
+    catalog: Catalog,
+    plan: Plan,
+    longest: int | None = None,
+    spelling: ChainSpelling | None = None,
 ) -> Iterator[str]:
+    """``why_texts`` one at a time (a printed plan streams them). ``spelling`` replaces
+    the titles and marks chains are spelt with (``plan_render`` passes them as UTF-8
+    bytes held in one-byte strings, see there); the shape stays this module's."""
+    return _chain_texts(catalog, plan, plan.positions, longest, spelling)
+
+
+def chain_speller(
+    catalog: Catalog,
+    plan: Plan,
+    longest: int | None = None,
+    spelling: ChainSpelling | None = None,
+) -> Callable[[int], str]:
+    """A function from a step's catalog position to its ``chain_text``."""
     tree = plan.why_tree()
     up, depth, goal = tree.up, tree.depth, tree.goal
-    title = catalog.topics.titles()
+    title, arrow, cut_mark, goal_mark = spelling or (catalog.topics.titles(), *CHAIN_MARKS)
     goals = {tree.index[g] for g in plan.goals if g in tree.index}
     cut = longest if longest is not None else len(up) + 1
 
@@ -210,21 +228,36 @@ def _chain_texts(
         if above < 0:
             return "goal" if i in goals else ""
         if depth[i] + 1 > cut:
-            return f"{title[i]} → {title[above]} → … → {title[goal[i]]} (goal)"
+            return f"{title[i]}{arrow}{title[above]}{arrow}{cut_mark}{arrow}{title[goal[i]]}{goal_mark}"
         chain = [title[i]]
         node = i
         while (node := up[node]) >= 0:
             chain.append(title[node])
-        return " → ".join(chain) + " (goal)"
+        return arrow.join(chain) + goal_mark
 
-    if cut < 1:
+    return text
+
+
+def _chain_texts(
+    catalog: Catalog,
+    plan: Plan,
+    positions: Sequence[int],
+    longest: int | None,
+    spelling: ChainSpelling | None = None,
+) -> Iterator[str]:
+    text = chain_speller(catalog, plan, longest, spelling)
+    if longest is None or longest < 1:
         yield from map(text, positions)
         return
-    # Most steps of a deep plan are shortened: those in one expression, a chunk at a time.
+    tree = plan.why_tree()
+    up, depth, goal = tree.up, tree.depth, tree.goal
+    title, arrow, cut_mark, goal_mark = spelling or (catalog.topics.titles(), *CHAIN_MARKS)
+    # Most steps of a deep plan are shortened: those in one expression (the shape of
+    # ``text``'s), a chunk at a time.
     for lo in range(0, len(positions), 4096):
         yield from [
-            f"{title[i]} → {title[up[i]]} → … → {title[goal[i]]} (goal)"
-            if depth[i] >= cut
+            f"{title[i]}{arrow}{title[up[i]]}{arrow}{cut_mark}{arrow}{title[goal[i]]}{goal_mark}"
+            if depth[i] >= longest
             else text(i)
             for i in positions[lo : lo + 4096]
         ]

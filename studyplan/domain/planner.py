@@ -17,7 +17,7 @@ topic among equally short ones (``graph.WhyTree``).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from itertools import accumulate
 

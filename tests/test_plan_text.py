@@ -13,12 +13,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from studyplan.adapters import workspace
 from studyplan.cli import plan_render
-from studyplan.domain.catalog import Catalog
+from studyplan.domain.catalog import Catalog, Curriculum, Prerequisite, Reading, Topic
 from studyplan.domain.planner import Plan, build_plan, chain_text, schedule
 from studyplan.views.render import reference_head
+from studyplan.views.words import count
 
 CHAIN = 40  # topics in the main chain: most chains are longer than the five shown
 
@@ -64,10 +67,11 @@ def _expected(catalog: Catalog, plan: Plan) -> str:
     """The format, stated plainly: step by step, reading by reading."""
     width = len(str(len(plan.topic_ids)))
     pad = " " * (width + 2)
-    lines = [f"{len(plan.topic_ids)} steps · {plan.total_hours:g} h"]
+    lines = [f"{count(len(plan.topic_ids), 'step')} · {plan.total_hours:g} h"]
     if plan.schedule:
         s = plan.schedule
-        lines[0] += f" · {s.weeks} weeks at {s.hours_per_week:g} h/week · done by {s.finish}"
+        weeks = count(s.weeks, "week")
+        lines[0] += f" · {weeks} at {s.hours_per_week:g} h/week · done by {s.finish}"
     for n, step in enumerate(plan.steps, 1):
         when = ""
         if step.week is not None:
@@ -139,3 +143,60 @@ def test_number_runs_split_where_the_digits_change() -> None:
     runs = list(plan_render._number_runs(120, 3, 50))
     assert runs == [(1, 10, "  "), (10, 60, " "), (60, 100, " "), (100, 121, "")]
     assert list(plan_render._number_runs(0, 1, 50)) == []
+
+
+@st.composite
+def _catalogs(draw: st.DrawFn) -> Catalog:
+    """Random DAGs with deep chains likely, titles in any script (CJK, accents, emoji),
+    one to three core readings (some alternatives), and hours in halves."""
+    names = [f"c.t{i}" for i in range(draw(st.integers(1, 30)))]
+    title = st.text(
+        st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=6
+    )
+    where = st.sampled_from(["Ch. 1", "§2.3", "Ch. 2–3", "全书", "pp. 1–9"])
+    topics = {}
+    for k, tid in enumerate(names):
+        # Mostly the previous topic (deep chains), sometimes others before it.
+        pres = [names[k - 1]] if k and draw(st.booleans()) else []
+        pres += draw(st.lists(st.sampled_from(names[:k]), max_size=2)) if k else []
+        readings = tuple(
+            Reading(key, draw(where), True, draw(st.sampled_from(["free", "paid"])), one_of=label)
+            for key, label in draw(
+                st.lists(
+                    st.tuples(
+                        st.sampled_from(["cover2006elements", "k1", "k2"]),
+                        st.sampled_from([None, "book"]),
+                    ),
+                    min_size=1,
+                    max_size=3,
+                )
+            )
+        )
+        topics[tid] = Topic(
+            id=tid,
+            curriculum="c",
+            title=draw(title),
+            title_zh=draw(title),
+            summary="s",
+            hours=draw(st.integers(1, 12)) / 2,
+            prerequisites=tuple(Prerequisite(p, "r") for p in dict.fromkeys(pres)),
+            readings=readings,
+        )
+    return Catalog({"c": Curriculum("c", "C", "C", "d", tuple(topics))}, topics)
+
+
+@given(_catalogs(), st.data())
+def test_any_plan_prints_as_the_format(catalog: Catalog, data: st.DataObject) -> None:
+    ids = list(catalog.topics)
+    goals = data.draw(st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True))
+    plan = build_plan(catalog, goals, {})
+    if data.draw(st.booleans()):
+        schedule(plan, data.draw(st.sampled_from([1.5, 4.0, 40.0])), date(2027, 1, 4))
+    chunk = plan_render.STEPS_PER_CHUNK
+    plan_render.STEPS_PER_CHUNK = data.draw(st.sampled_from([1, 4, 2048]))
+    try:
+        expected = _expected(catalog, plan)
+        for stdout in _stdouts():
+            assert _printed(catalog, plan, stdout) == expected
+    finally:
+        plan_render.STEPS_PER_CHUNK = chunk

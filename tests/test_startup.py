@@ -62,18 +62,18 @@ def test_one_topic_opens_one_chunk_of_details() -> None:
     cached = pickle.loads(pickle.dumps(_catalog(n), pickle.HIGHEST_PROTOCOL)).topics
     last = f"c.t{n - 1}"
     assert cached[last].summary == f"summary {n - 1}"
-    assert list(cached._opened) == [3]  # the chunk of the last topic, nothing else
+    assert cached.pickled_details().opened() == [3]  # the chunk of the last topic, nothing else
     assert cached.reasons("c.t1") == {"c.t0": "t1 uses t0"}
-    assert sorted(cached._opened) == [0, 3]
+    assert cached.pickled_details().opened() == [0, 3]
 
 
 def test_a_large_catalog_keeps_its_details_in_few_chunks() -> None:
     n = 3 * DETAIL_CHUNK * DETAIL_CHUNKS + 5
     cached = pickle.loads(pickle.dumps(_catalog(n), pickle.HIGHEST_PROTOCOL)).topics
-    assert len(cached._detail_chunks) <= DETAIL_CHUNKS
+    assert len(cached.pickled_details().chunks()) <= DETAIL_CHUNKS
     assert cached[f"c.t{n - 1}"].summary == f"summary {n - 1}"
     assert cached.reasons("c.t2") == {"c.t0": "t2 uses t0", "c.t1": "t2 uses t1"}
-    assert len(cached._opened) == 2
+    assert len(cached.pickled_details().opened()) == 2
 
 
 def test_the_catalog_compares_by_its_fields() -> None:

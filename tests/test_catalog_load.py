@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from studyplan.domain.catalog import Catalog, Curriculum, Topic, TopicTable
-from studyplan.domain.columns import curricula_state
+from studyplan.domain.columns import curricula_state, joined, split
 from studyplan.domain.positions import FEW, PositionIndex, sorted_order
 
 ids_strategy = st.lists(st.text(max_size=6), unique=True, max_size=3 * FEW)
@@ -43,6 +43,13 @@ def test_the_position_index_answers_as_the_dict_before_and_after_building_it(
 def test_a_position_index_needs_the_order_of_its_ids() -> None:
     with pytest.raises(ValueError):
         PositionIndex(["a", "b"], [0])
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("a\0é题."), max_size=4), max_size=6))
+def test_ids_joined_into_one_string_split_back_as_they_were(ids: list[str]) -> None:
+    kept = joined(ids)
+    assert split(kept) == ids
+    assert isinstance(kept, str) == (bool(ids) and not any("\0" in t for t in ids))
 
 
 def _topic(tid: str, summary: str = "") -> Topic:

@@ -15,14 +15,7 @@ from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from studyplan.domain.columns import (
-    CoreColumns,
-    core_columns_of,
-    curricula_of,
-    curricula_state,
-    links_of,
-    milestone_parts,
-)
+from studyplan.domain import columns
 from studyplan.domain.layout import record_layout
 from studyplan.domain.pickled import PickledChunks, PickledMapping
 from studyplan.domain.positions import PositionIndex, sorted_order
@@ -207,11 +200,11 @@ class TopicTable(Mapping[str, Topic]):
             [t.title for t in topics.values()],
             [text(t.title_zh) for t in topics.values()],
             array("d", [t.hours for t in topics.values()]),
-            core_columns_of(topics),
-            *links_of(topics, position),
+            columns.core_columns_of(topics),
+            *columns.links_of(topics, position),
         )
         self._position: Mapping[str, int] = position
-        self._milestones = milestone_parts(topics, position)
+        self._milestones = columns.milestone_parts(topics, position)
         # (summary, prerequisites, readings, *the fields from tags on) per topic, the
         # records as plain tuples: named tuples pickle through a Python call each. The
         # loader interns the strings many topics share (ids, reasons, keys, tags).
@@ -228,7 +221,7 @@ class TopicTable(Mapping[str, Topic]):
         title: list[str],
         title_zh: list[str],
         hours: "array[float]",
-        core: CoreColumns,
+        core: columns.CoreColumns,
         sources: "array[int]",
         targets: "array[int]",
     ) -> None:
@@ -251,14 +244,15 @@ class TopicTable(Mapping[str, Topic]):
         return self._chunks
 
     def __getstate__(self) -> tuple[Any, ...]:
-        core = (self._ids, self._curriculum, self._title, self._title_zh, self._hours)
+        ids = columns.joined(self._ids)  # one string: split back faster than unpickled
+        core = (ids, self._curriculum, self._title, self._title_zh, self._hours)
         order = sorted_order(self._ids)
         details = self.pickled_details().state()
         return (*core, self._core, self._sources, self._targets, self._milestones, order, details)
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         *core, milestones, order, details = state
-        self._set_core(*core)
+        self._set_core(columns.split(core[0]), *core[1:])
         self._milestones = milestones
         self._position = PositionIndex(self._ids, order)
         self._details = None
@@ -364,7 +358,7 @@ class TopicTable(Mapping[str, Topic]):
     def titles_zh(self) -> Sequence[str]:
         return self._title_zh
 
-    def core_columns(self) -> CoreColumns:
+    def core_columns(self) -> columns.CoreColumns:
         """Every core reading as columns (key, where, access, url, hours, one_of), topic by topic:
         topic ``i``'s are rows ``at[i]`` to ``at[i + 1]``. Returns ``(at, *columns)``."""
         return self._core
@@ -421,12 +415,12 @@ class Catalog:
         blobs = (
             refs.blobs() if isinstance(refs, PickledMapping) else (PickledMapping.dump(refs), None)
         )
-        curricula = curricula_state(self.curricula, self.topics)
+        curricula = columns.curricula_state(self.curricula, self.topics)
         return self.topics, curricula, blobs, self.aliases, self.content_hash
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         self.topics, curricula, blobs, self.aliases, self.content_hash = state
-        self.curricula = curricula_of(curricula, self.topics)
+        self.curricula = columns.curricula_of(curricula, self.topics)
         self.references = PickledMapping[BibSummary](*blobs)
         self.planning_graph = None
 

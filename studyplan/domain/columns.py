@@ -115,3 +115,21 @@ def curricula_of(
             topic_ids = tuple(ids[topic_ids.start : topic_ids.stop])
         curricula[key] = Curriculum._make((*head, topic_ids, source))
     return curricula
+
+
+SEPARATOR = "\0"
+
+
+def joined(texts: list[str]) -> list[str] | str:
+    """The strings as one, ``SEPARATOR`` between them, when none holds it (else as they
+    are): splitting it back makes 100k ids in a third less time than unpickling them."""
+    if texts:
+        one = SEPARATOR.join(texts)
+        if one.count(SEPARATOR) == len(texts) - 1:
+            return one
+    return texts
+
+
+def split(texts: list[str] | str) -> list[str]:
+    """The strings ``joined`` kept."""
+    return texts.split(SEPARATOR) if isinstance(texts, str) else texts

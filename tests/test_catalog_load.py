@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from studyplan.domain.catalog import Catalog, Curriculum, Topic, TopicTable
 from studyplan.domain.columns import curricula_state, joined, split
-from studyplan.domain.positions import FEW, PositionIndex, sorted_order
+from studyplan.domain.positions import FEW, MIN_IDS, PositionIndex, index_of, sorted_order
 
 ids_strategy = st.lists(st.text(max_size=6), unique=True, max_size=3 * FEW)
 keys = st.one_of(st.text(max_size=6), st.integers(), st.none(), st.tuples(st.text(max_size=2)))
@@ -43,6 +43,19 @@ def test_the_position_index_answers_as_the_dict_before_and_after_building_it(
 def test_a_position_index_needs_the_order_of_its_ids() -> None:
     with pytest.raises(ValueError):
         PositionIndex(["a", "b"], [0])
+
+
+@pytest.mark.parametrize("n", [0, 5, MIN_IDS - 1, MIN_IDS, 3 * MIN_IDS])
+def test_a_loaded_table_searches_its_ids_only_when_it_is_large(n: int) -> None:
+    topics = {f"c.t{i}": _topic(f"c.t{i}") for i in range(n)}
+    loaded = pickle.loads(pickle.dumps(TopicTable(topics), pickle.HIGHEST_PROTOCOL))
+    assert isinstance(loaded.positions(), PositionIndex) == (n >= MIN_IDS)
+    assert isinstance(index_of(list(topics), sorted_order(list(topics))), dict) == (n < MIN_IDS)
+    for i in range(0, n, max(1, n // 50)):
+        assert loaded.position(f"c.t{i}") == i and f"c.t{i}" in loaded
+    assert "c.t-1" not in loaded and n not in loaded
+    assert dict(loaded.positions()) == {t: i for i, t in enumerate(topics)}
+    assert type(loaded.positions()) is dict  # built by now: the plain dict from then on
 
 
 @given(st.lists(st.text(alphabet=st.sampled_from("a\0é题."), max_size=4), max_size=6))

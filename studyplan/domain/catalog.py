@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from studyplan.domain import columns
 from studyplan.domain.layout import record_layout
 from studyplan.domain.pickled import PickledChunks, PickledMapping
-from studyplan.domain.positions import PositionIndex, sorted_order
+from studyplan.domain.positions import PositionIndex, index_of, sorted_order
 
 
 class Prerequisite(NamedTuple):
@@ -254,7 +254,7 @@ class TopicTable(Mapping[str, Topic]):
         *core, milestones, order, details = state
         self._set_core(columns.split(core[0]), *core[1:])
         self._milestones = milestones
-        self._position = PositionIndex(self._ids, order)
+        self._position = index_of(self._ids, order)
         self._details = None
         self._chunks = PickledChunks.from_state(details)
 

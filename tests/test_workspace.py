@@ -246,7 +246,9 @@ def test_the_cache_key_follows_the_records_fields() -> None:
     assert catalog_module.CACHE_LAYOUT.endswith(catalog_module.record_layout(*own))
 
 
-@pytest.mark.parametrize("damage", ["delete", "other write", "cut short", "longer", "a folder"])
+@pytest.mark.parametrize(
+    "damage", ["delete", "other write", "cut short", "longer", "a folder", "a FIFO"]
+)
 def test_a_damaged_details_file_is_a_cache_miss(
     mine: Path, isolated_home: Path, damage: str
 ) -> None:
@@ -264,12 +266,15 @@ def test_a_damaged_details_file_is_a_cache_miss(
         details.write_bytes(data[:-1])
     elif damage == "longer":
         details.write_bytes(data + b"\0")
+    elif damage == "a FIFO":
+        details.unlink()
+        os.mkfifo(details)  # (opening it must not wait for a writer)
     else:
         details.unlink()
         details.mkdir()
     assert workspace.cached_catalog(workspace.gather([mine])) is None
     assert workspace.catalog(workspace.gather([mine])).topics["mine.a"].summary == "s"
-    if damage != "a folder":  # (a folder is not replaced by a file: no cache then)
+    if damage not in ("a folder", "a FIFO"):  # (not replaced by a file: no cache then)
         cached = workspace.cached_catalog(workspace.gather([mine]))
         assert cached is not None and cached.topics["mine.a"].summary == "s"
 

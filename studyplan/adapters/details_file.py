@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from pathlib import Path
 
 from studyplan.adapters.files import write_cache
@@ -39,13 +40,16 @@ def attach_details(path: Path, table: TopicTable) -> bool:
     if apart is None:  # the table holds its details itself
         return True
     token, size = apart
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:  # (not blocking on a FIFO put in its place: it is no regular file)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return False
     details = DetailsFile(fd, path, len(token))
     try:
-        if os.fstat(fd).st_size != len(token) + size or os.read(fd, len(token)) != token:
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode) or found.st_size != len(token) + size:
+            return False
+        if os.read(fd, len(token)) != token:
             return False
     except OSError:
         return False

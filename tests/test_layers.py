@@ -174,6 +174,48 @@ def test_everyday_commands_on_sqlite_skip_the_lab_and_the_teardown(
     benchmark does): the command ends through ``fast.finish`` with its exit code, with
     nothing registered for ``atexit`` (which ``os._exit`` would skip) and none of
     ``NOT_ON_THE_SQLITE_PATH`` loaded."""
+    result, outcome = _exit_probe(tmp_path, args, NOT_ON_THE_SQLITE_PATH)
+    assert outcome == [code, [], 0], result.stderr
+    assert result.returncode == code
+
+
+# A warm text ``plan`` builds its plan from plain slotted classes too (domain/record.py):
+# no dataclass, so none of ``inspect`` and what it imports (~7 ms of the warm 100k plan).
+NOT_ON_THE_PLAN_PATH = (
+    "dataclasses",
+    "inspect",
+    "ast",
+    "dis",
+    "tokenize",
+    "json",
+    "hashlib",
+    "shutil",
+    "getpass",
+    "studyplan.adapters.store.pg",
+    "studyplan.adapters.bibliography",
+    "studyplan.adapters.bibtex",
+    "studyplan.domain.saved_plan",
+    "studyplan.adapters.store.types",
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "args",
+    [["plan", "mini.ib"], ["plan", "mini.ib", "-H", "6"], ["plan", "mini.ib", "--all"]],
+    ids=" ".join,
+)
+def test_a_warm_plan_builds_no_dataclass(tmp_path: Path, args: list[str]) -> None:
+    result, outcome = _exit_probe(tmp_path, args, NOT_ON_THE_PLAN_PATH)
+    assert outcome == [0, [], 0], result.stderr
+    assert "information bottleneck" in result.stdout.lower()
+
+
+def _exit_probe(
+    tmp_path: Path, args: list[str], unwanted: tuple[str, ...]
+) -> tuple[subprocess.CompletedProcess[str], Any]:
+    """``EXIT_PROBE`` of ``args`` once the cache and the database are there: the run and
+    its [exit code, the ``unwanted`` modules it loaded, its ``atexit`` hooks]."""
     site = [p for p in sys.path if p.endswith("site-packages")]
     env = {
         **os.environ,
@@ -182,12 +224,11 @@ def test_everyday_commands_on_sqlite_skip_the_lab_and_the_teardown(
         "PYTHONPATH": os.pathsep.join([str(ROOT), *site]),
     }
     env.pop("STUDYPLAN_DB", None)
-    env["NOT_LOADED"] = ",".join(NOT_ON_THE_SQLITE_PATH)
+    env["NOT_LOADED"] = ",".join(unwanted)
     warm = [sys.executable, "-S", "-c", EXIT_PROBE, "done", "mini.probability"]
     subprocess.run(warm, env=env, capture_output=True, check=True, timeout=120)  # cache, db
     probe = [sys.executable, "-S", "-c", EXIT_PROBE, *args]
     result = subprocess.run(probe, env=env, capture_output=True, text=True, timeout=120)
     exits = [line for line in result.stderr.splitlines() if line.startswith("EXIT=")]
     assert exits, result.stderr
-    assert ast.literal_eval(exits[-1].removeprefix("EXIT=")) == [code, [], 0], result.stderr
-    assert result.returncode == code
+    return result, ast.literal_eval(exits[-1].removeprefix("EXIT="))

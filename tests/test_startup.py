@@ -7,6 +7,7 @@ from __future__ import annotations
 import getpass
 import pickle
 import shutil
+from datetime import date
 
 import pytest
 from hypothesis import given
@@ -25,6 +26,8 @@ from studyplan.domain.catalog import (
     Reading,
     Topic,
 )
+from studyplan.domain.pace import Pace
+from studyplan.domain.planner import Link, Schedule
 
 
 def _catalog(n: int) -> Catalog:
@@ -121,3 +124,27 @@ def test_the_local_learner_is_the_user_getpass_names(
     assert local_learner() == expected
     monkeypatch.setenv("STUDYPLAN_LEARNER", "  lab-7 ")
     assert local_learner() == "lab-7"
+
+
+def test_the_plan_records_compare_hash_and_print_as_their_dataclasses_did() -> None:
+    link = Link("c.a", "c.b", "c.b uses c.a")
+    assert link == Link(topic="c.a", needed_by="c.b", reason="c.b uses c.a")
+    assert link != Link("c.a", "c.b", "") and link != ("c.a", "c.b", "c.b uses c.a")
+    assert {link: 1}[Link("c.a", "c.b", "c.b uses c.a")] == 1  # frozen: hashable
+    assert repr(link) == "Link(topic='c.a', needed_by='c.b', reason='c.b uses c.a')"
+    assert {Pace("c", 1.5, 3), Pace("c", 1.5, 3), Pace("c", 1.5, 0)} == {
+        Pace("c", 1.5, 3),
+        Pace("c", 1.5, 0),
+    }
+    week = Schedule(5.0, date(2027, 1, 4), 1, date(2027, 1, 10))
+    # The per-step week columns compare but are not shown; each schedule has its own.
+    assert repr(week) == (
+        "Schedule(hours_per_week=5.0, start=datetime.date(2027, 1, 4), weeks=1, "
+        "finish=datetime.date(2027, 1, 10), deadline=None)"
+    )
+    other = Schedule(5.0, date(2027, 1, 4), 1, date(2027, 1, 10))
+    assert week == other and week.first_weeks is not other.first_weeks
+    other.first_weeks.append(0)
+    assert week != other
+    with pytest.raises(TypeError):
+        hash(week)  # mutable: unhashable

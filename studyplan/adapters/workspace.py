@@ -24,7 +24,7 @@ from studyplan.adapters.curriculum.loader import (
     Parsed,
     ParseResult,
     Source,
-    discover,
+    discover_real,
     load,
     read_problem,
     read_source,
@@ -247,11 +247,13 @@ def gather(
     curricula checks them and its references instead of reporting every id twice."""
     builtin_dir = builtin_root / "curricula" if builtin_root else paths.builtin_curricula_dir()
     candidates = [builtin_dir, *paths.user_curricula_dirs(list(user_dirs))]
-    found = discover([p for p in candidates if p.is_dir()])
-    found += [p for p in discover(extra_paths) if p.resolve() not in {f.resolve() for f in found}]
-    missing_dirs = [p for p in candidates[1:] if not p.is_dir()]
+    present = [p.is_dir() for p in candidates]
+    dirs = [p for p, there in zip(candidates, present, strict=True) if there]
+    # The directories' files, then the files named that they do not already hold.
+    found = discover_real([*dirs, *extra_paths])
+    missing_dirs = [p for p, there in zip(candidates[1:], present[1:], strict=True) if not there]
     index = DigestIndex(paths.cache_dir())
-    sources, problems = read_sources(found, index.known)
+    sources, problems = read_sources([p for p, _ in found], index.known, [r for _, r in found])
     problems = [
         Problem(
             str(p), "curricula directory does not exist", "check --curricula / STUDYPLAN_CURRICULA"

@@ -89,26 +89,62 @@ def emit_lines(lines: Sequence[tuple[str, str]]) -> None:
     write_styled(lines)
 
 
-def emit_text(lines: Iterable[str], chunk: int = 2048, size: int = 1 << 18) -> None:
+def emit_text(lines: Iterable[str | bytes], chunk: int = 2048, size: int = 1 << 18) -> None:
     """Unstyled lines, written straight out when piped (a plan can run to 100k lines),
     ``chunk`` lines or ``size`` characters at a time (a "line" may be many, see
-    ``plan_render``) so that a generator of lines is never held whole."""
-    if plain():
-        batch: list[str] = []
-        held = 0
-        wrote = False
-        for line in lines:
-            batch.append(line)
-            held += len(line)
-            if len(batch) >= chunk or held >= size:
-                sys.stdout.write("\n".join(batch) + "\n")
+    ``plan_render``) so that a generator of lines is never held whole. A line given as
+    bytes is UTF-8 text, written as it is when stdout takes UTF-8 (else decoded)."""
+    if not plain():
+        emit_lines([(line.decode() if isinstance(line, bytes) else line, "") for line in lines])
+        return
+    write = sys.stdout.write
+    write_bytes = _utf8_writer()
+    batch: list[str] = []
+    held = 0
+    wrote = False
+    for line in lines:
+        if isinstance(line, bytes):
+            if batch:
+                write("\n".join(batch) + "\n")
                 batch.clear()
                 held = 0
-                wrote = True
-        if batch or not wrote:
-            sys.stdout.write("\n".join(batch) + "\n")
-        return
-    emit_lines([(line, "") for line in lines])
+            if write_bytes is None:
+                write(line.decode() + "\n")
+            else:
+                write_bytes(line + b"\n")
+            wrote = True
+            continue
+        batch.append(line)
+        held += len(line)
+        if len(batch) >= chunk or held >= size:
+            write("\n".join(batch) + "\n")
+            batch.clear()
+            held = 0
+            wrote = True
+    if batch or not wrote:
+        write("\n".join(batch) + "\n")
+
+
+def _utf8_writer() -> Callable[[bytes], object] | None:
+    """A function that writes UTF-8 bytes to stdout in order with its text, or None when
+    stdout has no byte stream or another encoding."""
+    import codecs
+
+    buffer = getattr(sys.stdout, "buffer", None)
+    encoding = getattr(sys.stdout, "encoding", None)
+    if buffer is None or not encoding:
+        return None
+    try:
+        if codecs.lookup(encoding).name != "utf-8":
+            return None
+    except LookupError:
+        return None
+
+    def write(data: bytes) -> object:
+        sys.stdout.flush()  # what was written as text goes first
+        return buffer.write(data)
+
+    return write
 
 
 def _dumps(data: Any) -> str:

@@ -4,9 +4,8 @@ catalog's columns, streamed (``plan_run`` and the fast dispatcher call it too)."
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from itertools import islice
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from studyplan.cli.output import emit_lines, emit_text, plain
 from studyplan.domain.status import Status
@@ -14,6 +13,8 @@ from studyplan.views.words import count
 
 # Steps of a plain plan (no checkpoint, mark or citation) rendered into one string.
 STEPS_PER_CHUNK = 2048
+# A why-chain of more links is printed as its first two topics, "…" and its goal.
+WHY_LINKS_SHOWN = 5
 
 if TYPE_CHECKING:
     from studyplan.domain.catalog import Catalog
@@ -40,7 +41,8 @@ def render_plan(
     if plain():
         emit_text(lines)
     else:
-        emit_lines(_styled(list(lines), pad))
+        text = [line.decode() if isinstance(line, bytes) else line for line in lines]
+        emit_lines(_styled(text, pad))
 
 
 def _plan_lines(
@@ -49,7 +51,7 @@ def _plan_lines(
     show_covered: bool,
     reading: Mapping[str, TopicReading],
     extra: Mapping[str, str] | None,
-) -> Iterator[str]:
+) -> Iterator[str | bytes]:
     """The plan's head, one block per step, and (with ``show_covered``) what is covered."""
     yield from _head_lines(catalog, plan, show_covered)
     yield from _step_lines(catalog, plan, reading, extra)
@@ -96,58 +98,31 @@ def _step_lines(
     plan: Plan,
     reading: Mapping[str, TopicReading],
     extra: Mapping[str, str] | None,
-) -> Iterator[str]:
-    """One block per step: number, weeks, title, hours, progress; its readings; why."""
+) -> Iterator[str | bytes]:
+    """One block per step: number, weeks, title, hours, progress; its readings; why. A
+    plan with no checkpoint, mark or citation comes as chunks of UTF-8 bytes
+    (``_plain_chunks``)."""
     from studyplan.domain.planner import iter_why_texts
 
     table = catalog.topics
     milestones = table.milestones()
     titles, titles_zh = table.titles(), table.titles_zh()
-    at, keys, wheres, accesses, _, _, one_of = table.core_columns()
     started = {t for t, s in plan.statuses.items() if s == Status.STARTED}
     n_steps = len(plan.topic_ids)
     width = len(str(n_steps))
     pad = " " * (width + 2)
     refs = _References(catalog)
     hours_text = {hours: f"{hours:g}" for hours in set(plan.hours)}
-    # Plain lookups and one f-string per step, no format specs inside the loop: this loop
-    # is most of printing a 100k-step plan (benchmarks/bench_planner.py). Steps go out
-    # in chunks, each one string of many steps (joined as the lines would be).
-    whys = iter_why_texts(catalog, plan, 5)
+    if not (milestones or started or reading or extra):
+        yield from _plain_chunks(catalog, plan, refs, width, pad)
+        return
+    whys = iter_why_texts(catalog, plan, WHY_LINKS_SHOWN)
     columns = (plan.positions, plan.topic_ids, plan.hours, whys)
     steps = zip(_week_spans(plan), *columns, strict=True)
-    done = 0  # steps written so far
-    plain_steps = not (milestones or started or reading or extra)
 
-    def reads(i: int) -> str:
-        first, end = at[i], at[i + 1]
-        if end == first + 1:
-            return f"\n{pad}read  {refs[keys[first]]} — {wheres[first]} [{accesses[first]}]"
-        verbs = _verbs(one_of, first, end)
-        return "".join(
-            [
-                f"\n{pad}{verb}{refs[keys[k]]} — {wheres[k]} [{accesses[k]}]"
-                for verb, k in zip(verbs, range(first, end), strict=True)
-            ]
-        )
+    reads = _readings(table.core_columns(), pad, refs)
 
-    while plain_steps:
-        chunk = list(islice(steps, STEPS_PER_CHUNK))
-        if not chunk:
-            break
-        numbers = [f"{str(n).rjust(width)}. " for n in range(done + 1, done + len(chunk) + 1)]
-        done += len(chunk)
-        yield "\n".join(
-            [
-                f"\n{number}{when}{titles[i]} · {titles_zh[i]}  [{tid}]  {hours_text[hours]} h"
-                f"\n{pad}read  {refs[keys[k]]} — {wheres[k]} [{accesses[k]}]\n{pad}why   {why}"
-                if at[i + 1] == (k := at[i]) + 1
-                else f"\n{number}{when}{titles[i]} · {titles_zh[i]}  [{tid}]  {hours_text[hours]} h"
-                f"{reads(i)}\n{pad}why   {why}"
-                for number, (when, i, tid, hours, why) in zip(numbers, chunk, strict=True)
-            ]
-        )
-    for n, (when, i, tid, hours, why) in enumerate(steps, done + 1):
+    for n, (when, i, tid, hours, why) in enumerate(steps, 1):
         number = f"{str(n).rjust(width)}. "
         if i in milestones:
             yield (
@@ -165,6 +140,141 @@ def _step_lines(
         )
         if extra and tid in extra:
             yield f"{pad}cited {extra[tid]}"
+
+
+def _readings(
+    core: Sequence[Sequence[Any]], pad: str, refs: Mapping[str, str], dash: str = " — "
+) -> Callable[[int], str]:
+    """Topic position -> its core readings' lines (``read`` or ``or`` for an alternative
+    of a group), each starting with a line break, from the catalog's ``core_columns``
+    (or the same columns ``_bytewise``); ``refs`` gives the heads by key."""
+    at, keys, wheres, accesses, _, _, one_of = core
+
+    def reads(i: int) -> str:
+        first, end = at[i], at[i + 1]
+        if end == first + 1:
+            return f"\n{pad}read  {refs[keys[first]]}{dash}{wheres[first]} [{accesses[first]}]"
+        verbs = _verbs(one_of, first, end)
+        return "".join(
+            [
+                f"\n{pad}{verb}{refs[keys[k]]}{dash}{wheres[k]} [{accesses[k]}]"
+                for verb, k in zip(verbs, range(first, end), strict=True)
+            ]
+        )
+
+    return reads
+
+
+def _plain_chunks(
+    catalog: Catalog, plan: Plan, refs: Mapping[str, str], width: int, pad: str
+) -> Iterator[bytes]:
+    """The steps of a plan with no checkpoint, mark or citation, at most
+    ``STEPS_PER_CHUNK`` at a time, each chunk one piece of UTF-8 text (the steps joined
+    as lines would be).
+
+    This is most of printing a 100k-step plan (benchmarks/bench_planner.py), so:
+    - the text is put together as UTF-8 *bytes held in one-byte strings* (one character
+      per byte, ``_bytewise``): Python joins those twice as fast as the two-byte strings
+      that a CJK title or an arrow turns the whole text into, and the bytes come out by
+      a copy (``encode("latin-1")``) where real text needs a UTF-8 encoding;
+    - a step with one core reading and a chain long enough to be shortened (most steps
+      of a deep plan) is one f-string of plain look-ups, its chain spelt in place in the
+      planner's shape (``planner.iter_why_texts``, which spells every other chain; a
+      test holds the two to the same text); the others go through ``block``;
+    - each chunk's step numbers have the same number of digits, so the padding is one
+      string per chunk.
+    """
+    from studyplan.domain.planner import CHAIN_MARKS, chain_speller
+
+    table = catalog.topics
+    at, keys, wheres, accesses, _, _, one_of = table.core_columns()
+    titles = _bytewise_column(table.titles())
+    titles_zh = _bytewise_column(table.titles_zh())
+    where, access = _bytewise_column(wheres), _bytewise_column(accesses)
+    heads = _BytewiseHeads(refs)
+    dot, dash = _bytewise(" · "), _bytewise(" — ")
+    arrow, cut_mark, goal_mark = map(_bytewise, CHAIN_MARKS)
+    tree = plan.why_tree()
+    up, depth, goal = tree.up, tree.depth, tree.goal
+    cut = WHY_LINKS_SHOWN
+    spell = chain_speller(catalog, plan, cut, (titles, arrow, cut_mark, goal_mark))
+    hours_text = {hours: f"{hours:g}" for hours in set(plan.hours)}
+    reads = _readings((at, keys, where, access, (), (), one_of), pad, heads, dash)
+    weeks = _bytewise_column(list(_week_spans(plan)))
+    positions, hours_column = plan.positions, plan.hours
+    ids = _bytewise_column(plan.topic_ids)  # ASCII by the id rule: checked, not assumed
+    # The constant runs of the one f-string below, joined beforehand (an f-string of more
+    # than 30 parts is compiled to a slower ''.join of a list), and each goal's end of a
+    # shortened chain.
+    read, why = f" h\n{pad}read  ", f"]\n{pad}why   "
+    goals = [tree.index[g] for g in plan.goals if g in tree.index]
+    ends = {g: f"{arrow}{cut_mark}{arrow}{titles[g]}{goal_mark}" for g in goals}
+
+    def block(number: str, when: str, i: int, tid: str, hours: float) -> str:
+        return (
+            f"\n{number}{when}{titles[i]}{dot}{titles_zh[i]}  [{tid}]  {hours_text[hours]} h"
+            f"{reads(i)}\n{pad}why   {spell(i)}"
+        )
+
+    for first, end, lead in _number_runs(len(positions), width, STEPS_PER_CHUNK):
+        lo, hi = first - 1, end - 1
+        steps = zip(
+            range(first, end),
+            weeks[lo:hi],
+            positions[lo:hi],
+            ids[lo:hi],
+            hours_column[lo:hi],
+            strict=True,
+        )
+        text = "\n".join(
+            [
+                f"\n{lead}{n}. {when}{titles[i]}{dot}{titles_zh[i]}  [{tid}]  {hours_text[hours]}"
+                f"{read}{heads[keys[k]]}{dash}{where[k]} [{access[k]}{why}"
+                f"{titles[i]}{arrow}{titles[up[i]]}{ends[goal[i]]}"
+                if at[i + 1] == (k := at[i]) + 1 and depth[i] >= cut
+                else block(f"{lead}{n}. ", when, i, tid, hours)
+                for n, when, i, tid, hours in steps
+            ]
+        )
+        yield text.encode("latin-1")
+
+
+def _number_runs(total: int, width: int, size: int) -> Iterator[tuple[int, int, str]]:
+    """Step numbers ``1..total`` in runs ``(first, end, lead)`` of at most ``size``
+    numbers ``first..end - 1`` with the same number of digits; ``lead`` pads them to
+    ``width``."""
+    first = 1
+    while first <= total:
+        digits = len(str(first))
+        end = min(total + 1, first + size, 10**digits)
+        yield first, end, " " * (width - digits)
+        first = end
+
+
+def _bytewise(text: str) -> str:
+    """``text``'s UTF-8 bytes as a string of one character per byte (ASCII: itself)."""
+    return text if text.isascii() else text.encode().decode("latin-1")
+
+
+def _bytewise_column(column: Sequence[str]) -> Sequence[str]:
+    """``_bytewise`` of every value: the column itself when all of it is ASCII (one
+    join tells), else each distinct value converted once."""
+    if "".join(column).isascii():
+        return column
+    seen = {text: _bytewise(text) for text in dict.fromkeys(column)}
+    return list(map(seen.__getitem__, column))
+
+
+class _BytewiseHeads(dict[str, str]):
+    """Reference key -> its head (``_References``), ``_bytewise``."""
+
+    def __init__(self, refs: Mapping[str, str]) -> None:
+        super().__init__()
+        self.refs = refs
+
+    def __missing__(self, key: str) -> str:
+        head = self[key] = _bytewise(self.refs[key])
+        return head
 
 
 def _styled(lines: list[str], pad: str) -> list[tuple[str, str]]:

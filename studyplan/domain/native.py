@@ -91,17 +91,24 @@ def postorder(
     pass with a stack lists them in post-order (``_postorder_of``), or numpy does it
     without a Python loop (``_postorder_arrays``).
     """
-    work = _without(graph, blocked, copy=True)
-    root = work.add_node(None)  # may reuse a removed node's index: all below stays in range
-    work.add_edges_from_no_data([(root, g) for g in goals])
+    if len(goals) == 1 and not blocked:
+        # One goal and nothing to avoid (a plan from scratch): the search runs on the
+        # graph as it is, from the goal, which finishes last.
+        root, work, keep_root = goals[0], graph, True
+    else:
+        work = _without(graph, blocked, copy=True)
+        root = work.add_node(None)  # may reuse a removed node's index: all stays in range
+        work.add_edges_from_no_data([(root, g) for g in goals])
+        keep_root = False
     edges = rx.dfs_edges(work, root)
     if with_arrays(arrays):
-        order: list[int] = _postorder_arrays(graph, root, edges).tolist()
-        return order
-    return _postorder_of(root, edges)
+        order = _postorder_arrays(graph, root, edges)
+        listed: list[int] = (order if keep_root else order[:-1]).tolist()
+        return listed
+    return _postorder_of(root, edges, keep_root)
 
 
-def _postorder_of(root: int, edges: Sequence[tuple[int, int]]) -> list[int]:
+def _postorder_of(root: int, edges: Sequence[tuple[int, int]], keep_root: bool) -> list[int]:
     out: list[int] = []
     finish = out.append
     path = [root]
@@ -113,7 +120,8 @@ def _postorder_of(root: int, edges: Sequence[tuple[int, int]]) -> list[int]:
         grow(head)
     path.reverse()
     out += path
-    out.pop()  # the root finishes last
+    if not keep_root:
+        out.pop()  # the root finishes last
     return out
 
 
@@ -128,7 +136,7 @@ def _postorder_arrays(graph: Any, root: int, edges: Any) -> IntArray:
     nodes = np.empty(size, dtype=np.int64)
     nodes[0] = root
     nodes[1:] = tree[:, 1]
-    position = np.empty(graph.num_nodes() + 1, dtype=np.int64)
+    position = np.empty(max(graph.num_nodes(), root) + 1, dtype=np.int64)
     position[nodes] = np.arange(size)
     parent = np.zeros(size, dtype=np.int64)
     parent[1:] = position[tree[:, 0]]
@@ -149,7 +157,7 @@ def _postorder_arrays(graph: Any, root: int, edges: Any) -> IntArray:
         up = up[up]
     order = np.empty(size, dtype=np.int64)
     order[end - depth] = nodes
-    return order[:-1]  # the root finishes last
+    return order  # the root finishes last
 
 
 def why_tree(

@@ -15,19 +15,27 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import Final
+
+from studyplan.domain.record import FrozenRecord
 
 PRIOR_TOPICS = 3
 RATIO_LIMIT = 10.0
 
 
-@dataclass(frozen=True, slots=True)
-class Pace:
-    """A curriculum's pace: scheduled hours = estimated hours × ``factor``."""
+class Pace(FrozenRecord):
+    """A curriculum's pace: scheduled hours = estimated hours × ``factor``; ``topics``:
+    the timed topics it was learnt from (0: a fixed --pace)."""
 
-    curriculum: str
-    factor: float
-    topics: int  # timed topics it was learnt from (0: a fixed --pace)
+    __slots__ = ("curriculum", "factor", "topics")
+    curriculum: Final[str]
+    factor: Final[float]
+    topics: Final[int]
+
+    def __init__(self, curriculum: str, factor: float, topics: int) -> None:
+        self.curriculum = curriculum
+        self.factor = factor
+        self.topics = topics
 
     def text(self) -> str:
         if self.topics == 0:

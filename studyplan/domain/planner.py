@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from itertools import accumulate, pairwise
-from typing import overload
+from itertools import accumulate
 
-from studyplan.domain.catalog import Catalog, Topic, TopicTable
+from studyplan.domain.catalog import Catalog, TopicTable
 
 # The closure rule lives in ``closure`` (``next`` loads it without the planner); it is
 # re-exported here, where callers have always imported it.
@@ -33,183 +31,24 @@ from studyplan.domain.closure import gaps as gaps
 from studyplan.domain.closure import graph_of as graph_of
 from studyplan.domain.closure import reached_milestones as reached_milestones
 from studyplan.domain.closure import satisfied_closure as satisfied_closure
-from studyplan.domain.graph import PrerequisiteGraph, WhyTree
+from studyplan.domain.graph import PrerequisiteGraph
 from studyplan.domain.limits import check_finish
 from studyplan.domain.pace import Pace, factors_for, used_texts
-from studyplan.domain.status import SATISFIED, Status
+
+# The plan's records live in ``plan_records``; re-exported here, where callers import them.
+from studyplan.domain.plan_records import Covered as Covered
+from studyplan.domain.plan_records import Link as Link
+from studyplan.domain.plan_records import Plan as Plan
+from studyplan.domain.plan_records import Schedule as Schedule
+from studyplan.domain.plan_records import Step as Step
+from studyplan.domain.plan_records import Steps as Steps
+from studyplan.domain.plan_records import chain_links as chain_links
+from studyplan.domain.status import Status
 from studyplan.errors import InputError, NotFoundError, clip, did_you_mean
 
 # Where a why-chain is spelt out link by link (report, calendar), a longer one is shown by
 # its first links and its goal: in a deep plan, every chain in full is quadratic in size.
 WHY_LINKS_IN_FULL = 10
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    """``topic`` is needed by ``needed_by`` because ``reason``."""
-
-    topic: str
-    needed_by: str
-    reason: str
-
-
-@dataclass(slots=True)
-class Step:
-    """One topic of a plan, made when asked for: a plan of tens of thousands of steps is
-    mostly counted, scheduled and printed from its columns, not turned into objects."""
-
-    topic_id: str
-    hours: float
-    goal: bool
-    status: str
-    plan: Plan = field(repr=False)
-    week: int | None = None
-    end_week: int | None = None
-    start: date | None = None
-    end: date | None = None
-
-    @property
-    def topic(self) -> Topic:
-        return self.plan.table[self.topic_id]
-
-    @property
-    def why(self) -> tuple[Link, ...]:
-        """The chain of prerequisite edges from this step up to a goal, with reasons."""
-        return self.plan.why(self.topic_id)
-
-
-@dataclass(frozen=True, slots=True)
-class Covered:
-    """A topic the goals need that the learner already has, and what covers it."""
-
-    topic: Topic
-    by: str
-    status: str
-
-
-@dataclass(slots=True)
-class Schedule:
-    hours_per_week: float
-    start: date
-    weeks: int
-    finish: date
-    deadline: date | None = None
-    # Per step, in plan order: the week (counted from 0) it starts in and the one it ends in.
-    first_weeks: list[int] = field(default_factory=list, repr=False)
-    last_weeks: list[int] = field(default_factory=list, repr=False)
-
-    @property
-    def fits(self) -> bool | None:
-        return None if self.deadline is None else self.finish <= self.deadline
-
-
-@dataclass(slots=True)
-class Plan:
-    """An ordered plan kept as columns (topic ids, hours), with its why-tree worked out on
-    first use: a plan that is only counted, scheduled or saved never needs it."""
-
-    goals: list[str]
-    topic_ids: list[str]
-    hours: list[float]
-    # Each step's position in the catalog (and index in the prerequisite graph).
-    positions: list[int] = field(repr=False)
-    table: TopicTable = field(repr=False)
-    statuses: Mapping[str, str] = field(repr=False)
-    total_hours: float = 0.0
-    schedule: Schedule | None = None
-    #: The learner's paces this plan's hours were scaled by, as text (empty: estimates).
-    pace: list[str] = field(default_factory=list)
-    _why_tree: Callable[[], WhyTree] | None = field(default=None, repr=False)
-    _tree: WhyTree | None = field(default=None, repr=False)
-    _reasons: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
-    # What the goals need that the learner has, and what vouches for it; worked out only
-    # when asked for (``plan --all``).
-    _covered: Callable[[], list[Covered]] | None = field(default=None, repr=False)
-
-    @property
-    def steps(self) -> Steps:
-        return Steps(self)
-
-    @property
-    def covered(self) -> list[Covered]:
-        return self._covered() if self._covered is not None else []
-
-    def covered_count(self) -> int:
-        """How many topics the goals need are left out because what the learner has done
-        or knows covers them (0 without a done or known mark: nothing to work out)."""
-        if not any(s in SATISFIED for s in self.statuses.values()):
-            return 0
-        return sum(1 for c in self.covered if c.status != "skipped")
-
-    def why_tree(self) -> WhyTree:
-        if self._tree is None:
-            if self._why_tree is None:
-                raise ValueError("this plan was built without a graph")
-            self._tree = self._why_tree()
-        return self._tree
-
-    def why(self, topic_id: str, links: int | None = None) -> tuple[Link, ...]:
-        """The chain of prerequisite edges from ``topic_id`` up to a goal, with reasons
-        (only its first ``links`` links, if given)."""
-        return chain_links(self.why_tree().chain(topic_id, links), self._reasons_of)
-
-    def _reasons_of(self, topic_id: str) -> dict[str, str]:
-        # Chains share their upper links: each topic's reasons are looked up once.
-        found = self._reasons.get(topic_id)
-        if found is None:
-            found = self._reasons[topic_id] = self.table.reasons(topic_id)
-        return found
-
-    def step(self, position: int) -> Step:
-        tid = self.topic_ids[position]
-        step = Step(
-            tid, self.hours[position], tid in self.goals, self.statuses.get(tid, Status.TODO), self
-        )
-        sched = self.schedule
-        if sched is not None and sched.first_weeks:
-            first, last = sched.first_weeks[position], sched.last_weeks[position]
-            step.week, step.end_week = first + 1, last + 1
-            step.start = sched.start + timedelta(weeks=first)
-            step.end = sched.start + timedelta(weeks=last + 1) - timedelta(days=1)
-        return step
-
-
-class Steps(Sequence[Step]):
-    """A plan's steps, in order, each made on access."""
-
-    __slots__ = ("_plan",)
-
-    def __init__(self, plan: Plan) -> None:
-        self._plan = plan
-
-    def __len__(self) -> int:
-        return len(self._plan.topic_ids)
-
-    @overload
-    def __getitem__(self, position: int) -> Step: ...
-
-    @overload
-    def __getitem__(self, position: slice) -> list[Step]: ...
-
-    def __getitem__(self, position: int | slice) -> Step | list[Step]:
-        if isinstance(position, slice):
-            return [self._plan.step(k) for k in range(*position.indices(len(self)))]
-        size = len(self)
-        if not -size <= position < size:
-            raise IndexError("plan step out of range")
-        return self._plan.step(position % size)
-
-    def __iter__(self) -> Iterator[Step]:
-        step = self._plan.step
-        for position in range(len(self)):
-            yield step(position)
-
-
-def chain_links(
-    chain: Sequence[str], reasons_of: Callable[[str], Mapping[str, str]]
-) -> tuple[Link, ...]:
-    """``[a, b, c]`` (each needed by the next) as links with their reasons."""
-    return tuple(Link(a, b, reasons_of(b).get(a, "")) for a, b in pairwise(chain))
 
 
 def resolve_goals(catalog: Catalog, goals: Sequence[str]) -> list[str]:
@@ -352,17 +191,35 @@ def why_texts(catalog: Catalog, plan: Plan, longest: int | None = None) -> list[
     return list(_chain_texts(catalog, plan, plan.positions, longest))
 
 
-def iter_why_texts(catalog: Catalog, plan: Plan, longest: int | None = None) -> Iterator[str]:
-    """``why_texts`` one at a time (a printed plan streams them)."""
-    return _chain_texts(catalog, plan, plan.positions, longest)
+#: How a chain is spelt: the titles by catalog position, the link between two topics,
+#: what stands for the links a shortened chain leaves out, and the goal's mark.
+ChainSpelling = tuple[Sequence[str], str, str, str]
+#: The link, the left-out links and the goal's mark, as printed.
+CHAIN_MARKS = (" → ", "…", " (goal)")
 
 
-def _chain_texts(
-    catalog: Catalog, plan: Plan, positions: Sequence[int], longest: int | None
+def iter_why_texts(
+    catalog: Catalog,
+    plan: Plan,
+    longest: int | None = None,
+    spelling: ChainSpelling | None = None,
 ) -> Iterator[str]:
+    """``why_texts`` one at a time (a printed plan streams them). ``spelling`` replaces
+    the titles and marks chains are spelt with (``plan_render`` passes them as UTF-8
+    bytes held in one-byte strings, see there); the shape stays this module's."""
+    return _chain_texts(catalog, plan, plan.positions, longest, spelling)
+
+
+def chain_speller(
+    catalog: Catalog,
+    plan: Plan,
+    longest: int | None = None,
+    spelling: ChainSpelling | None = None,
+) -> Callable[[int], str]:
+    """A function from a step's catalog position to its ``chain_text``."""
     tree = plan.why_tree()
     up, depth, goal = tree.up, tree.depth, tree.goal
-    title = catalog.topics.titles()
+    title, arrow, cut_mark, goal_mark = spelling or (catalog.topics.titles(), *CHAIN_MARKS)
     goals = {tree.index[g] for g in plan.goals if g in tree.index}
     cut = longest if longest is not None else len(up) + 1
 
@@ -371,21 +228,36 @@ def _chain_texts(
         if above < 0:
             return "goal" if i in goals else ""
         if depth[i] + 1 > cut:
-            return f"{title[i]} → {title[above]} → … → {title[goal[i]]} (goal)"
+            return f"{title[i]}{arrow}{title[above]}{arrow}{cut_mark}{arrow}{title[goal[i]]}{goal_mark}"
         chain = [title[i]]
         node = i
         while (node := up[node]) >= 0:
             chain.append(title[node])
-        return " → ".join(chain) + " (goal)"
+        return arrow.join(chain) + goal_mark
 
-    if cut < 1:
+    return text
+
+
+def _chain_texts(
+    catalog: Catalog,
+    plan: Plan,
+    positions: Sequence[int],
+    longest: int | None,
+    spelling: ChainSpelling | None = None,
+) -> Iterator[str]:
+    text = chain_speller(catalog, plan, longest, spelling)
+    if longest is None or longest < 1:
         yield from map(text, positions)
         return
-    # Most steps of a deep plan are shortened: those in one expression, a chunk at a time.
+    tree = plan.why_tree()
+    up, depth, goal = tree.up, tree.depth, tree.goal
+    title, arrow, cut_mark, goal_mark = spelling or (catalog.topics.titles(), *CHAIN_MARKS)
+    # Most steps of a deep plan are shortened: those in one expression (the shape of
+    # ``text``'s), a chunk at a time.
     for lo in range(0, len(positions), 4096):
         yield from [
-            f"{title[i]} → {title[up[i]]} → … → {title[goal[i]]} (goal)"
-            if depth[i] >= cut
+            f"{title[i]}{arrow}{title[up[i]]}{arrow}{cut_mark}{arrow}{title[goal[i]]}{goal_mark}"
+            if depth[i] >= longest
             else text(i)
             for i in positions[lo : lo + 4096]
         ]

@@ -18,6 +18,7 @@ from studyplan.adapters.curriculum.sources import KnownDigest as KnownDigest
 from studyplan.adapters.curriculum.sources import Source as Source
 from studyplan.adapters.curriculum.sources import content_digest as content_digest
 from studyplan.adapters.curriculum.sources import discover as discover
+from studyplan.adapters.curriculum.sources import discover_real as discover_real
 from studyplan.adapters.curriculum.sources import read_problem as read_problem
 from studyplan.adapters.curriculum.sources import read_source as read_source
 from studyplan.adapters.curriculum.sources import read_sources as read_sources

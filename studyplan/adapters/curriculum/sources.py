@@ -74,33 +74,81 @@ def read_source(path: Path, label: str, known: KnownDigest | None = None) -> Sou
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
-    """YAML files named directly or found (sorted, non-recursive) in directories.
+    """YAML files named directly or found (sorted, non-recursive) in directories, each
+    file once (named twice, or also through a symlink: the first one is kept).
 
     A path that does not exist is kept: reading it reports the problem.
     """
-    found: list[Path] = []
-    seen: set[Path] = set()
+    return [path for path, _ in discover_real(paths)]
+
+
+def discover_real(paths: Iterable[Path]) -> list[tuple[Path, str]]:
+    """``discover``'s files, each with its real path (symlinks resolved), which is how a
+    file named twice is told and what ``read_sources`` labels it by. A directory is
+    resolved once and its files' real paths joined to it: a directory entry that is not
+    a symlink is itself, so only a symlinked one is resolved (a hundred files, a hundred
+    ``realpath`` walks fewer)."""
+    found: list[tuple[Path, str]] = []
+    seen: set[str] = set()
     for path in paths:
-        candidates = (
-            sorted(p for p in path.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
-            if path.is_dir()
-            else [path]
-        )
-        for candidate in candidates:
-            key = candidate.resolve()
-            if key not in seen:
-                seen.add(key)
-                found.append(candidate)
+        candidates = _yaml_files(path) if path.is_dir() else [(path, os.path.realpath(path))]
+        for candidate, real in candidates:
+            if real not in seen:
+                seen.add(real)
+                found.append((candidate, real))
     return found
 
 
+def _yaml_files(folder: Path) -> list[tuple[Path, str]]:
+    """The YAML files in ``folder`` (a file or a symlink to one), by name, with their real
+    paths. ``os.scandir`` tells a file from its directory entry's type where the file
+    system gives it (no ``stat`` per file)."""
+    base = os.path.realpath(folder)
+    with os.scandir(folder) as entries:
+        named = sorted(
+            (entry.name, entry.is_symlink())
+            for entry in entries
+            if _is_yaml_name(entry.name) and _is_file(entry)
+        )
+    return [
+        (
+            folder / name,
+            os.path.realpath(os.path.join(folder, name)) if link else os.path.join(base, name),
+        )
+        for name, link in named
+    ]
+
+
+def _is_yaml_name(name: str) -> bool:
+    # ``Path(name).suffix`` in YAML_SUFFIXES: a name that is only the suffix (".yaml")
+    # has no suffix.
+    return name.endswith(YAML_SUFFIXES) and name.rfind(".") > 0
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    """``Path.is_file`` of the entry: a dangling link or a link loop is no file."""
+    try:
+        return entry.is_file()
+    except OSError as exc:
+        if exc.errno in _NOT_THERE:
+            return False
+        raise
+
+
+# What ``Path.is_file`` takes for "not a file" rather than an error.
+_NOT_THERE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+
+
 def read_sources(
-    paths: Sequence[Path], known: KnownDigest | None = None
+    paths: Sequence[Path],
+    known: KnownDigest | None = None,
+    real_paths: Sequence[str] | None = None,
 ) -> tuple[list[Source], list[Problem]]:
+    """Each path as a ``Source`` (``read_source``), or a problem naming it. ``real_paths``
+    are the paths' real paths when known (``discover_real``), for their labels."""
     sources: list[Source] = []
     problems: list[Problem] = []
-    for path in paths:
-        label = _label(path)
+    for path, label in zip(paths, labels(paths, real_paths), strict=True):
         try:
             sources.append(read_source(path, label, known))
         except OSError as exc:
@@ -116,9 +164,16 @@ def read_problem(label: str, exc: OSError) -> Problem:
     return Problem(label, f"cannot read: {exc.strerror}", "check permissions")
 
 
-def _label(path: Path) -> str:
-    """A short name for messages: relative to the working directory when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+def labels(paths: Sequence[Path], real_paths: Sequence[str] | None = None) -> list[str]:
+    """Short names for messages: each path's real path relative to the working directory
+    when inside it, else the path as given. ``real_paths``: the paths' real paths, when
+    known (otherwise each is resolved)."""
+    if not paths:
+        return []
+    reals = real_paths if real_paths is not None else [os.path.realpath(p) for p in paths]
+    cwd = os.getcwd()
+    inside = cwd if cwd.endswith(os.sep) else cwd + os.sep
+    return [
+        real[len(inside) :] if real.startswith(inside) else str(path)
+        for path, real in zip(paths, reals, strict=True)
+    ]

@@ -50,12 +50,20 @@ def test_a_loaded_table_searches_its_ids_only_when_it_is_large(n: int) -> None:
     topics = {f"c.t{i}": _topic(f"c.t{i}") for i in range(n)}
     loaded = pickle.loads(pickle.dumps(TopicTable(topics), pickle.HIGHEST_PROTOCOL))
     assert isinstance(loaded.positions(), PositionIndex) == (n >= MIN_IDS)
-    assert isinstance(index_of(list(topics), sorted_order(list(topics))), dict) == (n < MIN_IDS)
+    handed: list[dict[str, int]] = []
+    index = index_of(list(topics), sorted_order(list(topics)), handed.append)
+    assert isinstance(index, dict) == (n < MIN_IDS)
+    first = loaded.positions()  # what a graph keeps
     for i in range(0, n, max(1, n // 50)):
         assert loaded.position(f"c.t{i}") == i and f"c.t{i}" in loaded
     assert "c.t-1" not in loaded and n not in loaded
     assert dict(loaded.positions()) == {t: i for i, t in enumerate(topics)}
     assert type(loaded.positions()) is dict  # built by now: the plain dict from then on
+    assert all(first[t] == i and t in first for i, t in enumerate(topics))
+    assert "c.t-1" not in first and n not in first
+    if n >= MIN_IDS:
+        dict(index)
+        assert handed == [{t: i for i, t in enumerate(topics)}]  # handed over once, built
 
 
 @given(st.lists(st.text(alphabet=st.sampled_from("a\0é题."), max_size=4), max_size=6))

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from studyplan.domain import columns
 from studyplan.domain.layout import record_layout
 from studyplan.domain.pickled import PickledChunks, PickledMapping
-from studyplan.domain.positions import PositionIndex, index_of, sorted_order
+from studyplan.domain.positions import index_of, sorted_order
 
 
 class Prerequisite(NamedTuple):
@@ -254,9 +254,12 @@ class TopicTable(Mapping[str, Topic]):
         *core, milestones, order, details = state
         self._set_core(columns.split(core[0]), *core[1:])
         self._milestones = milestones
-        self._position = index_of(self._ids, order)
+        self._position = index_of(self._ids, order, self._use_dict)
         self._details = None
         self._chunks = PickledChunks.from_state(details)
+
+    def _use_dict(self, position: dict[str, int]) -> None:
+        self._position = position  # (the PositionIndex built it: no more Python calls)
 
     def stored_apart(self, token: bytes) -> tuple["TopicTable", bytes]:
         """A twin pickling ``token`` for its details, and the details' bytes to keep apart."""
@@ -315,10 +318,7 @@ class TopicTable(Mapping[str, Topic]):
 
     def positions(self) -> Mapping[str, int]:
         """Topic id -> position (a loaded table's ``PositionIndex``, or the ``dict``)."""
-        index = self._position
-        if isinstance(index, PositionIndex) and index.built():
-            self._position = index = index.as_dict()
-        return index
+        return self._position
 
     def ids(self) -> Sequence[str]:
         """Every topic id, in declared order (do not modify)."""

@@ -14,7 +14,7 @@ built-in set: its ``dict`` costs ~30 µs, and ``next`` asks some 600 times), kee
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 #: Searches answered before the ``dict`` is built: at least ``FEW``, else one per
 #: ``SEARCHES_PER`` ids (a search of 100k ids is ~1.5 µs, the ``dict`` ~0.12 µs per id:
@@ -24,10 +24,13 @@ SEARCHES_PER = 64
 MIN_IDS = 4096
 
 
-def index_of(ids: Sequence[str], order: Sequence[int]) -> Mapping[str, int]:
-    """Id -> position: a ``PositionIndex`` from ``MIN_IDS`` ids, else the ``dict``."""
+def index_of(
+    ids: Sequence[str], order: Sequence[int], built: Callable[[dict[str, int]], None]
+) -> Mapping[str, int]:
+    """Id -> position: a ``PositionIndex`` from ``MIN_IDS`` ids (``built`` is given its
+    ``dict`` once it is made), else the ``dict``."""
     if len(ids) >= MIN_IDS:
-        return PositionIndex(ids, order)
+        return PositionIndex(ids, order, built)
     return dict(zip(ids, range(len(ids)), strict=True))
 
 
@@ -40,16 +43,23 @@ class PositionIndex(Mapping[str, int]):
     """Topic id -> its position in ``ids``; ``order`` is ``sorted_order(ids)``.
 
     A read-only mapping: searches ``order`` until ``len(ids) / SEARCHES_PER`` look-ups
-    (or ``FEW``) have been made, then builds a ``dict`` and asks it from then on. Ids are
-    unique; a key that is not a string is in no table."""
+    (or ``FEW``) have been made, then builds a ``dict`` and asks it from then on (and
+    hands it to ``built``, so that its owner can use it directly). Ids are unique; a key
+    that is not a string is in no table."""
 
-    __slots__ = ("_dict", "_ids", "_left", "_order")
+    __slots__ = ("_built", "_dict", "_ids", "_left", "_order")
 
-    def __init__(self, ids: Sequence[str], order: Sequence[int]) -> None:
+    def __init__(
+        self,
+        ids: Sequence[str],
+        order: Sequence[int],
+        built: Callable[[dict[str, int]], None] | None = None,
+    ) -> None:
         if len(order) != len(ids):
             raise ValueError("the sorted order does not match the ids")
         self._ids = ids
         self._order = order
+        self._built = built
         self._dict: dict[str, int] | None = None
         self._left = max(FEW, len(ids) // SEARCHES_PER)
 
@@ -76,6 +86,8 @@ class PositionIndex(Mapping[str, int]):
         if self._dict is None:
             ids = self._ids
             self._dict = dict(zip(ids, range(len(ids)), strict=True))
+            if self._built is not None:
+                self._built(self._dict)
         return self._dict
 
     def built(self) -> bool:
@@ -83,12 +95,16 @@ class PositionIndex(Mapping[str, int]):
         return self._dict is not None
 
     def __getitem__(self, key: str) -> int:
+        if self._dict is not None:  # (the one test, once built: as near the dict as can be)
+            return self._dict[key]
         position = self.find(key)
         if position is None:
             raise KeyError(key)
         return position
 
     def __contains__(self, key: object) -> bool:
+        if self._dict is not None:
+            return key in self._dict
         return self.find(key) is not None
 
     def __iter__(self) -> Iterator[str]:

@@ -13,6 +13,7 @@ annotation (a ``ForwardRef``), which doubled the cost of these classes on every 
 import sys
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import repeat
 from typing import Any, NamedTuple
 
 from studyplan.domain import columns
@@ -273,7 +274,7 @@ class TopicTable(Mapping[str, Topic]):
     def _detail(self, position: int) -> tuple[Any, ...]:
         if self._details is not None:
             return self._details[position]
-        return self.pickled_details().row(position)
+        return (self._chunks or self.pickled_details()).row(position)
 
     # -- the mapping -------------------------------------------------------------------
 
@@ -281,22 +282,23 @@ class TopicTable(Mapping[str, Topic]):
         topic = self._built.get(topic_id)
         if topic is None:
             i = self._position[topic_id]
-            (summary, pres, readings, tags, level, goal, source, line, *rest) = self._detail(i)
-            topic = Topic(
-                topic_id,
-                self._curriculum[i],
-                self._title[i],
-                self._title_zh[i],
-                summary,
-                self._hours[i],
-                tuple(Prerequisite._make(p) for p in pres),
-                tuple(Reading._make(r) for r in readings),
-                tags,
-                level,
-                goal,
-                source,
-                line,
-                *rest,
+            summary, pres, readings, *rest = self._detail(i)
+            # The records made as tuples of their fields (as pickle would; the rows hold
+            # every field): the named tuples' own ``__new__`` is a Python call each.
+            new = tuple.__new__
+            topic = new(
+                Topic,
+                (
+                    topic_id,
+                    self._curriculum[i],
+                    self._title[i],
+                    self._title_zh[i],
+                    summary,
+                    self._hours[i],
+                    tuple(map(new, repeat(Prerequisite), pres)),
+                    tuple(map(new, repeat(Reading), readings)),
+                    *rest,
+                ),
             )
             self._built[topic_id] = topic
         return topic

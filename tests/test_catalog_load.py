@@ -70,7 +70,8 @@ def test_a_loaded_table_searches_its_ids_only_when_it_is_large(n: int) -> None:
 def test_ids_joined_into_one_string_split_back_as_they_were(ids: list[str]) -> None:
     kept = joined(ids)
     assert split(kept) == ids
-    assert isinstance(kept, str) == (bool(ids) and not any("\0" in t for t in ids))
+    distinct = 2 * len(set(ids)) > len(ids)  # (repeats unpickle cheaper as they are)
+    assert isinstance(kept, str) == (distinct and not any("\0" in t for t in ids))
 
 
 def _topic(tid: str, summary: str = "") -> Topic:

@@ -155,7 +155,7 @@ class BibSummary(NamedTuple):
 # Bump only for a change of the pickled layout that no record's fields show (say, a
 # column's meaning); added, removed, renamed or retyped fields change the key by
 # themselves (``record_layout``, in ``domain/layout.py``).
-_LAYOUT_REVISION = 9  # 9: ids joined, their sorted order, details apart, curricula as spans
+_LAYOUT_REVISION = 9  # 9: ids, titles joined; ids' order; details apart; curricula as spans
 #: Topics per pickled chunk of details (``show`` opens one, ``next`` a few; all was half a
 #: ``show``), at most ``DETAIL_CHUNKS`` chunks (each repeats strings its topics share).
 DETAIL_CHUNK = 32
@@ -245,15 +245,16 @@ class TopicTable(Mapping[str, Topic]):
         return self._chunks
 
     def __getstate__(self) -> tuple[Any, ...]:
-        ids = columns.joined(self._ids)  # one string: split back faster than unpickled
-        core = (ids, self._curriculum, self._title, self._title_zh, self._hours)
-        order = sorted_order(self._ids)
-        details = self.pickled_details().state()
-        return (*core, self._core, self._sources, self._targets, self._milestones, order, details)
+        join = columns.joined  # (one string each: split back faster than unpickled)
+        texts = (join(self._ids), self._curriculum, join(self._title), join(self._title_zh))
+        rest = (self._hours, self._core, self._sources, self._targets, self._milestones)
+        return (*texts, *rest, sorted_order(self._ids), self.pickled_details().state())
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         *core, milestones, order, details = state
-        self._set_core(columns.split(core[0]), *core[1:])
+        ids, curriculum, title, title_zh, *rest = core
+        split = columns.split
+        self._set_core(split(ids), curriculum, split(title), split(title_zh), *rest)
         self._milestones = milestones
         self._position = index_of(self._ids, order, self._use_dict)
         self._details = None

@@ -121,9 +121,11 @@ SEPARATOR = "\0"
 
 
 def joined(texts: list[str]) -> list[str] | str:
-    """The strings as one, ``SEPARATOR`` between them, when none holds it (else as they
-    are): splitting it back makes 100k ids in a third less time than unpickling them."""
-    if texts:
+    """The strings as one, ``SEPARATOR`` between them, when none holds it and most are
+    distinct (else as they are): splitting it back makes 100k ids in a third less time
+    than unpickling them, 100k Chinese titles in 16 ms instead of 27. (Repeated values
+    unpickle as references to one string: cheaper as they are.)"""
+    if texts and 2 * len(set(texts)) > len(texts):
         one = SEPARATOR.join(texts)
         if one.count(SEPARATOR) == len(texts) - 1:
             return one

@@ -55,6 +55,10 @@ def test_a_cached_catalog_gives_back_every_topic(n: int) -> None:
     cached = pickle.loads(pickle.dumps(built, pickle.HIGHEST_PROTOCOL))
     assert cached == built
     assert [cached.topics[t] for t in cached.topics] == [built.topics[t] for t in built.topics]
+    for topic in map(cached.topics.__getitem__, cached.topics):  # the records, not bare tuples
+        assert type(topic) is Topic and topic.summary.startswith("summary")
+        assert all(type(p) is Prerequisite and p.reason for p in topic.prerequisites)
+        assert all(type(r) is Reading and r.url == r[4] for r in topic.readings)
     # Pickled again (as the workspace writes a light copy), the chunks are kept as they are.
     again = pickle.loads(pickle.dumps(cached, pickle.HIGHEST_PROTOCOL))
     assert [again.topics[t] for t in again.topics] == [built.topics[t] for t in built.topics]

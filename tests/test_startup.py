@@ -55,6 +55,10 @@ def test_a_cached_catalog_gives_back_every_topic(n: int) -> None:
     cached = pickle.loads(pickle.dumps(built, pickle.HIGHEST_PROTOCOL))
     assert cached == built
     assert [cached.topics[t] for t in cached.topics] == [built.topics[t] for t in built.topics]
+    for topic in map(cached.topics.__getitem__, cached.topics):  # the records, not bare tuples
+        assert type(topic) is Topic and topic.summary.startswith("summary")
+        assert all(type(p) is Prerequisite and p.reason for p in topic.prerequisites)
+        assert all(type(r) is Reading and r.url == r[4] for r in topic.readings)
     # Pickled again (as the workspace writes a light copy), the chunks are kept as they are.
     again = pickle.loads(pickle.dumps(cached, pickle.HIGHEST_PROTOCOL))
     assert [again.topics[t] for t in again.topics] == [built.topics[t] for t in built.topics]
@@ -65,18 +69,18 @@ def test_one_topic_opens_one_chunk_of_details() -> None:
     cached = pickle.loads(pickle.dumps(_catalog(n), pickle.HIGHEST_PROTOCOL)).topics
     last = f"c.t{n - 1}"
     assert cached[last].summary == f"summary {n - 1}"
-    assert list(cached._opened) == [3]  # the chunk of the last topic, nothing else
+    assert cached.pickled_details().opened() == [3]  # the chunk of the last topic, nothing else
     assert cached.reasons("c.t1") == {"c.t0": "t1 uses t0"}
-    assert sorted(cached._opened) == [0, 3]
+    assert cached.pickled_details().opened() == [0, 3]
 
 
 def test_a_large_catalog_keeps_its_details_in_few_chunks() -> None:
     n = 3 * DETAIL_CHUNK * DETAIL_CHUNKS + 5
     cached = pickle.loads(pickle.dumps(_catalog(n), pickle.HIGHEST_PROTOCOL)).topics
-    assert len(cached._detail_chunks) <= DETAIL_CHUNKS
+    assert len(cached.pickled_details().chunks()) <= DETAIL_CHUNKS
     assert cached[f"c.t{n - 1}"].summary == f"summary {n - 1}"
     assert cached.reasons("c.t2") == {"c.t0": "t2 uses t0", "c.t1": "t2 uses t1"}
-    assert len(cached._opened) == 2
+    assert len(cached.pickled_details().opened()) == 2
 
 
 def test_the_catalog_compares_by_its_fields() -> None:

@@ -244,3 +244,59 @@ def test_the_cache_key_follows_the_records_fields() -> None:
     own = catalog_module._own_records()
     assert {catalog_module.Topic, catalog_module.Reading, catalog_module.Catalog} <= set(own)
     assert catalog_module.CACHE_LAYOUT.endswith(catalog_module.record_layout(*own))
+
+
+@pytest.mark.parametrize(
+    "damage", ["delete", "other write", "cut short", "longer", "a folder", "a FIFO"]
+)
+def test_a_damaged_details_file_is_a_cache_miss(
+    mine: Path, isolated_home: Path, damage: str
+) -> None:
+    """The topics' details live in the cache's ``.details`` file, checked (by its token
+    and size) when the catalog is loaded: a file that is not the one written with the
+    catalog makes the catalog a miss, rebuilt, never details of another build."""
+    workspace.catalog(workspace.gather([mine]))  # writes the cache
+    (details,) = (isolated_home / "cache").glob("catalog-*.details")
+    data = details.read_bytes()
+    if damage == "delete":
+        details.unlink()
+    elif damage == "other write":
+        details.write_bytes(bytes(16) + data[16:])
+    elif damage == "cut short":
+        details.write_bytes(data[:-1])
+    elif damage == "longer":
+        details.write_bytes(data + b"\0")
+    elif damage == "a FIFO":
+        details.unlink()
+        os.mkfifo(details)  # (opening it must not wait for a writer)
+    else:
+        details.unlink()
+        details.mkdir()
+    assert workspace.cached_catalog(workspace.gather([mine])) is None
+    assert workspace.catalog(workspace.gather([mine])).topics["mine.a"].summary == "s"
+    if damage not in ("a folder", "a FIFO"):  # (not replaced by a file: no cache then)
+        cached = workspace.cached_catalog(workspace.gather([mine]))
+        assert cached is not None and cached.topics["mine.a"].summary == "s"
+
+
+def test_a_loaded_catalog_reads_the_details_it_checked(mine: Path, isolated_home: Path) -> None:
+    from studyplan.adapters.files import write_cache
+
+    workspace.catalog(workspace.gather([mine]))  # writes the cache
+    cached = workspace.cached_catalog(workspace.gather([mine]))
+    assert cached is not None
+    assert cached.topics.pickled_details().opened() == []  # a warm start reads none
+    (details,) = (isolated_home / "cache").glob("catalog-*.details")
+    write_cache(details, b"junk")  # replaced (as a rebuild would) while the catalog is in use
+    assert cached.topics["mine.a"].summary == "s"
+    assert cached.topics.pickled_details().opened() == [0]
+
+
+def test_older_details_files_are_dropped_with_their_catalogs(
+    mine: Path, isolated_home: Path
+) -> None:
+    assert _titles(mine) == ["AAA"]
+    (mine / "mine.yaml").write_text(TEXT.replace("AAA", "BBB"), "utf-8")
+    assert _titles(mine) == ["BBB"]
+    names = sorted(p.suffix for p in (isolated_home / "cache").glob("catalog-*"))
+    assert names == [".details", ".edges", ".pickle", ".refs"]

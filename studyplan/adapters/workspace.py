@@ -31,6 +31,7 @@ from studyplan.adapters.curriculum.loader import (
     read_sources,
     validate,
 )
+from studyplan.adapters.details_file import attach_details, write_details
 from studyplan.adapters.files import write_cache
 from studyplan.domain.catalog import CACHE_LAYOUT, BibSummary, Catalog
 from studyplan.domain.digest import blake2b
@@ -42,6 +43,8 @@ from studyplan.errors import Problem
 PARSED_LAYOUT = record_layout(loader.Parsed)
 
 _CACHE_PREFIX = "catalog-"
+# The files of one cached catalog: its pickle, edge list, references and topics' details.
+_SUFFIXES = (".pickle", ".edges", ".refs", ".details")
 
 
 class Inputs:
@@ -348,6 +351,8 @@ def cached_catalog(inputs: Inputs) -> Catalog | None:
     refs_file = _refs_file(cache_file)
     if not isinstance(cached, Catalog) or not refs_file.is_file():
         return None
+    if not attach_details(cache_file.with_suffix(".details"), cached.topics):
+        return None
     cached.planning_graph = _planning_graph_reader(_edges_file(cache_file), cached)
     first = cached.references
     if isinstance(first, PickledMapping) and first.first_blob() is not None:
@@ -454,9 +459,9 @@ def _refs_file(cache_file: Path) -> Path:
 
 
 def _store(cache_file: Path, built: Catalog) -> None:
-    """Write the edge list and every reference (the whole library), then the catalog
-    with just the references commands look up, and drop older catalogs; a cache that
-    cannot be written is skipped."""
+    """Write the edge list, every reference (the whole library) and the topics' details,
+    then the catalog with just the references commands look up and without the details,
+    and drop older catalogs; a cache that cannot be written is skipped."""
     import copy
 
     links = "".join([f"{s} {t}\n" for s, t in zip(*built.topics.links(), strict=True)])
@@ -466,14 +471,18 @@ def _store(cache_file: Path, built: Catalog) -> None:
     whole, first = refs.blobs() if isinstance(refs, PickledMapping) else (b"", None)
     if not write_cache(_refs_file(cache_file), whole):
         return
+    topics = write_details(cache_file.with_suffix(".details"), built.topics)
+    if topics is None:
+        return
     light = copy.copy(built)
+    light.topics = topics
     if first is not None:
         light.references = PickledMapping[BibSummary](b"", first)
     if not write_cache(cache_file, pickle.dumps(light, pickle.HIGHEST_PROTOCOL)):
         return
     try:
         for old in cache_file.parent.glob(f"{_CACHE_PREFIX}*"):
-            if old.stem != cache_file.stem and old.suffix in (".pickle", ".edges", ".refs"):
+            if old.stem != cache_file.stem and old.suffix in _SUFFIXES:
                 old.unlink(missing_ok=True)
     except OSError:
         pass

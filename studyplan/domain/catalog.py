@@ -10,20 +10,16 @@ No ``from __future__ import annotations``: ``typing.NamedTuple`` compiles each s
 annotation (a ``ForwardRef``), which doubled the cost of these classes on every start.
 """
 
-import pickle
 import sys
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import repeat
 from typing import Any, NamedTuple
 
-from studyplan.domain.columns import (
-    CoreColumns,
-    core_columns_of,
-    links_of,
-    milestone_parts,
-)
+from studyplan.domain import columns
 from studyplan.domain.layout import record_layout
-from studyplan.domain.pickled import PickledMapping
+from studyplan.domain.pickled import PickledChunks, PickledMapping
+from studyplan.domain.positions import index_of, sorted_order
 
 
 class Prerequisite(NamedTuple):
@@ -159,7 +155,7 @@ class BibSummary(NamedTuple):
 # Bump only for a change of the pickled layout that no record's fields show (say, a
 # column's meaning); added, removed, renamed or retyped fields change the key by
 # themselves (``record_layout``, in ``domain/layout.py``).
-_LAYOUT_REVISION = 8  # 8: the details pickled in chunks, with their size (7: of 32 topics)
+_LAYOUT_REVISION = 9  # 9: ids, titles joined; ids' order; details apart; curricula as spans
 #: Topics per pickled chunk of details (``show`` opens one, ``next`` a few; all was half a
 #: ``show``), at most ``DETAIL_CHUNKS`` chunks (each repeats strings its topics share).
 DETAIL_CHUNK = 32
@@ -172,23 +168,22 @@ class TopicTable(Mapping[str, Topic]):
     What planning and listing read for every topic (id, curriculum, titles, hours, core
     readings, the prerequisite links by position) is kept as plain lists and arrays. The
     rest (summary, every reading, reasons, tags, where it was declared) is pickled in
-    chunks of ``DETAIL_CHUNK`` topics, each opened on first use: a warm ``plan`` on a
-    100k-topic catalog never pays for it, and ``show`` opens one chunk. See
-    benchmarks/bench_planner.py. Milestones are few: their positions and their parts'
-    positions are kept as one small mapping.
+    chunks of ``DETAIL_CHUNK`` topics, each opened on first use (``show`` opens one), and
+    the cache keeps them in a file of their own (``stored_apart``): a warm ``plan`` on a
+    100k-topic catalog never reads them (benchmarks/bench_planner.py). A loaded table
+    finds ids with a ``PositionIndex``. Milestones are few: their positions and their
+    parts' positions are kept as one small mapping.
     """
 
     __slots__ = (
         "_built",
-        "_chunk",
+        "_chunks",
         "_core",
         "_curriculum",
-        "_detail_chunks",
         "_details",
         "_hours",
         "_ids",
         "_milestones",
-        "_opened",
         "_position",
         "_sources",
         "_targets",
@@ -206,11 +201,11 @@ class TopicTable(Mapping[str, Topic]):
             [t.title for t in topics.values()],
             [text(t.title_zh) for t in topics.values()],
             array("d", [t.hours for t in topics.values()]),
-            core_columns_of(topics),
-            *links_of(topics, position),
+            columns.core_columns_of(topics),
+            *columns.links_of(topics, position),
         )
-        self._position = position
-        self._milestones = milestone_parts(topics, position)
+        self._position: Mapping[str, int] = position
+        self._milestones = columns.milestone_parts(topics, position)
         # (summary, prerequisites, readings, *the fields from tags on) per topic, the
         # records as plain tuples: named tuples pickle through a Python call each. The
         # loader interns the strings many topics share (ids, reasons, keys, tags).
@@ -218,9 +213,7 @@ class TopicTable(Mapping[str, Topic]):
             (t[4], tuple(map(tuple, t[6])), tuple(map(tuple, t[7])), *t[8:])
             for t in topics.values()
         ]
-        self._chunk = max(DETAIL_CHUNK, -(-len(ids) // DETAIL_CHUNKS))
-        self._detail_chunks: list[bytes] = []
-        self._opened: dict[int, list[tuple[Any, ...]]] = {}
+        self._chunks: PickledChunks | None = None  # made when pickled
 
     def _set_core(
         self,
@@ -229,7 +222,7 @@ class TopicTable(Mapping[str, Topic]):
         title: list[str],
         title_zh: list[str],
         hours: "array[float]",
-        core: CoreColumns,
+        core: columns.CoreColumns,
         sources: "array[int]",
         targets: "array[int]",
     ) -> None:
@@ -245,32 +238,44 @@ class TopicTable(Mapping[str, Topic]):
 
     # -- pickling: the hot columns as they are, the details as opaque chunks -------------
 
+    def pickled_details(self) -> PickledChunks:
+        """The details as pickled chunks (made now on a table built from topics)."""
+        if self._chunks is None:
+            self._chunks = PickledChunks.of(self._details or [], DETAIL_CHUNK, DETAIL_CHUNKS)
+        return self._chunks
+
     def __getstate__(self) -> tuple[Any, ...]:
-        chunks = self._detail_chunks
-        if self._details is not None:
-            rows, size, top = self._details, self._chunk, pickle.HIGHEST_PROTOCOL
-            chunks = [pickle.dumps(rows[i : i + size], top) for i in range(0, len(rows), size)]
-        core = (self._ids, self._curriculum, self._title, self._title_zh, self._hours)
-        details = (self._chunk, chunks)
-        return (*core, self._core, self._sources, self._targets, self._milestones, details)
+        join = columns.joined  # (one string each: split back faster than unpickled)
+        texts = (join(self._ids), self._curriculum, join(self._title), join(self._title_zh))
+        rest = (self._hours, self._core, self._sources, self._targets, self._milestones)
+        return (*texts, *rest, sorted_order(self._ids), self.pickled_details().state())
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        *core, milestones, (self._chunk, self._detail_chunks) = state
-        self._set_core(*core)
+        *core, milestones, order, details = state
+        ids, curriculum, title, title_zh, *rest = core
+        split = columns.split
+        self._set_core(split(ids), curriculum, split(title), split(title_zh), *rest)
         self._milestones = milestones
-        self._position = dict(zip(self._ids, range(len(self._ids)), strict=True))
+        self._position = index_of(self._ids, order, self._use_dict)
         self._details = None
-        self._opened = {}
+        self._chunks = PickledChunks.from_state(details)
+
+    def _use_dict(self, position: dict[str, int]) -> None:
+        self._position = position  # (the PositionIndex built it: no more Python calls)
+
+    def stored_apart(self, token: bytes) -> tuple["TopicTable", bytes]:
+        """A twin pickling ``token`` for its details, and the details' bytes to keep apart."""
+        chunks, blob = self.pickled_details().apart(token)
+        twin = TopicTable.__new__(TopicTable)
+        for name in TopicTable.__slots__:
+            setattr(twin, name, getattr(self, name))
+        twin._details, twin._chunks = None, chunks
+        return twin, blob
 
     def _detail(self, position: int) -> tuple[Any, ...]:
         if self._details is not None:
             return self._details[position]
-        chunk, offset = divmod(position, self._chunk)
-        rows = self._opened.get(chunk)
-        if rows is None:
-            rows = self._opened[chunk] = pickle.loads(self._detail_chunks[chunk])
-        detail: tuple[Any, ...] = rows[offset]
-        return detail
+        return (self._chunks or self.pickled_details()).row(position)
 
     # -- the mapping -------------------------------------------------------------------
 
@@ -278,22 +283,23 @@ class TopicTable(Mapping[str, Topic]):
         topic = self._built.get(topic_id)
         if topic is None:
             i = self._position[topic_id]
-            (summary, pres, readings, tags, level, goal, source, line, *rest) = self._detail(i)
-            topic = Topic(
-                topic_id,
-                self._curriculum[i],
-                self._title[i],
-                self._title_zh[i],
-                summary,
-                self._hours[i],
-                tuple(Prerequisite._make(p) for p in pres),
-                tuple(Reading._make(r) for r in readings),
-                tags,
-                level,
-                goal,
-                source,
-                line,
-                *rest,
+            summary, pres, readings, *rest = self._detail(i)
+            # The records made as tuples of their fields (as pickle would; the rows hold
+            # every field): the named tuples' own ``__new__`` is a Python call each.
+            new = tuple.__new__
+            topic = new(
+                Topic,
+                (
+                    topic_id,
+                    self._curriculum[i],
+                    self._title[i],
+                    self._title_zh[i],
+                    summary,
+                    self._hours[i],
+                    tuple(map(new, repeat(Prerequisite), pres)),
+                    tuple(map(new, repeat(Reading), readings)),
+                    *rest,
+                ),
             )
             self._built[topic_id] = topic
         return topic
@@ -314,6 +320,7 @@ class TopicTable(Mapping[str, Topic]):
         return self._position[topic_id]
 
     def positions(self) -> Mapping[str, int]:
+        """Topic id -> position (a loaded table's ``PositionIndex``, or the ``dict``)."""
         return self._position
 
     def ids(self) -> Sequence[str]:
@@ -354,7 +361,7 @@ class TopicTable(Mapping[str, Topic]):
     def titles_zh(self) -> Sequence[str]:
         return self._title_zh
 
-    def core_columns(self) -> CoreColumns:
+    def core_columns(self) -> columns.CoreColumns:
         """Every core reading as columns (key, where, access, url, hours, one_of), topic by topic:
         topic ``i``'s are rows ``at[i]`` to ``at[i + 1]``. Returns ``(at, *columns)``."""
         return self._core
@@ -411,10 +418,12 @@ class Catalog:
         blobs = (
             refs.blobs() if isinstance(refs, PickledMapping) else (PickledMapping.dump(refs), None)
         )
-        return self.curricula, self.topics, blobs, self.aliases, self.content_hash
+        curricula = columns.curricula_state(self.curricula, self.topics)
+        return self.topics, curricula, blobs, self.aliases, self.content_hash
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        self.curricula, self.topics, blobs, self.aliases, self.content_hash = state
+        self.topics, curricula, blobs, self.aliases, self.content_hash = state
+        self.curricula = columns.curricula_of(curricula, self.topics)
         self.references = PickledMapping[BibSummary](*blobs)
         self.planning_graph = None
 

@@ -1,17 +1,18 @@
 """How a ``TopicTable`` lays topics out as columns (the hot fields of every topic as plain
-lists and arrays, see ``catalog.TopicTable``) and how core readings group into what a
-topic needs. Pure: no I/O. Kept apart from ``catalog.py`` so that it stays readable;
-nothing here is pickled as a record, so the cache key does not depend on it."""
+lists and arrays, see ``catalog.TopicTable``), how core readings group into what a
+topic needs, and how a catalog pickles its curricula. Pure: no I/O. Kept apart from
+``catalog.py`` so that it stays readable; nothing here is pickled as a record, so the
+cache key does not depend on it."""
 
 from __future__ import annotations
 
 import sys
 from array import array
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from studyplan.domain.catalog import Reading, Topic
+    from studyplan.domain.catalog import Curriculum, Reading, Topic, TopicTable
 
 
 CoreColumns = tuple[
@@ -79,3 +80,58 @@ def core_groups(readings: Sequence[Reading]) -> tuple[tuple[Reading, ...], ...]:
             labelled[reading.one_of] = [reading]
             groups.append(labelled[reading.one_of])
     return tuple(tuple(g) for g in groups)
+
+
+def curricula_state(
+    curricula: Mapping[str, Curriculum], table: TopicTable
+) -> list[tuple[str, tuple[Any, ...]]]:
+    """The curricula as plain tuples to pickle, by key. A curriculum's topic ids that are
+    the table's ids at consecutive positions, in order (as the loader makes them: the
+    table is in declared order), are kept as the ``range`` of those positions: a warm
+    start on 100k topics unpickled the ids again, ~5 ms, for a curriculum-wide look
+    that few commands take (``curricula_of`` slices them back from the table)."""
+    ids, positions = table.ids(), table.positions()
+    state: list[tuple[str, tuple[Any, ...]]] = []
+    for key, cur in curricula.items():
+        own = cur.topic_ids
+        start = positions.get(own[0]) if own else None
+        kept: Sequence[str] | range = own
+        if start is not None and tuple(ids[start : start + len(own)]) == own:
+            kept = range(start, start + len(own))
+        state.append((key, (*cur[:4], kept, *cur[5:])))
+    return state
+
+
+def curricula_of(
+    state: list[tuple[str, tuple[Any, ...]]], table: TopicTable
+) -> dict[str, Curriculum]:
+    """The curricula ``curricula_state`` kept, their spans sliced from ``table``'s ids."""
+    from studyplan.domain.catalog import Curriculum
+
+    ids = table.ids()
+    curricula: dict[str, Curriculum] = {}
+    for key, (*head, topic_ids, source) in state:
+        if isinstance(topic_ids, range):
+            topic_ids = tuple(ids[topic_ids.start : topic_ids.stop])
+        curricula[key] = Curriculum._make((*head, topic_ids, source))
+    return curricula
+
+
+SEPARATOR = "\0"
+
+
+def joined(texts: list[str]) -> list[str] | str:
+    """The strings as one, ``SEPARATOR`` between them, when none holds it and most are
+    distinct (else as they are): splitting it back makes 100k ids in a third less time
+    than unpickling them, 100k Chinese titles in 16 ms instead of 27. (Repeated values
+    unpickle as references to one string: cheaper as they are.)"""
+    if texts and 2 * len(set(texts)) > len(texts):
+        one = SEPARATOR.join(texts)
+        if one.count(SEPARATOR) == len(texts) - 1:
+            return one
+    return texts
+
+
+def split(texts: list[str] | str) -> list[str]:
+    """The strings ``joined`` kept."""
+    return texts.split(SEPARATOR) if isinstance(texts, str) else texts

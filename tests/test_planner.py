@@ -214,3 +214,22 @@ def test_why_command_and_plan_explain_a_step_alike(real_builtin: object) -> None
         assert len(plan.steps) > 5
         for step in plan.steps:
             assert chain_to(graph, cat, step.topic_id, goal) == step.why
+
+
+@given(dag_and_statuses(), st.data(), st.booleans())
+def test_covered_count_is_the_covered_not_skipped(case, data, native) -> None:  # type: ignore[no-untyped-def]
+    # The plan's head prints the count, worked out from indices without making the
+    # covered topics: it must be what counting them gives, whatever the marks.
+    edges, hours, statuses, goals = case
+    more = data.draw(
+        st.dictionaries(
+            st.sampled_from(sorted(edges)), st.sampled_from(["skipped", "not-known", "done"])
+        )
+    )
+    statuses = {**statuses, **more}
+    cat = make_catalog(edges, hours)
+    plan = build_plan(cat, goals, statuses, graph_of(cat, native=native))
+    counted = sum(1 for c in plan.covered if c.status != "skipped")
+    assert plan.covered_count() == (
+        counted if any(s in ("done", "known") for s in statuses.values()) else 0
+    )

@@ -108,6 +108,7 @@ def build_plan(
         total_hours=float(sum(hours)),
         _why_tree=lambda: graph.why_tree(goals, walk),
         _covered=lambda: _covered_topics(table, graph, goals, statuses, milestones, topic_ids),
+        _covered_count=lambda: _covered_number(graph, goals, statuses, order),
     )
 
 
@@ -169,6 +170,22 @@ def _covered_topics(
         for t in graph.ids
         if t in needed and t not in in_plan
     ]
+
+
+def _covered_number(
+    graph: PrerequisiteGraph,
+    goals: Sequence[str],
+    statuses: Mapping[str, str],
+    order: Sequence[int],
+) -> int:
+    """``len`` of ``_covered_topics`` without its skipped ones, from indices alone: what
+    the goals need, less the plan (all of it needed), less the skipped topics needed."""
+    needed = graph.closure_indices(goals)
+    index = graph.index
+    skipped = sum(
+        1 for t, s in statuses.items() if s == Status.SKIPPED and t in index and index[t] in needed
+    )
+    return len(needed) - len(order) - skipped
 
 
 def why_text(catalog: Catalog, step: Step, longest: int | None = None) -> str:

@@ -257,12 +257,21 @@ def _bytewise(text: str) -> str:
 
 
 def _bytewise_column(column: Sequence[str]) -> Sequence[str]:
-    """``_bytewise`` of every value: the column itself when all of it is ASCII (one
-    join tells), else each distinct value converted once."""
-    if "".join(column).isascii():
+    """``_bytewise`` of every value: the column itself when all of it is ASCII; each
+    distinct value converted once when a sample shows them repeated; else
+    the whole column at once (joined by a line break, which no value then holds, encoded,
+    decoded as Latin-1 and split again: a few C passes, where converting 100k distinct
+    CJK titles one by one took ~60 ms)."""
+    joined = "\n".join(column)
+    if joined.isascii():
         return column
-    seen = {text: _bytewise(text) for text in dict.fromkeys(column)}
-    return list(map(seen.__getitem__, column))
+    sample = column[:: max(1, len(column) // 256)]  # enough to tell repeated values
+    if len(set(sample)) * 2 <= len(sample):
+        seen = {text: _bytewise(text) for text in dict.fromkeys(column)}
+        return list(map(seen.__getitem__, column))
+    if joined.count("\n") == len(column) - 1:
+        return joined.encode().decode("latin-1").split("\n")
+    return [_bytewise(text) for text in column]
 
 
 class _BytewiseHeads(dict[str, str]):

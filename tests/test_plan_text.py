@@ -200,3 +200,17 @@ def test_any_plan_prints_as_the_format(catalog: Catalog, data: st.DataObject) ->
             assert _printed(catalog, plan, stdout) == expected
     finally:
         plan_render.STEPS_PER_CHUNK = chunk
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        [f"Topic {i}" for i in range(600)],  # ASCII: the column itself
+        ["主题"] * 600,  # repeated: each distinct value once
+        [f"主题 {i} é" for i in range(600)],  # distinct: converted whole
+        ["a\nb", "é", "c"] * 3,  # a value with a line break: one by one
+    ],
+)
+def test_bytewise_columns_are_each_values_utf8(column: list[str]) -> None:
+    converted = plan_render._bytewise_column(column)
+    assert [text.encode("latin-1").decode() for text in converted] == column

@@ -17,10 +17,10 @@ outweighs any number of paid works and hours, and one fewer paid work any hours.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from studyplan.domain.catalog import Reading
+from studyplan.domain.record import FrozenRecord, Record
 
 if TYPE_CHECKING:
     from studyplan.domain.catalog import Catalog
@@ -31,32 +31,59 @@ _SCALE = 100
 TIME_LIMIT_S = 10.0
 
 
-@dataclass(frozen=True, slots=True)
-class Group:
+class Group(FrozenRecord):
     """What one step needs from one group: one of ``options`` (a needed reading is a
-    group of one). ``fallback_hours`` is the cost of an option without hours."""
+    group of one). ``fallback_hours`` is the cost of an option without hours. (The
+    records here are not dataclasses: ``plan --books`` would import ``dataclasses`` for
+    them alone, see ``domain/record.py``.)"""
 
-    step: int
-    options: tuple[Reading, ...]
-    fallback_hours: float
+    __slots__ = ("step", "options", "fallback_hours")  # noqa: RUF023 - in the constructor's order
+
+    def __init__(self, step: int, options: tuple[Reading, ...], fallback_hours: float) -> None:
+        self.step: Final = step
+        self.options: Final = options
+        self.fallback_hours: Final = fallback_hours
 
     def cost(self, k: int) -> float:
         hours = self.options[k].hours
         return self.fallback_hours if hours is None else hours
 
 
-@dataclass(slots=True)
-class Choice:
-    """The chosen option (an index into ``Group.options``) of every group, and its score."""
+class Choice(Record):
+    """The chosen option (an index into ``Group.options``) of every group, and its score.
+    ``solver``: "cp-sat", "none" (no choice to make) or "greedy"."""
 
-    picks: list[int]
-    works: int
-    paid_works: int
-    hours: float
-    optimal: bool
-    solver: str  # "cp-sat", "none" (no choice to make) or "greedy"
-    note: str = ""
-    groups: Sequence[Group] = field(default=(), repr=False)
+    __slots__ = (  # noqa: RUF023 - in the constructor's order
+        "picks",
+        "works",
+        "paid_works",
+        "hours",
+        "optimal",
+        "solver",
+        "note",
+        "groups",
+    )
+    _hidden = frozenset({"groups"})
+
+    def __init__(
+        self,
+        picks: list[int],
+        works: int,
+        paid_works: int,
+        hours: float,
+        optimal: bool,
+        solver: str,
+        note: str = "",
+        groups: Sequence[Group] = (),
+    ) -> None:
+        self.picks = picks
+        self.works = works
+        self.paid_works = paid_works
+        self.hours = hours
+        self.optimal = optimal
+        self.solver = solver
+        self.note = note
+        self.groups = groups
 
 
 def groups_of(catalog: Catalog, plan: Plan | Sequence[str]) -> list[Group]:
@@ -229,19 +256,23 @@ def greedy(groups: Sequence[Group]) -> list[int]:
     return [p if p is not None else 0 for p in picks]
 
 
-@dataclass(slots=True)
-class Chapter:
-    step: int
-    topic_id: str
-    reading: Reading
-    hours: float | None
+class Chapter(Record):
+    __slots__ = ("step", "topic_id", "reading", "hours")  # noqa: RUF023 - in the constructor's order
+
+    def __init__(self, step: int, topic_id: str, reading: Reading, hours: float | None) -> None:
+        self.step = step
+        self.topic_id = topic_id
+        self.reading = reading
+        self.hours = hours
 
 
-@dataclass(slots=True)
-class Work:
-    key: str
-    paid: bool
-    chapters: list[Chapter]
+class Work(Record):
+    __slots__ = ("key", "paid", "chapters")  # noqa: RUF023 - in the constructor's order
+
+    def __init__(self, key: str, paid: bool, chapters: list[Chapter]) -> None:
+        self.key = key
+        self.paid = paid
+        self.chapters = chapters
 
     @property
     def hours(self) -> float:

@@ -202,7 +202,12 @@ NOT_ON_THE_PLAN_PATH = (
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
-    [["plan", "mini.ib"], ["plan", "mini.ib", "-H", "6"], ["plan", "mini.ib", "--all"]],
+    [
+        ["plan", "mini.ib"],
+        ["plan", "mini.ib", "-H", "6"],
+        ["plan", "mini.ib", "--all"],
+        ["plan", "mini.ib", "--books"],
+    ],
     ids=" ".join,
 )
 def test_a_warm_plan_builds_no_dataclass(tmp_path: Path, args: list[str]) -> None:

@@ -39,10 +39,14 @@ class Group(FrozenRecord):
 
     __slots__ = ("step", "options", "fallback_hours")  # noqa: RUF023 - in the constructor's order
 
+    step: Final[int]
+    options: Final[tuple[Reading, ...]]
+    fallback_hours: Final[float]
+
     def __init__(self, step: int, options: tuple[Reading, ...], fallback_hours: float) -> None:
-        self.step: Final = step
-        self.options: Final = options
-        self.fallback_hours: Final = fallback_hours
+        self.step = step
+        self.options = options
+        self.fallback_hours = fallback_hours
 
     def cost(self, k: int) -> float:
         hours = self.options[k].hours

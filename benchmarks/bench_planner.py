@@ -263,7 +263,11 @@ def main(rounds: int = 15) -> list[str]:
             {**NO_SITE_ENV, "STUDYPLAN_BUILTIN_DIR": str(big_root), "STUDYPLAN_HOME": str(home)},
             goal=2.5,
         )
-        interleave([baseline, warm_small, warm, bare, warm_vs_bare], max(3, rounds // 3), warmup=1)
+        # Ten rounds at the full setting: with five, one slow stretch of this shared machine
+        # moved a median by a fifth.
+        interleave(
+            [baseline, warm_small, warm, bare, warm_vs_bare], max(3, rounds * 2 // 3), warmup=1
+        )
         missed += report("whole-process plan (medians)", baseline, [warm_small, warm])
         missed += report("warm 100k plan against the bare rustworkx process", bare, [warm_vs_bare])
         warm_peak = statistics.median(

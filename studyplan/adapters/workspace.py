@@ -351,7 +351,7 @@ def cached_catalog(inputs: Inputs) -> Catalog | None:
     refs_file = _refs_file(cache_file)
     if not isinstance(cached, Catalog) or not refs_file.is_file():
         return None
-    if not attach_details(cache_file.with_suffix(".details"), cached.topics):
+    if not attach_details(_details_file(cache_file), cached.topics):
         return None
     cached.planning_graph = _planning_graph_reader(_edges_file(cache_file), cached)
     first = cached.references
@@ -454,6 +454,10 @@ def _planning_graph_reader(edges_file: Path, catalog: Catalog) -> Callable[[], A
     return read
 
 
+def _details_file(cache_file: Path) -> Path:
+    return cache_file.with_suffix(".details")
+
+
 def _refs_file(cache_file: Path) -> Path:
     return cache_file.with_suffix(".refs")
 
@@ -471,7 +475,7 @@ def _store(cache_file: Path, built: Catalog) -> None:
     whole, first = refs.blobs() if isinstance(refs, PickledMapping) else (b"", None)
     if not write_cache(_refs_file(cache_file), whole):
         return
-    topics = write_details(cache_file.with_suffix(".details"), built.topics)
+    topics = write_details(_details_file(cache_file), built.topics)
     if topics is None:
         return
     light = copy.copy(built)

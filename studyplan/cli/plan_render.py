@@ -106,16 +106,15 @@ def _step_lines(
 
     table = catalog.topics
     milestones = table.milestones()
-    titles, titles_zh = table.titles(), table.titles_zh()
     started = {t for t, s in plan.statuses.items() if s == Status.STARTED}
-    n_steps = len(plan.topic_ids)
-    width = len(str(n_steps))
+    width = len(str(len(plan.topic_ids)))
     pad = " " * (width + 2)
+    if not (milestones or started or reading or extra):
+        yield from _plain_chunks(catalog, plan, width, pad)
+        return
+    titles, titles_zh = table.titles(), table.titles_zh()
     refs = _References(catalog)
     hours_text = {hours: f"{hours:g}" for hours in set(plan.hours)}
-    if not (milestones or started or reading or extra):
-        yield from _plain_chunks(catalog, plan, refs, width, pad)
-        return
     whys = iter_why_texts(catalog, plan, WHY_LINKS_SHOWN)
     columns = (plan.positions, plan.topic_ids, plan.hours, whys)
     steps = zip(_week_spans(plan), *columns, strict=True)
@@ -165,9 +164,7 @@ def _readings(
     return reads
 
 
-def _plain_chunks(
-    catalog: Catalog, plan: Plan, refs: Mapping[str, str], width: int, pad: str
-) -> Iterator[bytes]:
+def _plain_chunks(catalog: Catalog, plan: Plan, width: int, pad: str) -> Iterator[bytes]:
     """The steps of a plan with no checkpoint, mark or citation, at most
     ``STEPS_PER_CHUNK`` at a time, each chunk one piece of UTF-8 text (the steps joined
     as lines would be).
@@ -179,8 +176,8 @@ def _plain_chunks(
       a copy (``encode("latin-1")``) where real text needs a UTF-8 encoding;
     - a step with one core reading and a chain long enough to be shortened (most steps
       of a deep plan) is one f-string of plain look-ups, its chain spelt in place in the
-      planner's shape (``planner.iter_why_texts``, which spells every other chain; a
-      test holds the two to the same text); the others go through ``block``;
+      planner's shape (``planner.chain_speller`` spells every other step's chain, in
+      ``block``; tests/test_plan_text.py holds the two to the same text);
     - each chunk's step numbers have the same number of digits, so the padding is one
       string per chunk.
     """
@@ -191,7 +188,7 @@ def _plain_chunks(
     titles = _bytewise_column(table.titles())
     titles_zh = _bytewise_column(table.titles_zh())
     where, access = _bytewise_column(wheres), _bytewise_column(accesses)
-    heads = _BytewiseHeads(refs)
+    heads = _References(catalog, _bytewise)
     dot, dash = _bytewise(" · "), _bytewise(" — ")
     arrow, cut_mark, goal_mark = map(_bytewise, CHAIN_MARKS)
     tree = plan.why_tree()
@@ -274,18 +271,6 @@ def _bytewise_column(column: Sequence[str]) -> Sequence[str]:
     return [_bytewise(text) for text in column]
 
 
-class _BytewiseHeads(dict[str, str]):
-    """Reference key -> its head (``_References``), ``_bytewise``."""
-
-    def __init__(self, refs: Mapping[str, str]) -> None:
-        super().__init__()
-        self.refs = refs
-
-    def __missing__(self, key: str) -> str:
-        head = self[key] = _bytewise(self.refs[key])
-        return head
-
-
 def _styled(lines: list[str], pad: str) -> list[tuple[str, str]]:
     """A rendered plan's lines with their terminal styles: the header and each step's
     title bold, the why-lines dim, a deadline that does not fit red."""
@@ -327,16 +312,19 @@ def _verbs(one_of: Sequence[str | None], first: int, end: int) -> list[str]:
 
 
 class _References(dict[str, str]):
-    """Reference key -> ``Cover & Thomas (2006), Elements of …``, formatted on first use."""
+    """Reference key -> ``Cover & Thomas (2006), Elements of …``, formatted on first use
+    (and passed through ``spell``: ``_bytewise`` for ``_plain_chunks``)."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, spell: Callable[[str], str] | None = None) -> None:
         super().__init__()
         self.catalog = catalog
+        self.spell = spell
 
     def __missing__(self, key: str) -> str:
         from studyplan.views.render import reference_head
 
-        head = self[key] = reference_head(self.catalog, key)
+        head = reference_head(self.catalog, key)
+        self[key] = head = self.spell(head) if self.spell else head
         return head
 
 

@@ -275,7 +275,7 @@ class TopicTable(Mapping[str, Topic]):
     def _detail(self, position: int) -> tuple[Any, ...]:
         if self._details is not None:
             return self._details[position]
-        return (self._chunks or self.pickled_details()).row(position)
+        return self.pickled_details().row(position)
 
     # -- the mapping -------------------------------------------------------------------
 

@@ -136,7 +136,7 @@ def _postorder_arrays(graph: Any, root: int, edges: Any) -> IntArray:
     nodes = np.empty(size, dtype=np.int64)
     nodes[0] = root
     nodes[1:] = tree[:, 1]
-    position = np.empty(max(graph.num_nodes(), root) + 1, dtype=np.int64)
+    position = np.empty(graph.num_nodes() + 1, dtype=np.int64)
     position[nodes] = np.arange(size)
     parent = np.zeros(size, dtype=np.int64)
     parent[1:] = position[tree[:, 0]]
@@ -157,7 +157,7 @@ def _postorder_arrays(graph: Any, root: int, edges: Any) -> IntArray:
         up = up[up]
     order = np.empty(size, dtype=np.int64)
     order[end - depth] = nodes
-    return order  # the root finishes last
+    return order  # (the root, last)
 
 
 def why_tree(

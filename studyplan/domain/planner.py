@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
+from functools import cache
 from itertools import accumulate
 
 from studyplan.domain.catalog import Catalog, TopicTable
@@ -98,6 +99,9 @@ def build_plan(
     topic_ids = [ids[i] for i in order]
     if hours_left:
         hours = [hours_left.get(t, h) for t, h in zip(topic_ids, hours, strict=True)]
+    # What the goals need and the plan leaves out: the covered topics (``plan --all``) and
+    # their count (the header), both worked out on first use, from indices.
+    left_out = cache(lambda: _needed_not_planned(graph, goals, order))
     return Plan(
         goals=list(goals),
         topic_ids=topic_ids,
@@ -107,8 +111,8 @@ def build_plan(
         statuses=statuses,
         total_hours=float(sum(hours)),
         _why_tree=lambda: graph.why_tree(goals, walk),
-        _covered=lambda: _covered_topics(table, graph, goals, statuses, milestones, topic_ids),
-        _covered_count=lambda: _covered_number(graph, goals, statuses, order),
+        _covered=lambda: _covered_topics(table, graph, statuses, milestones, left_out()),
+        _covered_count=lambda: _covered_number(graph, statuses, left_out()),
     )
 
 
@@ -152,40 +156,41 @@ def _walk(
     return order, walk
 
 
+def _needed_not_planned(
+    graph: PrerequisiteGraph, goals: Sequence[str], order: Sequence[int]
+) -> set[int]:
+    """The positions the goals need that the plan leaves out (what the learner has, and
+    what is skipped)."""
+    return graph.closure_indices(goals) - set(order)
+
+
 def _covered_topics(
     table: TopicTable,
     graph: PrerequisiteGraph,
-    goals: Sequence[str],
     statuses: Mapping[str, str],
     milestones: Mapping[int, Sequence[int]],
-    topic_ids: list[str],
+    left_out: set[int],
 ) -> list[Covered]:
-    """The goals' prerequisites the plan leaves out as had, each with the done/known topic
-    that vouches for it and its status (``Plan.covered``, made when asked for)."""
+    """The topics at the ``left_out`` positions, in declared order, each with the
+    done/known topic that vouches for it and its status (``Plan.covered``, made when
+    asked for)."""
     covered_by = satisfied_closure(graph, statuses, milestones)
-    needed = graph.closure(goals)
-    in_plan = set(topic_ids)
     return [
         Covered(table[t], covered_by.get(t, t), statuses.get(t, Status.COVERED))
-        for t in graph.ids
-        if t in needed and t not in in_plan
+        for t in map(graph.ids.__getitem__, sorted(left_out))
     ]
 
 
 def _covered_number(
-    graph: PrerequisiteGraph,
-    goals: Sequence[str],
-    statuses: Mapping[str, str],
-    order: Sequence[int],
+    graph: PrerequisiteGraph, statuses: Mapping[str, str], left_out: set[int]
 ) -> int:
-    """``len`` of ``_covered_topics`` without its skipped ones, from indices alone: what
-    the goals need, less the plan (all of it needed), less the skipped topics needed."""
-    needed = graph.closure_indices(goals)
+    """How many of ``_covered_topics`` are not skipped, without making them (the marks
+    are few; the covered topics can be most of a catalog)."""
     index = graph.index
     skipped = sum(
-        1 for t, s in statuses.items() if s == Status.SKIPPED and t in index and index[t] in needed
+        1 for t, s in statuses.items() if s == Status.SKIPPED and index.get(t, -1) in left_out
     )
-    return len(needed) - len(order) - skipped
+    return len(left_out) - skipped
 
 
 def why_text(catalog: Catalog, step: Step, longest: int | None = None) -> str:

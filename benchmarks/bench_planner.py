@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -28,6 +29,7 @@ from benchmarks.harness import (
     STUDYPLAN_S,
     Case,
     best_of,
+    clean_env,
     interleave,
     peak_mib,
     report,
@@ -160,6 +162,11 @@ def cold_run(root: Path, goal: str, home: Path, keep_cache: bool = False) -> tup
     return float(out[0]), float(out[1]) / 1024
 
 
+# The cached edge list runs from a topic to each of its prerequisites, so what the goal
+# needs is its *descendants*, and prerequisites come first in the *reversed* topological
+# order. (Until session 6 this took the goal's ancestors, the topics that require it: none
+# for the benchmark's goal, so the baseline printed one id instead of the plan's 94,528.
+# ``same_closure`` now checks the baseline against the plan before anything is timed.)
 BARE_RX = """
 import glob, os, sys
 import rustworkx
@@ -168,10 +175,39 @@ graph = rustworkx.PyDiGraph.read_edge_list(glob.glob(os.path.join(cache, "catalo
 ids = open(sys.argv[1], encoding="utf-8").read().split()
 graph.add_nodes_from([None] * (len(ids) - graph.num_nodes()))
 goal = ids.index(sys.argv[2])
-need = rustworkx.ancestors(graph, goal) | {goal}
-sys.stdout.write("\\n".join([ids[n] for n in rustworkx.topological_sort(graph) if n in need]))
+need = rustworkx.descendants(graph, goal) | {goal}
+order = rustworkx.topological_sort(graph)[::-1]
+sys.stdout.write("\\n".join([ids[n] for n in order if n in need]))
 sys.stdout.write("\\n")
 """
+
+
+def same_closure(bare: Case, plan: Case, ids_file: Path) -> None:
+    """Fail unless the bare process prints the ids of the plan's steps, each once, every
+    prerequisite before what needs it (the baseline must do the plan's graph work)."""
+    printed = [
+        subprocess.run(
+            case.argv, env=clean_env(case.env), capture_output=True, text=True, check=True
+        ).stdout
+        for case in (bare, plan)
+    ]
+    bare_ids = printed[0].split()
+    plan_ids = re.findall(r"^ *\d+\. .*\[(\S+)\]  ", printed[1], re.MULTILINE)
+    problem = ""
+    if len(bare_ids) != len(set(bare_ids)) or set(bare_ids) != set(plan_ids):
+        problem = f"printed {len(bare_ids)} ids for the plan's {len(plan_ids)} steps"
+    else:
+        # Every cached link (topic -> prerequisite) between printed ids runs backwards.
+        (edges,) = (Path((bare.env or {})["STUDYPLAN_HOME"]) / "cache").glob("catalog-*.edges")
+        all_ids = ids_file.read_text("utf-8").split()
+        position = {tid: n for n, tid in enumerate(bare_ids)}
+        for line in edges.read_text("ascii").splitlines():
+            topic, pre = (all_ids[int(k)] for k in line.split())
+            if topic in position and position[pre] > position[topic]:
+                problem = f"printed {topic} before its prerequisite {pre}"
+                break
+    if problem:
+        raise SystemExit(f"the bare rustworkx process {problem}: it is no baseline for the plan")
 
 
 def json_floor(root: Path) -> float:
@@ -263,6 +299,7 @@ def main(rounds: int = 15) -> list[str]:
             {**NO_SITE_ENV, "STUDYPLAN_BUILTIN_DIR": str(big_root), "STUDYPLAN_HOME": str(home)},
             goal=2.5,
         )
+        same_closure(bare, warm_vs_bare, ids_file)
         # Ten rounds at the full setting: with five, one slow stretch of this shared machine
         # moved a median by a fifth.
         interleave(

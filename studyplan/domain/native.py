@@ -207,16 +207,18 @@ def _why_tree_of(
         for node in layer:
             distance[node] = depth
     up = [-1] * node_count
-    # The links come topic by topic in declared order: the first link that reaches a
-    # node from one layer above comes from the earliest-declared such topic.
-    for source, target in zip(sources, targets, strict=True):
-        above = distance[source]
-        if above >= 0 and up[target] < 0 and distance[target] == above + 1:
+    # The links come topic by topic in declared order. Walked backwards, the last link
+    # written to a node, from one layer above, is the earliest-declared such topic: one
+    # test per link (this loop is most of the pass on a large plan). A link from outside
+    # the plan (distance -1) passes the test only into a goal (0), and goals have no link.
+    for source, target in zip(reversed(sources), reversed(targets), strict=True):
+        if distance[target] == distance[source] + 1:
             up[target] = source
     goal = [-1] * node_count
     if layers:
         for node in layers[0]:
             goal[node] = node
+            up[node] = -1
     for layer in layers[1:]:
         for node in layer:
             goal[node] = goal[up[node]]

@@ -184,9 +184,6 @@ def test_native_passes_agree_with_and_without_numpy(
     goals = list(dict.fromkeys(goals))
     blocked = sorted({g.index[t] for t in data.draw(st.lists(st.sampled_from(names)))} - set(goals))
     planning = g._planning_graph()
-    orders = [native.postorder(planning, goals, blocked, arrays=flag) for flag in (True, False)]
-    assert orders[0] == orders[1]
-    assert all(isinstance(i, int) for i in orders[1])
     sources, targets = g.edges()
     trees = [
         native.why_tree(planning, *native.edge_arrays(sources, targets), goals, blocked),

@@ -434,22 +434,14 @@ def _edges_file(cache_file: Path) -> Path:
 
 def _planning_graph_reader(edges_file: Path, catalog: Catalog) -> Callable[[], Any]:
     """The planner's rustworkx graph, read from the edge list kept beside the cached
-    catalog: rustworkx parses it in a third of the time Python takes to hand it the same
-    100k-topic graph (see the docs/architecture.md). None when the file is missing or
-    does not match the catalog, and the planner builds the graph itself."""
+    catalog (``native.read_planning_graph``; see docs/architecture.md). None when the
+    file is missing or does not match the catalog, and the planner builds it itself."""
 
     def read() -> Any:
-        import rustworkx
+        from studyplan.domain import native
 
-        try:
-            graph = rustworkx.PyDiGraph.read_edge_list(str(edges_file))
-        except Exception:  # missing or unreadable: built from the catalog instead
-            return None
-        size = len(catalog.topics)
-        if graph.num_edges() != len(catalog.topics.links()[0]) or graph.num_nodes() > size:
-            return None
-        graph.add_nodes_from([None] * (size - graph.num_nodes()))
-        return graph
+        links = len(catalog.topics.links()[0])
+        return native.read_planning_graph(edges_file, len(catalog.topics), links)
 
     return read
 
@@ -468,7 +460,9 @@ def _store(cache_file: Path, built: Catalog) -> None:
     and drop older catalogs; a cache that cannot be written is skipped."""
     import copy
 
-    links = "".join([f"{s} {t}\n" for s, t in zip(*built.topics.links(), strict=True)])
+    from studyplan.domain import native
+
+    links = native.edge_list(*built.topics.links())
     if not write_cache(_edges_file(cache_file), links.encode()):
         return
     refs = built.references

@@ -6,34 +6,69 @@ thousand topics, and in a single run up to ``NATIVE_COLD_MIN_TOPICS``;
 ``benchmarks/bench_planner.py``). Both give identical results, and a property test holds
 them to it.
 
-What rustworkx returns (a depth-first tree, breadth-first layers) is turned into the
-post-order and the why-tree either with numpy (no loop over nodes in Python) or with one
-plain loop over it. numpy is used only when it is already loaded (a long-running
-process): importing it costs a single ``plan`` run more than the loops it saves, even on
-100k topics (``benchmarks/bench_planner.py``). ``arrays`` forces one or the other.
+The why-tree's breadth-first layers come from rustworkx too; the link to each topic is
+then picked either with numpy (no loop over links in Python) or with one plain loop over
+them. numpy is used only when it is already loaded (a long-running process): importing
+it costs a single ``plan`` run more than the loop it saves, even on 100k topics
+(``benchmarks/bench_planner.py``). ``arrays`` in the tests forces one or the other.
 
-Nodes are indices into the graph's declared-order id list. The *planning graph* has an
-edge from each topic to each of its prerequisites, added in declared order, which is the
-order rustworkx's depth-first search visits them in.
+A planning graph keeps node 0 free for the walk's root: the topic at position ``p`` of the
+declared-order id list is node ``p + 1`` (``NODE``). The functions here take and return
+positions; only the graph and its edge list (``edge_list``) are in nodes. It has an edge
+from each topic to each of its prerequisites, added in declared order.
+
+The post-order comes from rustworkx's topological sort, which is a depth-first search
+started from each node in index order, visiting a node's edges in the order they were
+added, and listing the nodes in reverse of the order they finish. With an edge from the
+root (node 0, the first start) to each goal, the nodes that finish before the root are
+exactly the goals' post-order. tests/test_graph.py holds it, on random graphs, to the
+plain-Python walk in ``graph.py``: rustworkx does not promise this order, so an upgrade
+that changed it fails there (and ``pyproject.toml`` pins the minor version).
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
 
 import rustworkx as rx
 
 IntArray = Any  # numpy.ndarray of int64; numpy's own generics add nothing here
 
+ROOT = 0  # the walk's root; a topic's node is its position + NODE
+NODE = 1
+
 
 def planning_graph(node_count: int, sources: Sequence[int], targets: Sequence[int]) -> Any:
-    """A rustworkx graph of ``node_count`` nodes with the edges ``sources[k] -> targets[k]``
-    (a topic -> its prerequisite), added in that order."""
-    graph = rx.PyDiGraph(multigraph=True, node_count_hint=node_count + 1)
-    graph.add_nodes_from(range(node_count))
-    graph.add_edges_from_no_data(list(zip(sources, targets, strict=True)))
+    """The planning graph of ``node_count`` topics with the links ``sources[k] ->
+    targets[k]`` (a topic's position -> its prerequisite's), added in that order."""
+    graph = rx.PyDiGraph(multigraph=True, node_count_hint=node_count + NODE)
+    graph.add_nodes_from(range(node_count + NODE))
+    graph.add_edges_from_no_data(
+        [(s + NODE, t + NODE) for s, t in zip(sources, targets, strict=True)]
+    )
+    return graph
+
+
+def edge_list(sources: Sequence[int], targets: Sequence[int]) -> str:
+    """The planning graph's edges as rustworkx's edge-list text (``read_planning_graph``)."""
+    return "".join([f"{s + NODE} {t + NODE}\n" for s, t in zip(sources, targets, strict=True)])
+
+
+def read_planning_graph(path: Path, node_count: int, link_count: int) -> Any:
+    """The planning graph from an ``edge_list`` file: rustworkx parses it in a third of
+    the time Python takes to hand it the same 100k-topic graph. None when the file is
+    missing, unreadable or not of ``node_count`` topics and ``link_count`` links."""
+    try:
+        graph = rx.PyDiGraph.read_edge_list(str(path))
+    except Exception:  # missing or unreadable: the caller builds the graph instead
+        return None
+    size = node_count + NODE
+    if graph.num_edges() != link_count or graph.num_nodes() > size:
+        return None
+    graph.add_nodes_from([None] * (size - graph.num_nodes()))  # topics with no link
     return graph
 
 
@@ -52,24 +87,28 @@ def edge_arrays(sources: Sequence[int], targets: Sequence[int]) -> tuple[IntArra
     return np.asarray(sources, dtype=np.int64), np.asarray(targets, dtype=np.int64)
 
 
+def _nodes(positions: Sequence[int]) -> list[int]:
+    return [p + NODE for p in positions]
+
+
 def _without(graph: Any, blocked: Sequence[int], *, copy: bool = False) -> Any:
-    """``graph`` without the ``blocked`` nodes (indices stay as they are): a copy when
-    there are any, or when the caller will change it."""
+    """``graph`` without the topics at the ``blocked`` positions (node indices stay as
+    they are): a copy when there are any, or when the caller will change it."""
     if not blocked and not copy:
         return graph
     work = graph.copy()
     if blocked:
-        work.remove_nodes_from(list(blocked))
+        work.remove_nodes_from(_nodes(blocked))
     return work
 
 
 def closure(graph: Any, sources: Sequence[int], avoid: Sequence[int] = ()) -> list[int]:
     """The sources and everything they require, transitively, by paths that never enter
-    an ``avoid`` node."""
+    an ``avoid`` position."""
     if not sources:
         return []
-    layers = rx.digraph_bfs_layers(_without(graph, avoid), list(sources))
-    return [node for layer in layers for node in layer]
+    layers = rx.digraph_bfs_layers(_without(graph, avoid), _nodes(sources))
+    return [node - NODE for layer in layers for node in layer]
 
 
 def requirers(graph: Any, sources: Sequence[int]) -> list[int]:
@@ -77,87 +116,25 @@ def requirers(graph: Any, sources: Sequence[int]) -> list[int]:
     edges run from a topic to its prerequisites, so these are its ancestors)."""
     found = set(sources)
     for source in sources:
-        found.update(rx.ancestors(graph, source))
+        found.update(node - NODE for node in rx.ancestors(graph, source + NODE))
     return sorted(found)
 
 
-def postorder(
-    graph: Any, goals: Sequence[int], blocked: Sequence[int], arrays: bool | None = None
-) -> list[int]:
-    """Depth-first post-order from the goals, in order, never entering ``blocked``.
-
-    rustworkx gives the depth-first tree as edges in discovery order (a pre-order). Each
-    edge's tail is on the current path, so the path's nodes above it are finished: one
-    pass with a stack lists them in post-order (``_postorder_of``), or numpy does it
-    without a Python loop (``_postorder_arrays``).
-    """
-    if len(goals) == 1 and not blocked:
-        # One goal and nothing to avoid (a plan from scratch): the search runs on the
-        # graph as it is, from the goal, which finishes last.
-        root, work, keep_root = goals[0], graph, True
-    else:
-        work = _without(graph, blocked, copy=True)
-        root = work.add_node(None)  # may reuse a removed node's index: all stays in range
-        work.add_edges_from_no_data([(root, g) for g in goals])
-        keep_root = False
-    edges = rx.dfs_edges(work, root)
-    if with_arrays(arrays):
-        order = _postorder_arrays(graph, root, edges)
-        listed: list[int] = (order if keep_root else order[:-1]).tolist()
-        return listed
-    return _postorder_of(root, edges, keep_root)
-
-
-def _postorder_of(root: int, edges: Sequence[tuple[int, int]], keep_root: bool) -> list[int]:
-    out: list[int] = []
-    finish = out.append
-    path = [root]
-    top = path.pop
-    grow = path.append
-    for tail, head in edges:
-        while path[-1] != tail:
-            finish(top())
-        grow(head)
-    path.reverse()
-    out += path
-    if not keep_root:
-        out.pop()  # the root finishes last
-    return out
-
-
-def _postorder_arrays(graph: Any, root: int, edges: Any) -> IntArray:
-    """The post-order position of the node at pre-order position ``i`` is ``end[i] -
-    depth[i]``, where ``end[i]`` is the last pre-order position in its subtree; both come
-    from pointer doubling."""
-    import numpy as np
-
-    tree = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
-    size = len(tree) + 1
-    nodes = np.empty(size, dtype=np.int64)
-    nodes[0] = root
-    nodes[1:] = tree[:, 1]
-    position = np.empty(graph.num_nodes() + 1, dtype=np.int64)
-    position[nodes] = np.arange(size)
-    parent = np.zeros(size, dtype=np.int64)
-    parent[1:] = position[tree[:, 0]]
-    # end: follow each node's last child down to a leaf.
-    end = np.arange(size)
-    np.maximum.at(end, parent[1:], np.arange(1, size))
-    while True:
-        further = end[end]
-        if np.array_equal(further, end):
-            break
-        end = further
-    # depth: list ranking up the parent pointers (the root is its own parent, depth 0).
-    depth = np.ones(size, dtype=np.int64)
-    depth[0] = 0
-    up = parent.copy()
-    while up.any():
-        depth += depth[up]
-        up = up[up]
-    order = np.empty(size, dtype=np.int64)
-    order[end - depth] = nodes
-    return order  # (the root, last)
+def postorder(graph: Any, goals: Sequence[int], blocked: Sequence[int]) -> list[int]:
+    """Depth-first post-order from the goals, in order, never entering ``blocked``
+    (positions in, positions out): what finishes before the root in rustworkx's
+    topological sort, with an edge from the root to each goal (see the module's note)."""
+    work = _without(graph, blocked)
+    added = work.add_edges_from_no_data([(ROOT, g + NODE) for g in goals])
+    try:
+        # (Slicing NodeIndices gives a list, whatever the stubs say.)
+        finished = cast("list[int]", rx.topological_sort(work)[::-1])
+    finally:
+        if work is graph:  # the caller's graph, as it was
+            for edge in added:
+                work.remove_edge_from_index(edge)
+    del finished[finished.index(ROOT) :]
+    return [node - NODE for node in finished]
 
 
 def why_tree(
@@ -167,31 +144,30 @@ def why_tree(
     goals: Sequence[int],
     blocked: Sequence[int],
 ) -> tuple[list[int], list[int], list[int]]:
-    """For every node: (the node that needs it on a shortest chain to a goal, or -1; the
-    length of that chain, or -1 outside the plan; the goal it leads to, or -1).
+    """For every position: (the topic that needs it on a shortest chain to a goal, or -1;
+    the length of that chain, or -1 outside the plan; the goal it leads to, or -1).
 
     Among equally short chains the link goes to the earliest-declared topic, as in
     ``graph.why_tree``. ``sources``/``targets`` are the links (topic -> prerequisite, by
     topic in declared order): numpy arrays (``edge_arrays``) make the pass use numpy,
     plain sequences one loop over them.
     """
-    work = _without(graph, blocked)
-    node_count = graph.num_nodes()
-    layers = rx.digraph_bfs_layers(work, list(goals))
+    layers = rx.digraph_bfs_layers(_without(graph, blocked), _nodes(goals))
+    size = graph.num_nodes() - NODE
     if not hasattr(sources, "dtype"):
-        return _why_tree_of(node_count, layers, sources, targets)
+        return _why_tree_of(size, layers, sources, targets)
     import numpy as np
 
-    distance = np.full(node_count, -1, dtype=np.int64)
-    flat = [np.asarray(layer, dtype=np.int64) for layer in layers]
+    distance = np.full(size, -1, dtype=np.int64)
+    flat = [np.asarray(layer, dtype=np.int64) - NODE for layer in layers]
     for depth, layer in enumerate(flat):
         distance[layer] = depth
     source_distance = distance[sources]
     link = (source_distance >= 0) & (distance[targets] == source_distance + 1)
-    up = np.full(node_count, node_count, dtype=np.int64)
+    up = np.full(size, size, dtype=np.int64)
     np.minimum.at(up, targets[link], sources[link])
-    up[up == node_count] = -1
-    goal = np.full(node_count, -1, dtype=np.int64)
+    up[up == size] = -1
+    goal = np.full(size, -1, dtype=np.int64)
     if flat:
         goal[flat[0]] = flat[0]
     for layer in flat[1:]:
@@ -200,26 +176,29 @@ def why_tree(
 
 
 def _why_tree_of(
-    node_count: int, layers: Sequence[Sequence[int]], sources: Any, targets: Any
+    size: int, layers: Sequence[Sequence[int]], sources: Any, targets: Any
 ) -> tuple[list[int], list[int], list[int]]:
-    distance = [-1] * node_count
+    """``why_tree`` by plain loops, from the layers' nodes (positions + ``NODE``)."""
+    distance = [-1] * (size + NODE)
     for depth, layer in enumerate(layers):
         for node in layer:
             distance[node] = depth
-    up = [-1] * node_count
+    del distance[:NODE]  # by position from here on
+    up = [-1] * size
     # The links come topic by topic in declared order. Walked backwards, the last link
-    # written to a node, from one layer above, is the earliest-declared such topic: one
+    # written to a topic, from one layer above, is the earliest-declared such topic: one
     # test per link (this loop is most of the pass on a large plan). A link from outside
     # the plan (distance -1) passes the test only into a goal (0), and goals have no link.
     for source, target in zip(reversed(sources), reversed(targets), strict=True):
         if distance[target] == distance[source] + 1:
             up[target] = source
-    goal = [-1] * node_count
+    goal = [-1] * size
     if layers:
         for node in layers[0]:
-            goal[node] = node
-            up[node] = -1
+            goal[node - NODE] = node - NODE
+            up[node - NODE] = -1
     for layer in layers[1:]:
         for node in layer:
-            goal[node] = goal[up[node]]
+            position = node - NODE
+            goal[position] = goal[up[position]]
     return up, distance, goal

@@ -172,7 +172,7 @@ import glob, os, sys
 import rustworkx
 cache = os.path.join(os.environ["STUDYPLAN_HOME"], "cache")
 graph = rustworkx.PyDiGraph.read_edge_list(glob.glob(os.path.join(cache, "catalog-*.edges"))[0])
-ids = open(sys.argv[1], encoding="utf-8").read().split()
+ids = ["(root)", *open(sys.argv[1], encoding="utf-8").read().split()]  # node 0: native.ROOT
 graph.add_nodes_from([None] * (len(ids) - graph.num_nodes()))
 goal = ids.index(sys.argv[2])
 need = rustworkx.descendants(graph, goal) | {goal}
@@ -199,7 +199,7 @@ def same_closure(bare: Case, plan: Case, ids_file: Path) -> None:
     else:
         # Every cached link (topic -> prerequisite) between printed ids runs backwards.
         (edges,) = (Path((bare.env or {})["STUDYPLAN_HOME"]) / "cache").glob("catalog-*.edges")
-        all_ids = ids_file.read_text("utf-8").split()
+        all_ids = ["(root)", *ids_file.read_text("utf-8").split()]  # node 0: native.ROOT
         position = {tid: n for n, tid in enumerate(bare_ids)}
         for line in edges.read_text("ascii").splitlines():
             topic, pre = (all_ids[int(k)] for k in line.split())

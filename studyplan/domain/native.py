@@ -113,11 +113,15 @@ def closure(graph: Any, sources: Sequence[int], avoid: Sequence[int] = ()) -> li
 
 def requirers(graph: Any, sources: Sequence[int]) -> list[int]:
     """The sources and everything that requires them, transitively (the planning graph's
-    edges run from a topic to its prerequisites, so these are its ancestors)."""
-    found = set(sources)
-    for source in sources:
-        found.update(node - NODE for node in rx.ancestors(graph, source + NODE))
-    return sorted(found)
+    edges run from a topic to its prerequisites, so these are its ancestors): in one
+    search, as the ancestors of a node added to a copy with a link from every source
+    (one search per source walked most of a 100k graph fifty times for fifty gaps)."""
+    if not sources:
+        return []
+    work = graph.copy()
+    sink = work.add_node(None)
+    work.add_edges_from_no_data([(s + NODE, sink) for s in sources])
+    return sorted([node - NODE for node in rx.ancestors(work, sink)])
 
 
 def postorder(graph: Any, goals: Sequence[int], blocked: Sequence[int]) -> list[int]:

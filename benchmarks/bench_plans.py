@@ -1,14 +1,15 @@
 """Plans that keep up (issue #17), whole process on the built-in curricula, warm cache.
 
 1. ``plan GOALS --books`` against ``plan GOALS`` for every built-in curriculum as goals
-   (the whole set): goal <= 2x. The difference is importing OR-Tools' CP-SAT helper and
-   solving; the reading list prints fewer lines than the plan.
+   (the whole set): goal <= 2x. The difference is choosing the readings (each part of the
+   choice tried whole: OR-Tools is not loaded for the built-in set, ``books.TRIED_MAX``);
+   the reading list prints fewer lines than the plan.
 2. ``plan diff NAME`` against ``plan show NAME`` for a saved plan of the whole set with
    some marks since: goal <= 1.5x. Both re-plan the saved goals; the diff adds the
    covered-by pass and the why-tree, and prints less.
-3. Context: importing CP-SAT's compiled helper (what ``plan --books`` imports) and
-   OR-Tools' ``cp_model`` wrapper (which also imports numpy and pandas), against a bare
-   ``python -c pass``.
+3. Context: importing CP-SAT's compiled helper (what ``plan --books`` imports for a choice
+   too large to try whole) and OR-Tools' ``cp_model`` wrapper (which also imports numpy
+   and pandas), against a bare ``python -c pass``.
 """
 
 from __future__ import annotations

@@ -216,21 +216,38 @@ def test_a_warm_plan_builds_no_dataclass(tmp_path: Path, args: list[str]) -> Non
     assert "information bottleneck" in result.stdout.lower()
 
 
+@pytest.mark.slow
+def test_plan_books_on_the_whole_builtin_set_loads_no_solver(tmp_path: Path) -> None:
+    # Every part of the built-in set's choice is small enough to try whole (books.py's
+    # TRIED_MAX): OR-Tools' library (~60 ms to load) is left alone.
+    goals = ["math", "infotheory", "optimization", "control", "compression", "perception"]
+    goals += ["frontiers", "learning-theory"]
+    args = ["plan", *goals, "--books"]
+    result, outcome = _exit_probe(tmp_path, args, ("ortools",), builtin=ROOT, warm=args)
+    assert outcome == [0, [], 0], result.stderr
+    assert "works" in result.stdout
+
+
 def _exit_probe(
-    tmp_path: Path, args: list[str], unwanted: tuple[str, ...]
+    tmp_path: Path,
+    args: list[str],
+    unwanted: tuple[str, ...],
+    builtin: Path = FIXTURE_DATA,
+    warm: tuple[str, ...] | list[str] = ("done", "mini.probability"),
 ) -> tuple[subprocess.CompletedProcess[str], Any]:
-    """``EXIT_PROBE`` of ``args`` once the cache and the database are there: the run and
-    its [exit code, the ``unwanted`` modules it loaded, its ``atexit`` hooks]."""
+    """``EXIT_PROBE`` of ``args`` on the curricula in ``builtin`` once the cache and the
+    database are there (after a run of ``warm``): the run and its [exit code, the
+    ``unwanted`` modules it loaded, its ``atexit`` hooks]."""
     site = [p for p in sys.path if p.endswith("site-packages")]
     env = {
         **os.environ,
         "STUDYPLAN_HOME": str(tmp_path),
-        "STUDYPLAN_BUILTIN_DIR": str(FIXTURE_DATA),
+        "STUDYPLAN_BUILTIN_DIR": str(builtin),
         "PYTHONPATH": os.pathsep.join([str(ROOT), *site]),
     }
     env.pop("STUDYPLAN_DB", None)
     env["NOT_LOADED"] = ",".join(unwanted)
-    warm = [sys.executable, "-S", "-c", EXIT_PROBE, "done", "mini.probability"]
+    warm = [sys.executable, "-S", "-c", EXIT_PROBE, *warm]
     subprocess.run(warm, env=env, capture_output=True, check=True, timeout=120)  # cache, db
     probe = [sys.executable, "-S", "-c", EXIT_PROBE, *args]
     result = subprocess.run(probe, env=env, capture_output=True, text=True, timeout=120)

@@ -1,22 +1,31 @@
 """The fewest books: for each step of a plan, one reading out of each group of
 alternatives, so that the plan needs the fewest distinct works (citation keys); among
-those, the fewest paid works; then the fewest hours. Pure: no I/O.
+those, the fewest paid works; then the fewest hours; then the alternatives listed
+earliest (the smallest sum of the chosen options' positions). Pure: no I/O.
 
-Solved exactly with OR-Tools CP-SAT (imported here, inside ``choose``, only when some
-step has a real choice, and through its compiled helper: see ``_solve``), so no other
-command pays for it.
-If the solver stops at its time limit without a proven optimum, its best solution is
-kept with a note; without any solution, a greedy choice is used, with a note.
+Solved exactly. The groups with a real choice fall into independent parts (groups
+linked by a work that options of both read); the best of a whole choice is the best of
+each part, since the counts and hours add up part by part. When no part has more than
+``TRIED_MAX`` combinations, each is solved by trying them all (``_tried``: every
+built-in goal is, and OR-Tools' library, ~60 ms to load, is then not needed); otherwise
+the whole choice goes to OR-Tools CP-SAT (imported here, inside ``choose``, only then,
+and through its compiled helper: see ``_solve``), so no other command pays for it. If
+the solver stops at its time limit without a proven optimum, its best solution is kept
+with a note; without any solution, a greedy choice is used, with a note.
 
-The model: a 0/1 variable per option of every group (exactly one per group), a 0/1
-variable per work (``used`` is at least every option of that work) and one per work
-read in a paid reading; the three objectives are weighted so that one fewer work
-outweighs any number of paid works and hours, and one fewer paid work any hours.
+The solver's model: a 0/1 variable per option of every group (exactly one per group), a
+0/1 variable per work (``used`` is at least every option of that work) and one per work
+read in a paid reading; the four objectives are weighted so that one fewer work outweighs
+any number of paid works, hours and positions, one fewer paid work any hours and
+positions, and one fewer hundredth of an hour any positions.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any, Final
 
 from studyplan.domain.catalog import Reading
@@ -29,6 +38,10 @@ if TYPE_CHECKING:
 # Hours are compared in hundredths: the curricula give them to 0.5 h.
 _SCALE = 100
 TIME_LIMIT_S = 10.0
+# The most combinations of one independent part that are tried one by one before the
+# choice goes to CP-SAT: the whole built-in set's largest part is 10 groups of two (1,024
+# combinations, ~7 ms here); 4,096 take about half of what loading OR-Tools does.
+TRIED_MAX = 4096
 
 
 class Group(FrozenRecord):
@@ -123,6 +136,9 @@ def choose(groups: Sequence[Group], time_limit: float = TIME_LIMIT_S) -> Choice:
     if all(len(g.options) == 1 for g in groups):
         picks = [0] * len(groups)
         return _choice(groups, picks, optimal=True, solver="none")
+    tried = _tried(groups)
+    if tried is not None:
+        return _choice(groups, tried, optimal=True, solver="tried")
     found = _cp_sat(groups, time_limit)
     if found is not None:
         picks, optimal = found
@@ -147,6 +163,65 @@ def _choice(
     return Choice(picks, works, paid, hours, optimal, solver, note, groups)
 
 
+def _parts(groups: Sequence[Group]) -> list[list[int]]:
+    """The indices of the groups with a real choice, in independent parts: two groups
+    are in one part when an option of each reads the same work (whether it is counted,
+    and paid, then depends on both)."""
+    owner: dict[str, int] = {}  # work -> a group of its part (union-find over groups)
+    parent: dict[int, int] = {}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, group in enumerate(groups):
+        if len(group.options) == 1:
+            continue
+        parent[i] = i
+        for reading in group.options:
+            j = owner.setdefault(reading.key, i)
+            parent[root(i)] = root(j)
+    parts: dict[int, list[int]] = {}
+    for i in parent:
+        parts.setdefault(root(i), []).append(i)
+    return list(parts.values())
+
+
+def _tried(groups: Sequence[Group]) -> list[int] | None:
+    """The best choice by trying every combination of each independent part, or None
+    when some part has more than ``TRIED_MAX``. Works and paid works that the groups
+    without a choice read already count whatever a part picks. Among equally good
+    combinations, the one whose options come earliest in their groups (by the sum of
+    their positions, as ``_cp_sat`` ranks them), then the first tried."""
+    parts = _parts(groups)
+    sizes = [math.prod(len(groups[i].options) for i in part) for part in parts]
+    if max(sizes, default=0) > TRIED_MAX:
+        return None
+    fixed = [g.options[0] for g in groups if len(g.options) == 1]
+    read = {r.key for r in fixed}
+    paid = {r.key for r in fixed if r.access != "free"}
+
+    def cost(part: list[int], combo: tuple[int, ...]) -> tuple[int, int, int, int]:
+        """(works, paid works, hundredths of hours) that ``combo`` adds to ``fixed``, and
+        the sum of its options' positions (ties go to the earlier-listed options)."""
+        chosen = [(groups[i], k) for i, k in zip(part, combo, strict=True)]
+        readings = [group.options[k] for group, k in chosen]
+        works = {r.key for r in readings} - read
+        paid_works = {r.key for r in readings if r.access != "free"} - paid
+        hours = sum(round(group.cost(k) * _SCALE) for group, k in chosen)
+        return len(works), len(paid_works), hours, sum(combo)
+
+    picks = [0] * len(groups)
+    for part in parts:
+        combos = itertools.product(*(range(len(groups[i].options)) for i in part))
+        best = min(combos, key=partial(cost, part))  # (min keeps the first of equals)
+        for i, k in zip(part, best, strict=True):
+            picks[i] = k
+    return picks
+
+
 def _cp_sat(groups: Sequence[Group], time_limit: float) -> tuple[list[int], bool] | None:
     """Solve with CP-SAT; the picks and whether they are proven optimal, or None."""
     variables: list[None] = []
@@ -161,6 +236,9 @@ def _cp_sat(groups: Sequence[Group], time_limit: float) -> tuple[list[int], bool
         variables.append(None)
         return len(variables) - 1
 
+    # Last in the objective, below the hours: the options' positions in their groups
+    # (``_tried`` ranks by the same four), so that ties go to the earlier-listed ones.
+    hour_weight = sum(len(g.options) - 1 for g in groups) + 1
     for group in groups:
         row = [new_var() for _ in group.options]
         exactly_one.append(row)
@@ -173,9 +251,9 @@ def _cp_sat(groups: Sequence[Group], time_limit: float) -> tuple[list[int], bool
                 if reading.key not in paid:
                     paid[reading.key] = new_var()
                 implies.append((var, paid[reading.key]))
-            costs.append((var, round(group.cost(k) * _SCALE)))
+            costs.append((var, round(group.cost(k) * _SCALE) * hour_weight + k))
     hours_bound = sum(max(round(g.cost(k) * _SCALE) for k in range(len(g.options))) for g in groups)
-    paid_weight = hours_bound + 1
+    paid_weight = hours_bound * hour_weight + hour_weight  # above any hours and positions
     work_weight = paid_weight * (len(paid) + 1)
     objective = [(v, work_weight) for v in used.values()]
     objective += [(v, paid_weight) for v in paid.values()]

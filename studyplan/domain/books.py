@@ -132,7 +132,8 @@ def score(groups: Sequence[Group], picks: Sequence[int]) -> tuple[int, int, floa
 
 
 def choose(groups: Sequence[Group], time_limit: float = TIME_LIMIT_S) -> Choice:
-    """The choice with the fewest works, then paid works, then hours (see the module)."""
+    """The choice with the fewest works, then paid works, then hours, then the alternatives
+    listed earliest (see the module)."""
     if all(len(g.options) == 1 for g in groups):
         picks = [0] * len(groups)
         return _choice(groups, picks, optimal=True, solver="none")

@@ -10,10 +10,10 @@ The why-tree's breadth-first layers come from rustworkx too; the link to each to
 then picked either with numpy (no loop over links in Python) or with one plain loop over
 them. numpy is used only when it is already loaded (a long-running process): importing
 it costs a single ``plan`` run more than the loop it saves, even on 100k topics
-(``benchmarks/bench_planner.py``). ``arrays`` in the tests forces one or the other.
+(``benchmarks/bench_planner.py``). The tests hand ``why_tree`` both kinds of links.
 
 A planning graph keeps node 0 free for the walk's root: the topic at position ``p`` of the
-declared-order id list is node ``p + 1`` (``NODE``). The functions here take and return
+declared-order id list is node ``p + 1`` (``SHIFT``). The functions here take and return
 positions; only the graph and its edge list (``edge_list``) are in nodes. It has an edge
 from each topic to each of its prerequisites, added in declared order.
 
@@ -30,45 +30,40 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, cast
 
 import rustworkx as rx
 
 IntArray = Any  # numpy.ndarray of int64; numpy's own generics add nothing here
 
-ROOT = 0  # the walk's root; a topic's node is its position + NODE
-NODE = 1
+ROOT = 0  # the node kept for the walk's root
+SHIFT = 1  # the topic at position p is node p + SHIFT
 
 
 def planning_graph(node_count: int, sources: Sequence[int], targets: Sequence[int]) -> Any:
     """The planning graph of ``node_count`` topics with the links ``sources[k] ->
     targets[k]`` (a topic's position -> its prerequisite's), added in that order."""
-    graph = rx.PyDiGraph(multigraph=True, node_count_hint=node_count + NODE)
-    graph.add_nodes_from(range(node_count + NODE))
+    graph = rx.PyDiGraph(multigraph=True, node_count_hint=node_count + SHIFT)
+    graph.add_nodes_from(range(node_count + SHIFT))
     graph.add_edges_from_no_data(
-        [(s + NODE, t + NODE) for s, t in zip(sources, targets, strict=True)]
+        [(s + SHIFT, t + SHIFT) for s, t in zip(sources, targets, strict=True)]
     )
     return graph
 
 
 def edge_list(sources: Sequence[int], targets: Sequence[int]) -> str:
-    """The planning graph's edges as rustworkx's edge-list text (``read_planning_graph``)."""
-    return "".join([f"{s + NODE} {t + NODE}\n" for s, t in zip(sources, targets, strict=True)])
+    """The planning graph's edges as rustworkx's edge-list text (``as_planning_graph``)."""
+    return "".join([f"{s + SHIFT} {t + SHIFT}\n" for s, t in zip(sources, targets, strict=True)])
 
 
-def read_planning_graph(path: Path, node_count: int, link_count: int) -> Any:
-    """The planning graph from an ``edge_list`` file: rustworkx parses it in a third of
-    the time Python takes to hand it the same 100k-topic graph. None when the file is
-    missing, unreadable or not of ``node_count`` topics and ``link_count`` links."""
-    try:
-        graph = rx.PyDiGraph.read_edge_list(str(path))
-    except Exception:  # missing or unreadable: the caller builds the graph instead
-        return None
-    size = node_count + NODE
+def as_planning_graph(graph: Any, node_count: int, link_count: int) -> Any:
+    """``graph``, read from an ``edge_list`` text, as the planning graph of ``node_count``
+    topics (the topics without a link added at the end), or None when it does not have
+    ``link_count`` links or has more nodes than that."""
+    size = node_count + SHIFT
     if graph.num_edges() != link_count or graph.num_nodes() > size:
         return None
-    graph.add_nodes_from([None] * (size - graph.num_nodes()))  # topics with no link
+    graph.add_nodes_from([None] * (size - graph.num_nodes()))
     return graph
 
 
@@ -76,9 +71,9 @@ def is_acyclic(graph: Any) -> bool:
     return bool(rx.is_directed_acyclic_graph(graph))
 
 
-def with_arrays(arrays: bool | None = None) -> bool:
-    """Whether the passes below use numpy: as asked, else when it is already loaded."""
-    return "numpy" in sys.modules if arrays is None else arrays
+def with_arrays() -> bool:
+    """Whether the why-tree's pass uses numpy: when it is already loaded."""
+    return "numpy" in sys.modules
 
 
 def edge_arrays(sources: Sequence[int], targets: Sequence[int]) -> tuple[IntArray, IntArray]:
@@ -88,17 +83,16 @@ def edge_arrays(sources: Sequence[int], targets: Sequence[int]) -> tuple[IntArra
 
 
 def _nodes(positions: Sequence[int]) -> list[int]:
-    return [p + NODE for p in positions]
+    return [p + SHIFT for p in positions]
 
 
-def _without(graph: Any, blocked: Sequence[int], *, copy: bool = False) -> Any:
+def _without(graph: Any, blocked: Sequence[int]) -> Any:
     """``graph`` without the topics at the ``blocked`` positions (node indices stay as
-    they are): a copy when there are any, or when the caller will change it."""
-    if not blocked and not copy:
+    they are): a copy when there are any."""
+    if not blocked:
         return graph
     work = graph.copy()
-    if blocked:
-        work.remove_nodes_from(_nodes(blocked))
+    work.remove_nodes_from(_nodes(blocked))
     return work
 
 
@@ -108,7 +102,7 @@ def closure(graph: Any, sources: Sequence[int], avoid: Sequence[int] = ()) -> li
     if not sources:
         return []
     layers = rx.digraph_bfs_layers(_without(graph, avoid), _nodes(sources))
-    return [node - NODE for layer in layers for node in layer]
+    return [node - SHIFT for layer in layers for node in layer]
 
 
 def requirers(graph: Any, sources: Sequence[int]) -> list[int]:
@@ -120,8 +114,8 @@ def requirers(graph: Any, sources: Sequence[int]) -> list[int]:
         return []
     work = graph.copy()
     sink = work.add_node(None)
-    work.add_edges_from_no_data([(s + NODE, sink) for s in sources])
-    return sorted([node - NODE for node in rx.ancestors(work, sink)])
+    work.add_edges_from_no_data([(s + SHIFT, sink) for s in sources])
+    return sorted([node - SHIFT for node in rx.ancestors(work, sink)])
 
 
 def postorder(graph: Any, goals: Sequence[int], blocked: Sequence[int]) -> list[int]:
@@ -129,7 +123,7 @@ def postorder(graph: Any, goals: Sequence[int], blocked: Sequence[int]) -> list[
     (positions in, positions out): what finishes before the root in rustworkx's
     topological sort, with an edge from the root to each goal (see the module's note)."""
     work = _without(graph, blocked)
-    added = work.add_edges_from_no_data([(ROOT, g + NODE) for g in goals])
+    added = work.add_edges_from_no_data([(ROOT, g + SHIFT) for g in goals])
     try:
         # (Slicing NodeIndices gives a list, whatever the stubs say.)
         finished = cast("list[int]", rx.topological_sort(work)[::-1])
@@ -138,7 +132,7 @@ def postorder(graph: Any, goals: Sequence[int], blocked: Sequence[int]) -> list[
             for edge in added:
                 work.remove_edge_from_index(edge)
     del finished[finished.index(ROOT) :]
-    return [node - NODE for node in finished]
+    return [node - SHIFT for node in finished]
 
 
 def why_tree(
@@ -157,13 +151,13 @@ def why_tree(
     plain sequences one loop over them.
     """
     layers = rx.digraph_bfs_layers(_without(graph, blocked), _nodes(goals))
-    size = graph.num_nodes() - NODE
+    size = graph.num_nodes() - SHIFT
     if not hasattr(sources, "dtype"):
         return _why_tree_of(size, layers, sources, targets)
     import numpy as np
 
     distance = np.full(size, -1, dtype=np.int64)
-    flat = [np.asarray(layer, dtype=np.int64) - NODE for layer in layers]
+    flat = [np.asarray(layer, dtype=np.int64) - SHIFT for layer in layers]
     for depth, layer in enumerate(flat):
         distance[layer] = depth
     source_distance = distance[sources]
@@ -182,12 +176,12 @@ def why_tree(
 def _why_tree_of(
     size: int, layers: Sequence[Sequence[int]], sources: Any, targets: Any
 ) -> tuple[list[int], list[int], list[int]]:
-    """``why_tree`` by plain loops, from the layers' nodes (positions + ``NODE``)."""
-    distance = [-1] * (size + NODE)
+    """``why_tree`` by plain loops, from the layers' nodes (positions + ``SHIFT``)."""
+    distance = [-1] * (size + SHIFT)
     for depth, layer in enumerate(layers):
         for node in layer:
             distance[node] = depth
-    del distance[:NODE]  # by position from here on
+    del distance[:SHIFT]  # by position from here on
     up = [-1] * size
     # The links come topic by topic in declared order. Walked backwards, the last link
     # written to a topic, from one layer above, is the earliest-declared such topic: one
@@ -199,10 +193,10 @@ def _why_tree_of(
     goal = [-1] * size
     if layers:
         for node in layers[0]:
-            goal[node - NODE] = node - NODE
-            up[node - NODE] = -1
+            goal[node - SHIFT] = node - SHIFT
+            up[node - SHIFT] = -1
     for layer in layers[1:]:
         for node in layer:
-            position = node - NODE
+            position = node - SHIFT
             goal[position] = goal[up[position]]
     return up, distance, goal

@@ -243,6 +243,31 @@ def test_library_keeps_text_order_and_refuses_silent_overwrite(store: ProgressSt
     assert store.library_entry("b:c/d") == entries[1]
 
 
+def test_a_library_batch_sees_what_is_held_and_its_own_rows(store: ProgressStore) -> None:
+    # More keys than one lookup takes (library._KEYS_PER_LOOKUP), half of them held
+    # already, and a key twice in one batch: the later one sees the earlier.
+    from studyplan.adapters.store.library import _KEYS_PER_LOOKUP
+
+    n = 2 * _KEYS_PER_LOOKUP + 7
+    held = [(f"k{i}", f"@misc{{k{i}}}", "a.bib") for i in range(0, n, 2)]
+    assert store.add_library(held, replace=False) == (len(held), 0)
+    batch = [(f"k{i}", f"@misc{{k{i}}}", "b.bib") for i in range(n)]
+    batch.append(("k1", "@misc{k1, note = {again}}", "b.bib"))
+    assert store.add_library(batch, replace=True) == (n - len(held), 1)
+    entries = store.library()
+    assert [e.key for e in entries] == [k for k, _, _ in held] + [f"k{i}" for i in range(1, n, 2)]
+    assert [e.position for e in entries] == list(range(1, n + 1))
+    changed = store.library_entry("k1")
+    assert changed is not None and changed.bibtex == "@misc{k1, note = {again}}"
+    with pytest.raises(ConflictError, match="'k3'"):
+        store.add_library(
+            [("k3", "@misc{k3}", "c.bib"), ("k3", "@misc{k3, note = {x}}", "c.bib")],
+            replace=False,
+        )
+    kept = store.library_entry("k3")
+    assert kept is not None and kept.bibtex == "@misc{k3}"
+
+
 def test_clock_stepping_back_keeps_recording_order(store: ProgressStore) -> None:
     assert store._conn is not None
     store.record(["m.a"], "done")

@@ -60,41 +60,37 @@ class LibraryMixin(StoreBase):
 
         A key already present with identical text is left alone; with different text it
         is replaced only when ``replace`` is true, else ``ConflictError`` names the keys
-        and nothing is written.
+        and nothing is written. (In bulk: the batch's keys are looked up a few hundred at
+        a time and the rows written by ``executemany``, one statement per kind of change:
+        a 10k-entry import made 20k statements before.)
         """
         added = replaced = 0
         conflicts: list[str] = []
         stamp = to_db(now_utc())
         me = self.learner
+        inserts: list[tuple[Any, ...]] = []
+        updates: list[tuple[Any, ...]] = []
         with self._write() as conn:
             (last,) = conn.execute(
                 "SELECT COALESCE(MAX(position), 0) FROM library WHERE learner = ?", (me,)
             ).fetchone()
+            held = _held(conn, me, list(dict.fromkeys(item[0] for item in entries)))
             for item in entries:
                 key, text, source = item[0], item[1], item[2]
                 kind = item[3] if len(item) > 3 else "entry"
-                row = conn.execute(
-                    'SELECT bibtex, kind FROM library WHERE "key" = ? AND learner = ?', (key, me)
-                ).fetchone()
+                row = held.get(key)
                 if row is None:
                     last += 1
-                    conn.execute(
-                        'INSERT INTO library ("key", kind, bibtex, source, added, position, '
-                        "learner) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (key, kind, text, source, stamp, last, me),
-                    )
+                    inserts.append((key, kind, text, source, stamp, last, me))
                     added += 1
-                elif row[0] == text and row[1] == kind:
+                elif row == (text, kind):
                     continue
                 elif replace:
-                    conn.execute(
-                        "UPDATE library SET bibtex = ?, source = ?, kind = ? "
-                        'WHERE "key" = ? AND learner = ?',
-                        (text, source, kind, key, me),
-                    )
+                    updates.append((text, source, kind, key, me))
                     replaced += 1
                 elif key not in conflicts:
                     conflicts.append(key)
+                held[key] = (text, kind)  # a key twice in one batch: the later one sees it
             if conflicts:
                 shown = ", ".join(f"'{k}'" for k in conflicts[:5])
                 more = f" and {len(conflicts) - 5} more" if len(conflicts) > 5 else ""
@@ -103,6 +99,18 @@ class LibraryMixin(StoreBase):
                     f"{noun} {shown}{more} already in your library with different "
                     "content; nothing imported",
                     "pass --replace to overwrite",
+                )
+            if inserts:
+                conn.executemany(
+                    'INSERT INTO library ("key", kind, bibtex, source, added, position, '
+                    "learner) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    inserts,
+                )
+            if updates:
+                conn.executemany(
+                    "UPDATE library SET bibtex = ?, source = ?, kind = ? "
+                    'WHERE "key" = ? AND learner = ?',
+                    updates,
                 )
         return added, replaced
 
@@ -178,3 +186,21 @@ def _entry(row: tuple[object, ...]) -> LibraryEntry:
         position=int(str(position)),
         kind=str(kind),
     )
+
+
+# Keys per lookup: well under SQLite's limit on bound parameters (32,766).
+_KEYS_PER_LOOKUP = 500
+
+
+def _held(conn: Any, learner: str, keys: list[str]) -> dict[str, tuple[str, str]]:
+    """Key -> (bibtex, kind) of the ``keys`` the learner's library already holds."""
+    held: dict[str, tuple[str, str]] = {}
+    for start in range(0, len(keys), _KEYS_PER_LOOKUP):
+        chunk = keys[start : start + _KEYS_PER_LOOKUP]
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            f'SELECT "key", bibtex, kind FROM library WHERE learner = ? AND "key" IN ({marks})',
+            (learner, *chunk),
+        ).fetchall()
+        held.update((key, (text, kind)) for key, text, kind in rows)
+    return held

@@ -2,7 +2,7 @@
 
 1. ``plan GOALS --books`` against ``plan GOALS`` for every built-in curriculum as goals
    (the whole set): goal <= 2x. The difference is choosing the readings (each part of the
-   choice tried whole: OR-Tools is not loaded for the built-in set, ``books.TRIED_MAX``);
+   choice tried whole: OR-Tools is not loaded for the built-in set, ``books.EXHAUSTIVE_MAX``);
    the reading list prints fewer lines than the plan.
 2. ``plan diff NAME`` against ``plan show NAME`` for a saved plan of the whole set with
    some marks since: goal <= 1.5x. Both re-plan the saved goals; the diff adds the

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from helpers import Cli
 from studyplan.domain.books import (
+    EXHAUSTIVE_MAX,
     TIME_LIMIT_S,
-    TRIED_MAX,
     Group,
     _cp_sat,
     choose,
@@ -68,7 +68,7 @@ def test_both_exact_paths_find_the_brute_force_optimum(groups: list[Group]) -> N
     # CP-SAT (what it does for a larger one) rank by the same four: works, paid works,
     # hours, and the options' positions.
     choice = choose(groups)
-    assert choice.optimal and choice.solver in ("tried", "none")
+    assert choice.optimal and choice.solver in ("exhaustive", "none")
     assert ranked(groups, choice.picks) == brute_force(groups)
     assert (choice.works, choice.paid_works, choice.hours) == score(groups, choice.picks)
     assert all(0 <= k < len(g.options) for g, k in zip(groups, choice.picks, strict=True))
@@ -91,12 +91,14 @@ def test_a_part_with_more_combinations_than_are_tried_goes_to_the_solver() -> No
     shared = Reading("big", "y", True, "free", hours=2.0)
     groups = [
         Group(i, (Reading(f"w{i}", "x", True, "free", hours=1.0), shared), 3.0)
-        for i in range(TRIED_MAX.bit_length())  # one part of 2**13 > TRIED_MAX combinations
+        for i in range(
+            EXHAUSTIVE_MAX.bit_length()
+        )  # one part of 2**13 > EXHAUSTIVE_MAX combinations
     ]
     choice = choose(groups)
     assert choice.solver == "cp-sat" and choice.optimal and choice.works == 1
     small = choose(groups[:3])  # 8 combinations: tried
-    assert small.solver == "tried" and small.works == 1
+    assert small.solver == "exhaustive" and small.works == 1
 
 
 @given(instances())
@@ -242,7 +244,7 @@ def test_plan_books_on_the_whole_builtin_set(cli: Cli, real_builtin: Path) -> No
     everything = [c["id"] for c in goals] if isinstance(goals, list) else list(goals)
     data = cli.json("plan", *everything, "--books")
     books = data["books"]
-    assert books["solver"] == "tried" and books["optimal"] and books["note"] is None
+    assert books["solver"] == "exhaustive" and books["optimal"] and books["note"] is None
     chapters = [c for w in books["works"] for c in w["chapters"]]
     steps = {s["id"]: s for s in data["steps"]}
     # Every chosen reading is a core reading of its step, one per group of alternatives.

@@ -219,7 +219,7 @@ def test_a_warm_plan_builds_no_dataclass(tmp_path: Path, args: list[str]) -> Non
 @pytest.mark.slow
 def test_plan_books_on_the_whole_builtin_set_loads_no_solver(tmp_path: Path) -> None:
     # Every part of the built-in set's choice is small enough to try whole (books.py's
-    # TRIED_MAX): OR-Tools' library (~60 ms to load) is left alone.
+    # EXHAUSTIVE_MAX): OR-Tools' library (~60 ms to load) is left alone.
     goals = ["math", "infotheory", "optimization", "control", "compression", "perception"]
     goals += ["frontiers", "learning-theory"]
     args = ["plan", *goals, "--books"]

@@ -6,7 +6,7 @@ earliest (the smallest sum of the chosen options' positions). Pure: no I/O.
 Solved exactly. The groups with a real choice fall into independent parts (groups
 linked by a work that options of both read); the best of a whole choice is the best of
 each part, since the counts and hours add up part by part. When no part has more than
-``TRIED_MAX`` combinations, each is solved by trying them all (``_tried``: every
+``EXHAUSTIVE_MAX`` combinations, each is solved by trying them all (``_exhaustive``: every
 built-in goal is, and OR-Tools' library, ~60 ms to load, is then not needed); otherwise
 the whole choice goes to OR-Tools CP-SAT (imported here, inside ``choose``, only then,
 and through its compiled helper: see ``_solve``), so no other command pays for it. If
@@ -41,7 +41,7 @@ TIME_LIMIT_S = 10.0
 # The most combinations of one independent part that are tried one by one before the
 # choice goes to CP-SAT: the whole built-in set's largest part is 10 groups of two (1,024
 # combinations, ~7 ms here); 4,096 take about half of what loading OR-Tools does.
-TRIED_MAX = 4096
+EXHAUSTIVE_MAX = 4096
 
 
 class Group(FrozenRecord):
@@ -68,7 +68,8 @@ class Group(FrozenRecord):
 
 class Choice(Record):
     """The chosen option (an index into ``Group.options``) of every group, and its score.
-    ``solver``: "cp-sat", "none" (no choice to make) or "greedy"."""
+    ``solver``: "exhaustive" (every part tried whole), "cp-sat", "none" (no choice to
+    make) or "greedy"."""
 
     __slots__ = (  # noqa: RUF023 - in the constructor's order
         "picks",
@@ -137,9 +138,9 @@ def choose(groups: Sequence[Group], time_limit: float = TIME_LIMIT_S) -> Choice:
     if all(len(g.options) == 1 for g in groups):
         picks = [0] * len(groups)
         return _choice(groups, picks, optimal=True, solver="none")
-    tried = _tried(groups)
-    if tried is not None:
-        return _choice(groups, tried, optimal=True, solver="tried")
+    best = _exhaustive(groups)
+    if best is not None:
+        return _choice(groups, best, optimal=True, solver="exhaustive")
     found = _cp_sat(groups, time_limit)
     if found is not None:
         picks, optimal = found
@@ -190,15 +191,15 @@ def _parts(groups: Sequence[Group]) -> list[list[int]]:
     return list(parts.values())
 
 
-def _tried(groups: Sequence[Group]) -> list[int] | None:
+def _exhaustive(groups: Sequence[Group]) -> list[int] | None:
     """The best choice by trying every combination of each independent part, or None
-    when some part has more than ``TRIED_MAX``. Works and paid works that the groups
+    when some part has more than ``EXHAUSTIVE_MAX``. Works and paid works that the groups
     without a choice read already count whatever a part picks. Among equally good
     combinations, the one whose options come earliest in their groups (by the sum of
     their positions, as ``_cp_sat`` ranks them), then the first tried."""
     parts = _parts(groups)
     sizes = [math.prod(len(groups[i].options) for i in part) for part in parts]
-    if max(sizes, default=0) > TRIED_MAX:
+    if max(sizes, default=0) > EXHAUSTIVE_MAX:
         return None
     fixed = [g.options[0] for g in groups if len(g.options) == 1]
     read = {r.key for r in fixed}
@@ -238,7 +239,7 @@ def _cp_sat(groups: Sequence[Group], time_limit: float) -> tuple[list[int], bool
         return len(variables) - 1
 
     # Last in the objective, below the hours: the options' positions in their groups
-    # (``_tried`` ranks by the same four), so that ties go to the earlier-listed ones.
+    # (``_exhaustive`` ranks by the same four), so that ties go to the earlier-listed ones.
     hour_weight = sum(len(g.options) - 1 for g in groups) + 1
     for group in groups:
         row = [new_var() for _ in group.options]

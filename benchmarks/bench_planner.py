@@ -164,9 +164,9 @@ def cold_run(root: Path, goal: str, home: Path, keep_cache: bool = False) -> tup
 
 # The cached edge list runs from a topic to each of its prerequisites, so what the goal
 # needs is its *descendants*, and prerequisites come first in the *reversed* topological
-# order. (Until session 6 this took the goal's ancestors, the topics that require it: none
-# for the benchmark's goal, so the baseline printed one id instead of the plan's 94,528.
-# ``same_closure`` now checks the baseline against the plan before anything is timed.)
+# order. (Before commit bd6cc0f this took the goal's ancestors, the topics that require
+# it: none for the benchmark's goal, so the baseline printed one id instead of the plan's
+# 94,528. ``check_bare_baseline`` checks the baseline against the plan before timing.)
 BARE_RX = """
 import glob, os, sys
 import rustworkx
@@ -182,7 +182,7 @@ sys.stdout.write("\\n")
 """
 
 
-def same_closure(bare: Case, plan: Case, ids_file: Path) -> None:
+def check_bare_baseline(bare: Case, plan: Case, ids_file: Path) -> None:
     """Fail unless the bare process prints the ids of the plan's steps, each once, every
     prerequisite before what needs it (the baseline must do the plan's graph work)."""
     printed = [
@@ -299,7 +299,7 @@ def main(rounds: int = 15) -> list[str]:
             {**NO_SITE_ENV, "STUDYPLAN_BUILTIN_DIR": str(big_root), "STUDYPLAN_HOME": str(home)},
             goal=2.5,
         )
-        same_closure(bare, warm_vs_bare, ids_file)
+        check_bare_baseline(bare, warm_vs_bare, ids_file)
         # Ten rounds at the full setting: with five, one slow stretch of this shared machine
         # moved a median by a fifth.
         interleave(

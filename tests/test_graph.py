@@ -175,7 +175,7 @@ def test_native_passes_agree_with_and_without_numpy(
     edges: dict[str, list[str]], data: st.DataObject
 ) -> None:
     # A single CLI run does not import numpy (it costs more than it saves there): the
-    # rustworkx passes then finish in plain loops, and must give what numpy gives.
+    # why-tree's pass then runs as a plain loop, and must give what numpy gives.
     from studyplan.domain import native
 
     names = sorted(edges)
@@ -190,6 +190,43 @@ def test_native_passes_agree_with_and_without_numpy(
         native.why_tree(planning, sources, targets, goals, blocked),
     ]
     assert trees[0] == trees[1]
+
+
+@given(dags(), st.data())
+def test_both_native_post_orders_are_the_plain_walk(
+    edges: dict[str, list[str]], data: st.DataObject
+) -> None:
+    # A small walk follows the depth-first tree, a large one the topological sort
+    # (native.SEARCHED_MAX decides); random graphs are small, so each limit is forced.
+    from studyplan.domain import native
+
+    names = sorted(edges)
+    goals = data.draw(st.lists(st.sampled_from(names), min_size=1, max_size=4))
+    have = data.draw(st.lists(st.sampled_from(names), max_size=4))
+    fast, plain = (PrerequisiteGraph(edges, native=flag) for flag in (True, False))
+    blocked = plain.closure_indices(have)
+    expected = plain.postorder_indices(goals, blocked)
+    saved = native.SEARCHED_MAX
+    try:
+        for limit in (0, 1, len(names), 10**9):
+            native.SEARCHED_MAX = limit
+            assert fast.postorder_indices(goals, blocked) == expected, limit
+    finally:
+        native.SEARCHED_MAX = saved
+
+
+def test_the_native_post_order_leaves_the_shared_graph_as_it_was() -> None:
+    # The post-order adds edges from the root to the goals on the graph the other passes
+    # share, and takes them off again, even when a goal is refused.
+    from studyplan.domain import native
+
+    graph = native.planning_graph(4, [1, 2, 3], [0, 1, 2])  # 3 -> 2 -> 1 -> 0
+    edges = graph.edge_list()
+    assert native.postorder(graph, [3], []) == [0, 1, 2, 3]
+    with pytest.raises(IndexError):
+        native.postorder(graph, [2, 99], [])
+    assert graph.edge_list() == edges
+    assert native.requirers(graph, [1]) == [1, 2, 3]  # no root among them
 
 
 @pytest.mark.slow

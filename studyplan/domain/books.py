@@ -1,23 +1,23 @@
 """The fewest books: for each step of a plan, one reading out of each group of
 alternatives, so that the plan needs the fewest distinct works (citation keys); among
-those, the fewest paid works; then the fewest hours; then the alternatives listed
-earliest (the smallest sum of the chosen options' positions). Pure: no I/O.
+those, the fewest paid works; then the fewest hours. Pure: no I/O.
 
 Solved exactly. The groups with a real choice fall into independent parts (groups
 linked by a work that options of both read); the best of a whole choice is the best of
 each part, since the counts and hours add up part by part. When no part has more than
 ``EXHAUSTIVE_MAX`` combinations, each is solved by trying them all (``_exhaustive``: every
-built-in goal is, and OR-Tools' library, ~60 ms to load, is then not needed); otherwise
-the whole choice goes to OR-Tools CP-SAT (imported here, inside ``choose``, only then,
-and through its compiled helper: see ``_solve``), so no other command pays for it. If
-the solver stops at its time limit without a proven optimum, its best solution is kept
-with a note; without any solution, a greedy choice is used, with a note.
+built-in goal is, and OR-Tools' library, ~60 ms to load, is then not needed), and among
+equally good combinations the alternatives listed earliest are kept (the smallest sum of
+the options' positions). Otherwise the whole choice goes to OR-Tools CP-SAT (imported
+here, inside ``choose``, only then, and through its compiled helper: see ``_solve``), so
+no other command pays for it, and a tie is the solver's. If the solver stops at its time
+limit without a proven optimum, its best solution is kept with a note; without any
+solution, a greedy choice is used, with a note.
 
 The solver's model: a 0/1 variable per option of every group (exactly one per group), a
 0/1 variable per work (``used`` is at least every option of that work) and one per work
-read in a paid reading; the four objectives are weighted so that one fewer work outweighs
-any number of paid works, hours and positions, one fewer paid work any hours and
-positions, and one fewer hundredth of an hour any positions.
+read in a paid reading; the three objectives are weighted so that one fewer work
+outweighs any number of paid works and hours, and one fewer paid work any hours.
 """
 
 from __future__ import annotations
@@ -133,8 +133,7 @@ def score(groups: Sequence[Group], picks: Sequence[int]) -> tuple[int, int, floa
 
 
 def choose(groups: Sequence[Group], time_limit: float = TIME_LIMIT_S) -> Choice:
-    """The choice with the fewest works, then paid works, then hours, then the alternatives
-    listed earliest (see the module)."""
+    """The choice with the fewest works, then paid works, then hours (see the module)."""
     if all(len(g.options) == 1 for g in groups):
         picks = [0] * len(groups)
         return _choice(groups, picks, optimal=True, solver="none")
@@ -196,7 +195,7 @@ def _exhaustive(groups: Sequence[Group]) -> list[int] | None:
     when some part has more than ``EXHAUSTIVE_MAX``. Works and paid works that the groups
     without a choice read already count whatever a part picks. Among equally good
     combinations, the one whose options come earliest in their groups (by the sum of
-    their positions, as ``_cp_sat`` ranks them), then the first tried."""
+    their positions), then the first tried."""
     parts = _parts(groups)
     sizes = [math.prod(len(groups[i].options) for i in part) for part in parts]
     if max(sizes, default=0) > EXHAUSTIVE_MAX:
@@ -238,9 +237,6 @@ def _cp_sat(groups: Sequence[Group], time_limit: float) -> tuple[list[int], bool
         variables.append(None)
         return len(variables) - 1
 
-    # Last in the objective, below the hours: the options' positions in their groups
-    # (``_exhaustive`` ranks by the same four), so that ties go to the earlier-listed ones.
-    hour_weight = sum(len(g.options) - 1 for g in groups) + 1
     for group in groups:
         row = [new_var() for _ in group.options]
         exactly_one.append(row)
@@ -253,9 +249,12 @@ def _cp_sat(groups: Sequence[Group], time_limit: float) -> tuple[list[int], bool
                 if reading.key not in paid:
                     paid[reading.key] = new_var()
                 implies.append((var, paid[reading.key]))
-            costs.append((var, round(group.cost(k) * _SCALE) * hour_weight + k))
+            costs.append((var, round(group.cost(k) * _SCALE)))
+    # (No fourth rank for the positions here: weighting it below the hours multiplied
+    # every coefficient by the number of options, and on choices of thousands of groups
+    # the solver then found no answer in time, or the coefficients overflowed.)
     hours_bound = sum(max(round(g.cost(k) * _SCALE) for k in range(len(g.options))) for g in groups)
-    paid_weight = hours_bound * hour_weight + hour_weight  # above any hours and positions
+    paid_weight = hours_bound + 1
     work_weight = paid_weight * (len(paid) + 1)
     objective = [(v, work_weight) for v in used.values()]
     objective += [(v, paid_weight) for v in paid.values()]

@@ -155,7 +155,7 @@ class BibSummary(NamedTuple):
 # Bump only for a change of the pickled layout that no record's fields show (say, a
 # column's meaning); added, removed, renamed or retyped fields change the key by
 # themselves (``record_layout``, in ``domain/layout.py``).
-_LAYOUT_REVISION = 10  # 10: the edge list's node 0 kept for the root (native.NODE)
+_LAYOUT_REVISION = 10  # 10: the edge list's node 0 kept for the root (native.ROOT, SHIFT)
 #: Topics per pickled chunk of details (``show`` opens one, ``next`` a few; all was half a
 #: ``show``), at most ``DETAIL_CHUNKS`` chunks (each repeats strings its topics share).
 DETAIL_CHUNK = 32

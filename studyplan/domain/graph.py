@@ -98,7 +98,8 @@ class PrerequisiteGraph:
     validator reports them).
 
     The planning passes (closure, post-order, why-tree) run in rustworkx
-    (``studyplan.domain.native``, with numpy when it is loaded) or in plain Python;
+    (``studyplan.domain.native``; the why-tree's with numpy when it is loaded) or in plain
+    Python;
     ``native`` forces one or the other. By default: natively from ``NATIVE_MIN_TOPICS``
     topics when numpy is already loaded (a long-running process), else only from
     ``NATIVE_COLD_MIN_TOPICS``: below that, importing rustworkx and reading its graph cost

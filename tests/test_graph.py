@@ -197,7 +197,7 @@ def test_both_native_post_orders_are_the_plain_walk(
     edges: dict[str, list[str]], data: st.DataObject
 ) -> None:
     # A small walk follows the depth-first tree, a large one the topological sort
-    # (native.SEARCHED_MAX decides); random graphs are small, so each limit is forced.
+    # (native.SEARCHED_SHARE decides); each way is forced, and limits between.
     from studyplan.domain import native
 
     names = sorted(edges)
@@ -206,13 +206,13 @@ def test_both_native_post_orders_are_the_plain_walk(
     fast, plain = (PrerequisiteGraph(edges, native=flag) for flag in (True, False))
     blocked = plain.closure_indices(have)
     expected = plain.postorder_indices(goals, blocked)
-    saved = native.SEARCHED_MAX
+    saved = native.SEARCHED_SHARE
     try:
-        for limit in (0, 1, len(names), 10**9):
-            native.SEARCHED_MAX = limit
-            assert fast.postorder_indices(goals, blocked) == expected, limit
+        for share in (10**9, len(names), 2, 1):  # at most none, one, half, all of them
+            native.SEARCHED_SHARE = share
+            assert fast.postorder_indices(goals, blocked) == expected, share
     finally:
-        native.SEARCHED_MAX = saved
+        native.SEARCHED_SHARE = saved
 
 
 def test_the_native_post_order_leaves_the_shared_graph_as_it_was() -> None:

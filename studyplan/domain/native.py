@@ -122,13 +122,14 @@ def requirers(graph: Any, sources: Sequence[int]) -> list[int]:
     return sorted([node - SHIFT for node in rx.ancestors(work, sink)])
 
 
-# A walk of at most this many topics follows rustworkx's depth-first search (its tree
-# edges, then a Python stack pass); a larger one comes from its topological sort, which
-# calls no Python but visits every node of the catalog (~7 ms at 100k topics). So a
-# small plan on a large catalog costs what its own topics do (35 topics: 0.8 -> 0.1 ms),
-# and the 100k plan about 0.7x what the tree edges and the stack pass took (in process,
-# interleaved: 24.6 -> 18.3 ms). A search that stops past the limit tells which.
-SEARCHED_MAX = 4096
+# A walk of at most 1/SEARCHED_SHARE of the catalog's topics follows rustworkx's
+# depth-first search (its tree edges, then a Python stack pass, ~0.3 us a topic); a
+# larger one comes from its topological sort, which calls no Python but visits every node
+# of the catalog (~0.15 us a node with the reversal). A search that stops past the limit
+# tells which, at ~0.4 us a topic it finds: so a small plan on a large catalog costs what
+# its own topics do (35 of 100k topics: 0.8 -> 0.1 ms), and the 100k plan about 0.8x
+# what the tree edges and the stack pass took (in process, interleaved).
+SEARCHED_SHARE = 16
 
 
 class _Reach(visit.DFSVisitor):
@@ -146,11 +147,11 @@ class _Reach(visit.DFSVisitor):
 def postorder(graph: Any, goals: Sequence[int], blocked: Sequence[int]) -> list[int]:
     """Depth-first post-order from the goals, in order, never entering ``blocked``
     (positions in, positions out): with an edge from the root to each goal, what
-    finishes before the root (see the module's note; ``SEARCHED_MAX`` for how)."""
+    finishes before the root (see the module's note; ``SEARCHED_SHARE`` for how)."""
     work = _without(graph, blocked)
     try:
         work.add_edges_from_no_data([(ROOT, g + SHIFT) for g in goals])
-        reach = _Reach(SEARCHED_MAX)
+        reach = _Reach(work.num_nodes() // SEARCHED_SHARE)
         with contextlib.suppress(visit.StopSearch):  # (rustworkx lets it out at the root)
             rx.dfs_search(work, [ROOT], reach)
         if reach.left >= 0:

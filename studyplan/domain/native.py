@@ -30,6 +30,7 @@ that changed it fails there (and ``pyproject.toml`` pins the minor version).
 from __future__ import annotations
 
 import contextlib
+import itertools
 import sys
 from collections.abc import Sequence
 from typing import Any, cast
@@ -206,20 +207,25 @@ def why_tree(
         return _why_tree_of(size, layers, sources, targets)
     import numpy as np
 
+    # Every layer's nodes in one array, each with its depth (a numpy call per layer
+    # was most of the pass on a deep plan of 10k topics).
+    sizes = [len(layer) for layer in layers]
+    nodes = np.fromiter(itertools.chain.from_iterable(layers), np.int64, sum(sizes)) - SHIFT
     distance = np.full(size, -1, dtype=np.int64)
-    flat = [np.asarray(layer, dtype=np.int64) - SHIFT for layer in layers]
-    for depth, layer in enumerate(flat):
-        distance[layer] = depth
+    distance[nodes] = np.repeat(np.arange(len(sizes)), sizes)
     source_distance = distance[sources]
     link = (source_distance >= 0) & (distance[targets] == source_distance + 1)
     up = np.full(size, size, dtype=np.int64)
     np.minimum.at(up, targets[link], sources[link])
     up[up == size] = -1
-    goal = np.full(size, -1, dtype=np.int64)
-    if flat:
-        goal[flat[0]] = flat[0]
-    for layer in flat[1:]:
-        goal[layer] = goal[up[layer]]
+    if len(goals) == 1:  # (the goal of everything in the plan)
+        goal = np.where(distance >= 0, goals[0], -1)
+    else:
+        goal = np.full(size, -1, dtype=np.int64)
+        ends = np.cumsum(sizes)
+        for start, end in zip(ends - sizes, ends, strict=True):
+            layer = nodes[start:end]
+            goal[layer] = layer if start == 0 else goal[up[layer]]
     return up.tolist(), distance.tolist(), goal.tolist()
 
 
@@ -240,11 +246,15 @@ def _why_tree_of(
     for source, target in zip(reversed(sources), reversed(targets), strict=True):
         if distance[target] == distance[source] + 1:
             up[target] = source
+    goals = layers[0] if layers else []
+    for node in goals:
+        up[node - SHIFT] = -1
+    if len(goals) == 1:  # one goal: what the plan holds leads to it
+        only = goals[0] - SHIFT
+        return up, distance, [-1 if d < 0 else only for d in distance]
     goal = [-1] * size
-    if layers:
-        for node in layers[0]:
-            goal[node - SHIFT] = node - SHIFT
-            up[node - SHIFT] = -1
+    for node in goals:
+        goal[node - SHIFT] = node - SHIFT
     for layer in layers[1:]:
         for node in layer:
             position = node - SHIFT

@@ -197,8 +197,7 @@ def _exhaustive(groups: Sequence[Group]) -> list[int] | None:
     combinations, the one whose options come earliest in their groups (by the sum of
     their positions), then the first tried."""
     parts = _parts(groups)
-    sizes = [math.prod(len(groups[i].options) for i in part) for part in parts]
-    if max(sizes, default=0) > EXHAUSTIVE_MAX:
+    if any(math.prod(len(groups[i].options) for i in part) > EXHAUSTIVE_MAX for part in parts):
         return None
     fixed = [g.options[0] for g in groups if len(g.options) == 1]
     read = {r.key for r in fixed}

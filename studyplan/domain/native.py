@@ -22,9 +22,11 @@ with an edge from the root to each goal: the nodes that finish before the root. 
 large plan it comes from rustworkx's topological sort, which is a depth-first search
 started from each node in index order, visiting a node's edges in the order they were
 added, and listing the nodes in reverse of the order they finish: the root, node 0,
-starts first. A small one follows rustworkx's depth-first tree from the root. tests/test_graph.py holds it, on random graphs, to the
-plain-Python walk in ``graph.py``: rustworkx does not promise this order, so an upgrade
-that changed it fails there (and ``pyproject.toml`` pins the minor version).
+starts first. A small one follows rustworkx's depth-first tree from the root.
+tests/test_graph.py holds both, on random graphs, to the plain-Python walk in
+``graph.py``: rustworkx does not promise this order, so an upgrade that changed it fails
+there (and ``pyproject.toml`` pins the minor version). The root's edges exist only
+while a pass uses them (``_root_edges``): the graph is shared by the passes.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
 import rustworkx as rx
@@ -110,17 +112,28 @@ def closure(graph: Any, sources: Sequence[int], avoid: Sequence[int] = ()) -> li
     return [node - SHIFT for layer in layers for node in layer]
 
 
+@contextlib.contextmanager
+def _root_edges(graph: Any, edges: list[tuple[int, int]]) -> Iterator[Any]:
+    """``graph`` with ``edges`` (each from or to ``ROOT``) for the block, and no edge at
+    ``ROOT`` after it, even when one of them is refused."""
+    try:
+        graph.add_edges_from_no_data(edges)
+        yield graph
+    finally:
+        for edge in list(graph.incident_edges(ROOT, all_edges=True)):
+            graph.remove_edge_from_index(edge)
+
+
 def requirers(graph: Any, sources: Sequence[int]) -> list[int]:
     """The sources and everything that requires them, transitively (the planning graph's
     edges run from a topic to its prerequisites, so these are its ancestors): in one
-    search, as the ancestors of a node added to a copy with a link from every source
-    (one search per source walked most of a 100k graph fifty times for fifty gaps)."""
+    search, as the ancestors of the root with a link from every source to it (one search
+    per source walked most of a 100k graph fifty times for fifty gaps)."""
     if not sources:
         return []
-    work = graph.copy()
-    sink = work.add_node(None)
-    work.add_edges_from_no_data([(s + SHIFT, sink) for s in sources])
-    return sorted([node - SHIFT for node in rx.ancestors(work, sink)])
+    with _root_edges(graph, [(s + SHIFT, ROOT) for s in sources]):
+        found = rx.ancestors(graph, ROOT)
+    return sorted([node - SHIFT for node in found])
 
 
 # A walk of at most 1/SEARCHED_SHARE of the catalog's topics follows rustworkx's
@@ -149,9 +162,7 @@ def postorder(graph: Any, goals: Sequence[int], blocked: Sequence[int]) -> list[
     """Depth-first post-order from the goals, in order, never entering ``blocked``
     (positions in, positions out): with an edge from the root to each goal, what
     finishes before the root (see the module's note; ``SEARCHED_SHARE`` for how)."""
-    work = _without(graph, blocked)
-    try:
-        work.add_edges_from_no_data([(ROOT, g + SHIFT) for g in goals])
+    with _root_edges(_without(graph, blocked), [(ROOT, g + SHIFT) for g in goals]) as work:
         reach = _Reach(work.num_nodes() // SEARCHED_SHARE)
         with contextlib.suppress(visit.StopSearch):  # (rustworkx lets it out at the root)
             rx.dfs_search(work, [ROOT], reach)
@@ -160,10 +171,6 @@ def postorder(graph: Any, goals: Sequence[int], blocked: Sequence[int]) -> list[
         else:
             # (Slicing NodeIndices gives a list, whatever the stubs say.)
             finished = cast("list[int]", rx.topological_sort(work)[::-1])
-    finally:
-        if work is graph:  # the caller's graph as it was, even when a goal was refused
-            for edge in list(work.incident_edges(ROOT)):
-                work.remove_edge_from_index(edge)
     del finished[finished.index(ROOT) :]
     return [node - SHIFT for node in finished]
 
